@@ -1,0 +1,174 @@
+package news
+
+import (
+	"context"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"newsdigest/seeds"
+)
+
+func TestParseSeedRealSeedArticle(t *testing.T) {
+	data, err := os.ReadFile("../seeds/000_683981210742a10c.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseSeed("000_683981210742a10c.txt", data)
+	if err != nil {
+		t.Fatalf("ParseSeed: %v", err)
+	}
+	if a.Place != "بغداد" {
+		t.Errorf("Place = %q, want بغداد", a.Place)
+	}
+	if !strings.HasPrefix(a.Text, "قالت أربعة مصادر عراقية") {
+		t.Errorf("Text starts %q, want the lead sentence", firstRunes(a.Text, 40))
+	}
+	if strings.Contains(a.Text, "بغداد-") {
+		t.Error("Text still holds the dateline")
+	}
+	if a.Lang != "ar" {
+		t.Errorf("Lang = %q, want ar", a.Lang)
+	}
+	if a.Title != "" {
+		t.Errorf("Title = %q, want none (the first line is a dateline)", a.Title)
+	}
+	if got := strings.Count(a.Text, "\n") + 1; got != 15 {
+		t.Errorf("paragraphs = %d, want 15", got)
+	}
+	if a.Feed != SeedsFeed || !strings.HasPrefix(a.ID, "seed:000_683981210742a10c.txt:") || a.Hash == "" {
+		t.Errorf("Feed/ID/Hash = %q/%q/%q", a.Feed, a.ID, a.Hash)
+	}
+}
+
+func TestParseSeedFormats(t *testing.T) {
+	tests := []struct {
+		file                       string
+		title, place, source, lang string
+		textPrefix, textNot        string
+		url                        string
+		topics                     []string
+		published                  time.Time
+		paragraphs                 int
+	}{
+		{file: "reuters_inline.txt", title: "Iraq wants coalition exit to start in September", place: "WASHINGTON", source: "Reuters", lang: "en",
+			textPrefix: "Iraq wants the U.S.-led military coalition", textNot: "(Reuters)", paragraphs: 2},
+		{file: "dateline_alone.txt", place: "WASHINGTON", source: "Reuters", lang: "en",
+			textPrefix: "The Federal Reserve held", textNot: "Reuters", paragraphs: 2},
+		{file: "title_blank.txt", title: "الحكومة تعلن خطة جديدة للنقل", lang: "ar",
+			textPrefix: "أعلنت الحكومة اليوم", textNot: "تعلن خطة", paragraphs: 2},
+		{file: "front.md", title: "Markets rally as inflation cools", place: "LONDON", lang: "en",
+			url: "https://example.com/markets/rally?utm_source=x", topics: []string{"economy", "markets"},
+			published:  time.Date(2024, 5, 1, 8, 0, 0, 0, time.UTC),
+			textPrefix: "Stocks rose on Tuesday after new data showed", textNot: "**", paragraphs: 2},
+		{file: "heading.md", title: "Storm closes schools", lang: "en",
+			textPrefix: "Heavy rain closed schools", textNot: "#", paragraphs: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile("testdata/seeds/" + tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := ParseSeed(tt.file, data)
+			if err != nil {
+				t.Fatalf("ParseSeed: %v", err)
+			}
+			got := []string{a.Title, a.Place, a.Source, a.Lang, a.URL}
+			want := []string{tt.title, tt.place, tt.source, tt.lang, tt.url}
+			if !slices.Equal(got, want) {
+				t.Errorf("title/place/source/lang/url = %q, want %q", got, want)
+			}
+			if !strings.HasPrefix(a.Text, tt.textPrefix) || strings.Contains(a.Text, tt.textNot) {
+				t.Errorf("Text = %q, want prefix %q and no %q", a.Text, tt.textPrefix, tt.textNot)
+			}
+			if n := strings.Count(a.Text, "\n") + 1; n != tt.paragraphs {
+				t.Errorf("paragraphs = %d, want %d in %q", n, tt.paragraphs, a.Text)
+			}
+			if !slices.Equal(a.Topics, tt.topics) || !a.Published.Equal(tt.published) {
+				t.Errorf("topics/published = %v/%v, want %v/%v", a.Topics, a.Published, tt.topics, tt.published)
+			}
+		})
+	}
+}
+
+func TestParseSeedErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want error
+	}{
+		{"empty.txt", "\n  \n", ErrSeedEmpty},
+		{"latin1.txt", "caf\xe9 au lait", ErrSeedUTF8},
+		{"notes.pdf", "hello", ErrSeedFormat},
+	}
+	for _, tt := range tests {
+		if _, err := ParseSeed(tt.name, []byte(tt.data)); !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.name) {
+			t.Errorf("ParseSeed(%s) error = %v, want %v naming the file", tt.name, err, tt.want)
+		}
+	}
+	_, err := ParseSeed("bad_front.md", []byte("---\ntitle: x\npublished: yesterday-ish\n---\nBody."))
+	if err == nil || !strings.Contains(err.Error(), "yesterday-ish") {
+		t.Errorf("bad published error = %v, want it to quote the value", err)
+	}
+}
+
+func TestParseSeedEditChangesID(t *testing.T) {
+	a, _ := ParseSeed("a.txt", []byte("First version of the text."))
+	b, _ := ParseSeed("a.txt", []byte("Second version of the text."))
+	c, _ := ParseSeed("a.txt", []byte("First version of the text.\n"))
+	if a.ID == b.ID {
+		t.Error("an edited seed kept its ID; the next ingest would skip it")
+	}
+	if a.ID != c.ID {
+		t.Error("an unchanged seed got a new ID; the next ingest would duplicate it")
+	}
+}
+
+func TestLoadSeedsKeepsGoodFilesAndNamesBadOnes(t *testing.T) {
+	arts, err := LoadSeeds(context.Background(), os.DirFS("testdata/seeds"))
+	if err == nil || !strings.Contains(err.Error(), "bad_front.md") {
+		t.Errorf("LoadSeeds error = %v, want one naming bad_front.md", err)
+	}
+	var names []string
+	for _, a := range arts {
+		names = append(names, strings.Split(a.ID, ":")[1])
+	}
+	want := []string{"dateline_alone.txt", "front.md", "heading.md", "reuters_inline.txt", "title_blank.txt"}
+	if !slices.Equal(names, want) {
+		t.Errorf("loaded %v, want %v in name order", names, want)
+	}
+}
+
+func TestLoadSeedsEmbedded(t *testing.T) {
+	arts, err := LoadSeeds(context.Background(), seeds.FS)
+	if err != nil {
+		t.Fatalf("LoadSeeds: %v", err)
+	}
+	if len(arts) == 0 || arts[0].Place != "بغداد" || arts[0].Lang != "ar" {
+		t.Fatalf("embedded seeds = %d articles, first %+v", len(arts), arts)
+	}
+}
+
+func TestLoadSeedsSkipsOtherFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"b.txt":       {Data: []byte("Second article text.")},
+		"a.md":        {Data: []byte("First article text.")},
+		"README":      {Data: []byte("not a seed")},
+		".hidden.txt": {Data: []byte("editor swap")},
+		"sub/c.txt":   {Data: []byte("nested, ignored")},
+	}
+	arts, err := LoadSeeds(context.Background(), fsys)
+	if err != nil || len(arts) != 2 || arts[0].Text != "First article text." {
+		t.Fatalf("LoadSeeds = %+v, %v; want a.md then b.txt", arts, err)
+	}
+}
+
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
+}

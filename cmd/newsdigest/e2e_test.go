@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"newsdigest/internal/tgemu"
+)
+
+const seedLead = "قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف"
+
+// syncBuffer collects the service's logs from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startService runs the whole service against the emulator, with the seeds
+// in seedsDir, until the test ends.
+func startService(t *testing.T, emu *tgemu.Emulator, seedsDir string) (*Main, *syncBuffer) {
+	t.Helper()
+	env := []string{
+		"TELEGRAM_BOT_TOKEN=" + emu.Token,
+		"TELEGRAM_API_ENDPOINT=" + emu.Endpoint(),
+		"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "e2e.db"),
+		"NEWSDIGEST_SEEDS_DIR=" + seedsDir,
+		"NEWSDIGEST_LOG_LEVEL=debug",
+	}
+	cfg, _, err := loadConfig("run", env, nil, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	m, err := NewMain(ctx, cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		cancel()
+		t.Fatalf("NewMain: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("Run did not return within 15 s of shutdown")
+		}
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if strings.Contains(logs.String(), emu.Token) {
+			t.Error("the bot token appears in the logs")
+		}
+	})
+	return m, logs
+}
+
+func copySeed(t *testing.T, dir string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "seeds", "000_683981210742a10c.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "000_683981210742a10c.txt", string(data))
+}
+
+func writeFile(t *testing.T, dir, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func joined(msgs []tgemu.BotMessage) string {
+	var parts []string
+	for _, m := range msgs {
+		parts = append(parts, m.Text())
+	}
+	return strings.Join(parts, "\n")
+}
+
+// TestEndToEnd plays a subscriber against the real client and the
+// telegram-test-api emulator: subscribe, read the digest, get a scheduled
+// push exactly once, unsubscribe and get nothing more.
+func TestEndToEnd(t *testing.T) {
+	emu := tgemu.Start(t)
+	seedsDir := t.TempDir()
+	copySeed(t, seedsDir)
+	m, _ := startService(t, emu, seedsDir)
+	ctx := context.Background()
+	user := tgemu.User{ID: 4242, Name: "Layla", LangCode: "ar"}
+
+	if err := emu.SendCommand(ctx, user, "/start"); err != nil {
+		t.Fatal(err)
+	}
+	welcome := joined(emu.WaitMessages(t, user.ID, 1, 20*time.Second))
+	if !strings.Contains(welcome, "أهلًا") {
+		t.Fatalf("/start from an Arabic user: want an Arabic welcome, got %q", welcome)
+	}
+
+	if err := emu.SendCommand(ctx, user, "/digest"); err != nil {
+		t.Fatal(err)
+	}
+	got := joined(emu.WaitMessages(t, user.ID, 1, 20*time.Second))
+	if !strings.Contains(got, seedLead) {
+		t.Fatalf("/digest: want the seed's lead sentence, got %q", got)
+	}
+	if strings.Contains(got, "بغداد-") {
+		t.Fatalf("/digest: the dateline leaked into the digest: %q", got)
+	}
+
+	// A new article arrives; the scheduled push sends it exactly once and
+	// does not repeat the story the user already read.
+	writeFile(t, seedsDir, "001_new.txt", "WASHINGTON (Reuters) -\nThe central bank raised interest rates by half a point on Tuesday, citing stubborn inflation.\nMarkets fell after the announcement.\n")
+	if err := m.pusher.PushAll(ctx); err != nil {
+		t.Fatalf("push: %v", err)
+	}
+	pushed := emu.WaitMessages(t, user.ID, 1, 10*time.Second)
+	if len(pushed) != 1 || !strings.Contains(pushed[0].Text(), "central bank raised interest rates") {
+		t.Fatalf("push: want exactly one digest with the new article, got %d: %q", len(pushed), joined(pushed))
+	}
+	if strings.Contains(joined(pushed), seedLead) {
+		t.Fatalf("push repeated a story the user already had: %q", joined(pushed))
+	}
+	if err := m.pusher.PushAll(ctx); err != nil {
+		t.Fatalf("second push: %v", err)
+	}
+	emu.Quiet(t, user.ID, time.Second)
+
+	if err := emu.SendCommand(ctx, user, "/stop"); err != nil {
+		t.Fatal(err)
+	}
+	emu.WaitMessages(t, user.ID, 1, 20*time.Second)
+	writeFile(t, seedsDir, "002_later.txt", "LONDON -\nA third story arrives after the user left.\n")
+	if err := m.pusher.PushAll(ctx); err != nil {
+		t.Fatalf("push after /stop: %v", err)
+	}
+	emu.Quiet(t, user.ID, time.Second)
+}
+
+// TestRunWithoutToken is the newcomer's first command: no token, so the
+// digest of the embedded seeds is printed and the exit code is 0.
+func TestRunWithoutToken(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, nil)
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), seedLead) || strings.Contains(stdout.String(), "بغداد-") {
+		t.Fatalf("want the seed lead without the dateline, got:\n%s", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "TELEGRAM_BOT_TOKEN") {
+		t.Fatalf("want a hint on how to run the bot, got: %s", stderr.String())
+	}
+}
+
+func TestDigestCommandHTML(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	args := []string{"digest", "--seeds", filepath.Join("..", "..", "seeds"), "--format", "html"}
+	if code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, args); code != 0 {
+		t.Fatalf("exit code %d, stderr: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	if !strings.Contains(out, seedLead) || !strings.Contains(out, "<b>") {
+		t.Fatalf("want Telegram HTML with the seed lead, got:\n%s", out)
+	}
+}
+
+func TestCLIErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  []string
+		code int
+		want string
+	}{
+		{"unknown command", []string{"frobnicate"}, nil, 2, `unknown command "frobnicate"`},
+		{"bad format", []string{"digest", "--format", "pdf"}, nil, 1, "--format"},
+		{"bad token", nil, []string{"TELEGRAM_BOT_TOKEN=oops"}, 1, "TELEGRAM_BOT_TOKEN"},
+		{"bad zone", nil, []string{"NEWSDIGEST_TZ=Mars/Olympus"}, 1, "NEWSDIGEST_TZ"},
+		{"bad schedule", nil, []string{"NEWSDIGEST_PUSH_SCHEDULE=every day"}, 1, "NEWSDIGEST_PUSH_SCHEDULE"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := cli(context.Background(), &cliEnv{environ: tc.env, stdout: &stdout, stderr: &stderr}, tc.args)
+			if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
+				t.Fatalf("exit %d (want %d), stderr %q (want %q)", code, tc.code, stderr.String(), tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,86 @@
+// Command newsdigest runs the news-digest Telegram bot and its tools.
+//
+// This package only parses configuration and wires the packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // subscribers' zones resolve even on an image without zoneinfo
+)
+
+// command is one subcommand. Every command gets the environment as a list so
+// tests can run it without touching the process environment.
+type command struct {
+	run   func(ctx context.Context, env *cliEnv, args []string) error
+	usage string
+}
+
+// cliEnv is what a command may touch of the outside world.
+type cliEnv struct {
+	environ        []string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// ioCommand is the shape of commands that need no environment list.
+type ioCommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+
+// withIO adapts an ioCommand to the command table.
+func withIO(f ioCommand) func(context.Context, *cliEnv, []string) error {
+	return func(ctx context.Context, env *cliEnv, args []string) error {
+		return f(ctx, args, env.stdin, env.stdout, env.stderr)
+	}
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"run":    {run: runMain, usage: "run the bot (default); without a token, print the seed digest"},
+		"digest": {run: runDigest, usage: "print the digest built from a seeds folder"},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli(ctx, &cliEnv{environ: os.Environ(), stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// cli dispatches to a subcommand and turns its error into an exit code.
+func cli(ctx context.Context, env *cliEnv, args []string) int {
+	name := "run"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	cmd, ok := commands()[name]
+	if !ok || name == "help" {
+		printUsage(env.stderr)
+		if name == "help" {
+			return 0
+		}
+		fmt.Fprintf(env.stderr, "newsdigest: unknown command %q\n", name)
+		return 2
+	}
+	if err := cmd.run(ctx, env, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(env.stderr, "newsdigest %s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: newsdigest [command] [flags]\n\ncommands:")
+	for _, name := range sortedKeys(commands()) {
+		fmt.Fprintf(w, "  %-10s %s\n", name, commands()[name].usage)
+	}
+}

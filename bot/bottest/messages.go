@@ -1,0 +1,196 @@
+package bottest
+
+import (
+	"net/http"
+	"time"
+	"unicode/utf16"
+)
+
+// Sent is one message the server accepted.
+type Sent struct {
+	Seq       int // position among all accepted messages, from 1
+	Method    string
+	ChatID    int64
+	MessageID int
+	Text      string // sendDocument: the caption
+	ParseMode string
+	Document  string // sendDocument: the file name
+	Paid      bool   // allow_paid_broadcast was set
+	At        time.Time
+}
+
+// Edit is one accepted editMessageText.
+type Edit struct {
+	ChatID    int64
+	MessageID int
+	Text      string
+	ParseMode string
+}
+
+func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, p params) {
+	chatID, err := p.int64("chat_id")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), nil)
+		return
+	}
+	if ft, ok := s.faults.take(chatID); ok && s.faults.apply(w, r, ft) {
+		return
+	}
+	if !s.validText(w, method, p) {
+		return
+	}
+	if wait, ok := s.limits.admit(chatID, p.bool("allow_paid_broadcast"), time.Now()); !ok {
+		s.record(func() { s.tooMany++ })
+		tooManyRequests(w, wait)
+		return
+	}
+	m := s.accept(method, chatID, p)
+	writeResult(w, map[string]any{
+		"message_id": m.MessageID, "date": m.At.Unix(),
+		"chat": map[string]any{"id": chatID, "type": chatType(chatID)}, "text": m.Text,
+	})
+}
+
+// validText rejects what Telegram rejects: empty or over-long text.
+func (s *Server) validText(w http.ResponseWriter, method string, p params) bool {
+	if method != "sendMessage" {
+		return true
+	}
+	n := len(utf16.Encode([]rune(p.get("text"))))
+	switch {
+	case n == 0:
+		writeError(w, http.StatusBadRequest, "Bad Request: message text is empty", nil)
+	case n > 4096:
+		writeError(w, http.StatusBadRequest, "Bad Request: message is too long", nil)
+	default:
+		return true
+	}
+	return false
+}
+
+func (s *Server) accept(method string, chatID int64, p params) Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID[chatID]++
+	m := Sent{
+		Seq: len(s.sent) + 1, Method: method, ChatID: chatID, MessageID: s.nextID[chatID],
+		Text: p.get("text"), ParseMode: p.get("parse_mode"), Paid: p.bool("allow_paid_broadcast"), At: time.Now(),
+	}
+	if method == "sendDocument" {
+		m.Text, m.Document = p.get("caption"), p.get("document")
+	}
+	s.sent = append(s.sent, m)
+	return m
+}
+
+func chatType(chatID int64) string {
+	if chatID < 0 {
+		return "supergroup"
+	}
+	return "private"
+}
+
+func (s *Server) edit(w http.ResponseWriter, p params) {
+	chatID, err := p.int64("chat_id")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), nil)
+		return
+	}
+	id, err := p.int64("message_id")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), nil)
+		return
+	}
+	s.record(func() {
+		s.edits = append(s.edits, Edit{ChatID: chatID, MessageID: int(id), Text: p.get("text"), ParseMode: p.get("parse_mode")})
+	})
+	writeResult(w, map[string]any{"message_id": id, "chat": map[string]any{"id": chatID}, "text": p.get("text")})
+}
+
+// Sent returns every accepted message in the order the server accepted them.
+func (s *Server) Sent() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Sent(nil), s.sent...)
+}
+
+// SentTo returns the messages accepted for one chat, in order.
+func (s *Server) SentTo(chatID int64) []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Sent
+	for _, m := range s.sent {
+		if m.ChatID == chatID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// SentCount is the number of accepted messages.
+func (s *Server) SentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sent)
+}
+
+// Edits returns every accepted editMessageText, in order.
+func (s *Server) Edits() []Edit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Edit(nil), s.edits...)
+}
+
+// TooMany is how many 429 answers the server gave.
+func (s *Server) TooMany() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tooMany
+}
+
+// SetMember sets the status getChatMember reports for a user in a chat
+// ("creator", "administrator", "member", "left", ...). Unset users are "member".
+func (s *Server) SetMember(chatID, userID int64, status string) {
+	s.record(func() { s.members[[2]int64{chatID, userID}] = status })
+}
+
+// SetAdmins sets the users getChatAdministrators lists for a chat.
+func (s *Server) SetAdmins(chatID int64, userIDs ...int64) {
+	s.record(func() { s.admins[chatID] = append([]int64(nil), userIDs...) })
+}
+
+func (s *Server) chatMember(w http.ResponseWriter, p params) {
+	chatID, err1 := p.int64("chat_id")
+	userID, err2 := p.int64("user_id")
+	if err1 != nil || err2 != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: chat_id and user_id are required", nil)
+		return
+	}
+	s.mu.Lock()
+	status, ok := s.members[[2]int64{chatID, userID}]
+	s.mu.Unlock()
+	if !ok {
+		status = "member"
+	}
+	writeResult(w, member(userID, status))
+}
+
+func (s *Server) chatAdmins(w http.ResponseWriter, p params) {
+	chatID, err := p.int64("chat_id")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), nil)
+		return
+	}
+	s.mu.Lock()
+	ids := s.admins[chatID]
+	s.mu.Unlock()
+	out := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, member(id, "administrator"))
+	}
+	writeResult(w, out)
+}
+
+func member(userID int64, status string) map[string]any {
+	return map[string]any{"user": map[string]any{"id": userID, "is_bot": false, "first_name": "User"}, "status": status}
+}

@@ -1,0 +1,201 @@
+package digest
+
+import (
+	"hash/fnv"
+	"math"
+	"time"
+)
+
+// Near-duplicate detection: MinHash over stem bigrams (shingles), indexed
+// with LSH bands so that 10,000 articles do not need 50 million comparisons.
+// Written here rather than taken from a library because it is a few dozen
+// lines tied to our own stems, and the Go MinHash packages are unmaintained.
+const (
+	minhashSize = 64
+	lshBands    = 32 // 2 rows per band: pairs with Jaccard 0.3 collide in some band 95 % of the time
+	lshRows     = minhashSize / lshBands
+
+	// mergeJaccard: estimated shingle Jaccard above which two reports are the same story.
+	mergeJaccard = 0.3
+	// mergeTitle: title stem Jaccard that, with some shared text (mergeWeakJaccard), also merges.
+	mergeTitle       = 0.5
+	mergeWeakJaccard = 0.08
+)
+
+// signature is what clustering knows about one article.
+type signature struct {
+	min    [minhashSize]uint64
+	empty  bool
+	title  map[string]bool
+	titleK []string // title stem bigrams, for the title index
+}
+
+func newSignature(stems []string) signature {
+	var s signature
+	for i := range s.min {
+		s.min[i] = math.MaxUint64
+	}
+	if len(stems) < 2 {
+		s.empty = true
+		return s
+	}
+	for i := 0; i+1 < len(stems); i++ {
+		h := hashString(stems[i] + " " + stems[i+1])
+		for k := range s.min {
+			if v := mix(h, uint64(k)); v < s.min[k] {
+				s.min[k] = v
+			}
+		}
+	}
+	return s
+}
+
+func (s *signature) setTitle(title string) {
+	ts := Terms(title)
+	s.title = setOf(ts)
+	for i := 0; i+1 < len(ts); i++ {
+		s.titleK = append(s.titleK, ts[i]+" "+ts[i+1])
+	}
+}
+
+func hashString(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+// mix derives the k-th hash function from one base hash (splitmix64 finaliser).
+func mix(h, k uint64) uint64 {
+	z := h + (k+1)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// jaccard estimates the shingle Jaccard similarity of two signatures.
+func (s *signature) jaccard(o *signature) float64 {
+	if s.empty || o.empty {
+		return 0
+	}
+	n := 0
+	for i := range s.min {
+		if s.min[i] == o.min[i] {
+			n++
+		}
+	}
+	return float64(n) / minhashSize
+}
+
+func titleJaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for t := range a {
+		if b[t] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// sameStory decides whether two articles report the same event: same
+// language, published within the window (unknown times are not kept apart),
+// and either much shared text or a near-identical title with some shared text.
+func (e *Engine) sameStory(a, b *prepared) bool {
+	if a.lang != b.lang {
+		return false
+	}
+	if !a.Published.IsZero() && !b.Published.IsZero() && absDuration(a.Published.Sub(b.Published)) > e.window {
+		return false
+	}
+	j := a.sig.jaccard(&b.sig)
+	return j >= mergeJaccard || (j >= mergeWeakJaccard && titleJaccard(a.sig.title, b.sig.title) >= mergeTitle)
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// cluster groups prepared articles (sorted oldest first) into stories. Each
+// article joins the cluster of the most similar earlier article among the LSH
+// and title-index candidates, or starts a new cluster.
+func (e *Engine) cluster(prep []prepared) [][]prepared {
+	owner := make([]int, len(prep)) // article → cluster
+	var clusters [][]int
+	index := map[uint64][]int{} // band or title key → article indexes
+	for i := range prep {
+		p := &prep[i]
+		p.sig.setTitle(p.title)
+		keys := indexKeys(&p.sig)
+		best := e.bestMatch(prep, i, candidates(index, keys))
+		if best < 0 {
+			owner[i] = len(clusters)
+			clusters = append(clusters, []int{i})
+		} else {
+			owner[i] = owner[best]
+			clusters[owner[i]] = append(clusters[owner[i]], i)
+		}
+		for _, k := range keys {
+			index[k] = append(index[k], i)
+		}
+	}
+	out := make([][]prepared, len(clusters))
+	for ci, members := range clusters {
+		for _, i := range members {
+			out[ci] = append(out[ci], prep[i])
+		}
+	}
+	return out
+}
+
+// indexKeys returns the LSH band keys and title-bigram keys of a signature.
+func indexKeys(s *signature) []uint64 {
+	var keys []uint64
+	if !s.empty {
+		for b := 0; b < lshBands; b++ {
+			h := uint64(b) + 1
+			for r := 0; r < lshRows; r++ {
+				h = mix(h^s.min[b*lshRows+r], 0)
+			}
+			keys = append(keys, h)
+		}
+	}
+	for _, t := range s.titleK {
+		keys = append(keys, hashString("t:"+t))
+	}
+	return keys
+}
+
+// candidates returns the distinct earlier articles sharing a key, ascending.
+func candidates(index map[uint64][]int, keys []uint64) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, k := range keys {
+		for _, j := range index[k] {
+			if !seen[j] {
+				seen[j] = true
+				out = append(out, j)
+			}
+		}
+	}
+	return out
+}
+
+// bestMatch returns the candidate most similar to article i that is the same
+// story, or -1.
+func (e *Engine) bestMatch(prep []prepared, i int, cands []int) int {
+	best, bestJ := -1, -1.0
+	for _, j := range cands {
+		if !e.sameStory(&prep[i], &prep[j]) {
+			continue
+		}
+		if sim := prep[i].sig.jaccard(&prep[j].sig); sim > bestJ || (sim == bestJ && j < best) {
+			best, bestJ = j, sim
+		}
+	}
+	return best
+}

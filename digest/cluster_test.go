@@ -1,0 +1,90 @@
+package digest
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStoriesMergesNearDuplicates(t *testing.T) {
+	base := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	seed := seedArticle(t)
+	seed.Published = base
+	// another outlet: same report, first paragraph reworded, one paragraph dropped
+	paras := strings.Split(seed.Text, "\n")
+	other := Article{ID: "other", Source: "Al Arabiya", URL: "https://alarabiya.net/a",
+		Title:     "العراق يريد بدء انسحاب قوات التحالف في سبتمبر",
+		Text:      "أفادت مصادر عراقية بأن بغداد تريد أن تبدأ قوات التحالف الانسحاب في سبتمبر.\n" + strings.Join(paras[1:len(paras)-2], "\n"),
+		Published: base.Add(5 * time.Hour)}
+	late := other
+	late.ID, late.Published = "late", base.Add(72*time.Hour)
+	unrelated := Article{ID: "goal", Source: "Kooora", Title: "الترجي يفوز على النجم في الدربي",
+		Text:      "فاز الترجي الرياضي على النجم الساحلي بهدفين مقابل هدف في مباراة الدربي التي جرت مساء الأحد في ملعب رادس أمام جمهور غفير.\nوسجل الهدفين اللاعب يوسف البلايلي.",
+		Published: base.Add(time.Hour)}
+	english := Article{ID: "en", Source: "Reuters", Title: "Iraq wants US-led coalition to start leaving in September",
+		Text:      "Iraq wants the U.S.-led military coalition to begin withdrawing in September, four Iraqi sources said.",
+		Published: base.Add(2 * time.Hour)}
+
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stories := e.Stories([]Article{unrelated, other, english, late, seed})
+	got := map[string]string{}
+	for _, s := range stories {
+		got[strings.Join(s.Articles, "+")] = s.ID
+	}
+	for _, want := range []string{"seed+other", "goal", "en", "late"} {
+		if _, ok := got[want]; !ok {
+			t.Errorf("missing story %s; got %v", want, got)
+		}
+	}
+	for _, s := range stories {
+		if strings.Join(s.Articles, "+") == "seed+other" {
+			if len(s.Sources) != 2 || !s.Published.Equal(other.Published) || s.ID != storyID("seed") || !strings.HasPrefix(s.Summary, seedLead) {
+				t.Errorf("merged story = %+v", s)
+			}
+		}
+	}
+	again := e.Stories([]Article{seed, late, english, other, unrelated})
+	for i := range stories {
+		if stories[i].ID != again[i].ID {
+			t.Fatalf("order depends on input order: %s vs %s", stories[i].ID, again[i].ID)
+		}
+	}
+}
+
+func TestStoriesTopics(t *testing.T) {
+	e, err := NewEngine(Config{ExtraTopics: map[string][]string{"oil": {"نفط", "oil price"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		a    Article
+		want []string // must all be present
+	}{
+		{"gazetteer", seedArticle(t), []string{"middle-east"}},
+		{"feed hint", Article{ID: "h", Text: "A match report about the final.", Topics: []string{"Sports"}}, []string{"sport"}},
+		{"arabic hint", Article{ID: "h2", Text: "تقرير عن المباراة النهائية.", Topics: []string{"رياضة"}}, []string{"sport"}},
+		{"admin keyword topic", Article{ID: "k", Text: "ارتفعت أسعار النفط في الأسواق العالمية اليوم."}, []string{"oil"}},
+		{"admin phrase topic", Article{ID: "k2", Text: "The oil prices rose again on Monday in Asia."}, []string{"oil"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := e.Stories([]Article{tt.a})[0]
+			have := map[string]bool{}
+			for _, ts := range s.Topics {
+				have[ts.ID] = true
+				if ts.Score <= 0 || ts.Score > 1 {
+					t.Errorf("score out of range: %+v", ts)
+				}
+			}
+			for _, w := range tt.want {
+				if !have[w] {
+					t.Errorf("topics %+v lack %s", s.Topics, w)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,166 @@
+package digest
+
+import (
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Engine turns articles into stories. It holds only read-only configuration
+// and the embedded topic model, so one Engine may serve many goroutines.
+type Engine struct {
+	budget int
+	window time.Duration
+	extra  []extraTopic
+	model  *TopicModel
+}
+
+// extraTopic is an admin-defined topic: an ID and its keywords, pre-stemmed.
+type extraTopic struct {
+	id       string
+	keywords [][]string
+}
+
+// NewEngine validates cfg, fills defaults and loads the embedded topic model.
+func NewEngine(cfg Config) (*Engine, error) {
+	if cfg.SummaryBudget < 0 || cfg.MergeWindow < 0 {
+		return nil, fmt.Errorf("%w: negative SummaryBudget or MergeWindow", ErrBadConfig)
+	}
+	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow}
+	if e.budget == 0 {
+		e.budget = DefaultSummaryBudget
+	}
+	if e.window == 0 {
+		e.window = DefaultMergeWindow
+	}
+	extra, err := compileExtraTopics(cfg.ExtraTopics)
+	if err != nil {
+		return nil, err
+	}
+	e.extra = extra
+	model, err := EmbeddedModel()
+	if err != nil {
+		return nil, err
+	}
+	e.model = model
+	return e, nil
+}
+
+// compileExtraTopics checks admin topic IDs and stems their keywords, in ID order.
+func compileExtraTopics(m map[string][]string) ([]extraTopic, error) {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		if !IsTopicID(id) {
+			return nil, fmt.Errorf("%w: topic ID %q must be lowercase ASCII letters, digits or hyphens", ErrBadConfig, id)
+		}
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]extraTopic, 0, len(ids))
+	for _, id := range ids {
+		t := extraTopic{id: id}
+		for _, kw := range m[id] {
+			if st := keywordStems(kw); len(st) > 0 {
+				t.keywords = append(t.keywords, st)
+			}
+		}
+		if len(t.keywords) == 0 {
+			return nil, fmt.Errorf("%w: topic %q has no usable keyword", ErrBadConfig, id)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// prepared is an article with everything the engine derives from it once.
+type prepared struct {
+	Article
+	title string
+	lang  string
+	stems []string // stems of the whole text (title + body), stop words removed
+	sig   signature
+}
+
+func (e *Engine) prepare(a Article) prepared {
+	p := prepared{Article: a, title: DeriveTitle(a)}
+	p.lang = a.Lang
+	if p.lang == "" {
+		p.lang = DetectLang(p.title + "\n" + a.Text)
+	}
+	p.stems = Terms(p.title + "\n" + a.Text)
+	p.sig = newSignature(p.stems)
+	return p
+}
+
+// Stories clusters near-duplicate articles, then summarises and classifies
+// each cluster. The result is ordered newest first (ties by story ID), and is
+// the same for the same input in any order.
+func (e *Engine) Stories(arts []Article) []Story {
+	prep := make([]prepared, len(arts))
+	for i, a := range arts {
+		prep[i] = e.prepare(a)
+	}
+	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
+	clusters := e.cluster(prep)
+	stories := make([]Story, 0, len(clusters))
+	for _, c := range clusters {
+		stories = append(stories, e.story(c))
+	}
+	sort.SliceStable(stories, func(i, j int) bool {
+		if !stories[i].Published.Equal(stories[j].Published) {
+			return stories[i].Published.After(stories[j].Published)
+		}
+		return stories[i].ID < stories[j].ID
+	})
+	return stories
+}
+
+// articleBefore orders articles oldest first, then by ID, so clustering and
+// story IDs do not depend on input order.
+func articleBefore(a, b prepared) bool {
+	if !a.Published.Equal(b.Published) {
+		return a.Published.Before(b.Published)
+	}
+	return a.ID < b.ID
+}
+
+// story builds one Story from a cluster whose first member is the earliest
+// report: its title and summary speak for the story, and its ID names it so
+// that the story keeps its ID when later reports join.
+func (e *Engine) story(c []prepared) Story {
+	lead := c[0]
+	s := Story{
+		ID:      storyID(lead.ID),
+		Title:   lead.title,
+		Summary: Summarize(lead.Article, e.budget),
+		Lang:    lead.lang,
+	}
+	seen := map[string]bool{}
+	for _, a := range c {
+		s.Articles = append(s.Articles, a.ID)
+		if a.Published.After(s.Published) {
+			s.Published = a.Published
+		}
+		key := a.Source + "\x00" + a.URL
+		if !seen[key] && (a.Source != "" || a.URL != "") {
+			seen[key] = true
+			s.Sources = append(s.Sources, Source{Name: a.Source, URL: a.URL})
+		}
+	}
+	s.Topics = e.topics(c)
+	return s
+}
+
+// storyID is a short stable ID derived from the earliest article's ID.
+func storyID(articleID string) string {
+	h := fnv.New64a()
+	h.Write([]byte(articleID))
+	return fmt.Sprintf("s%012x", h.Sum64()&0xffffffffffff)
+}
+
+// text returns title and body of a prepared article for keyword matching.
+func (p prepared) text() string {
+	return strings.Join([]string{p.title, p.Text}, "\n")
+}

@@ -1,0 +1,157 @@
+package digest
+
+import (
+	"strings"
+	"unicode"
+
+	snowball "github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/arabic"
+	"github.com/blevesearch/snowballstem/english"
+)
+
+// Normalize folds text for matching only (never for display): Arabic
+// tashkeel, tatweel and Quranic marks are dropped, alef forms become ا,
+// ى becomes ي and ة becomes ه, Arabic-Indic digits become ASCII, invisible
+// format characters (bidi marks, ZWJ...) are dropped, and letters are
+// lower-cased.
+func Normalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r2, keep := foldRune(r); keep {
+			b.WriteRune(r2)
+		}
+	}
+	return b.String()
+}
+
+// foldRune maps one rune for matching; keep is false for runes to drop.
+func foldRune(r rune) (out rune, keep bool) {
+	switch {
+	case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640, r >= 0x06D6 && r <= 0x06ED:
+		return 0, false // tashkeel, superscript alef, tatweel, Quranic annotation marks
+	case r == 'أ', r == 'إ', r == 'آ', r == 'ٱ':
+		return 'ا', true
+	case r == 'ى':
+		return 'ي', true
+	case r == 'ة':
+		return 'ه', true
+	case r >= '٠' && r <= '٩':
+		return '0' + (r - '٠'), true
+	case r >= '۰' && r <= '۹':
+		return '0' + (r - '۰'), true
+	case unicode.Is(unicode.Cf, r):
+		return 0, false // bidi marks, ZWNJ/ZWJ, BOM: invisible, never part of a word
+	}
+	return unicode.ToLower(r), true
+}
+
+// isArabicLetter reports letters of the Arabic script blocks.
+func isArabicLetter(r rune) bool {
+	return unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r)
+}
+
+// Words splits text into normalised word tokens (letters and digits, with
+// inner apostrophes and hyphens dropped at the boundary). It keeps stop words.
+func Words(s string) []string {
+	return strings.FieldsFunc(Normalize(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	})
+}
+
+// Stem returns the Snowball stem of one normalised word, choosing the
+// stemmer by script. Arabic words first lose a conjunction و/ف glued to the
+// article ال (Snowball's Arabic stemmer leaves «والعراق» whole).
+func Stem(word string) string {
+	if word == "" {
+		return word
+	}
+	r := []rune(word)
+	if isArabicLetter(r[0]) {
+		if len(r) >= 5 && (r[0] == 'و' || r[0] == 'ف') && (string(r[1:3]) == "ال" || string(r[1:3]) == "لل") {
+			word = string(r[1:])
+		}
+		env := snowball.NewEnv(word)
+		arabic.Stem(env)
+		return env.Current()
+	}
+	if r[0] < unicode.MaxASCII && unicode.IsLetter(r[0]) {
+		env := snowball.NewEnv(strings.ReplaceAll(word, "’", "'"))
+		english.Stem(env)
+		return env.Current()
+	}
+	return word
+}
+
+// Terms returns the stems of the content words of s: normalised, stop words
+// removed, stemmed. This is the feature space of matching, clustering and
+// topic classification.
+func Terms(s string) []string {
+	words := Words(s)
+	out := words[:0]
+	for _, w := range words {
+		if isStopWord(w) || isNumber(w) {
+			continue
+		}
+		if st := Stem(w); st != "" {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func isNumber(w string) bool {
+	for _, r := range w {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// DetectLang tells Arabic from English from anything else by script first
+// (Arabic letters vs Latin letters) and then by stop words, so Persian/Urdu
+// (Arabic script) and French (Latin script) come out as "other".
+func DetectLang(text string) string {
+	var arabicN, latinN, persianN int
+	for _, r := range text {
+		switch {
+		case isArabicLetter(r):
+			arabicN++
+			if strings.ContainsRune("پچژگکیۀ", r) {
+				persianN++
+			}
+		case r < 0x250 && unicode.IsLetter(r):
+			latinN++
+		}
+	}
+	if arabicN == 0 && latinN == 0 {
+		return "other"
+	}
+	words := Words(text)
+	if arabicN >= latinN {
+		if persianN*50 > arabicN { // letters Arabic lacks: Persian, Urdu...
+			return "other"
+		}
+		return pickByStopWords(words, arabicStopWords, "ar")
+	}
+	return pickByStopWords(words, englishStopWords, "en")
+}
+
+// pickByStopWords returns lang when enough of the words are its stop words.
+// Very short texts (titles) pass on script alone.
+func pickByStopWords(words []string, stops map[string]bool, lang string) string {
+	if len(words) < 6 {
+		return lang
+	}
+	n := 0
+	for _, w := range words {
+		if stops[w] {
+			n++
+		}
+	}
+	if n*100 >= len(words)*12 { // news prose has 15–40 % stop words; a foreign text a few
+		return lang
+	}
+	return "other"
+}

@@ -1,0 +1,231 @@
+package digest
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// RenderOptions says for whom a digest is rendered.
+type RenderOptions struct {
+	Lang     string         // UI language "ar" | "en" (anything else: "en")
+	Location *time.Location // subscriber's zone for the header date; nil = UTC
+	Now      time.Time      // digest time shown in the header
+}
+
+// MaxMessageUTF16 is Telegram's limit on a message text, in UTF-16 code units.
+const MaxMessageUTF16 = 4096
+
+// maxLinks is how many source links a story shows before only counting them.
+const maxLinks = 3
+
+// RenderHTML renders a selection as Telegram-HTML messages (parse_mode HTML),
+// each at most MaxMessageUTF16 UTF-16 code units. Messages break between
+// stories; a story too long for one message is split without breaking a tag,
+// an entity or a surrogate pair. All article text is escaped.
+func RenderHTML(sel Selection, o RenderOptions) []string {
+	blocks := renderBlocks(sel, o, htmlStyle{})
+	return packBlocks(blocks, MaxMessageUTF16)
+}
+
+// RenderText renders a selection as plain text for a terminal.
+func RenderText(sel Selection, o RenderOptions) string {
+	return strings.Join(renderBlocks(sel, o, textStyle{}), "\n\n") + "\n"
+}
+
+// style abstracts the two output formats.
+type style interface {
+	bold(escaped string) string
+	text(raw string, isolate bool) string // escape (and isolate) article text
+	link(name, href string) string
+}
+
+type htmlStyle struct{}
+
+func (htmlStyle) bold(s string) string { return "<b>" + s + "</b>" }
+func (htmlStyle) text(s string, isolate bool) string {
+	if isolate {
+		s = "\u2068" + s + "\u2069"
+	}
+	return EscapeHTML(s)
+}
+func (h htmlStyle) link(name, href string) string {
+	if !safeURL(href) {
+		return name
+	}
+	return `<a href="` + EscapeHTML(href) + `">` + name + "</a>"
+}
+
+type textStyle struct{}
+
+func (textStyle) bold(s string) string         { return s }
+func (textStyle) text(s string, _ bool) string { return s }
+func (textStyle) link(name, href string) string {
+	if !safeURL(href) {
+		return name
+	}
+	return name + " <" + href + ">"
+}
+
+// EscapeHTML escapes text for Telegram HTML, which knows only the entities
+// &lt; &gt; &amp; and &quot;.
+func EscapeHTML(s string) string {
+	return htmlEscaper.Replace(s)
+}
+
+// htmlEscaper is read-only after init.
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func safeURL(href string) bool {
+	u, err := url.Parse(href)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// renderBlocks returns the header, then per section its heading joined to its
+// first story and the other stories, then the "and N more" line and footer.
+func renderBlocks(sel Selection, o RenderOptions, st style) []string {
+	lang := uiLang(o.Lang)
+	blocks := []string{header(o, lang, st)}
+	if len(sel.Stories) == 0 {
+		blocks = append(blocks, uiText(lang, "empty"))
+	}
+	for _, sec := range sections(sel.Stories) {
+		heading := "▪️ " + st.bold(st.text(TopicLabel(sec.topic, lang), false))
+		for i, s := range sec.stories {
+			b := renderStory(s, lang, st)
+			if i == 0 {
+				b = heading + "\n\n" + b
+			}
+			blocks = append(blocks, b)
+		}
+	}
+	if sel.More > 0 {
+		blocks = append(blocks, fmt.Sprintf(uiText(lang, "more"), sel.More))
+	}
+	return append(blocks, uiText(lang, "footer"))
+}
+
+func uiLang(l string) string {
+	if l == "ar" {
+		return "ar"
+	}
+	return "en"
+}
+
+func header(o RenderOptions, lang string, st style) string {
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return "📰 " + st.bold(uiText(lang, "title")) + "\n" + formatDate(o.Now.In(loc), lang)
+}
+
+// renderStory renders one story: bold title, summary, sources.
+func renderStory(s Story, lang string, st style) string {
+	dir := uiDir(lang)
+	var b strings.Builder
+	b.WriteString(st.bold(st.text(s.Title, needsIsolate(s.Title, dir))))
+	if s.Summary != "" {
+		b.WriteString("\n" + st.text(s.Summary, needsIsolate(s.Summary, dir)))
+	}
+	if src := renderSources(s.Sources, lang, st); src != "" {
+		b.WriteString("\n" + src)
+	}
+	return b.String()
+}
+
+func renderSources(srcs []Source, lang string, st style) string {
+	dir := uiDir(lang)
+	var parts []string
+	for i, s := range srcs {
+		if i == maxLinks {
+			break
+		}
+		name := s.Name
+		if name == "" {
+			name = hostOf(s.URL)
+		}
+		parts = append(parts, st.link(st.text(name, needsIsolate(name, dir)), s.URL))
+	}
+	out := strings.Join(parts, " · ")
+	if len(srcs) > 1 {
+		out = "🔗 " + sourcesCount(len(srcs), lang) + ": " + out
+	}
+	return out
+}
+
+func hostOf(href string) string {
+	if u, err := url.Parse(href); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return href
+}
+
+// sourcesCount says "3 sources" / «3 مصادر» with Arabic number agreement.
+func sourcesCount(n int, lang string) string {
+	if lang != "ar" {
+		return fmt.Sprintf("%d sources", n)
+	}
+	switch {
+	case n == 2:
+		return "مصدران"
+	case n <= 10:
+		return fmt.Sprintf("%d مصادر", n)
+	}
+	return fmt.Sprintf("%d مصدرًا", n)
+}
+
+// uiDir is the base direction of the UI language: 'R' or 'L'.
+func uiDir(lang string) rune {
+	if lang == "ar" {
+		return 'R'
+	}
+	return 'L'
+}
+
+// needsIsolate reports whether a field's first strong character runs against
+// the UI direction (an Arabic title in an English digest, an English source
+// name in an Arabic one): such fields are wrapped in U+2068 … U+2069 so their
+// punctuation and numbers stay with them.
+func needsIsolate(s string, dir rune) bool {
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana):
+			if unicode.IsLetter(r) {
+				return dir != 'R'
+			}
+		case unicode.IsLetter(r):
+			return dir != 'L'
+		}
+	}
+	return false
+}
+
+// section is the stories of one topic, in selection order.
+type section struct {
+	topic   string
+	stories []Story
+}
+
+// sections groups stories by their best topic; a section appears where its
+// highest-ranked story was, so the digest still opens with the top story.
+func sections(stories []Story) []section {
+	var out []section
+	pos := map[string]int{}
+	for _, s := range stories {
+		t := "other"
+		if len(s.Topics) > 0 {
+			t = s.Topics[0].ID
+		}
+		i, ok := pos[t]
+		if !ok {
+			i = len(out)
+			pos[t] = i
+			out = append(out, section{topic: t})
+		}
+		out[i].stories = append(out[i].stories, s)
+	}
+	return out
+}

@@ -1,0 +1,193 @@
+package digest
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// TitleBudget is the length (runes) of titles derived from an article's lead.
+const TitleBudget = 90
+
+const ellipsis = "…"
+
+// Summarize returns an extractive summary of the article: one or two of its
+// sentences, chosen by position, centrality and title overlap (see
+// scoreSentences), in document order, within budget runes (≤ 0 means
+// DefaultSummaryBudget). A sentence longer than the budget is cut at a clause
+// boundary (or else a word boundary) and marked with an ellipsis; a word is
+// never cut. The dateline is never part of the summary.
+func Summarize(a Article, budget int) string {
+	if budget <= 0 {
+		budget = DefaultSummaryBudget
+	}
+	sents := articleSentences(a)
+	if len(sents) == 0 {
+		return ""
+	}
+	scores := scoreSentences(sents, a.Title)
+	return pickSentences(sents, scores, budget)
+}
+
+// articleSentences cleans the text (dateline, boilerplate) and splits it.
+func articleSentences(a Article) []string {
+	text := a.Text
+	if a.Place != "" {
+		text = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(text), a.Place), " -–—\n")
+	}
+	clean, _ := CleanText(text)
+	return Sentences(clean)
+}
+
+// scoreSentences ranks sentences for a news summary. News puts the event in
+// the lead, so position dominates (1/(1+i)); centrality (cosine of the
+// sentence's stems with the rest of the article) and overlap with the title
+// let a later sentence win only when the lead is off-topic (a quote, a
+// teaser). Fragments of fewer than four words score zero.
+func scoreSentences(sents []string, title string) []float64 {
+	terms := make([][]string, len(sents))
+	doc := map[string]float64{}
+	for i, s := range sents {
+		terms[i] = Terms(s)
+		for _, t := range terms[i] {
+			doc[t]++
+		}
+	}
+	titleSet := setOf(Terms(title))
+	scores := make([]float64, len(sents))
+	for i, s := range sents {
+		if len(strings.Fields(s)) < 4 {
+			continue
+		}
+		scores[i] = 1/float64(1+i) + 0.3*centrality(terms[i], doc) + 0.3*overlap(terms[i], titleSet)
+	}
+	return scores
+}
+
+// centrality is the cosine between a sentence's term counts and the counts of
+// the rest of the document.
+func centrality(terms []string, doc map[string]float64) float64 {
+	own := map[string]float64{}
+	for _, t := range terms {
+		own[t]++
+	}
+	var dot, na, nb float64
+	for t, c := range own {
+		rest := doc[t] - c
+		dot += c * rest
+		na += c * c
+	}
+	for t, c := range doc {
+		rest := c - own[t]
+		nb += rest * rest
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+// overlap is the share of the title's terms the sentence contains.
+func overlap(terms []string, title map[string]bool) float64 {
+	if len(title) == 0 {
+		return 0
+	}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		if title[t] {
+			seen[t] = true
+		}
+	}
+	return float64(len(seen)) / float64(len(title))
+}
+
+func setOf(ts []string) map[string]bool {
+	m := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		m[t] = true
+	}
+	return m
+}
+
+// pickSentences takes the best sentence, adds the next best one if both fit
+// the budget, and returns them in document order; a best sentence longer
+// than the budget is cut.
+func pickSentences(sents []string, scores []float64, budget int) string {
+	order := make([]int, len(sents))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
+	best := order[0]
+	if runeLen(sents[best]) > budget {
+		return CutAtClause(sents[best], budget)
+	}
+	chosen := []int{best}
+	used := runeLen(sents[best])
+	for _, i := range order[1:] {
+		if scores[i] > 0 && used+1+runeLen(sents[i]) <= budget {
+			chosen = append(chosen, i)
+			break
+		}
+	}
+	sort.Ints(chosen)
+	parts := make([]string, len(chosen))
+	for k, i := range chosen {
+		parts[k] = sents[i]
+	}
+	return strings.Join(parts, " ")
+}
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+// CutAtClause shortens s to at most budget runes including a trailing
+// ellipsis. It cuts after the last clause mark (، ؛ , ; : or a dash) in the
+// second half of the budget, else at the last space; a word is never split
+// unless s has no space at all within the budget.
+func CutAtClause(s string, budget int) string {
+	rs := []rune(s)
+	if len(rs) <= budget {
+		return s
+	}
+	limit := budget - 1 // room for the ellipsis
+	if limit < 1 {
+		return ellipsis
+	}
+	if cut := lastClauseMark(rs, limit); cut > limit/2 {
+		return strings.TrimSpace(strings.TrimRight(string(rs[:cut]), "،؛,;:—–- ")) + ellipsis
+	}
+	for i := limit; i > 0; i-- {
+		if unicode.IsSpace(rs[i]) {
+			return strings.TrimRight(string(rs[:i]), "،؛,;:—–- ") + ellipsis
+		}
+	}
+	return string(rs[:limit]) + ellipsis
+}
+
+// lastClauseMark returns the index just after the last clause mark that is
+// followed by a space, within rs[:limit], or -1.
+func lastClauseMark(rs []rune, limit int) int {
+	for i := limit - 1; i > 0; i-- {
+		if strings.ContainsRune("،؛,;:", rs[i]) && i+1 < len(rs) && unicode.IsSpace(rs[i+1]) {
+			return i + 1
+		}
+		if (rs[i] == '—' || rs[i] == '–') && unicode.IsSpace(rs[i-1]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// DeriveTitle returns the article's title, or one made from its lead sentence
+// (cut at a clause or word boundary) when it has none.
+func DeriveTitle(a Article) string {
+	if t := strings.TrimSpace(a.Title); t != "" {
+		return t
+	}
+	sents := articleSentences(a)
+	if len(sents) == 0 {
+		return ""
+	}
+	return CutAtClause(strings.TrimRight(sents[0], ".!?؟…"), TitleBudget)
+}

@@ -1,0 +1,60 @@
+package digest
+
+import (
+	"errors"
+	"time"
+)
+
+// Article is what the engine reads. Feeds and seed files are parsed by the
+// news package into this shape.
+type Article struct {
+	ID        string    // stable ID
+	URL       string    // link shown as a source
+	Title     string    // may be empty: the engine derives one from the lead
+	Text      string    // plain text, paragraphs separated by "\n"
+	Place     string    // dateline place such as "بغداد"; NOT part of Text
+	Source    string    // outlet name
+	Lang      string    // "ar" | "en" | "other"; "" means detect
+	Topics    []string  // topic hints: admin feed topics, RSS categories, front matter
+	Published time.Time // zero when unknown
+}
+
+// TopicScore is one topic of a story with the engine's confidence in [0,1].
+type TopicScore struct {
+	ID    string
+	Score float64
+}
+
+// Source is one outlet that reported a story.
+type Source struct {
+	Name, URL string
+}
+
+// Story is one event, possibly reported by several articles.
+type Story struct {
+	ID        string
+	Title     string
+	Summary   string
+	Lang      string
+	Topics    []TopicScore // best first
+	Sources   []Source
+	Published time.Time // newest article's
+	Articles  []string  // IDs of the articles merged into this story
+}
+
+// Config tunes the engine; the zero value means the defaults.
+type Config struct {
+	SummaryBudget int                 // characters (runes) per summary; 0 = DefaultSummaryBudget
+	MergeWindow   time.Duration       // near-duplicates further apart are separate stories; 0 = DefaultMergeWindow
+	ExtraTopics   map[string][]string // admin topics: ID → keywords (matched like subscriber keywords)
+}
+
+// Defaults applied for zero Config fields.
+const (
+	DefaultSummaryBudget = 300
+	DefaultMergeWindow   = 48 * time.Hour
+	DefaultMaxStories    = 10
+)
+
+// ErrBadConfig reports an unusable Config (negative budget, bad topic ID...).
+var ErrBadConfig = errors.New("digest: bad config")

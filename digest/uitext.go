@@ -1,0 +1,37 @@
+package digest
+
+import (
+	"fmt"
+	"time"
+)
+
+// uiText returns a fixed digest string in lang ("ar" or "en").
+func uiText(lang, key string) string {
+	ar := map[string]string{
+		"title":  "موجز الأخبار",
+		"empty":  "لا أخبار جديدة تطابق اختياراتك.",
+		"more":   "… و%d أخبار أخرى",
+		"footer": "⚙️ المواضيع والكلمات والمواعيد: /settings",
+	}
+	en := map[string]string{
+		"title":  "News digest",
+		"empty":  "No new stories match your settings.",
+		"more":   "…and %d more",
+		"footer": "⚙️ Topics, keywords and times: /settings",
+	}
+	if lang == "ar" {
+		return ar[key]
+	}
+	return en[key]
+}
+
+// formatDate writes the header date in the UI language, e.g.
+// "Sunday 29 November 2026" or «الأحد 29 نوفمبر 2026».
+func formatDate(t time.Time, lang string) string {
+	if lang != "ar" {
+		return t.Format("Monday 2 January 2006")
+	}
+	days := [...]string{"الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت"}
+	months := [...]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
+	return fmt.Sprintf("%s %d %s %d", days[t.Weekday()], t.Day(), months[t.Month()-1], t.Year())
+}

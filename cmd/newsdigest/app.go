@@ -9,6 +9,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"newsdigest/bot"
 	"newsdigest/digest"
@@ -68,7 +69,7 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 
 func openDB(path string) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: another newsdigest process holds the database: %w", path, err)
 	}
 	if err != nil {

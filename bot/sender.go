@@ -1,0 +1,247 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"newsdigest/delivery"
+)
+
+var _ delivery.Sender = (*Sender)(nil)
+
+// SenderConfig sets Telegram's flood limits as the sender observes them.
+// Zero values mean Telegram's documented limits.
+type SenderConfig struct {
+	Token          string  // redacted from every error
+	GlobalRate     float64 // messages/s for the whole bot; default 30, or 1000 with PaidBroadcast
+	PaidBroadcast  bool    // NEWSDIGEST_PAID_BROADCAST=1: send allow_paid_broadcast (costs Stars) and allow up to 1000/s
+	PrivateRate    float64 // messages/s per private chat; default 1
+	GroupPerMinute float64 // messages/min per group or channel (negative chat ID); default 20
+	InFlight       int     // bulk requests on the wire at once; default 8
+}
+
+// MaxPaidRate is Telegram's ceiling for paid broadcasts.
+const MaxPaidRate = 1000
+
+func (c SenderConfig) withDefaults() SenderConfig {
+	if c.GlobalRate <= 0 {
+		c.GlobalRate = 30
+		if c.PaidBroadcast {
+			c.GlobalRate = MaxPaidRate
+		}
+	}
+	if c.PrivateRate <= 0 {
+		c.PrivateRate = 1
+	}
+	if c.GroupPerMinute <= 0 {
+		c.GroupPerMinute = 20
+	}
+	if c.InFlight <= 0 {
+		c.InFlight = 8
+	}
+	return c
+}
+
+// Sender implements delivery.Sender over go-telegram-bot-api, which has no
+// rate limiting, no 429 handling and leaks the token in its errors.
+//
+// Every message waits for its chat's bucket, then for a request slot, then
+// for the bot's bucket. Bulk and interactive messages have separate slots,
+// so at most InFlight bulk requests hold reservations in the bot's bucket
+// and a user's /digest waits behind those few, never behind a whole push.
+type Sender struct {
+	api         *tgbotapi.BotAPI
+	cfg         SenderConfig
+	global      *rate.Limiter
+	bulk        chan struct{}
+	interactive chan struct{}
+
+	mu        sync.Mutex
+	chats     map[int64]*chatLimit
+	sweepAt   int
+	pausedTil time.Time   // bot-wide pause after a 429 that hit many chats
+	recent429 []time.Time // when the last 429s arrived, to tell a bot-wide one
+}
+
+type chatLimit struct {
+	lim   *rate.Limiter
+	until time.Time // Telegram said retry_after for this chat
+}
+
+// NewSender returns a sender over a connected client (see NewAPI; give it a
+// context that outlives shutdown so in-flight sends can finish).
+func NewSender(api *tgbotapi.BotAPI, cfg SenderConfig) *Sender {
+	cfg = cfg.withDefaults()
+	return &Sender{
+		api:         api,
+		cfg:         cfg,
+		global:      rate.NewLimiter(rate.Limit(cfg.GlobalRate), max(1, int(cfg.GlobalRate/100))),
+		bulk:        make(chan struct{}, cfg.InFlight),
+		interactive: make(chan struct{}, 2),
+		chats:       map[int64]*chatLimit{},
+		sweepAt:     10_000,
+	}
+}
+
+// Send delivers one message, waiting as the limits require. Errors wrap the
+// delivery error kinds and never contain the token.
+func (s *Sender) Send(ctx context.Context, m delivery.Message) error {
+	if err := s.waitChat(ctx, m.ChatID); err != nil {
+		return err
+	}
+	slots := s.bulk
+	if m.Interactive {
+		slots = s.interactive
+	}
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("bot: send to chat %d: %w", m.ChatID, ctx.Err())
+	}
+	defer func() { <-slots }()
+	if err := s.waitGlobal(ctx); err != nil {
+		return fmt.Errorf("bot: send to chat %d: %w", m.ChatID, err)
+	}
+	_, err := s.api.MakeRequest("sendMessage", s.params(m))
+	if err != nil {
+		return s.classify(m.ChatID, err)
+	}
+	return nil
+}
+
+func (s *Sender) params(m delivery.Message) tgbotapi.Params {
+	p := tgbotapi.Params{
+		"chat_id":                  strconv.FormatInt(m.ChatID, 10),
+		"text":                     m.Text,
+		"disable_web_page_preview": "true",
+	}
+	p.AddNonEmpty("parse_mode", m.ParseMode)
+	if s.cfg.PaidBroadcast {
+		// The library (v5.5.1) predates allow_paid_broadcast: pass it raw.
+		p["allow_paid_broadcast"] = "true"
+	}
+	return p
+}
+
+// waitChat waits out a retry_after Telegram gave for the chat, then the
+// chat's own bucket.
+func (s *Sender) waitChat(ctx context.Context, chatID int64) error {
+	cl := s.chat(chatID)
+	s.mu.Lock()
+	until := cl.until
+	s.mu.Unlock()
+	if err := sleepUntil(ctx, until); err != nil {
+		return fmt.Errorf("bot: send to chat %d: %w", chatID, err)
+	}
+	if err := cl.lim.Wait(ctx); err != nil {
+		return fmt.Errorf("bot: send to chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+func (s *Sender) waitGlobal(ctx context.Context) error {
+	s.mu.Lock()
+	until := s.pausedTil
+	s.mu.Unlock()
+	if err := sleepUntil(ctx, until); err != nil {
+		return err
+	}
+	return s.global.Wait(ctx)
+}
+
+func sleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// chat returns the chat's bucket, creating it; idle full buckets are dropped
+// now and then so a push to a million chats does not keep a million buckets.
+func (s *Sender) chat(chatID int64) *chatLimit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cl, ok := s.chats[chatID]; ok {
+		return cl
+	}
+	if len(s.chats) >= s.sweepAt {
+		s.sweep(time.Now())
+	}
+	perSec, burst := s.cfg.PrivateRate, 1
+	if chatID < 0 {
+		perSec = s.cfg.GroupPerMinute / 60
+	}
+	cl := &chatLimit{lim: rate.NewLimiter(rate.Limit(perSec), burst)}
+	s.chats[chatID] = cl
+	return cl
+}
+
+func (s *Sender) sweep(now time.Time) {
+	for id, cl := range s.chats {
+		if now.After(cl.until) && cl.lim.TokensAt(now) >= float64(cl.lim.Burst()) {
+			delete(s.chats, id)
+		}
+	}
+	s.sweepAt = max(10_000, 2*len(s.chats))
+}
+
+// classify maps a Bot API failure onto the delivery error kinds, with the
+// token removed.
+func (s *Sender) classify(chatID int64, err error) error {
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		// Network failure, timeout or a non-JSON answer (a proxy's 502 page).
+		return fmt.Errorf("bot: send to chat %d: %w: %w", chatID, delivery.ErrTemporary, Redact(err, s.cfg.Token))
+	}
+	desc := RedactString(te.Message, s.cfg.Token)
+	switch {
+	case te.Code == 429 || te.RetryAfter > 0:
+		after := time.Duration(max(1, te.RetryAfter)) * time.Second
+		s.tooMany(chatID, after)
+		return fmt.Errorf("bot: send to chat %d: %s: %w", chatID, desc, &delivery.RetryAfterError{After: after})
+	case te.MigrateToChatID != 0:
+		return fmt.Errorf("bot: send to chat %d: %s: %w", chatID, desc, &delivery.MigratedError{To: te.MigrateToChatID})
+	case te.Code == 403, te.Code == 400 && strings.Contains(strings.ToLower(desc), "chat not found"):
+		return fmt.Errorf("bot: send to chat %d: %s: %w", chatID, desc, delivery.ErrChatGone)
+	case te.Code >= 500 || te.Code == 0:
+		return fmt.Errorf("bot: send to chat %d: %d %s: %w", chatID, te.Code, desc, delivery.ErrTemporary)
+	default:
+		return fmt.Errorf("bot: send to chat %d: %d %s: %w", chatID, te.Code, desc, delivery.ErrRejected)
+	}
+}
+
+// tooMany pauses the chat for retry_after. Telegram does not say which limit
+// a 429 is about; when several chats get one within a second it is the
+// bot's, and the whole sender pauses.
+func (s *Sender) tooMany(chatID int64, after time.Duration) {
+	now := time.Now()
+	until := now.Add(after)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cl, ok := s.chats[chatID]; ok && until.After(cl.until) {
+		cl.until = until
+	}
+	s.recent429 = append(s.recent429, now)
+	for len(s.recent429) > 0 && now.Sub(s.recent429[0]) > time.Second {
+		s.recent429 = s.recent429[1:]
+	}
+	if len(s.recent429) >= 3 && until.After(s.pausedTil) {
+		s.pausedTil = until
+	}
+}

@@ -78,22 +78,24 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Subscriber, error) {
 // Put creates or replaces a subscriber after validating it, and updates the
 // indexes. Created is kept from the stored copy when sub's is zero.
 func (s *Store) Put(ctx context.Context, sub Subscriber) error {
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		old, err := getSub(tx, sub.ChatID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			_, err = s.save(tx, nil, sub)
-			return err
-		case err != nil:
-			return err
-		}
-		_, err = s.save(tx, &old, sub)
-		return err
-	})
+	err := s.update(ctx, func(tx *bolt.Tx) error { return s.putTx(tx, sub) })
 	if err != nil {
 		return fmt.Errorf("subscriptions: put %d: %w", sub.ChatID, err)
 	}
 	return nil
+}
+
+func (s *Store) putTx(tx *bolt.Tx, sub Subscriber) error {
+	old, err := getSub(tx, sub.ChatID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		_, err = s.save(tx, nil, sub)
+		return err
+	case err != nil:
+		return err
+	}
+	_, err = s.save(tx, &old, sub)
+	return err
 }
 
 // Update reads the chat's subscriber, lets fn change it, validates and stores

@@ -4,16 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/robfig/cron/v3"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
 	"newsdigest/bot"
 	"newsdigest/digest"
+	"newsdigest/metrics"
 	"newsdigest/news"
+	"newsdigest/ops"
 	"newsdigest/subscriptions"
 )
 
@@ -45,6 +50,8 @@ func runMain(ctx context.Context, env *cliEnv, args []string) error {
 type Main struct {
 	cfg      Config
 	log      *slog.Logger
+	reg      *prometheus.Registry
+	metrics  *metrics.Metrics
 	db       *bolt.DB
 	articles *news.Store
 	subs     *subscriptions.Store
@@ -60,7 +67,9 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Main{cfg: cfg, log: log, db: db}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &Main{cfg: cfg, log: log, db: db, reg: reg, metrics: metrics.New(reg)}
 	if err := m.wire(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -124,11 +133,49 @@ func (m *Main) schedule(ctx context.Context) error {
 func (m *Main) Run(ctx context.Context) error {
 	m.log.InfoContext(ctx, "newsdigest running", "bot", m.bot.Username(), "push_schedule", m.cfg.PushSchedule)
 	m.bot.RegisterCommands(ctx)
+	opsDone, err := m.serveOps(ctx)
+	if err != nil {
+		return err
+	}
 	m.cron.Start()
-	err := m.bot.Poll(ctx)
+	err = m.bot.Poll(ctx)
 	<-m.cron.Stop().Done()
+	err = errors.Join(err, <-opsDone)
 	m.log.Info("newsdigest stopped")
 	return err
+}
+
+// serveOps starts the operators' HTTP listener; its error arrives on the
+// channel once ctx ends.
+func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
+	done := make(chan error, 1)
+	if m.cfg.HTTPAddr == "off" {
+		done <- nil
+		return done, nil
+	}
+	secret, err := writeSecret(m.cfg)
+	if err != nil {
+		return nil, err
+	}
+	h := ops.Handler(ops.Options{
+		Gatherer:     m.reg,
+		Checks:       []ops.Check{{Name: "database", Run: m.checkDB}},
+		BackupSecret: secret,
+		Backup:       func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, m.db, w) },
+	})
+	ready := make(chan string, 1)
+	go func() { done <- ops.Serve(ctx, m.cfg.HTTPAddr, h, ready) }()
+	select {
+	case addr := <-ready:
+		m.log.InfoContext(ctx, "ops endpoints listening", "addr", addr)
+		return done, nil
+	case err := <-done:
+		return nil, err
+	}
+}
+
+func (m *Main) checkDB(context.Context) error {
+	return m.db.View(func(*bolt.Tx) error { return nil })
 }
 
 // Close releases the database.

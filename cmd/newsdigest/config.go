@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"regexp"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type Config struct {
 	TimeZone     string
 	LogLevel     slog.Level
 	LogFormat    string
+	HTTPAddr     string
 }
 
 // option is one setting: an environment variable, the flag that overrides
@@ -48,6 +50,8 @@ func options() []option {
 			set: func(c *Config, v string) error { c.SeedsDir = v; return nil }},
 		{env: "NEWSDIGEST_TZ", flag: "tz", def: "UTC", usage: "IANA time zone for the push schedule and new subscribers",
 			set: func(c *Config, v string) error { c.TimeZone = v; return validZone(v) }},
+		{env: "NEWSDIGEST_HTTP_ADDR", flag: "http-addr", def: "127.0.0.1:8080", usage: "listen address of /healthz, /readyz, /metrics and /backup; \"off\" disables it",
+			set: func(c *Config, v string) error { c.HTTPAddr = v; return validAddr(v) }},
 		{env: "NEWSDIGEST_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error",
 			set: func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) }},
 		{env: "NEWSDIGEST_LOG_FORMAT", flag: "log-format", def: "text", usage: "text or json",
@@ -118,6 +122,16 @@ func nonEmpty(v string) error {
 func validCron(v string) error {
 	if _, err := cron.ParseStandard(v); err != nil {
 		return fmt.Errorf("bad cron schedule %q: %w", v, err)
+	}
+	return nil
+}
+
+func validAddr(v string) error {
+	if v == "off" {
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return fmt.Errorf("%q is not host:port: %w", v, err)
 	}
 	return nil
 }

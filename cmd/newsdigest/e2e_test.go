@@ -44,6 +44,7 @@ func startService(t *testing.T, emu *tgemu.Emulator, seedsDir string) (*Main, *s
 		"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "e2e.db"),
 		"NEWSDIGEST_SEEDS_DIR=" + seedsDir,
 		"NEWSDIGEST_LOG_LEVEL=debug",
+		"NEWSDIGEST_HTTP_ADDR=127.0.0.1:0",
 	}
 	cfg, _, err := loadConfig("run", env, nil, os.Stderr)
 	if err != nil {

@@ -41,8 +41,12 @@ func withIO(f ioCommand) func(context.Context, *cliEnv, []string) error {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":    {run: runMain, usage: "run the bot (default); without a token, print the seed digest"},
-		"digest": {run: runDigest, usage: "print the digest built from a seeds folder"},
+		"run":         {run: runMain, usage: "run the bot (default); without a token, print the seed digest"},
+		"digest":      {run: runDigest, usage: "print the digest built from a seeds folder"},
+		"config":      {run: runConfig, usage: "print the effective configuration (token redacted)"},
+		"backup":      {run: runBackup, usage: "backup FILE: a verified copy of the database, also while the bot runs"},
+		"restore":     {run: runRestore, usage: "restore FILE: replace the database with a backup (bot stopped)"},
+		"healthcheck": {run: runHealthcheck, usage: "exit 0 when the running bot answers /healthz (for container HEALTHCHECK)"},
 	}
 }
 

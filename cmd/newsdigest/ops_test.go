@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"newsdigest/bot/bottest"
+	"newsdigest/ops"
+)
+
+// freeAddr reserves a loopback port for the ops listener.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// runningService starts the service against the fake Bot API and returns
+// the environment an operator's second command would use.
+func runningService(t *testing.T) ([]string, *syncBuffer) {
+	t.Helper()
+	api := bottest.New(bottest.Config{})
+	t.Cleanup(api.Close)
+	env := []string{
+		"TELEGRAM_BOT_TOKEN=" + api.Token(),
+		"TELEGRAM_API_ENDPOINT=" + api.Endpoint(),
+		"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "ops.db"),
+		"NEWSDIGEST_HTTP_ADDR=" + freeAddr(t),
+		"NEWSDIGEST_LOG_LEVEL=debug",
+	}
+	cfg, _, err := loadConfig("run", env, nil, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	m, err := NewMain(ctx, cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		_ = m.Close()
+		if strings.Contains(logs.String(), api.Token()) {
+			t.Error("the bot token appears in the logs")
+		}
+	})
+	waitHealthy(t, env)
+	return env, logs
+}
+
+func waitHealthy(t *testing.T, env []string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var out, errb bytes.Buffer
+		if cli(context.Background(), &cliEnv{environ: env, stdout: &out, stderr: &errb}, []string{"healthcheck"}) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("service never became healthy: %s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func runCLI(env []string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := cli(context.Background(), &cliEnv{environ: env, stdout: &out, stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestOperatorCommandsWhileRunning(t *testing.T) {
+	env, _ := runningService(t)
+
+	if code, out, errOut := runCLI(env, "healthcheck", "--path", "/readyz"); code != 0 || !strings.Contains(out, "healthy") {
+		t.Fatalf("healthcheck /readyz: exit %d, %q %q", code, out, errOut)
+	}
+
+	dst := filepath.Join(t.TempDir(), "backup.db")
+	code, out, errOut := runCLI(env, "backup", dst)
+	if code != 0 || !strings.Contains(out, "verified") {
+		t.Fatalf("backup while running: exit %d, %q %q", code, out, errOut)
+	}
+	if err := ops.Verify(dst); err != nil {
+		t.Fatalf("backup is not a sound database: %v", err)
+	}
+
+	start := time.Now()
+	code, _, errOut = runCLI(env, "run")
+	if code == 0 || !strings.Contains(errOut, "another newsdigest process holds the database") {
+		t.Fatalf("second process: exit %d, stderr %q", code, errOut)
+	}
+	if took := time.Since(start); took > 7*time.Second {
+		t.Fatalf("second process took %v to give up, want about 5 s", took)
+	}
+
+	if code, _, errOut := runCLI(env, "restore", dst); code == 0 || !strings.Contains(errOut, "stop it") {
+		t.Fatalf("restore while running: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestConfigRedactsToken(t *testing.T) {
+	token := "987654321:AAHsecretPartThatMustNeverShow_123"
+	code, out, errOut := runCLI([]string{"TELEGRAM_BOT_TOKEN=" + token, "NEWSDIGEST_TZ=Asia/Baghdad"}, "config")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "AAHsecret") || !strings.Contains(out, "TELEGRAM_BOT_TOKEN=987654321:<redacted>") {
+		t.Fatalf("token not redacted:\n%s", out)
+	}
+	for _, want := range []string{"NEWSDIGEST_TZ=Asia/Baghdad", "NEWSDIGEST_DB=./newsdigest.db", "NEWSDIGEST_HTTP_ADDR=127.0.0.1:8080"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("config output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHealthcheckFailsWhenNothingRuns(t *testing.T) {
+	code, _, errOut := runCLI([]string{"NEWSDIGEST_HTTP_ADDR=" + freeAddr(t)}, "healthcheck")
+	if code == 0 || !strings.Contains(errOut, "unhealthy") {
+		t.Fatalf("healthcheck with nothing running: exit %d, %q", code, errOut)
+	}
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"newsdigest/ops"
+)
+
+// runConfig prints the effective configuration, token redacted.
+func runConfig(_ context.Context, env *cliEnv, args []string) error {
+	cfg, _, err := loadConfig("config", env.environ, args, env.stderr)
+	if err != nil {
+		return err
+	}
+	for _, o := range options() {
+		v := effective(cfg, o.env)
+		if o.secret && v != "" {
+			v = redactToken(v)
+		}
+		fmt.Fprintf(env.stdout, "%s=%s\n", o.env, v)
+	}
+	return nil
+}
+
+// redactToken keeps the bot's numeric ID, which is public, and hides the secret.
+func redactToken(token string) string {
+	id, _, _ := strings.Cut(token, ":")
+	return id + ":<redacted>"
+}
+
+// effective is the value a setting has in cfg, as it would be written in
+// the environment.
+func effective(c Config, env string) string {
+	return map[string]string{
+		"TELEGRAM_BOT_TOKEN":       c.Token,
+		"TELEGRAM_API_ENDPOINT":    c.APIEndpoint,
+		"NEWSDIGEST_DB":            c.DBPath,
+		"NEWSDIGEST_PUSH_SCHEDULE": c.PushSchedule,
+		"NEWSDIGEST_SEEDS_DIR":     c.SeedsDir,
+		"NEWSDIGEST_TZ":            c.TimeZone,
+		"NEWSDIGEST_HTTP_ADDR":     c.HTTPAddr,
+		"NEWSDIGEST_LOG_LEVEL":     c.LogLevel.String(),
+		"NEWSDIGEST_LOG_FORMAT":    c.LogFormat,
+	}[env]
+}
+
+// runBackup copies the database to FILE: through the running process when
+// there is one (bbolt locks the file), else directly.
+func runBackup(ctx context.Context, env *cliEnv, args []string) error {
+	cfg, rest, err := loadConfig("backup", env.environ, args, env.stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return errors.New("usage: newsdigest backup FILE")
+	}
+	n, err := backup(ctx, cfg, rest[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "backup written to %s (%d bytes, verified)\n", rest[0], n)
+	return nil
+}
+
+func backup(ctx context.Context, cfg Config, dst string) (int64, error) {
+	secret, err := os.ReadFile(secretPath(cfg))
+	if err == nil && cfg.HTTPAddr != "off" {
+		n, ferr := ops.FetchBackup(ctx, "http://"+dialAddr(cfg.HTTPAddr), string(secret), dst)
+		if ferr == nil || !isConnRefused(ferr) {
+			return n, ferr
+		}
+	}
+	return ops.CopyDB(ctx, cfg.DBPath, dst)
+}
+
+// runRestore replaces the database with a backup; the bot must be stopped.
+func runRestore(_ context.Context, env *cliEnv, args []string) error {
+	cfg, rest, err := loadConfig("restore", env.environ, args, env.stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return errors.New("usage: newsdigest restore FILE")
+	}
+	if err := ops.Restore(cfg.DBPath, rest[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "restored %s from %s (the previous file is kept as %s.before-restore)\n", cfg.DBPath, rest[0], cfg.DBPath)
+	return nil
+}
+
+// runHealthcheck asks the running process for /healthz, for the container's
+// HEALTHCHECK (the image has no shell or curl).
+func runHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
+	fl := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fl.SetOutput(env.stderr)
+	cfg, _, err := loadConfig("healthcheck", env.environ, nil, env.stderr)
+	if err != nil {
+		return err
+	}
+	path := fl.String("path", "/healthz", "endpoint to ask: /healthz or /readyz")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+dialAddr(cfg.HTTPAddr)+*path, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("unhealthy: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("unhealthy: %s answered %s", *path, resp.Status)
+	}
+	fmt.Fprintln(env.stdout, "healthy")
+	return nil
+}
+
+// dialAddr turns a listen address into one a local client can dial.
+func dialAddr(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func isConnRefused(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// secretPath holds the secret that authorises /backup. It sits beside the
+// database, readable only by the service's user, so whoever may read the
+// database may also back it up, and nobody else.
+func secretPath(cfg Config) string { return cfg.DBPath + ".ops-secret" }
+
+func writeSecret(cfg Config) (string, error) {
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return "", err
+	}
+	secret := hex.EncodeToString(buf)
+	if err := os.WriteFile(secretPath(cfg), []byte(secret), 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", secretPath(cfg), err)
+	}
+	return secret, nil
+}

@@ -25,7 +25,7 @@ const (
 func bucket(tx *bolt.Tx, name string) *bolt.Bucket { return tx.Bucket([]byte(name)) }
 
 // allTopics is the topic-index key for subscribers with no topic filter; it
-// cannot collide with a real topic ID (those start with a letter).
+// cannot collide with a real topic ID (see ValidTopicID).
 const allTopics = "*"
 
 // ErrChatIDChanged is returned by Update when fn changes the chat ID; use

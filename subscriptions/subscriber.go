@@ -173,15 +173,16 @@ func (s Subscriber) validateLang() error {
 // far below Telegram's 64 bytes.
 const MaxTopicIDLen = 32
 
-// ValidTopicID reports whether id is a well-formed topic ID: a lowercase
-// ASCII letter, then letters, digits, '_' or '-', at most MaxTopicIDLen bytes.
+// ValidTopicID reports whether id is a well-formed topic ID, the same shape
+// digest.IsTopicID accepts: 1–32 lowercase ASCII letters, digits or inner
+// hyphens, so an ID fits in commands, deep links and callback data.
 // (A loop rather than a package-level regexp: no package-level state.)
 func ValidTopicID(id string) bool {
-	if id == "" || len(id) > MaxTopicIDLen || id[0] < 'a' || id[0] > 'z' {
+	if id == "" || len(id) > MaxTopicIDLen || id[0] == '-' || id[len(id)-1] == '-' {
 		return false
 	}
 	for _, c := range []byte(id) {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
 			return false
 		}
 	}

@@ -1,0 +1,308 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"newsdigest/digest"
+	"newsdigest/news"
+	"newsdigest/subscriptions"
+)
+
+// plan is what one push writes for one chat.
+type plan struct {
+	rec     record // no messages: nothing to send, only the cursor moves
+	cur     cursor
+	stories int
+}
+
+// window is the articles of one push and the stories built from them once.
+type window struct {
+	now      time.Time
+	stories  []digest.Story
+	maxSeq   []uint64    // per story: newest article's Seq
+	maxFetch []time.Time // per story: newest article's first-seen time
+	head     uint64      // newest Seq loaded
+}
+
+// Push writes a digest record for each of the chats that has something new
+// and returns how many records it queued. Records are written BatchSize at
+// a time, each batch in one transaction together with the chats' cursors,
+// and the workers started by Run send them.
+func (s *Service) Push(ctx context.Context, chatIDs []int64) (int, error) {
+	plans, err := s.compose(ctx, chatIDs, false)
+	if err != nil {
+		return 0, err
+	}
+	return s.enqueue(ctx, plans, nil)
+}
+
+// SendNow sends chatID its digest right away, ahead of any bulk push, and
+// returns how many stories it held (0: nothing new since the last digest).
+// The digest goes through the outbox like any other, so a crash cannot lose
+// or repeat it.
+func (s *Service) SendNow(ctx context.Context, chatID int64) (int, error) {
+	s.mu.Lock()
+	s.busy[chatID]++ // keep the dispatcher off the record written below
+	s.mu.Unlock()
+	plans, err := s.compose(ctx, []int64{chatID}, true)
+	if err == nil && len(plans) == 0 {
+		err = fmt.Errorf("delivery: send now to %d: %w", chatID, subscriptions.ErrNotFound)
+	}
+	if err == nil {
+		_, err = s.enqueue(ctx, plans, nil)
+	}
+	if err != nil || len(plans[0].rec.Messages) == 0 {
+		s.release(record{ChatID: chatID}, false)
+		return 0, err
+	}
+	r := plans[0].rec
+	s.mu.Lock()
+	s.active[r.ID] = true
+	s.mu.Unlock()
+	if !s.deliver(ctx, ctx, r) {
+		return plans[0].stories, fmt.Errorf("delivery: send now to %d: not delivered (queued if it can still go)", chatID)
+	}
+	return plans[0].stories, nil
+}
+
+// compose builds each chat's digest over the union of their windows.
+func (s *Service) compose(ctx context.Context, chatIDs []int64, interactive bool) ([]plan, error) {
+	subs, err := s.subscribers(ctx, chatIDs, interactive)
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	curs, err := s.cursors(subs)
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.loadWindow(ctx, curs)
+	if err != nil {
+		return nil, err
+	}
+	cache := map[string]rendered{}
+	plans := make([]plan, 0, len(subs))
+	for i, sub := range subs {
+		if p, ok := s.plan(w, sub, curs[i], interactive, cache); ok {
+			plans = append(plans, p)
+		}
+	}
+	return plans, nil
+}
+
+// subscribers loads the chats that take digests now (interactive: any
+// existing chat, paused or not).
+func (s *Service) subscribers(ctx context.Context, chatIDs []int64, interactive bool) ([]subscriptions.Subscriber, error) {
+	out := make([]subscriptions.Subscriber, 0, len(chatIDs))
+	for _, id := range chatIDs {
+		sub, err := s.subs.Get(ctx, id)
+		if errors.Is(err, subscriptions.ErrNotFound) {
+			continue // unsubscribed since it was found due
+		}
+		if err != nil {
+			return nil, fmt.Errorf("delivery: push: %w", err)
+		}
+		if sub.Active() || interactive {
+			out = append(out, sub)
+		}
+	}
+	return out, nil
+}
+
+// cursors returns each chat's delivery cursor: the newer of the
+// subscriber's own and the outbox's (0 = new subscriber).
+func (s *Service) cursors(subs []subscriptions.Subscriber) ([]uint64, error) {
+	out := make([]uint64, len(subs))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for i, sub := range subs {
+			out[i] = sub.Cursor
+			if c, ok := getCursor(tx, sub.ChatID); ok && c.Created.Equal(sub.Created) {
+				out[i] = max(out[i], c.Seq)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delivery: read cursors: %w", err)
+	}
+	return out, nil
+}
+
+// loadWindow loads the articles any of the cursors has not seen (a new
+// subscriber: the last NewWindow) and builds the stories once.
+func (s *Service) loadWindow(ctx context.Context, curs []uint64) (window, error) {
+	w := window{now: s.cfg.Now()}
+	arts, err := s.load(ctx, curs, w.now)
+	if err != nil || len(arts) == 0 {
+		return w, err
+	}
+	in := make([]digest.Article, len(arts))
+	seq := make(map[string]news.Article, len(arts))
+	for i, a := range arts {
+		in[i] = a.Article
+		seq[a.ID] = a
+		w.head = max(w.head, a.Seq)
+	}
+	w.stories = s.engine.Stories(in)
+	w.maxSeq = make([]uint64, len(w.stories))
+	w.maxFetch = make([]time.Time, len(w.stories))
+	for i, st := range w.stories {
+		for _, id := range st.Articles {
+			a := seq[id]
+			w.maxSeq[i] = max(w.maxSeq[i], a.Seq)
+			if a.Fetched.After(w.maxFetch[i]) {
+				w.maxFetch[i] = a.Fetched
+			}
+		}
+	}
+	return w, nil
+}
+
+func (s *Service) load(ctx context.Context, curs []uint64, now time.Time) ([]news.Article, error) {
+	oldest, anyNew := uint64(0), false
+	for _, c := range curs {
+		if c == 0 {
+			anyNew = true
+		} else if oldest == 0 || c < oldest {
+			oldest = c
+		}
+	}
+	var arts []news.Article
+	if oldest > 0 {
+		a, err := s.articles.Since(ctx, oldest, 0)
+		if err != nil {
+			return nil, fmt.Errorf("delivery: load articles: %w", err)
+		}
+		arts = a
+	}
+	if anyNew {
+		a, err := s.articles.SinceTime(ctx, now.Add(-s.cfg.NewWindow))
+		if err != nil {
+			return nil, fmt.Errorf("delivery: load articles: %w", err)
+		}
+		arts = append(arts, a...)
+	}
+	slices.SortFunc(arts, func(a, b news.Article) int { return compareSeq(a.Seq, b.Seq) })
+	return slices.CompactFunc(arts, func(a, b news.Article) bool { return a.Seq == b.Seq }), nil
+}
+
+func compareSeq(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// plan selects and renders one chat's digest. Chats with the same window
+// and preferences share one rendering. ok is false when nothing is new.
+func (s *Service) plan(w window, sub subscriptions.Subscriber, cur uint64, interactive bool, cache map[string]rendered) (plan, bool) {
+	if w.head <= cur {
+		return plan{}, false
+	}
+	p := plan{
+		rec: record{ChatID: sub.ChatID, ParseMode: "HTML", Interactive: interactive, State: statePending, Created: w.now},
+		cur: cursor{Seq: w.head, Created: sub.Created},
+	}
+	key := renderKey(sub, cur)
+	r, ok := cache[key]
+	if !ok {
+		sel := digest.Select(w.eligible(cur, w.now.Add(-s.cfg.NewWindow)), prefs(sub), w.now)
+		r.stories = len(sel.Stories)
+		if r.stories > 0 {
+			loc, _ := subscriptions.LoadZone(sub.TimeZone) // validated on write; nil renders in UTC
+			r.msgs = digest.RenderHTML(sel, digest.RenderOptions{Lang: sub.Lang, Location: loc, Now: w.now})
+		}
+		cache[key] = r
+	}
+	p.rec.Messages, p.stories = r.msgs, r.stories
+	return p, true
+}
+
+// rendered is one digest shared by chats with the same window and prefs.
+type rendered struct {
+	msgs    []string
+	stories int
+}
+
+// eligible returns the stories with an article newer than the cursor (for a
+// new subscriber: first seen after since).
+func (w window) eligible(cur uint64, since time.Time) []digest.Story {
+	var out []digest.Story
+	for i, st := range w.stories {
+		if (cur > 0 && w.maxSeq[i] > cur) || (cur == 0 && !w.maxFetch[i].Before(since)) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func prefs(sub subscriptions.Subscriber) digest.Prefs {
+	return digest.Prefs{Topics: sub.Topics, Include: sub.Include, Exclude: sub.Exclude, MaxStories: sub.MaxStories}
+}
+
+func renderKey(sub subscriptions.Subscriber, cur uint64) string {
+	return fmt.Sprintf("%d|%s|%s|%s|%d|%s|%s", cur, strings.Join(sub.Topics, ","), strings.Join(sub.Include, "\x00"),
+		strings.Join(sub.Exclude, "\x00"), sub.MaxStories, sub.Lang, sub.TimeZone)
+}
+
+// enqueue writes the plans BatchSize at a time, one transaction per batch;
+// last runs in the final transaction (the due-check's "minute processed").
+func (s *Service) enqueue(ctx context.Context, plans []plan, last func(*bolt.Tx) error) (int, error) {
+	queued := 0
+	for start := 0; start < len(plans) || (start == 0 && last != nil); start += s.cfg.BatchSize {
+		batch := plans[start:min(start+s.cfg.BatchSize, len(plans))]
+		final := start+s.cfg.BatchSize >= len(plans)
+		n, err := s.writeBatch(ctx, batch, final, last)
+		if err != nil {
+			return queued, err
+		}
+		queued += n
+		s.signal()
+	}
+	return queued, nil
+}
+
+func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last func(*bolt.Tx) error) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("delivery: enqueue: %w", err)
+	}
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		n = 0
+		for i := range batch {
+			if err := writePlan(tx, &batch[i]); err != nil {
+				return err
+			}
+			if len(batch[i].rec.Messages) > 0 {
+				n++
+			}
+		}
+		if final && last != nil {
+			return last(tx)
+		}
+		return nil
+	})
+	s.commits.Add(1)
+	if err != nil {
+		return 0, fmt.Errorf("delivery: enqueue: %w", err)
+	}
+	return n, nil
+}
+
+func writePlan(tx *bolt.Tx, p *plan) error {
+	if len(p.rec.Messages) > 0 {
+		if err := putRecord(tx, &p.rec); err != nil {
+			return err
+		}
+	}
+	return putCursor(tx, p.rec.ChatID, p.cur)
+}

@@ -1,0 +1,143 @@
+package delivery
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Buckets of the outbox. A record's progress lives apart from its messages
+// so that marking a message sent rewrites 4 bytes, not the digest.
+var (
+	bucketOutbox   = []byte("delivery_outbox")   // record ID → record JSON
+	bucketProgress = []byte("delivery_progress") // record ID → messages sent (uint32)
+	bucketCursors  = []byte("delivery_cursors")  // chat ID → cursor JSON
+	bucketMeta     = []byte("delivery_meta")     // keyLastMinute → unix seconds
+	keyLastMinute  = []byte("last_minute")
+)
+
+// ErrCorrupt reports an outbox entry that cannot be decoded.
+var ErrCorrupt = errors.New("delivery: corrupt outbox entry")
+
+// Record states.
+const (
+	statePending = "pending" // to send (possibly not before NotBefore)
+	stateFailed  = "failed"  // parked after repeated failures or a rejection
+)
+
+// record is one digest for one chat: its messages go out in order.
+type record struct {
+	ID          uint64    `json:"-"`
+	ChatID      int64     `json:"chat_id"`
+	Messages    []string  `json:"messages"`
+	ParseMode   string    `json:"parse_mode,omitempty"`
+	Interactive bool      `json:"interactive,omitempty"`
+	State       string    `json:"state"`
+	NotBefore   time.Time `json:"not_before,omitzero"`
+	Attempts    int       `json:"attempts,omitempty"`
+	LastError   string    `json:"last_error,omitempty"`
+	Created     time.Time `json:"created"`
+	Sent        int       `json:"-"` // from bucketProgress
+}
+
+// cursor is the newest article Seq delivered to a chat. It is written in the
+// same transaction as the chat's delivery record, so a crash can neither
+// lose a window (gap) nor deliver it twice. Created ties it to one
+// subscription: a chat that left and came back starts afresh.
+type cursor struct {
+	Seq     uint64    `json:"seq"`
+	Created time.Time `json:"created"`
+}
+
+func createBuckets(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bucketOutbox, bucketProgress, bucketCursors, bucketMeta} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return fmt.Errorf("delivery: create bucket %s: %w", b, err)
+		}
+	}
+	return nil
+}
+
+func idKey(id uint64) []byte     { return binary.BigEndian.AppendUint64(nil, id) }
+func chatKey(id int64) []byte    { return binary.BigEndian.AppendUint64(nil, uint64(id)) }
+func keyID(k []byte) uint64      { return binary.BigEndian.Uint64(k) }
+func u32(n int) []byte           { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
+func chatFromKey(k []byte) int64 { return int64(binary.BigEndian.Uint64(k)) }
+
+// putRecord stores a record, assigning an ID to a new one.
+func putRecord(tx *bolt.Tx, r *record) error {
+	b := tx.Bucket(bucketOutbox)
+	if r.ID == 0 {
+		id, err := b.NextSequence()
+		if err != nil {
+			return fmt.Errorf("delivery: record id: %w", err)
+		}
+		r.ID = id
+	}
+	v, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("delivery: encode record: %w", err)
+	}
+	return b.Put(idKey(r.ID), v)
+}
+
+func decodeRecord(k, v []byte, progress *bolt.Bucket) (record, error) {
+	var r record
+	if err := json.Unmarshal(v, &r); err != nil {
+		return record{}, fmt.Errorf("%w: record %d: %v", ErrCorrupt, keyID(k), err)
+	}
+	r.ID = keyID(k)
+	if p := progress.Get(k); len(p) == 4 {
+		r.Sent = int(binary.BigEndian.Uint32(p))
+	}
+	return r, nil
+}
+
+// markSent records that the first n messages of a record went out; the
+// last one removes the record (finished records are compacted at once).
+func markSent(tx *bolt.Tx, id uint64, n int, done bool) error {
+	if done {
+		return deleteRecord(tx, id)
+	}
+	return tx.Bucket(bucketProgress).Put(idKey(id), u32(n))
+}
+
+func deleteRecord(tx *bolt.Tx, id uint64) error {
+	if err := tx.Bucket(bucketOutbox).Delete(idKey(id)); err != nil {
+		return fmt.Errorf("delivery: delete record %d: %w", id, err)
+	}
+	return tx.Bucket(bucketProgress).Delete(idKey(id))
+}
+
+func getCursor(tx *bolt.Tx, chatID int64) (cursor, bool) {
+	v := tx.Bucket(bucketCursors).Get(chatKey(chatID))
+	var c cursor
+	if v == nil || json.Unmarshal(v, &c) != nil {
+		return cursor{}, false // unreadable: fall back to the subscriber's own cursor
+	}
+	return c, true
+}
+
+func putCursor(tx *bolt.Tx, chatID int64, c cursor) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("delivery: encode cursor: %w", err)
+	}
+	return tx.Bucket(bucketCursors).Put(chatKey(chatID), v)
+}
+
+func getLastMinute(tx *bolt.Tx) time.Time {
+	v := tx.Bucket(bucketMeta).Get(keyLastMinute)
+	if len(v) != 8 {
+		return time.Time{}
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(v)), 0).UTC()
+}
+
+func putLastMinute(tx *bolt.Tx, t time.Time) error {
+	return tx.Bucket(bucketMeta).Put(keyLastMinute, binary.BigEndian.AppendUint64(nil, uint64(t.Unix())))
+}

@@ -1,0 +1,205 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	bolt "go.etcd.io/bbolt"
+
+	"newsdigest/subscriptions"
+)
+
+// Run delivers until ctx ends: it catches up on slots missed while the
+// process was down, then runs the cron jobs (due-check every minute, ingest
+// every IngestEvery, pruning) and the outbox workers. When ctx ends it stops
+// taking work, lets sends already on the wire finish (up to Shutdown) and
+// returns once their results are durable.
+func (s *Service) Run(ctx context.Context) error {
+	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSends()
+	var workers sync.WaitGroup
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		s.dispatch(ctx, sendCtx, &workers)
+	}()
+	if err := s.Tick(ctx); err != nil {
+		s.cfg.Log.ErrorContext(ctx, "delivery: catch-up failed", "err", err)
+	}
+	c, err := s.cron(ctx)
+	if err != nil {
+		return err
+	}
+	c.Start()
+	<-ctx.Done()
+	<-c.Stop().Done()
+	<-dispatched
+	s.drain(&workers, cancelSends)
+	return nil
+}
+
+// drain waits for in-flight sends, cutting them off after cfg.Shutdown.
+func (s *Service) drain(workers *sync.WaitGroup, cancel context.CancelFunc) {
+	done := make(chan struct{})
+	go func() { workers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(s.cfg.Shutdown):
+		s.cfg.Log.Warn("delivery: shutdown deadline reached; cancelling sends in flight")
+		cancel()
+		<-done
+	}
+}
+
+func (s *Service) cron(ctx context.Context) (*cron.Cron, error) {
+	logger := cronLogger{s.cfg.Log}
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	jobs := []struct {
+		spec string
+		name string
+		fn   func(context.Context) error
+	}{
+		{"* * * * *", "due-check", s.Tick},
+		{"@daily", "prune", s.Prune},
+	}
+	if s.cfg.PruneSpec != "" {
+		jobs[1].spec = s.cfg.PruneSpec
+	}
+	if s.cfg.Ingest != nil {
+		jobs = append(jobs, struct {
+			spec string
+			name string
+			fn   func(context.Context) error
+		}{fmt.Sprintf("@every %s", s.cfg.IngestEvery), "ingest", s.cfg.Ingest})
+	}
+	for _, j := range jobs {
+		if _, err := c.AddFunc(j.spec, func() {
+			if err := j.fn(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Log.ErrorContext(ctx, "delivery: job failed", "job", j.name, "err", err)
+			}
+		}); err != nil {
+			return nil, fmt.Errorf("delivery: schedule %s %q: %w", j.name, j.spec, err)
+		}
+	}
+	return c, nil
+}
+
+// Tick queues the digests of every chat due since the last processed minute
+// up to now (at most Grace back), and records the minute in the same
+// transaction as the last batch, so a slot is queued once even across a
+// crash. The minute cron job and the catch-up at start both call it.
+func (s *Service) Tick(ctx context.Context) error {
+	now := s.cfg.Now().UTC().Truncate(time.Minute)
+	var last time.Time
+	if err := s.db.View(func(tx *bolt.Tx) error { last = getLastMinute(tx); return nil }); err != nil {
+		return fmt.Errorf("delivery: tick: %w", err)
+	}
+	if last.IsZero() {
+		last = now.Add(-time.Minute) // first start: only the current minute is due
+	}
+	from := last
+	if floor := now.Add(-s.cfg.Grace); from.Before(floor) {
+		s.cfg.Log.WarnContext(ctx, "delivery: down longer than the grace window; older slots skipped", "since", last, "grace", s.cfg.Grace)
+		from = floor
+	}
+	if !now.After(from) {
+		return nil
+	}
+	ids, err := s.subs.Due(ctx, from, now)
+	if err != nil {
+		return fmt.Errorf("delivery: tick: %w", err)
+	}
+	plans, err := s.compose(ctx, ids, false)
+	if err != nil {
+		return fmt.Errorf("delivery: tick: %w", err)
+	}
+	n, err := s.enqueue(ctx, plans, func(tx *bolt.Tx) error { return putLastMinute(tx, now) })
+	if n > 0 || len(ids) > 0 {
+		s.cfg.Log.InfoContext(ctx, "delivery: due-check", "from", from, "to", now, "due", len(ids), "queued", n)
+	}
+	return err
+}
+
+// Prune removes failed records older than Retention and cursors of chats
+// that unsubscribed.
+func (s *Service) Prune(ctx context.Context) error {
+	cutoff := s.cfg.Now().Add(-s.cfg.Retention)
+	var oldIDs []uint64
+	var chats []int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+			r, err := decodeRecord(k, v, tx.Bucket(bucketProgress))
+			if err == nil && r.State == stateFailed && r.Created.Before(cutoff) {
+				oldIDs = append(oldIDs, r.ID)
+			}
+			return nil // an undecodable record is left for an operator to inspect
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketCursors).ForEach(func(k, _ []byte) error {
+			chats = append(chats, chatFromKey(k))
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("delivery: prune: %w", err)
+	}
+	gone, err := s.unsubscribed(ctx, chats)
+	if err != nil {
+		return err
+	}
+	return s.pruneWrite(ctx, oldIDs, gone)
+}
+
+func (s *Service) unsubscribed(ctx context.Context, chats []int64) ([]int64, error) {
+	var gone []int64
+	for _, id := range chats {
+		_, err := s.subs.Get(ctx, id)
+		switch {
+		case errors.Is(err, subscriptions.ErrNotFound):
+			gone = append(gone, id)
+		case err != nil:
+			return nil, fmt.Errorf("delivery: prune: %w", err)
+		}
+	}
+	return gone, nil
+}
+
+func (s *Service) pruneWrite(ctx context.Context, ids []uint64, chats []int64) error {
+	if len(ids) == 0 && len(chats) == 0 {
+		return nil
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			if err := deleteRecord(tx, id); err != nil {
+				return err
+			}
+		}
+		for _, id := range chats {
+			if err := tx.Bucket(bucketCursors).Delete(chatKey(id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	s.commits.Add(1)
+	if err != nil {
+		return fmt.Errorf("delivery: prune: %w", err)
+	}
+	s.cfg.Log.InfoContext(ctx, "delivery: pruned", "failed_records", len(ids), "cursors", len(chats))
+	return nil
+}
+
+// cronLogger sends robfig/cron's log lines to slog.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}

@@ -1,0 +1,355 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"newsdigest/subscriptions"
+)
+
+const scanChunk = 256
+
+// dispatch hands ready records to workers until ctx ends. It reads new
+// records in ID order from where it stopped, and goes back only for records
+// it had to skip (chat busy, deferred) once they may be ready.
+func (s *Service) dispatch(ctx, sendCtx context.Context, wg *sync.WaitGroup) {
+	for {
+		from := s.scanStart()
+		for from != 0 && ctx.Err() == nil {
+			recs, next, err := s.readChunk(from)
+			if err != nil {
+				s.cfg.Log.ErrorContext(ctx, "delivery: read outbox", "err", err)
+				break
+			}
+			for _, r := range recs {
+				s.launch(ctx, sendCtx, wg, r)
+			}
+			from = next
+		}
+		if !s.sleep(ctx) {
+			return
+		}
+	}
+}
+
+// scanStart returns the first record ID worth reading.
+func (s *Service) scanStart() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.nextDue.IsZero() && !s.cfg.Now().Before(s.nextDue) {
+		s.nextDue = time.Time{}
+		s.rescanFrom = 1
+	}
+	from := s.resumeFrom + 1
+	if s.rescanFrom != 0 && s.rescanFrom < from {
+		from = s.rescanFrom
+	}
+	s.rescanFrom = 0
+	return from
+}
+
+// sleep waits for new work: an enqueue, a freed chat or a deferred record
+// coming due. It reports false when ctx ended.
+func (s *Service) sleep(ctx context.Context) bool {
+	s.mu.Lock()
+	wait := time.Minute
+	if !s.nextDue.IsZero() {
+		wait = min(wait, max(time.Millisecond, s.nextDue.Sub(s.cfg.Now())))
+	}
+	s.mu.Unlock()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-s.wake:
+	case <-t.C:
+	}
+	return true
+}
+
+// readChunk reads up to scanChunk records from ID from on; next is where to
+// continue, 0 at the end. The transaction is closed before records are
+// handed out, since a long read transaction would block the file's growth.
+func (s *Service) readChunk(from uint64) ([]record, uint64, error) {
+	var recs []record
+	var next uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketOutbox).Cursor()
+		for k, v := c.Seek(idKey(from)); k != nil; k, v = c.Next() {
+			if len(recs) == scanChunk {
+				next = keyID(k)
+				return nil
+			}
+			r, err := decodeRecord(k, v, tx.Bucket(bucketProgress))
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		return nil
+	})
+	return recs, next, err
+}
+
+// launch starts a worker for r if it is ready, else notes when to look again.
+func (s *Service) launch(ctx, sendCtx context.Context, wg *sync.WaitGroup, r record) {
+	if !s.claim(r) {
+		return
+	}
+	select {
+	case s.workers <- struct{}{}:
+	case <-ctx.Done():
+		s.release(r, false)
+		return
+	}
+	wg.Go(func() {
+		defer func() { <-s.workers }()
+		s.deliver(ctx, sendCtx, r)
+	})
+}
+
+// claim marks r as taken if it is ready and its chat is free.
+func (s *Service) claim(r record) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resumeFrom = max(s.resumeFrom, r.ID)
+	if r.State != statePending || s.active[r.ID] {
+		return false
+	}
+	if r.NotBefore.After(s.cfg.Now()) {
+		if s.nextDue.IsZero() || r.NotBefore.Before(s.nextDue) {
+			s.nextDue = r.NotBefore
+		}
+		return false
+	}
+	if s.busy[r.ChatID] > 0 {
+		s.noteSkipped(r.ID)
+		return false
+	}
+	s.active[r.ID] = true
+	s.busy[r.ChatID]++
+	return true
+}
+
+func (s *Service) noteSkipped(id uint64) {
+	if s.rescanFrom == 0 || id < s.rescanFrom {
+		s.rescanFrom = id
+	}
+}
+
+// release frees the record and its chat; a record of the same chat that
+// was skipped meanwhile gets another look.
+func (s *Service) release(r record, wasActive bool) {
+	s.mu.Lock()
+	if wasActive {
+		delete(s.active, r.ID)
+	}
+	s.busy[r.ChatID]--
+	if s.busy[r.ChatID] <= 0 {
+		delete(s.busy, r.ChatID)
+	}
+	s.mu.Unlock()
+	s.signal()
+}
+
+// deliver sends r's remaining messages in order. ctx ending stops it between
+// messages (the record stays pending and resumes at the next start);
+// sendCtx bounds a send already started.
+// It reports whether every message went out.
+func (s *Service) deliver(ctx, sendCtx context.Context, r record) bool {
+	claimedChat := r.ChatID
+	defer func() { r.ChatID = claimedChat; s.release(r, true) }()
+	if !s.wanted(ctx, r) {
+		s.drop(sendCtx, r, "subscriber gone, inactive or paused")
+		return false
+	}
+	for r.Sent < len(r.Messages) && ctx.Err() == nil {
+		if !s.step(ctx, sendCtx, &r) {
+			return false
+		}
+	}
+	return r.Sent == len(r.Messages)
+}
+
+// wanted reports whether the chat should still get r: it may have
+// unsubscribed, blocked the bot or paused since r was written.
+func (s *Service) wanted(ctx context.Context, r record) bool {
+	sub, err := s.subs.Get(ctx, r.ChatID)
+	if errors.Is(err, subscriptions.ErrNotFound) {
+		return false
+	}
+	if err != nil {
+		return true // cannot tell: sending is the safer mistake
+	}
+	return !sub.Inactive && (r.Interactive || !sub.Paused)
+}
+
+func (s *Service) drop(ctx context.Context, r record, why string) {
+	s.cfg.Log.InfoContext(ctx, "delivery: record dropped", "record", r.ID, "chat", r.ChatID, "why", why)
+	if err := s.com.do(ctx, func(tx *bolt.Tx) error { return deleteRecord(tx, r.ID) }); err != nil {
+		s.cfg.Log.ErrorContext(ctx, "delivery: drop record", "record", r.ID, "err", err)
+	}
+}
+
+// step sends the next message of r and handles the answer; it reports
+// whether to go on with r.
+func (s *Service) step(ctx, sendCtx context.Context, r *record) bool {
+	select {
+	case s.window <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	err := s.sender.Send(sendCtx, Message{ChatID: r.ChatID, Text: r.Messages[r.Sent], ParseMode: r.ParseMode, Interactive: r.Interactive})
+	if err == nil {
+		err = s.markSent(sendCtx, r)
+		<-s.window
+		return err == nil
+	}
+	<-s.window
+	return s.handle(ctx, sendCtx, r, err)
+}
+
+// markSent makes "message r.Sent went out" durable before the next one.
+func (s *Service) markSent(ctx context.Context, r *record) error {
+	n, id := r.Sent+1, r.ID
+	done := n == len(r.Messages)
+	err := s.com.do(ctx, func(tx *bolt.Tx) error { return markSent(tx, id, n, done) })
+	if err != nil {
+		s.cfg.Log.ErrorContext(ctx, "delivery: mark sent", "record", id, "err", err)
+		return err
+	}
+	r.Sent = n
+	s.sent.Add(1)
+	return nil
+}
+
+// handle reacts to a failed send; it reports whether to try again.
+func (s *Service) handle(ctx, sendCtx context.Context, r *record, err error) bool {
+	var ra *RetryAfterError
+	var mig *MigratedError
+	switch {
+	case ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		return false
+	case errors.As(err, &ra):
+		return s.throttled(ctx, sendCtx, r, ra.After)
+	case errors.As(err, &mig):
+		return s.migrate(sendCtx, r, mig.To)
+	case errors.Is(err, ErrChatGone):
+		s.chatGone(sendCtx, r, err)
+		return false
+	case errors.Is(err, ErrRejected):
+		s.park(sendCtx, r, err)
+		return false
+	default: // ErrTemporary and anything unclassified
+		return s.backoff(ctx, sendCtx, r, err)
+	}
+}
+
+// throttled waits out a 429 for this record only; a wait beyond the cap
+// defers the record so the worker can serve other chats.
+func (s *Service) throttled(ctx, sendCtx context.Context, r *record, after time.Duration) bool {
+	s.throttle.Add(1)
+	if after <= s.cfg.MaxRetryAfter {
+		return sleepCtx(ctx, after)
+	}
+	s.cfg.Log.WarnContext(ctx, "delivery: retry_after above the cap; record deferred", "chat", r.ChatID, "retry_after", after, "cap", s.cfg.MaxRetryAfter)
+	s.reschedule(sendCtx, r, s.cfg.Now().Add(after), "")
+	return false
+}
+
+// backoff waits an exponentially growing, jittered delay after a 5xx or a
+// network error, and parks the record once the attempts are used up.
+func (s *Service) backoff(ctx, sendCtx context.Context, r *record, err error) bool {
+	r.Attempts++
+	if r.Attempts >= s.cfg.MaxAttempts {
+		s.park(sendCtx, r, err)
+		return false
+	}
+	d := min(s.cfg.BackoffMax, s.cfg.BackoffBase<<(r.Attempts-1))
+	d = d/2 + rand.N(d/2+1) // jitter: retries of many chats do not arrive together
+	s.cfg.Log.InfoContext(ctx, "delivery: temporary failure; backing off", "chat", r.ChatID, "attempt", r.Attempts, "wait", d, "err", err)
+	return sleepCtx(ctx, d)
+}
+
+// park keeps a record as failed (shown in Stats) and stops retrying it.
+func (s *Service) park(ctx context.Context, r *record, err error) {
+	s.parked.Add(1)
+	s.cfg.Log.WarnContext(ctx, "delivery: record parked as failed", "record", r.ID, "chat", r.ChatID, "err", err)
+	r.State, r.LastError = stateFailed, err.Error()
+	s.persist(ctx, r)
+}
+
+func (s *Service) reschedule(ctx context.Context, r *record, at time.Time, why string) {
+	r.NotBefore, r.LastError = at, why
+	s.persist(ctx, r)
+	s.mu.Lock()
+	if s.nextDue.IsZero() || at.Before(s.nextDue) {
+		s.nextDue = at
+	}
+	s.noteSkipped(r.ID)
+	s.mu.Unlock()
+}
+
+// persist rewrites r's header (state, chat, schedule); progress is kept.
+func (s *Service) persist(ctx context.Context, r *record) {
+	cp := *r
+	if err := s.com.do(ctx, func(tx *bolt.Tx) error { return putRecord(tx, &cp) }); err != nil {
+		s.cfg.Log.ErrorContext(ctx, "delivery: save record", "record", r.ID, "err", err)
+	}
+}
+
+// chatGone marks the subscriber inactive and drops the record.
+func (s *Service) chatGone(ctx context.Context, r *record, cause error) {
+	s.gone.Add(1)
+	s.cfg.Log.InfoContext(ctx, "delivery: chat gone; subscriber marked inactive", "chat", r.ChatID, "err", cause)
+	_, err := s.subs.Update(ctx, r.ChatID, func(sub *subscriptions.Subscriber) error {
+		sub.Inactive = true
+		return nil
+	})
+	if err != nil && !errors.Is(err, subscriptions.ErrNotFound) {
+		s.cfg.Log.ErrorContext(ctx, "delivery: mark inactive", "chat", r.ChatID, "err", err)
+	}
+	if err := s.com.do(ctx, func(tx *bolt.Tx) error { return deleteRecord(tx, r.ID) }); err != nil {
+		s.cfg.Log.ErrorContext(ctx, "delivery: drop record", "record", r.ID, "err", err)
+	}
+}
+
+// migrate moves the subscriber (and its cursor) to the supergroup and sends
+// the record there.
+func (s *Service) migrate(ctx context.Context, r *record, to int64) bool {
+	from := r.ChatID
+	if err := s.subs.Move(ctx, from, to); err != nil && !errors.Is(err, subscriptions.ErrNotFound) {
+		s.cfg.Log.ErrorContext(ctx, "delivery: move subscriber", "from", from, "to", to, "err", err)
+		return false
+	}
+	s.moved.Add(1)
+	s.cfg.Log.InfoContext(ctx, "delivery: group migrated; subscriber moved", "from", from, "to", to)
+	r.ChatID = to
+	cp := *r
+	err := s.com.do(ctx, func(tx *bolt.Tx) error {
+		if c, ok := getCursor(tx, from); ok {
+			if err := putCursor(tx, to, c); err != nil {
+				return err
+			}
+		}
+		return putRecord(tx, &cp)
+	})
+	return err == nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -209,11 +209,13 @@ func parseMdSeed(s string) (Article, error) {
 	return a, nil
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
 	}
-	return b
+	return ""
 }
 
 // splitFrontMatter separates a leading "---" YAML block from the body.

@@ -1,0 +1,319 @@
+package news
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
+
+	"newsdigest/seeds"
+)
+
+// Ingest defaults.
+const (
+	DefaultWorkers   = 8
+	DefaultPerHost   = 2
+	DefaultRetention = 14 * 24 * time.Hour
+)
+
+// Feed result statuses in a Report.
+const (
+	StatusOK          = "ok"
+	StatusNotModified = "not modified"
+	StatusError       = "error"
+	StatusCancelled   = "cancelled"
+)
+
+// IngesterOptions configures an Ingester; the zero value means the defaults
+// and no seeds.
+type IngesterOptions struct {
+	Fetcher   FetcherOptions
+	Workers   int           // concurrent fetches; default DefaultWorkers
+	PerHost   int           // concurrent fetches per host; default DefaultPerHost
+	Retention time.Duration // articles first seen longer ago are pruned; 0 = DefaultRetention, < 0 = keep all
+	Seeds     fs.FS         // seed files re-read every run; nil = none (see SeedsDir)
+	Logger    *slog.Logger  // default slog.Default()
+	// Progress, if set, is called after each feed, one call at a time.
+	Progress func(done, total int, r FeedResult)
+}
+
+// Ingester runs one ingest pass: seeds folder, every due feed, pruning.
+// Run it from a cron job; runs must not overlap (the caller's scheduler
+// skips a tick while one is running).
+type Ingester struct {
+	store *Store
+	fetch *Fetcher
+	o     IngesterOptions
+}
+
+// FeedResult is what happened to one feed in a run.
+type FeedResult struct {
+	URL      string
+	Title    string
+	Status   string // StatusOK, StatusNotModified, StatusError, StatusCancelled
+	Items    int    // items in the document
+	New      int    // articles stored
+	Err      error
+	Duration time.Duration
+}
+
+// Report summarises a run.
+type Report struct {
+	Started       time.Time
+	Duration      time.Duration
+	Feeds         []FeedResult // due feeds, in ListFeeds order
+	Skipped       int          // feeds not due (backoff) or disabled
+	OK            int          // 200 and parsed
+	NotModified   int          // 304
+	Failed        int
+	New           int   // articles stored from feeds
+	SeedsNew      int   // articles stored from the seeds folder
+	SeedErr       error // seed files that could not be read (the rest were stored)
+	Pruned        int   // articles removed by retention
+	NewlyDisabled []Feed
+}
+
+// SeedsDir returns the seeds folder to read: dir on disk, or the seed files
+// embedded in the binary when dir is empty.
+func SeedsDir(dir string) fs.FS {
+	if dir == "" {
+		return seeds.FS
+	}
+	return os.DirFS(dir)
+}
+
+// NewIngester builds an Ingester on store.
+func NewIngester(store *Store, o IngesterOptions) *Ingester {
+	o.Workers = cmp.Or(max(o.Workers, 0), DefaultWorkers)
+	o.PerHost = cmp.Or(max(o.PerHost, 0), DefaultPerHost)
+	o.Retention = cmp.Or(o.Retention, DefaultRetention)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Ingester{store: store, fetch: NewFetcher(o.Fetcher), o: o}
+}
+
+// Run reads the seeds folder, fetches every due feed through the worker
+// pool, stores new articles and prunes old ones. A failing feed is recorded
+// in its state and the Report, not returned as an error; Run returns an
+// error only when the store fails or ctx ends (with the partial Report).
+func (in *Ingester) Run(ctx context.Context) (Report, error) {
+	rep := Report{Started: in.store.now().UTC()}
+	if err := in.ingestSeeds(ctx, &rep); err != nil {
+		return rep, err
+	}
+	feeds, err := in.store.ListFeeds(ctx)
+	if err != nil {
+		return rep, err
+	}
+	due := slices.DeleteFunc(feeds, func(f Feed) bool { return !f.Due(rep.Started) })
+	rep.Skipped = len(feeds) - len(due)
+	rep.Feeds = in.fetchAll(ctx, due)
+	in.tally(&rep)
+	if err := ctx.Err(); err != nil {
+		return in.finish(rep), fmt.Errorf("news: ingest: %w", err)
+	}
+	if in.o.Retention > 0 {
+		rep.Pruned, err = in.store.Prune(ctx, rep.Started.Add(-in.o.Retention))
+	}
+	return in.finish(rep), err
+}
+
+func (in *Ingester) finish(rep Report) Report {
+	rep.Duration = in.store.now().Sub(rep.Started)
+	in.o.Logger.Info("ingest done", "feeds", len(rep.Feeds), "ok", rep.OK, "not_modified", rep.NotModified,
+		"failed", rep.Failed, "skipped", rep.Skipped, "new", rep.New, "seeds_new", rep.SeedsNew, "pruned", rep.Pruned)
+	return rep
+}
+
+// ingestSeeds stores new or changed seed files. Unreadable files are logged
+// and reported; they never stop the feeds.
+func (in *Ingester) ingestSeeds(ctx context.Context, rep *Report) error {
+	if in.o.Seeds == nil {
+		return nil
+	}
+	arts, serr := LoadSeeds(ctx, in.o.Seeds)
+	if serr != nil {
+		rep.SeedErr = serr
+		in.o.Logger.Warn("seed files skipped", "err", serr)
+	}
+	added, err := in.store.Add(ctx, arts)
+	rep.SeedsNew = len(added)
+	return err
+}
+
+func (in *Ingester) tally(rep *Report) {
+	for _, r := range rep.Feeds {
+		rep.New += r.New
+		switch r.Status {
+		case StatusOK:
+			rep.OK++
+		case StatusNotModified:
+			rep.NotModified++
+		case StatusError:
+			rep.Failed++
+		}
+	}
+}
+
+// fetchAll fetches feeds with at most Workers at once and PerHost per host.
+func (in *Ingester) fetchAll(ctx context.Context, feeds []Feed) []FeedResult {
+	results := make([]FeedResult, len(feeds))
+	hosts := map[string]*semaphore.Weighted{}
+	for _, f := range feeds {
+		if h := hostKey(f.URL); hosts[h] == nil {
+			hosts[h] = semaphore.NewWeighted(int64(in.o.PerHost))
+		}
+	}
+	var mu sync.Mutex // serialises Progress and the disabled list
+	done := 0
+	var g errgroup.Group
+	g.SetLimit(in.o.Workers)
+	for i, f := range feeds {
+		if ctx.Err() != nil {
+			results[i] = FeedResult{URL: f.URL, Title: f.Title, Status: StatusCancelled, Err: ctx.Err()}
+			continue
+		}
+		g.Go(func() error {
+			results[i] = in.fetchOne(ctx, f, hosts[hostKey(f.URL)])
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			if in.o.Progress != nil {
+				in.o.Progress(done, len(feeds), results[i])
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // workers never return errors; results carry them
+	return results
+}
+
+func hostKey(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Host
+}
+
+// fetchOne fetches, normalises and stores one feed and records its state.
+func (in *Ingester) fetchOne(ctx context.Context, f Feed, host *semaphore.Weighted) FeedResult {
+	r := FeedResult{URL: f.URL, Title: f.Title}
+	if err := host.Acquire(ctx, 1); err != nil {
+		r.Status, r.Err = StatusCancelled, err
+		return r
+	}
+	defer host.Release(1)
+	start := time.Now()
+	res, err := in.fetch.Fetch(ctx, f.URL, f.ETag, f.LastModified)
+	r.Duration = time.Since(start)
+	if ctx.Err() != nil {
+		// Our own shutdown is not the feed's fault: leave its state alone.
+		r.Status, r.Err = StatusCancelled, ctx.Err()
+		return r
+	}
+	if err != nil {
+		return in.recordFailure(f, r, err)
+	}
+	return in.recordSuccess(f, r, res)
+}
+
+func (in *Ingester) recordFailure(f Feed, r FeedResult, ferr error) FeedResult {
+	r.Status, r.Err = StatusError, ferr
+	var disabled bool
+	err := in.store.commitFetch(f.URL, nil, func(st *Feed, _ int) {
+		disabled = st.recordFailure(in.store.now().UTC(), ferr)
+	})
+	in.o.Logger.Warn("feed failed", "feed", f.URL, "err", ferr, "disabled", disabled)
+	if err != nil && !errors.Is(err, ErrFeedNotFound) {
+		r.Err = errors.Join(ferr, err)
+	}
+	if disabled {
+		r.Err = fmt.Errorf("%w (feed disabled after failing for %s)", r.Err, DisableAfter)
+	}
+	return r
+}
+
+func (in *Ingester) recordSuccess(f Feed, r FeedResult, res FetchResult) FeedResult {
+	r.Status = StatusNotModified
+	var arts []Article
+	if !res.NotModified {
+		r.Status = StatusOK
+		r.Items = len(res.Feed.Items)
+		r.Title = firstNonEmpty(collapseSpace(HTMLToText(res.Feed.Title)), r.Title)
+		arts = in.articles(f, res)
+	}
+	var added int
+	err := in.store.commitFetch(f.URL, arts, func(st *Feed, n int) {
+		added = n
+		st.recordSuccess(in.store.now().UTC(), res, r.Items, n)
+	})
+	r.New = added
+	if err != nil && !errors.Is(err, ErrFeedNotFound) {
+		r.Status, r.Err = StatusError, err
+	}
+	in.o.Logger.Debug("feed fetched", "feed", f.URL, "status", r.Status, "items", r.Items, "new", r.New, "charset", res.Charset)
+	return r
+}
+
+// articles normalises a parsed feed's items, oldest first so Seq follows
+// publication order, dropping items older than the retention window (they
+// would come back after being pruned).
+func (in *Ingester) articles(f Feed, res FetchResult) []Article {
+	fi := FeedInfoFrom(f.URL, res.Feed, f.Topics)
+	cutoff := time.Time{}
+	if in.o.Retention > 0 {
+		cutoff = in.store.now().Add(-in.o.Retention)
+	}
+	var arts []Article
+	for _, it := range res.Feed.Items {
+		a, ok := NormalizeItem(it, fi)
+		if ok && (a.Published.IsZero() || !a.Published.Before(cutoff)) {
+			arts = append(arts, a)
+		}
+	}
+	slices.SortStableFunc(arts, func(a, b Article) int { return a.Published.Compare(b.Published) })
+	return arts
+}
+
+// commitFetch stores a feed's new articles and its updated state in one
+// transaction, so the validators (ETag) never advance without the articles
+// they cover. It uses bbolt's Batch so concurrent workers share commits;
+// the function may run twice, so it starts from scratch each time. A feed
+// removed meanwhile is left removed (ErrFeedNotFound) and its articles
+// dropped.
+func (s *Store) commitFetch(feedURL string, arts []Article, update func(f *Feed, added int)) error {
+	now := s.now().UTC()
+	return s.db.Batch(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketFeeds).Get([]byte(feedURL)) == nil {
+			return ErrFeedNotFound
+		}
+		added := 0
+		for _, a := range arts {
+			a = a.withDefaults(now)
+			ok, err := addOne(tx, &a)
+			if err != nil {
+				return err
+			}
+			if ok {
+				added++
+			}
+		}
+		return updateFeedTx(tx, feedURL, func(f *Feed, _ bool) error {
+			update(f, added)
+			return nil
+		})
+	})
+}

@@ -1,0 +1,319 @@
+package news
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+
+	"newsdigest/digest"
+)
+
+// ErrBadURL reports a feed or article URL that cannot be used.
+var ErrBadURL = errors.New("news: bad URL")
+
+// maxTopics caps the topic hints kept per article (feeds can carry dozens
+// of tags per item).
+const maxTopics = 12
+
+// trackingParam reports query parameters that only track the reader and
+// make one article look like many.
+func trackingParam(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "utm_") || n == "fbclid" || n == "gclid"
+}
+
+// CanonicalURL resolves raw against base (may be nil) and returns the form
+// used for identity: http/https only, lower-case scheme and host, no default
+// port, no fragment, no tracking parameters (utm_*, fbclid, gclid), the
+// remaining parameters in sorted order.
+func CanonicalURL(raw string, base *url.URL) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("%w: %q: %v", ErrBadURL, raw, err)
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("%w: %q: want http or https", ErrBadURL, raw)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("%w: %q: no host", ErrBadURL, raw)
+	}
+	u.Host = canonicalHost(u.Scheme, u.Host)
+	u.Fragment, u.RawFragment, u.User = "", "", nil
+	u.RawQuery = cleanQuery(u.Query())
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String(), nil
+}
+
+func canonicalHost(scheme, host string) string {
+	host = strings.ToLower(host)
+	h, port, err := net.SplitHostPort(host)
+	if err != nil {
+		return host
+	}
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		if strings.Contains(h, ":") {
+			return "[" + h + "]"
+		}
+		return h
+	}
+	return host
+}
+
+func cleanQuery(q url.Values) string {
+	for k := range q {
+		if trackingParam(k) {
+			delete(q, k)
+		}
+	}
+	return q.Encode() // sorted by key
+}
+
+// blockTags end a paragraph when they open or close.
+var blockTags = map[string]bool{
+	"p": true, "div": true, "br": true, "li": true, "ul": true, "ol": true, "dl": true, "dt": true, "dd": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true,
+	"tr": true, "table": true, "section": true, "article": true, "header": true, "footer": true,
+	"figure": true, "figcaption": true, "hr": true, "aside": true, "main": true, "nav": true, "address": true,
+}
+
+// skipTags hold no reader-visible text.
+var skipTags = map[string]bool{"script": true, "style": true, "noscript": true, "iframe": true, "svg": true, "template": true, "object": true, "head": true, "title": true}
+
+// blankLineRe splits plain-text paragraphs inside HTML text nodes.
+var blankLineRe = regexp.MustCompile(`\n[ \t\r\f\v]*\n`)
+
+// HTMLToText turns feed HTML into plain text: tags removed, entities
+// decoded, script/style dropped, one paragraph per line ("\n" between
+// paragraphs), whitespace inside a paragraph collapsed. Plain text with
+// blank lines between paragraphs keeps them too.
+//
+// Written on x/net/html's tokenizer (which does the parsing and entity
+// decoding): html-to-text libraries emit Markdown-ish output with link
+// targets, while the digest wants bare paragraphs.
+func HTMLToText(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	var paras []string
+	var cur strings.Builder
+	skip := 0
+	flush := func() {
+		if p := collapseSpace(cur.String()); p != "" {
+			paras = append(paras, p)
+		}
+		cur.Reset()
+	}
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			flush()
+			return strings.Join(paras, "\n")
+		case html.TextToken:
+			if skip == 0 {
+				writeTextToken(&cur, string(z.Text()), flush)
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			skip = tagToken(z, skip, flush)
+		}
+	}
+}
+
+// writeTextToken adds text, treating blank lines as paragraph breaks.
+func writeTextToken(cur *strings.Builder, text string, flush func()) {
+	parts := blankLineRe.Split(text, -1)
+	for i, p := range parts {
+		if i > 0 {
+			flush()
+		}
+		cur.WriteString(p)
+	}
+}
+
+// tagToken handles one tag and returns the new skip depth.
+func tagToken(z *html.Tokenizer, skip int, flush func()) int {
+	tt := z.Token()
+	name := tt.Data
+	switch {
+	case skipTags[name] && tt.Type == html.StartTagToken:
+		return skip + 1
+	case skipTags[name] && tt.Type == html.EndTagToken:
+		return max(skip-1, 0)
+	case blockTags[name]:
+		flush()
+	}
+	return skip
+}
+
+// collapseSpace trims and collapses whitespace runs (including NBSP) to one
+// space and drops control characters.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			continue
+		default:
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// FeedInfo is what the normaliser knows about the feed an item came from.
+type FeedInfo struct {
+	URL      string   // the feed's own URL (Article.Feed)
+	Title    string   // feed title: the source name
+	Link     string   // the site link, base for relative item links
+	Language string   // the feed's declared language, a hint only
+	Topics   []string // admin topic hints for the feed
+}
+
+// FeedInfoFrom fills FeedInfo from a parsed feed.
+func FeedInfoFrom(feedURL string, f *gofeed.Feed, topics []string) FeedInfo {
+	fi := FeedInfo{URL: feedURL, Topics: topics}
+	if f != nil {
+		fi.Title, fi.Link, fi.Language = collapseSpace(HTMLToText(f.Title)), f.Link, f.Language
+	}
+	return fi
+}
+
+// NormalizeItem turns one parsed feed item into an Article: plain text,
+// canonical URL, stable ID (canonical URL, else GUID, else content hash),
+// language, source name, topic hints and content hash. It reports false for
+// an item with neither title nor text. Published stays zero when the feed
+// gives no date; the store then uses first-seen time.
+func NormalizeItem(it *gofeed.Item, fi FeedInfo) (Article, bool) {
+	if it == nil {
+		return Article{}, false
+	}
+	var a Article
+	a.Feed = fi.URL
+	a.Title = collapseSpace(HTMLToText(it.Title))
+	a.Text = itemText(it)
+	if a.Title == "" && a.Text == "" {
+		return Article{}, false
+	}
+	if place, agency, rest := splitDateline(firstLine(a.Text)); place != "" && rest != "" {
+		a.Place, a.Text = place, rest+a.Text[len(firstLine(a.Text)):]
+		a.Source = agency
+	}
+	a.URL = itemURL(it, fi)
+	a.Hash = ContentHash(a.Title, a.Text)
+	a.ID = itemID(a, it)
+	a.Source = firstNonEmpty(fi.Title, a.Source, hostOf(fi.URL))
+	a.Lang = itemLang(a, fi.Language)
+	a.Topics = mergeTopics(fi.Topics, it.Categories)
+	a.Published = itemTime(it)
+	return a, true
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// itemText prefers the full content over the summary when it is longer.
+func itemText(it *gofeed.Item) string {
+	desc, content := HTMLToText(it.Description), HTMLToText(it.Content)
+	if utf8.RuneCountInString(content) > utf8.RuneCountInString(desc) {
+		return content
+	}
+	return desc
+}
+
+func itemURL(it *gofeed.Item, fi FeedInfo) string {
+	base, _ := url.Parse(firstNonEmpty(fi.Link, fi.URL))
+	if base != nil && base.Scheme != "http" && base.Scheme != "https" {
+		base = nil
+	}
+	for _, raw := range append([]string{it.Link}, it.Links...) {
+		if raw == "" {
+			continue
+		}
+		if u, err := CanonicalURL(raw, base); err == nil {
+			return u
+		}
+	}
+	return ""
+}
+
+func itemID(a Article, it *gofeed.Item) string {
+	switch {
+	case a.URL != "":
+		return a.URL
+	case collapseSpace(it.GUID) != "":
+		return "guid:" + collapseSpace(it.GUID)
+	}
+	return "hash:" + a.Hash
+}
+
+// itemLang detects from the text; the feed's declared language only decides
+// when detection cannot (very short or mixed items).
+func itemLang(a Article, declared string) string {
+	lang := digest.DetectLang(strings.TrimSpace(a.Title + "\n" + a.Text))
+	if lang != "other" {
+		return lang
+	}
+	d := strings.ToLower(declared)
+	switch {
+	case strings.HasPrefix(d, "ar"):
+		return "ar"
+	case strings.HasPrefix(d, "en"):
+		return "en"
+	}
+	return lang
+}
+
+func mergeTopics(lists ...[]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, t := range l {
+			t = collapseSpace(strings.ToLower(t))
+			if t == "" || seen[t] || len(out) >= maxTopics {
+				continue
+			}
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func itemTime(it *gofeed.Item) (t time.Time) {
+	switch {
+	case it.PublishedParsed != nil:
+		return it.PublishedParsed.UTC()
+	case it.UpdatedParsed != nil:
+		return it.UpdatedParsed.UTC()
+	}
+	return t
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}

@@ -1,0 +1,157 @@
+package news
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+)
+
+func TestCanonicalURL(t *testing.T) {
+	base, _ := url.Parse("https://News.Example.com/section/")
+	tests := []struct {
+		raw, want string
+		base      *url.URL
+	}{
+		{raw: "HTTPS://WWW.Example.COM:443/a/b?utm_source=tw&utm_medium=x&id=7#comments", want: "https://www.example.com/a/b?id=7"},
+		{raw: "http://example.com:80?fbclid=abc&gclid=def", want: "http://example.com/"},
+		{raw: "http://example.com:8080/p?b=2&a=1", want: "http://example.com:8080/p?a=1&b=2"},
+		{raw: "story/42?UTM_Campaign=z", base: base, want: "https://news.example.com/section/story/42"},
+		{raw: "//cdn.example.com/x", base: base, want: "https://cdn.example.com/x"},
+		{raw: "http://user:pw@example.com/x", want: "http://example.com/x"},
+		{raw: "https://ar.example.com/مقال", want: "https://ar.example.com/%D9%85%D9%82%D8%A7%D9%84"},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalURL(tt.raw, tt.base)
+		if err != nil || got != tt.want {
+			t.Errorf("CanonicalURL(%q) = %q, %v; want %q", tt.raw, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"javascript:alert(1)", "mailto:a@b.c", "relative/no/base", "http://", "ftp://x.y/z", "http://[::1"} {
+		if got, err := CanonicalURL(bad, nil); err == nil {
+			t.Errorf("CanonicalURL(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+func TestHTMLToText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>First &amp; best.</p><p>Second&nbsp;para.</p>", "First & best.\nSecond para."},
+		{"Line one<br>Line two<br/>  <br>", "Line one\nLine two"},
+		{"<div>Kept <b>bold</b> <a href='x'>link</a></div><script>alert(1)</script><style>p{}</style>", "Kept bold link"},
+		{"Plain text.\n\nNext paragraph.\nsame paragraph", "Plain text.\nNext paragraph. same paragraph"},
+		{"<ul><li>one</li><li>two</li></ul>", "one\ntwo"},
+		{"&lt;p&gt;escaped markup&lt;/p&gt;", "<p>escaped markup</p>"},
+		{"<p>قال &quot;الوزير&quot; إن</p><p>الخطة</p>", "قال \"الوزير\" إن\nالخطة"},
+		{"<p>unclosed <b>tags", "unclosed tags"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := HTMLToText(tt.in); got != tt.want {
+			t.Errorf("HTMLToText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNormalizeItem(t *testing.T) {
+	pub := time.Date(2026, 2, 1, 9, 30, 0, 0, time.FixedZone("+03", 3*3600))
+	fi := FeedInfo{URL: "https://wire.example/rss", Title: "The Wire", Link: "https://wire.example/", Language: "en", Topics: []string{"World"}}
+	tests := []struct {
+		name string
+		item gofeed.Item
+		want Article
+	}{
+		{
+			name: "link wins as ID, tracking dropped, content preferred over summary",
+			item: gofeed.Item{Title: " Quake &amp; tsunami ", Link: "/news/1?utm_source=rss#x", GUID: "g-1",
+				Description: "Short.", Content: "<p>A strong quake hit the coast on Monday.</p><p>Officials warned of a tsunami.</p>",
+				Categories: []string{"World", "Asia"}, PublishedParsed: &pub},
+			want: articleWith("https://wire.example/news/1", "https://wire.example/news/1", "Quake & tsunami",
+				"A strong quake hit the coast on Monday.\nOfficials warned of a tsunami.", "", "The Wire", "en", []string{"world", "asia"}, pub.UTC()),
+		},
+		{
+			name: "GUID when there is no link; dateline moved to Place",
+			item: gofeed.Item{Title: "Markets", GUID: "tag:wire,2026:7", Description: "LONDON (Reuters) - Stocks rose on Tuesday as investors cheered."},
+			want: articleWith("guid:tag:wire,2026:7", "", "Markets", "Stocks rose on Tuesday as investors cheered.", "LONDON", "The Wire", "en", []string{"world"}, time.Time{}),
+		},
+		{
+			name: "content hash when there is neither; Arabic detected",
+			item: gofeed.Item{Description: "<p>قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف الانسحاب.</p>"},
+			want: articleWith("", "", "", "قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف الانسحاب.", "", "The Wire", "ar", []string{"world"}, time.Time{}),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := NormalizeItem(&tt.item, fi)
+			if !ok {
+				t.Fatal("item dropped")
+			}
+			if tt.want.ID == "" {
+				tt.want.ID = "hash:" + got.Hash
+			}
+			fields := func(a Article) []string {
+				return []string{a.ID, a.URL, a.Title, a.Text, a.Place, a.Source, a.Lang, a.Feed, a.Published.String()}
+			}
+			if g, w := fields(got), fields(tt.want); !slices.Equal(g, w) {
+				t.Errorf("got  %q\nwant %q", g, w)
+			}
+			if !slices.Equal(got.Topics, tt.want.Topics) || got.Hash != ContentHash(got.Title, got.Text) {
+				t.Errorf("topics %v hash %q", got.Topics, got.Hash)
+			}
+		})
+	}
+	if _, ok := NormalizeItem(&gofeed.Item{Link: "https://x.example/empty"}, fi); ok {
+		t.Error("an item with no title and no text was kept")
+	}
+}
+
+func articleWith(id, u, title, text, place, source, lang string, topics []string, pub time.Time) Article {
+	var a Article
+	a.ID, a.URL, a.Title, a.Text, a.Place, a.Source, a.Lang, a.Topics, a.Published = id, u, title, text, place, source, lang, topics, pub
+	a.Feed = "https://wire.example/rss"
+	return a
+}
+
+func TestContentHashIgnoresLayout(t *testing.T) {
+	a := ContentHash("Quake Hits", "A strong quake\nhit the coast.")
+	b := ContentHash("quake  hits", "A strong quake hit\u00a0the coast.")
+	c := ContentHash("Quake hits", "A strong quake hit the harbour.")
+	if a != b || a == c {
+		t.Errorf("hashes: same story %q vs %q, different story %q", a, b, c)
+	}
+}
+
+// FuzzNormalizeItem: whatever a feed sends, the normaliser returns valid
+// UTF-8, tag-free single-line titles, a non-empty ID, and an http(s) URL or
+// none; it never panics.
+func FuzzNormalizeItem(f *testing.F) {
+	f.Add("Title", "<p>Body &amp; more</p>", "https://example.com/a?utm_source=x", "guid-1", "world")
+	f.Add("", "بغداد-\nقالت مصادر", "", "", "")
+	f.Add("<b>x</b>", "<script>bad()</script>text", "javascript:alert(1)", "", "a,b")
+	f.Add("\xff\xfe", "\x00<p\x00>", "http://[::1", "\t", "")
+	f.Fuzz(func(t *testing.T, title, body, link, guid, cats string) {
+		it := &gofeed.Item{Title: title, Description: body, Content: body + body, Link: link, GUID: guid, Categories: strings.Split(cats, ",")}
+		a, ok := NormalizeItem(it, FeedInfo{URL: "https://feed.example/rss", Link: "https://feed.example/"})
+		if !ok {
+			return
+		}
+		for _, s := range []string{a.ID, a.URL, a.Title, a.Text, a.Place, a.Source} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("invalid UTF-8 in %q", s)
+			}
+		}
+		if a.ID == "" || a.Hash == "" || strings.Contains(a.Title, "\n") {
+			t.Fatalf("bad article: %+v", a)
+		}
+		if a.URL != "" && !strings.HasPrefix(a.URL, "http://") && !strings.HasPrefix(a.URL, "https://") {
+			t.Fatalf("non-http URL %q", a.URL)
+		}
+		if again, err := CanonicalURL(a.URL, nil); a.URL != "" && (err != nil || again != a.URL) {
+			t.Fatalf("canonical URL not stable: %q → %q, %v", a.URL, again, err)
+		}
+	})
+}

@@ -1,0 +1,176 @@
+package news
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html/charset"
+)
+
+// ErrOPML reports an OPML document that cannot be read.
+var ErrOPML = errors.New("news: bad OPML document")
+
+// maxOPMLBytes caps an uploaded OPML file; real subscription lists are a few
+// hundred kilobytes at most.
+const maxOPMLBytes = 5 << 20
+
+// FeedSpec is a feed to subscribe to with its topic hints.
+type FeedSpec struct {
+	URL    string
+	Topics []string
+}
+
+// ParseFeedList reads a feed list as given in NEWSDIGEST_FEEDS or a feeds
+// file: entries separated by commas or new lines, each "URL [topic…]"
+// (topics separated by spaces); blank entries and lines starting with '#'
+// are skipped. Every URL is validated; all bad entries are reported together.
+func ParseFeedList(s string) ([]FeedSpec, error) {
+	var specs []FeedSpec
+	var errs []error
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		for _, entry := range strings.Split(line, ",") {
+			fields := strings.Fields(entry)
+			if len(fields) == 0 {
+				continue
+			}
+			u, err := FeedURL(fields[0])
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			specs = append(specs, FeedSpec{URL: u, Topics: mergeTopics(fields[1:])})
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return specs, fmt.Errorf("news: feed list: %w", err)
+	}
+	return specs, nil
+}
+
+type opmlDoc struct {
+	XMLName xml.Name      `xml:"opml"`
+	Version string        `xml:"version,attr"`
+	Title   string        `xml:"head>title"`
+	Created string        `xml:"head>dateCreated,omitempty"`
+	Body    []opmlOutline `xml:"body>outline"`
+}
+
+type opmlOutline struct {
+	Text     string        `xml:"text,attr"`
+	Title    string        `xml:"title,attr,omitempty"`
+	Type     string        `xml:"type,attr,omitempty"`
+	XMLURL   string        `xml:"xmlUrl,attr,omitempty"`
+	HTMLURL  string        `xml:"htmlUrl,attr,omitempty"`
+	Category string        `xml:"category,attr,omitempty"`
+	Outlines []opmlOutline `xml:"outline"`
+}
+
+// ParseOPML reads an OPML subscription list. Every outline with an xmlUrl is
+// a feed; its topic hints come from the enclosing folder outlines' names and
+// its category attribute ("/News/World,tech" gives "news", "world", "tech").
+// Outlines with a bad URL are reported in the error; the good ones are
+// returned either way.
+func ParseOPML(r io.Reader) ([]FeedSpec, error) {
+	var doc opmlDoc
+	dec := xml.NewDecoder(io.LimitReader(r, maxOPMLBytes))
+	dec.CharsetReader = charset.NewReaderLabel
+	dec.Strict = false
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrOPML, err)
+	}
+	var specs []FeedSpec
+	var errs []error
+	walkOutlines(doc.Body, nil, &specs, &errs)
+	if err := errors.Join(errs...); err != nil {
+		return specs, fmt.Errorf("%w: %w", ErrOPML, err)
+	}
+	return specs, nil
+}
+
+func walkOutlines(outs []opmlOutline, folders []string, specs *[]FeedSpec, errs *[]error) {
+	for _, o := range outs {
+		if o.XMLURL == "" {
+			walkOutlines(o.Outlines, append(folders, firstNonEmpty(o.Text, o.Title)), specs, errs)
+			continue
+		}
+		u, err := FeedURL(o.XMLURL)
+		if err != nil {
+			*errs = append(*errs, err)
+			continue
+		}
+		*specs = append(*specs, FeedSpec{URL: u, Topics: mergeTopics(folders, categoryTopics(o.Category))})
+	}
+}
+
+func categoryTopics(cat string) []string {
+	return strings.FieldsFunc(cat, func(r rune) bool { return r == ',' || r == '/' })
+}
+
+// WriteOPML writes feeds as an OPML 2.0 document, one outline per feed with
+// its topics in the category attribute, so ParseOPML reads it back.
+func WriteOPML(w io.Writer, feeds []Feed, created time.Time) error {
+	doc := opmlDoc{Version: "2.0", Title: "newsdigest feeds", Created: created.UTC().Format(time.RFC1123Z)}
+	for _, f := range feeds {
+		doc.Body = append(doc.Body, opmlOutline{
+			Text: firstNonEmpty(f.Title, f.URL), Title: f.Title, Type: "rss",
+			XMLURL: f.URL, Category: strings.Join(f.Topics, ","),
+		})
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("news: write OPML: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("news: write OPML: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// ImportResult says what an OPML import did.
+type ImportResult struct {
+	Added, Updated int
+}
+
+// ImportOPML adds every feed of an OPML document (an admin's upload or
+// `newsdigest feeds import FILE`); feeds already present get the document's
+// topics. Bad outlines are reported in the error after the good ones are
+// stored, so one typo loses nothing.
+func (s *Store) ImportOPML(ctx context.Context, r io.Reader) (ImportResult, error) {
+	var res ImportResult
+	specs, perr := ParseOPML(r)
+	if specs == nil && perr != nil {
+		return res, perr
+	}
+	for _, sp := range specs {
+		_, created, err := s.AddFeed(ctx, sp.URL, sp.Topics)
+		if err != nil {
+			return res, err
+		}
+		if created {
+			res.Added++
+		} else {
+			res.Updated++
+		}
+	}
+	return res, perr
+}
+
+// ExportOPML writes every feed as OPML (for /exportfeeds and
+// `newsdigest feeds export`).
+func (s *Store) ExportOPML(ctx context.Context, w io.Writer) error {
+	feeds, err := s.ListFeeds(ctx)
+	if err != nil {
+		return err
+	}
+	return WriteOPML(w, feeds, s.now())
+}

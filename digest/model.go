@@ -28,7 +28,8 @@ var ErrBadModel = errors.New("digest: bad topic model")
 // because Arabic and English stems never share a vocabulary and mixing them
 // would skew each class's word mass by the other language's corpus size.
 type TopicModel struct {
-	Alpha float64
+	Alpha float64 // additive smoothing
+	Prior float64 // weight of the class prior against the tempered likelihood
 	Langs map[string]*LangModel
 }
 
@@ -49,7 +50,7 @@ type LabeledDoc struct {
 // TrainTopicModel fits the model. Stems seen in fewer than minDocs documents
 // are dropped to keep the embedded file small and the model robust.
 func TrainTopicModel(docs []LabeledDoc, minDocs int) (*TopicModel, error) {
-	m := &TopicModel{Alpha: 0.1, Langs: map[string]*LangModel{}}
+	m := &TopicModel{Alpha: 0.1, Prior: 1, Langs: map[string]*LangModel{}}
 	for _, d := range docs {
 		lm := m.Langs[d.Lang]
 		if lm == nil {
@@ -145,7 +146,7 @@ func (m *TopicModel) Classify(lang, text string) []TopicScore {
 	}
 	temp := math.Max(1, math.Sqrt(float64(n)))
 	for i := range ll {
-		ll[i] = ll[i]/temp + math.Log(lm.Docs[i]/docs)
+		ll[i] = ll[i]/temp + m.Prior*math.Log(lm.Docs[i]/docs)
 	}
 	return softmaxScores(lm.Classes, ll)
 }
@@ -193,7 +194,7 @@ func (m *TopicModel) MarshalText() ([]byte, error) {
 		return nil, fmt.Errorf("digest: model: %w", err)
 	}
 	w := bufio.NewWriter(zw)
-	fmt.Fprintf(w, "alpha %g\n", m.Alpha)
+	fmt.Fprintf(w, "alpha %g\nprior %g\n", m.Alpha, m.Prior)
 	for _, lang := range sortedKeys(m.Langs) {
 		m.Langs[lang].write(w, lang)
 	}
@@ -234,7 +235,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // empty model (no classifier: topics then come from hints, the gazetteer and
 // admin keywords only).
 func ParseTopicModel(data []byte) (*TopicModel, error) {
-	m := &TopicModel{Alpha: 0.1, Langs: map[string]*LangModel{}}
+	m := &TopicModel{Alpha: 0.1, Prior: 1, Langs: map[string]*LangModel{}}
 	if len(data) == 0 {
 		return m, nil
 	}
@@ -275,6 +276,10 @@ func (m *TopicModel) readLine(f []string, lm **LangModel) error {
 	case f[0] == "alpha":
 		v, err := strconv.ParseFloat(f[1], 64)
 		m.Alpha = v
+		return err
+	case f[0] == "prior":
+		v, err := strconv.ParseFloat(f[1], 64)
+		m.Prior = v
 		return err
 	case f[0] == "lang":
 		*lm = &LangModel{Counts: map[string][]int{}}

@@ -110,15 +110,16 @@ func isNumber(w string) bool {
 }
 
 // DetectLang tells Arabic from English from anything else by script first
-// (Arabic letters vs Latin letters) and then by stop words, so Persian/Urdu
-// (Arabic script) and French (Latin script) come out as "other".
+// (Arabic letters vs Latin letters), then Persian/Urdu by the letters Arabic
+// lacks and other Latin-script languages (French...) by the share of
+// English stop words, so those come out as "other".
 func DetectLang(text string) string {
 	var arabicN, latinN, persianN int
 	for _, r := range text {
 		switch {
 		case isArabicLetter(r):
 			arabicN++
-			if strings.ContainsRune("پچژگکیۀ", r) {
+			if strings.ContainsRune("پچژگکیۀےںہٹڈڑ", r) {
 				persianN++
 			}
 		case r < 0x250 && unicode.IsLetter(r):
@@ -128,14 +129,15 @@ func DetectLang(text string) string {
 	if arabicN == 0 && latinN == 0 {
 		return "other"
 	}
-	words := Words(text)
 	if arabicN >= latinN {
-		if persianN*50 > arabicN { // letters Arabic lacks: Persian, Urdu...
+		// Arabic news prose can have few stop words (lists, results tables),
+		// so the script decides, unless letters Arabic lacks (Persian, Urdu) show up.
+		if persianN*50 > arabicN {
 			return "other"
 		}
-		return pickByStopWords(words, arabicStopWords, "ar")
+		return "ar"
 	}
-	return pickByStopWords(words, englishStopWords, "en")
+	return pickByStopWords(Words(text), englishStopWords, "en")
 }
 
 // pickByStopWords returns lang when enough of the words are its stop words.

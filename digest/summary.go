@@ -14,10 +14,10 @@ const ellipsis = "…"
 
 // Summarize returns an extractive summary of the article: one or two of its
 // sentences, chosen by position, centrality and title overlap (see
-// scoreSentences), in document order, within budget runes (≤ 0 means
-// DefaultSummaryBudget). A sentence longer than the budget is cut at a clause
-// boundary (or else a word boundary) and marked with an ellipsis; a word is
-// never cut. The dateline is never part of the summary.
+// scoreSentences and pickSentences), in document order, within budget runes
+// (≤ 0 means DefaultSummaryBudget). A sentence longer than the budget is cut
+// at a clause boundary (or else a word boundary) and marked with an
+// ellipsis; a word is never cut. The dateline is never part of the summary.
 func Summarize(a Article, budget int) string {
 	if budget <= 0 {
 		budget = DefaultSummaryBudget
@@ -30,14 +30,27 @@ func Summarize(a Article, budget int) string {
 	return pickSentences(sents, scores, budget)
 }
 
-// articleSentences cleans the text (dateline, boilerplate) and splits it.
-func articleSentences(a Article) []string {
+// sentence is one sentence and the paragraph it belongs to.
+type sentence struct {
+	text string
+	para int
+}
+
+// articleSentences cleans the text (dateline, boilerplate) and splits it
+// into sentences, remembering paragraphs.
+func articleSentences(a Article) []sentence {
 	text := a.Text
 	if a.Place != "" {
 		text = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(text), a.Place), " -–—\n")
 	}
 	clean, _ := CleanText(text)
-	return Sentences(clean)
+	var out []sentence
+	for p, para := range strings.Split(clean, "\n") {
+		for _, s := range Sentences(para) {
+			out = append(out, sentence{text: s, para: p})
+		}
+	}
+	return out
 }
 
 // scoreSentences ranks sentences for a news summary. News puts the event in
@@ -45,11 +58,11 @@ func articleSentences(a Article) []string {
 // sentence's stems with the rest of the article) and overlap with the title
 // let a later sentence win only when the lead is off-topic (a quote, a
 // teaser). Fragments of fewer than four words score zero.
-func scoreSentences(sents []string, title string) []float64 {
+func scoreSentences(sents []sentence, title string) []float64 {
 	terms := make([][]string, len(sents))
 	doc := map[string]float64{}
 	for i, s := range sents {
-		terms[i] = Terms(s)
+		terms[i] = Terms(s.text)
 		for _, t := range terms[i] {
 			doc[t]++
 		}
@@ -57,7 +70,7 @@ func scoreSentences(sents []string, title string) []float64 {
 	titleSet := setOf(Terms(title))
 	scores := make([]float64, len(sents))
 	for i, s := range sents {
-		if len(strings.Fields(s)) < 4 {
+		if len(strings.Fields(s.text)) < 4 {
 			continue
 		}
 		scores[i] = 1/float64(1+i) + 0.3*centrality(terms[i], doc) + 0.3*overlap(terms[i], titleSet)
@@ -110,33 +123,37 @@ func setOf(ts []string) map[string]bool {
 	return m
 }
 
-// pickSentences takes the best sentence, adds the next best one if both fit
-// the budget, and returns them in document order; a best sentence longer
-// than the budget is cut.
-func pickSentences(sents []string, scores []float64, budget int) string {
+// shortLeadPercent: a sentence using less than this share of the budget is
+// too short to say what happened on its own ("Talks have collapsed.").
+const shortLeadPercent = 30
+
+// pickSentences takes the best sentence and, if both fit the budget, the
+// next best one, returned in document order. A digest reader wants one
+// sentence, so the second must earn its place: it continues the same
+// paragraph (a lede paragraph is one unit of news), or the first is short.
+// A best sentence longer than the budget is cut.
+func pickSentences(sents []sentence, scores []float64, budget int) string {
 	order := make([]int, len(sents))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
 	best := order[0]
-	if runeLen(sents[best]) > budget {
-		return CutAtClause(sents[best], budget)
+	first := sents[best].text
+	if runeLen(first) > budget {
+		return CutAtClause(first, budget)
 	}
-	chosen := []int{best}
-	used := runeLen(sents[best])
+	short := runeLen(first) < budget*shortLeadPercent/100
 	for _, i := range order[1:] {
-		if scores[i] > 0 && used+1+runeLen(sents[i]) <= budget {
-			chosen = append(chosen, i)
-			break
+		fits := runeLen(first)+1+runeLen(sents[i].text) <= budget
+		if scores[i] > 0 && fits && (short || sents[i].para == sents[best].para) {
+			if i < best {
+				return sents[i].text + " " + first
+			}
+			return first + " " + sents[i].text
 		}
 	}
-	sort.Ints(chosen)
-	parts := make([]string, len(chosen))
-	for k, i := range chosen {
-		parts[k] = sents[i]
-	}
-	return strings.Join(parts, " ")
+	return first
 }
 
 func runeLen(s string) int { return len([]rune(s)) }
@@ -189,5 +206,5 @@ func DeriveTitle(a Article) string {
 	if len(sents) == 0 {
 		return ""
 	}
-	return CutAtClause(strings.TrimRight(sents[0], ".!?؟…"), TitleBudget)
+	return CutAtClause(strings.TrimRight(sents[0].text, ".!?؟…"), TitleBudget)
 }

@@ -66,6 +66,7 @@ type FeedResult struct {
 	New      int    // articles stored
 	Err      error
 	Duration time.Duration
+	Disabled bool // this failure disabled the feed (failing for DisableAfter)
 }
 
 // Report summarises a run.
@@ -77,11 +78,11 @@ type Report struct {
 	OK            int          // 200 and parsed
 	NotModified   int          // 304
 	Failed        int
-	New           int   // articles stored from feeds
-	SeedsNew      int   // articles stored from the seeds folder
-	SeedErr       error // seed files that could not be read (the rest were stored)
-	Pruned        int   // articles removed by retention
-	NewlyDisabled []Feed
+	New           int      // articles stored from feeds
+	SeedsNew      int      // articles stored from the seeds folder
+	SeedErr       error    // seed files that could not be read (the rest were stored)
+	Pruned        int      // articles removed by retention
+	NewlyDisabled []string // URLs of feeds disabled in this run: tell the admins
 }
 
 // SeedsDir returns the seeds folder to read: dir on disk, or the seed files
@@ -164,6 +165,9 @@ func (in *Ingester) tally(rep *Report) {
 		case StatusError:
 			rep.Failed++
 		}
+		if r.Disabled {
+			rep.NewlyDisabled = append(rep.NewlyDisabled, r.URL)
+		}
 	}
 }
 
@@ -240,7 +244,7 @@ func (in *Ingester) recordFailure(f Feed, r FeedResult, ferr error) FeedResult {
 	if err != nil && !errors.Is(err, ErrFeedNotFound) {
 		r.Err = errors.Join(ferr, err)
 	}
-	if disabled {
+	if r.Disabled = disabled; disabled {
 		r.Err = fmt.Errorf("%w (feed disabled after failing for %s)", r.Err, DisableAfter)
 	}
 	return r

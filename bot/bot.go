@@ -8,10 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	bolt "go.etcd.io/bbolt"
 
+	"newsdigest/digest"
 	"newsdigest/subscriptions"
 )
 
@@ -22,11 +28,70 @@ type Digests interface {
 	SendNow(ctx context.Context, chatID int64) (int, error)
 }
 
+// Ops is what bot admins trigger from Telegram. The delivery service,
+// adapted in cmd/newsdigest, implements it; without it /pushnow and
+// /broadcast answer that they are not available.
+type Ops interface {
+	// PushNow sends the digest to the given chats now (every active
+	// subscriber when chatIDs is empty), through the same outbox and
+	// rate-limited sender as scheduled pushes, calling progress as chats are
+	// done. It returns when all are done or ctx ends.
+	PushNow(ctx context.Context, chatIDs []int64, progress func(done, total int)) error
+	// Broadcast queues one Telegram-HTML message for every active subscriber
+	// through the digest sending path and returns how many chats it queued.
+	Broadcast(ctx context.Context, html string) (int, error)
+	// Status reports delivery figures for /stats.
+	Status(ctx context.Context) (OpsStatus, error)
+}
+
+// OpsStatus is the delivery part of /stats.
+type OpsStatus struct {
+	ArticlesToday int
+	LastPush      time.Time // zero: never
+	Pending       int
+	Failed        int
+}
+
 // Config holds the bot's settings.
 type Config struct {
 	Token       string
 	PollTimeout time.Duration // getUpdates long-poll timeout; default 50 s
 	DefaultTZ   string        // IANA zone for new subscribers
+	Admins      []int64       // Telegram user IDs of bot admins (NEWSDIGEST_ADMINS)
+
+	WebhookURL    string // public HTTPS URL Telegram posts updates to; empty = long polling
+	WebhookAddr   string // listen address of the webhook server; default ":8443"
+	WebhookSecret string // secret_token; empty = a random one per start
+
+	UserRate      float64            // commands per second per user; default 1
+	UserBurst     int                // commands a user may send at once; default 8
+	AdminCacheTTL time.Duration      // how long a chat's administrator list is trusted; default 2 min
+	Topics        []digest.TopicInfo // the topics offered; default digest.Taxonomy()
+}
+
+func (c Config) withDefaults() Config {
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = 50 * time.Second
+	}
+	if c.DefaultTZ == "" {
+		c.DefaultTZ = "UTC"
+	}
+	if c.WebhookAddr == "" {
+		c.WebhookAddr = ":8443"
+	}
+	if c.UserRate <= 0 {
+		c.UserRate = 1
+	}
+	if c.UserBurst <= 0 {
+		c.UserBurst = 8
+	}
+	if c.AdminCacheTTL <= 0 {
+		c.AdminCacheTTL = 2 * time.Minute
+	}
+	if len(c.Topics) == 0 {
+		c.Topics = digest.Taxonomy()
+	}
+	return c
 }
 
 // Bot answers Telegram updates.
@@ -35,19 +100,61 @@ type Bot struct {
 	cfg     Config
 	subs    *subscriptions.Store
 	digests Digests
+	ops     Ops      // optional
+	db      *bolt.DB // optional: /backup
 	log     *slog.Logger
 	now     func() time.Time
+
+	limiter     *userLimiter
+	admins      *adminCache
+	pending     *pendingStore         // broadcasts waiting for their confirmation
+	editing     *editTargets          // private chat → channel whose settings it edits
+	bg          sync.WaitGroup        // background work (/pushnow) that shutdown waits for
+	afterHandle func(tgbotapi.Update) // tests: runs after each handled update
 }
 
+// Option adds an optional part to a Bot.
+type Option func(*Bot)
+
+// WithOps enables /pushnow, /broadcast and the delivery part of /stats.
+func WithOps(ops Ops) Option { return func(b *Bot) { b.ops = ops } }
+
+// WithDB enables /backup of the given database.
+func WithDB(db *bolt.DB) Option { return func(b *Bot) { b.db = db } }
+
+// WithClock sets the bot's clock (tests).
+func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }
+
 // New returns a bot over an already connected client (see NewAPI).
-func New(api *tgbotapi.BotAPI, cfg Config, subs *subscriptions.Store, digests Digests, log *slog.Logger) *Bot {
-	if cfg.PollTimeout <= 0 {
-		cfg.PollTimeout = 50 * time.Second
+func New(api *tgbotapi.BotAPI, cfg Config, subs *subscriptions.Store, digests Digests, log *slog.Logger, opts ...Option) *Bot {
+	cfg = cfg.withDefaults()
+	b := &Bot{api: api, cfg: cfg, subs: subs, digests: digests, log: log, now: time.Now}
+	for _, o := range opts {
+		o(b)
 	}
-	if cfg.DefaultTZ == "" {
-		cfg.DefaultTZ = "UTC"
+	b.limiter = newUserLimiter(cfg.UserRate, cfg.UserBurst)
+	b.admins = newAdminCache(cfg.AdminCacheTTL)
+	b.pending = newPendingStore()
+	b.editing = newEditTargets()
+	return b
+}
+
+// ParseAdmins reads NEWSDIGEST_ADMINS: user IDs separated by commas or
+// spaces.
+func ParseAdmins(s string) ([]int64, error) {
+	var ids []int64
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("bot: admin ID %q is not a Telegram user ID", f)
+		}
+		ids = append(ids, id)
 	}
-	return &Bot{api: api, cfg: cfg, subs: subs, digests: digests, log: log, now: time.Now}
+	return ids, nil
+}
+
+func (b *Bot) isBotAdmin(from *tgbotapi.User) bool {
+	return from != nil && slices.Contains(b.cfg.Admins, from.ID)
 }
 
 // Username is the bot's @name as Telegram reports it.
@@ -67,18 +174,16 @@ func (b *Bot) SendHTML(ctx context.Context, chatID int64, html string) error {
 	return nil
 }
 
-// RegisterCommands publishes the command menu. The emulator used in tests and
-// some proxies do not implement setMyCommands: a failure is logged, not fatal.
+// RegisterCommands publishes the command menu for the default, Arabic and
+// English users. The emulator used in tests and some proxies do not
+// implement setMyCommands: a failure is logged, not fatal.
 func (b *Bot) RegisterCommands(ctx context.Context) {
 	for _, lang := range []string{"", "en", "ar"} {
 		cfg := tgbotapi.NewSetMyCommands(commandMenu(lang)...)
-		if lang != "" {
-			cfg.LanguageCode = lang
-		}
-		if _, err := b.api.Request(cfg); err != nil {
+		cfg.LanguageCode = lang
+		if _, err := b.apiFor(ctx).Request(cfg); err != nil {
 			b.log.WarnContext(ctx, "setMyCommands failed; continuing without a command menu",
 				"lang", lang, "err", Redact(err, b.cfg.Token))
-			return
 		}
 	}
 }

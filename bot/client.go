@@ -101,3 +101,18 @@ type timeoutError struct{}
 
 func (timeoutError) Error() string { return "request timed out" }
 func (timeoutError) Timeout() bool { return true }
+
+// apiFor returns a shallow copy of the bot's client whose requests carry ctx
+// instead of the context NewAPI was given. The library's calls take no
+// context, so this is how the updates loop ends a 50 s long poll at shutdown,
+// and how it still confirms the last updates after the service's context is
+// gone (with a short context of its own).
+func (b *Bot) apiFor(ctx context.Context) *tgbotapi.BotAPI {
+	base, ok := b.api.Client.(*ctxClient)
+	if !ok {
+		return b.api
+	}
+	cp := *b.api
+	cp.Client = &ctxClient{ctx: ctx, token: base.token, client: base.client}
+	return &cp
+}

@@ -2,66 +2,202 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"newsdigest/subscriptions"
 )
 
 // request is one command as a handler sees it.
 type request struct {
-	chat    *tgbotapi.Chat
-	from    *tgbotapi.User
-	command string // lower-case, without "/" and "@botname"
-	args    string
-	lang    string // the UI language to answer in
+	chat       *tgbotapi.Chat // where the command was sent; replies go here
+	from       *tgbotapi.User
+	senderChat *tgbotapi.Chat
+	command    string // lower-case, without "/" and "@botname"
+	args       string
+	addressed  bool   // "/cmd@ourbot": the user meant us
+	lang       string // the UI language to answer in
+	target     int64  // the chat whose settings the command reads or changes
 }
 
 type handler func(ctx context.Context, r request) error
 
-func (b *Bot) routes() map[string]handler {
-	return map[string]handler{
-		"start":  b.start,
-		"help":   b.help,
-		"digest": b.digest,
-		"stop":   b.stop,
+// access says who may run a command.
+type access int
+
+const (
+	public     access = iota // anyone
+	configures               // in groups and channels: the chat's administrators
+	botAdmin                 // user IDs in NEWSDIGEST_ADMINS; others get the unknown-command answer
+)
+
+type route struct {
+	run    handler
+	access access
+}
+
+func (b *Bot) routes() map[string]route {
+	return map[string]route{
+		"start":       {b.start, configures},
+		"help":        {b.help, public},
+		"topics":      {b.topics, configures},
+		"subscribe":   {b.subscribe, configures},
+		"unsubscribe": {b.unsubscribe, configures},
+		"keywords":    {b.keywords, configures},
+		"time":        {b.setTime, configures},
+		"timezone":    {b.setZone, configures},
+		"lang":        {b.setLang, configures},
+		"settings":    {b.settings, public},
+		"digest":      {b.digest, public},
+		"pause":       {b.pause, configures},
+		"resume":      {b.resume, configures},
+		"stop":        {b.stop, configures},
+		"channel":     {b.channel, public},
+		"stats":       {b.stats, botAdmin},
+		"pushnow":     {b.pushNow, botAdmin},
+		"broadcast":   {b.broadcast, botAdmin},
+		"backup":      {b.backup, botAdmin},
 	}
 }
 
 // handle answers one update. Errors are logged, never fatal: one bad update
 // must not stop the others.
 func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
-	msg := u.Message
-	if msg == nil || msg.Chat == nil {
-		return
+	var err error
+	switch {
+	case u.CallbackQuery != nil:
+		err = b.handleCallback(ctx, u.CallbackQuery)
+	case u.MyChatMember != nil:
+		err = b.handleMembership(ctx, u.MyChatMember)
+	case u.Message != nil && u.Message.Chat != nil:
+		err = b.handleMessage(ctx, u.Message)
 	}
-	cmd, args, ok := parseCommand(msg.Text, b.Username())
+	if err != nil && !isCanceled(ctx, err) {
+		b.log.ErrorContext(ctx, "update failed", "update", u.UpdateID, "err", err)
+	}
+	if b.afterHandle != nil {
+		b.afterHandle(u)
+	}
+}
+
+func (b *Bot) handleMessage(ctx context.Context, msg *tgbotapi.Message) error {
+	if msg.MigrateToChatID != 0 {
+		return b.migrate(ctx, msg.Chat.ID, msg.MigrateToChatID)
+	}
+	cmd, args, addressed, ok := parseCommand(msg.Text, b.Username())
 	if !ok {
-		return
+		return nil
 	}
-	r := request{chat: msg.Chat, from: msg.From, command: cmd, args: args}
+	r := request{chat: msg.Chat, from: msg.From, senderChat: msg.SenderChat, command: cmd, args: args,
+		addressed: addressed || msg.Chat.IsPrivate(), target: msg.Chat.ID}
 	r.lang = b.chatLang(ctx, msg.Chat.ID, msg.From)
-	h, known := b.routes()[cmd]
-	if !known {
-		h = b.unknown
+	if !b.admitUser(ctx, r) {
+		return nil
 	}
-	if err := h(ctx, r); err != nil && !isCanceled(ctx, err) {
-		b.log.ErrorContext(ctx, "command failed", "command", cmd, "chat", msg.Chat.ID, "err", err)
+	return b.dispatch(ctx, r)
+}
+
+// admitUser applies the per-user command rate limit; a flooding user gets
+// one polite warning, then silence until their bucket refills.
+func (b *Bot) admitUser(ctx context.Context, r request) bool {
+	id := r.chat.ID
+	if r.from != nil {
+		id = r.from.ID
 	}
+	ok, warn := b.limiter.allow(id, b.now())
+	if !ok && warn {
+		b.reply(ctx, r, text(r.lang, msgRateLimited))
+	}
+	return ok
+}
+
+func (b *Bot) dispatch(ctx context.Context, r request) error {
+	rt, known := b.routes()[r.command]
+	switch {
+	case !known, rt.access == botAdmin && !b.isBotAdmin(r.from):
+		return b.unknown(ctx, r)
+	case rt.access == configures:
+		ok, err := b.mayConfigure(ctx, r.chat, r.from, r.senderChat)
+		if err != nil {
+			b.reply(ctx, r, text(r.lang, msgAdminCheckFailed))
+			return err
+		}
+		if !ok {
+			b.reply(ctx, r, text(r.lang, msgAdminsOnly))
+			return nil
+		}
+	}
+	if r.chat.IsPrivate() && rt.access != botAdmin {
+		r = b.retarget(ctx, r)
+	}
+	return rt.run(ctx, r)
+}
+
+// retarget points a private chat's settings commands at the channel the
+// user is configuring, after checking they still administer it.
+func (b *Bot) retarget(ctx context.Context, r request) request {
+	ch, ok := b.editing.get(r.chat.ID)
+	if !ok || r.command == "channel" || r.command == "help" {
+		return r
+	}
+	ids, err := b.chatAdmins(ctx, ch)
+	if err != nil || r.from == nil || !ids[r.from.ID] {
+		b.editing.set(r.chat.ID, 0)
+		return r
+	}
+	r.target = ch
+	return r
 }
 
 // parseCommand splits "/cmd@bot args" into its parts. A command addressed to
 // another bot ("/start@otherbot") is not ours.
-func parseCommand(text, self string) (cmd, args string, ok bool) {
+func parseCommand(text, self string) (cmd, args string, addressed, ok bool) {
 	if !strings.HasPrefix(text, "/") {
-		return "", "", false
+		return "", "", false, false
 	}
 	head, args, _ := strings.Cut(text[1:], " ")
+	if h, a, found := strings.Cut(head, "\n"); found { // "/cmd\nargs"
+		head, args = h, a+" "+args
+	}
 	head, target, addressed := strings.Cut(head, "@")
 	if addressed && !strings.EqualFold(target, self) {
-		return "", "", false
+		return "", "", false, false
 	}
 	if head == "" {
-		return "", "", false
+		return "", "", false, false
 	}
-	return strings.ToLower(head), strings.TrimSpace(args), true
+	return strings.ToLower(head), strings.TrimSpace(args), addressed, true
+}
+
+func (b *Bot) unknown(ctx context.Context, r request) error {
+	if !r.addressed {
+		return nil // in a group, "/foo" may be another bot's command
+	}
+	return b.replyErr(ctx, r, text(r.lang, msgUnknown))
+}
+
+// migrate follows a group that became a supergroup.
+func (b *Bot) migrate(ctx context.Context, from, to int64) error {
+	err := b.subs.Move(ctx, from, to)
+	if errors.Is(err, subscriptions.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// handleMembership follows the bot's own membership: a user who blocks the
+// bot (or a group that removes it) is marked inactive, and active again when
+// they come back, so no push is wasted on them meanwhile.
+func (b *Bot) handleMembership(ctx context.Context, m *tgbotapi.ChatMemberUpdated) error {
+	gone := m.NewChatMember.Status == "kicked" || m.NewChatMember.Status == "left"
+	_, err := b.subs.Update(ctx, m.Chat.ID, func(s *subscriptions.Subscriber) error {
+		s.Inactive = gone
+		return nil
+	})
+	if errors.Is(err, subscriptions.ErrNotFound) {
+		return nil
+	}
+	return err
 }

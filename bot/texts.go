@@ -1,6 +1,12 @@
 package bot
 
-import tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+import (
+	"fmt"
+	"html"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
 
 // msgKey names one user-visible text; every text exists in Arabic and English.
 type msgKey int
@@ -8,51 +14,282 @@ type msgKey int
 const (
 	msgWelcome msgKey = iota
 	msgHelp
+	msgHelpAdmin
 	msgNotSubscribed
 	msgNothingNew
 	msgTryLater
+	msgStopConfirm
 	msgStopped
+	msgStopCancelled
 	msgUnknown
+	msgAdminsOnly
+	msgAdminCheckFailed
+	msgRateLimited
+	msgTopicsPrompt
+	msgTopicsAll
+	msgSaved
+	msgSubscribeUsage
+	msgUnsubscribeUsage
+	msgUnknownTopic
+	msgPrefsNow
+	msgKeywordsNone
+	msgKeywordTooLong
+	msgKeywordsTooMany
+	msgKeywordBad
+	msgTimeUsage
+	msgTimeBad
+	msgTimesTooMany
+	msgTimeSet
+	msgZoneUsage
+	msgZoneBad
+	msgZoneSet
+	msgLangUsage
+	msgLangSet
+	msgSettings
+	msgPaused
+	msgResumed
+	msgChannelUsage
+	msgChannelPrivateOnly
+	msgChannelNotFound
+	msgChannelNotAdmin
+	msgChannelBotNotAdmin
+	msgChannelLinked
+	msgChannelOff
+	msgStats
+	msgStatsOps
+	msgOpsUnavailable
+	msgPushProgress
+	msgPushDone
+	msgPushFailed
+	msgBroadcastUsage
+	msgBroadcastConfirm
+	msgBroadcastQueued
+	msgBroadcastExpired
+	msgBackupCaption
+	msgBackupFailed
+	msgCancelled
+	msgNone
+	msgAll
+	msgYesDelete
+	msgCancel
+	msgBtnTopics
+	msgBtnPause
+	msgBtnResume
+	msgBtnLang
+	msgBtnStop
+	msgBtnDone
+	msgBtnSend
+	msgOn
+	msgOff
 )
 
-// catalogue returns the texts of one language. Texts are Telegram HTML and
-// contain no user input; anything user-typed is escaped where it is inserted.
+// catalogue returns the texts of one language. Texts are Telegram HTML; the
+// %s verbs receive values already escaped and isolated by the caller (see
+// userText), never raw user input.
 func catalogue(lang string) map[msgKey]string {
 	if lang == "ar" {
-		return map[msgKey]string{
-			msgWelcome:       "أهلًا بك في <b>newsdigest</b>! اشتركتَ في موجز الأخبار اليومي.\nأرسل /digest لقراءة الموجز الآن، و/help لبقية الأوامر.",
-			msgHelp:          "الأوامر:\n/digest – الموجز الآن\n/start – الاشتراك\n/stop – إلغاء الاشتراك وحذف بياناتك\n/help – هذه المساعدة",
-			msgNotSubscribed: "لستَ مشتركًا بعد. أرسل /start للاشتراك.",
-			msgNothingNew:    "لا جديد منذ موجزك الأخير.",
-			msgTryLater:      "تعذّر إعداد الموجز الآن. حاول بعد قليل.",
-			msgStopped:       "ألغيتَ اشتراكك وحُذفت بياناتك. أرسل /start للعودة.",
-			msgUnknown:       "لا أعرف هذا الأمر. أرسل /help لقائمة الأوامر.",
-		}
+		return catalogueAR()
 	}
+	return catalogueEN()
+}
+
+func catalogueEN() map[msgKey]string {
 	return map[msgKey]string{
-		msgWelcome:       "Welcome to <b>newsdigest</b>! You are subscribed to the daily news digest.\nSend /digest to read it now, /help for the other commands.",
-		msgHelp:          "Commands:\n/digest – the digest now\n/start – subscribe\n/stop – unsubscribe and delete your data\n/help – this help",
-		msgNotSubscribed: "You are not subscribed yet. Send /start to subscribe.",
+		msgWelcome:       "Welcome to <b>newsdigest</b>! You are subscribed to a daily news digest, sent at %s (%s).\nChoose your topics below, or send /help for all commands.",
+		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/digest – new stories now\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
+		msgHelpAdmin:     "\n\n<b>Bot admin</b>\n/stats – subscribers and delivery\n/pushnow [<i>chat</i>] – send digests now\n/broadcast <i>text</i> – message every subscriber\n/backup – a copy of the database",
+		msgNotSubscribed: "This chat is not subscribed yet. Send /start to subscribe.",
 		msgNothingNew:    "Nothing new since your last digest.",
-		msgTryLater:      "The digest could not be prepared right now. Please try again shortly.",
-		msgStopped:       "You are unsubscribed and your data is deleted. Send /start to come back.",
+		msgTryLater:      "That did not work right now. Please try again shortly.",
+		msgStopConfirm:   "Unsubscribe and delete all of this chat's settings? This cannot be undone.",
+		msgStopped:       "You are unsubscribed and this chat's data is deleted. Send /start to come back.",
+		msgStopCancelled: "Nothing was deleted; your subscription continues.",
 		msgUnknown:       "I don't know that command. Send /help for the list.",
+		msgAdminsOnly:    "Sorry, only this chat's administrators can change its settings.",
+		msgAdminCheckFailed: "I could not check whether you are an administrator here. Please try again shortly " +
+			"(I need to be a member of this chat).",
+		msgRateLimited:        "You are sending commands faster than I can answer. Please wait a few seconds; I'll ignore the extra ones meanwhile.",
+		msgTopicsPrompt:       "Tap topics to choose them (✅ = chosen). With none chosen you get every topic.",
+		msgTopicsAll:          "All topics",
+		msgSaved:              "Saved ✅",
+		msgSubscribeUsage:     "Usage: /subscribe <i>topic</i>, <i>keyword</i> or <i>-keyword</i> (to exclude stories with it). Several at once are fine; put a phrase in quotes.\nTopics: %s",
+		msgUnsubscribeUsage:   "Usage: /unsubscribe <i>topic</i>, <i>keyword</i> or <i>-keyword</i>.",
+		msgUnknownTopic:       "%s is not a topic or a usable keyword.",
+		msgPrefsNow:           "Topics: %s\nKeywords: %s\nExcluded: %s",
+		msgKeywordsNone:       "none",
+		msgKeywordTooLong:     "The keyword %s is longer than %d characters.",
+		msgKeywordsTooMany:    "At most %d keywords (included and excluded together).",
+		msgKeywordBad:         "%s cannot be used as a keyword.",
+		msgTimeUsage:          "Usage: /time <i>HH:MM</i> [<i>HH:MM</i> …], e.g. /time 07:30 19:00 (up to %d times a day).\nNow: %s (%s)",
+		msgTimeBad:            "%s is not a time. Use HH:MM with a 24-hour clock, e.g. 07:30.",
+		msgTimesTooMany:       "At most %d delivery times a day.",
+		msgTimeSet:            "Digests will arrive at %s (%s).",
+		msgZoneUsage:          "Usage: /timezone <i>Area/City</i> (e.g. Asia/Baghdad, Europe/Berlin) or an offset such as +03:00.\nNow: %s",
+		msgZoneBad:            "%s is not a time zone I know. Try Area/City, e.g. Asia/Baghdad, or an offset such as +03:00.",
+		msgZoneSet:            "Time zone set to %s; it is %s there now.",
+		msgLangUsage:          "Usage: /lang ar or /lang en",
+		msgLangSet:            "From now on I will write in English.",
+		msgSettings:           "<b>Settings</b>%s\nLanguage: English\nTopics: %s\nKeywords: %s\nExcluded: %s\nTimes: %s\nTime zone: %s\nStories per digest: %d\nDaily digests: %s",
+		msgPaused:             "Daily digests are paused. Send /resume to restart them; /digest still works.",
+		msgResumed:            "Daily digests are on again, at %s (%s).",
+		msgChannelUsage:       "Usage: /channel <i>@channelname</i> (or the channel's numeric ID). Add me to the channel as an administrator first. /channel alone goes back to this chat's settings.",
+		msgChannelPrivateOnly: "Please set up channels from a private chat with me.",
+		msgChannelNotFound:    "I cannot find the channel %s. Check the name and that I am a member.",
+		msgChannelNotAdmin:    "Only an administrator of %s can set it up.",
+		msgChannelBotNotAdmin: "Please make me an administrator of %s (with the right to post) and try again.",
+		msgChannelLinked:      "Channel %s is set up and will get its own digests.\nThe commands you send here now change <b>the channel's</b> settings; send /channel to go back to yours.",
+		msgChannelOff:         "Your commands here change this chat's settings again.",
+		msgStats:              "<b>Subscribers</b>: %d (active %d, paused %d, blocked %d)\nBy language: %s\nBy topic: %s\nBy chat type: %s",
+		msgStatsOps:           "\n<b>Delivery</b>\nArticles today: %d\nLast push: %s\nPending: %d, failed: %d",
+		msgOpsUnavailable:     "Not available in this deployment.",
+		msgPushProgress:       "Pushing digests… %d of %d",
+		msgPushDone:           "Push finished: %d of %d.",
+		msgPushFailed:         "Push stopped after %d of %d: %s",
+		msgBroadcastUsage:     "Usage: /broadcast <i>text</i>",
+		msgBroadcastConfirm:   "Send this to every active subscriber?\n\n%s",
+		msgBroadcastQueued:    "Broadcast queued for %d chats.",
+		msgBroadcastExpired:   "This confirmation has expired. Send /broadcast again.",
+		msgBackupCaption:      "Database backup, %s",
+		msgBackupFailed:       "The backup failed: %s",
+		msgCancelled:          "Cancelled.",
+		msgNone:               "none",
+		msgAll:                "all",
+		msgYesDelete:          "Yes, delete",
+		msgCancel:             "Cancel",
+		msgBtnTopics:          "Topics",
+		msgBtnPause:           "Pause",
+		msgBtnResume:          "Resume",
+		msgBtnLang:            "العربية",
+		msgBtnStop:            "Unsubscribe",
+		msgBtnDone:            "Done",
+		msgBtnSend:            "Send",
+		msgOn:                 "on",
+		msgOff:                "paused",
 	}
 }
 
-func text(lang string, key msgKey) string { return catalogue(lang)[key] }
+func catalogueAR() map[msgKey]string {
+	return map[msgKey]string{
+		msgWelcome:       "أهلًا بك في <b>newsdigest</b>! اشتركتَ في موجز أخبار يومي يصلك في %s (%s).\nاختر مواضيعك من الأزرار أدناه، أو أرسل /help لقائمة الأوامر.",
+		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/digest – الجديد الآن\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
+		msgHelpAdmin:     "\n\n<b>إدارة البوت</b>\n/stats – المشتركون والإرسال\n/pushnow [<i>chat</i>] – إرسال الموجز الآن\n/broadcast <i>نص</i> – رسالة إلى كل المشتركين\n/backup – نسخة من قاعدة البيانات",
+		msgNotSubscribed: "هذه المحادثة غير مشتركة بعد. أرسل /start للاشتراك.",
+		msgNothingNew:    "لا جديد منذ موجزك الأخير.",
+		msgTryLater:      "تعذّر ذلك الآن. حاول بعد قليل.",
+		msgStopConfirm:   "هل تريد إلغاء الاشتراك وحذف كل إعدادات هذه المحادثة؟ لا يمكن التراجع عن ذلك.",
+		msgStopped:       "ألغيتَ اشتراكك وحُذفت بيانات هذه المحادثة. أرسل /start للعودة.",
+		msgStopCancelled: "لم يُحذف شيء، واشتراكك مستمر.",
+		msgUnknown:       "لا أعرف هذا الأمر. أرسل /help لقائمة الأوامر.",
+		msgAdminsOnly:    "عذرًا، لا يغيّر إعدادات هذه المحادثة إلا مشرفوها.",
+		msgAdminCheckFailed: "تعذّر التحقق من أنك مشرف هنا. حاول بعد قليل " +
+			"(يجب أن أكون عضوًا في هذه المحادثة).",
+		msgRateLimited:        "ترسل الأوامر أسرع مما أستطيع الرد. انتظر بضع ثوانٍ؛ سأتجاهل الأوامر الزائدة حتى ذلك الحين.",
+		msgTopicsPrompt:       "اضغط على المواضيع لاختيارها (✅ = مختار). إن لم تختر شيئًا تصلك كل المواضيع.",
+		msgTopicsAll:          "كل المواضيع",
+		msgSaved:              "حُفظ ✅",
+		msgSubscribeUsage:     "الاستخدام: /subscribe <i>موضوع</i> أو <i>كلمة</i> أو <i>-كلمة</i> (لاستبعاد الأخبار التي تحتويها). يمكن إرسال عدة كلمات معًا، وضع العبارة بين علامتي تنصيص.\nالمواضيع: %s",
+		msgUnsubscribeUsage:   "الاستخدام: /unsubscribe <i>موضوع</i> أو <i>كلمة</i> أو <i>-كلمة</i>.",
+		msgUnknownTopic:       "%s ليس موضوعًا ولا كلمة مفتاحية صالحة.",
+		msgPrefsNow:           "المواضيع: %s\nالكلمات المفتاحية: %s\nالمستبعدة: %s",
+		msgKeywordsNone:       "لا شيء",
+		msgKeywordTooLong:     "الكلمة %s أطول من %d حرفًا.",
+		msgKeywordsTooMany:    "الحد الأقصى %d كلمة مفتاحية (المضافة والمستبعدة معًا).",
+		msgKeywordBad:         "لا يمكن استخدام %s كلمةً مفتاحية.",
+		msgTimeUsage:          "الاستخدام: /time <i>HH:MM</i> [<i>HH:MM</i> …]، مثل /time 07:30 19:00 (حتى %d مواعيد في اليوم).\nالآن: %s (%s)",
+		msgTimeBad:            "%s ليس وقتًا صالحًا. استخدم HH:MM بنظام 24 ساعة، مثل 07:30.",
+		msgTimesTooMany:       "الحد الأقصى %d مواعيد في اليوم.",
+		msgTimeSet:            "سيصلك الموجز في %s (%s).",
+		msgZoneUsage:          "الاستخدام: /timezone <i>Area/City</i> (مثل Asia/Baghdad أو Africa/Cairo) أو فارق توقيت مثل +03:00.\nالآن: %s",
+		msgZoneBad:            "%s ليست منطقة زمنية أعرفها. جرّب Area/City مثل Asia/Baghdad، أو فارقًا مثل +03:00.",
+		msgZoneSet:            "ضُبطت المنطقة الزمنية على %s؛ الساعة هناك الآن %s.",
+		msgLangUsage:          "الاستخدام: /lang ar أو /lang en",
+		msgLangSet:            "سأكتب لك بالعربية من الآن.",
+		msgSettings:           "<b>الإعدادات</b>%s\nاللغة: العربية\nالمواضيع: %s\nالكلمات المفتاحية: %s\nالمستبعدة: %s\nالمواعيد: %s\nالمنطقة الزمنية: %s\nعدد الأخبار في الموجز: %d\nالموجز اليومي: %s",
+		msgPaused:             "أوقفتَ الموجز اليومي. أرسل /resume لاستئنافه؛ ويبقى /digest متاحًا.",
+		msgResumed:            "عاد الموجز اليومي، في %s (%s).",
+		msgChannelUsage:       "الاستخدام: /channel <i>@channelname</i> (أو رقم القناة). أضفني أولًا مشرفًا في القناة. أرسل /channel وحده للعودة إلى إعدادات هذه المحادثة.",
+		msgChannelPrivateOnly: "أعدّ القنوات من محادثة خاصة معي من فضلك.",
+		msgChannelNotFound:    "لا أجد القناة %s. تحقق من الاسم ومن أنني عضو فيها.",
+		msgChannelNotAdmin:    "لا يعدّ %s إلا أحد مشرفيها.",
+		msgChannelBotNotAdmin: "اجعلني مشرفًا في %s (مع صلاحية النشر) ثم حاول مجددًا.",
+		msgChannelLinked:      "أُعدّت القناة %s وسيصلها موجزها الخاص.\nالأوامر التي ترسلها هنا تغيّر الآن إعدادات <b>القناة</b>؛ أرسل /channel للعودة إلى إعداداتك.",
+		msgChannelOff:         "أوامرك هنا تغيّر إعدادات هذه المحادثة من جديد.",
+		msgStats:              "<b>المشتركون</b>: %d (نشط %d، متوقف %d، محظور %d)\nحسب اللغة: %s\nحسب الموضوع: %s\nحسب نوع المحادثة: %s",
+		msgStatsOps:           "\n<b>الإرسال</b>\nمقالات اليوم: %d\nآخر إرسال: %s\nقيد الانتظار: %d، فشل: %d",
+		msgOpsUnavailable:     "غير متاح في هذا التشغيل.",
+		msgPushProgress:       "جارٍ إرسال الموجز… %d من %d",
+		msgPushDone:           "انتهى الإرسال: %d من %d.",
+		msgPushFailed:         "توقف الإرسال بعد %d من %d: %s",
+		msgBroadcastUsage:     "الاستخدام: /broadcast <i>نص</i>",
+		msgBroadcastConfirm:   "هل أرسل هذه الرسالة إلى كل المشتركين النشطين؟\n\n%s",
+		msgBroadcastQueued:    "وُضعت الرسالة في طابور الإرسال إلى %d محادثة.",
+		msgBroadcastExpired:   "انتهت صلاحية هذا التأكيد. أرسل /broadcast من جديد.",
+		msgBackupCaption:      "نسخة احتياطية من قاعدة البيانات، %s",
+		msgBackupFailed:       "فشل النسخ الاحتياطي: %s",
+		msgCancelled:          "أُلغي.",
+		msgNone:               "لا شيء",
+		msgAll:                "الكل",
+		msgYesDelete:          "نعم، احذف",
+		msgCancel:             "إلغاء",
+		msgBtnTopics:          "المواضيع",
+		msgBtnPause:           "إيقاف مؤقت",
+		msgBtnResume:          "استئناف",
+		msgBtnLang:            "English",
+		msgBtnStop:            "إلغاء الاشتراك",
+		msgBtnDone:            "تم",
+		msgBtnSend:            "أرسل",
+		msgOn:                 "يعمل",
+		msgOff:                "متوقف",
+	}
+}
 
-func commandMenu(lang string) []tgbotapi.BotCommand {
+// text returns a catalogue entry; with args it is formatted. Every arg that
+// came from a user must go through userText first.
+func text(lang string, key msgKey, args ...any) string {
+	s := catalogue(lang)[key]
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// userText makes anything a user typed (or any value that may hold Latin
+// letters, digits or markup) safe to put in a Telegram-HTML message: escaped,
+// and wrapped in Unicode first-strong isolates so that an English word or a
+// number inside an Arabic sentence neither flips nor drags its neighbours.
+func userText(s string) string {
+	return "\u2068" + html.EscapeString(s) + "\u2069"
+}
+
+// userList joins values with the language's comma, each isolated and
+// escaped; empty lists read as "none".
+func userList(lang string, items []string) string {
+	if len(items) == 0 {
+		return text(lang, msgNone)
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = userText(it)
+	}
+	sep := ", "
 	if lang == "ar" {
-		return []tgbotapi.BotCommand{
-			{Command: "digest", Description: "الموجز الآن"},
-			{Command: "help", Description: "المساعدة"},
-			{Command: "stop", Description: "إلغاء الاشتراك"},
-		}
+		sep = "، "
 	}
-	return []tgbotapi.BotCommand{
-		{Command: "digest", Description: "The digest now"},
-		{Command: "help", Description: "Help"},
-		{Command: "stop", Description: "Unsubscribe"},
+	return strings.Join(out, sep)
+}
+
+// commandMenu is what setMyCommands publishes for a language ("" = default).
+func commandMenu(lang string) []tgbotapi.BotCommand {
+	names := []string{"digest", "topics", "time", "timezone", "keywords", "settings", "lang", "pause", "resume", "help", "stop"}
+	descAR := []string{"الجديد الآن", "اختيار المواضيع", "مواعيد الموجز", "المنطقة الزمنية", "الكلمات المفتاحية", "الإعدادات", "اللغة", "إيقاف مؤقت", "استئناف", "المساعدة", "إلغاء الاشتراك"}
+	descEN := []string{"New stories now", "Choose topics", "Delivery times", "Time zone", "Keywords", "Settings", "Language", "Pause daily digests", "Resume daily digests", "Help", "Unsubscribe"}
+	desc := descEN
+	if lang == "ar" {
+		desc = descAR
 	}
+	cmds := make([]tgbotapi.BotCommand, len(names))
+	for i, n := range names {
+		cmds[i] = tgbotapi.BotCommand{Command: n, Description: desc[i]}
+	}
+	return cmds
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -9,19 +10,34 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
+// allowedUpdates are the update kinds the bot handles.
+func allowedUpdates() []string { return []string{"message", "callback_query", "my_chat_member"} }
+
+// Run receives updates until ctx ends: through a webhook when WebhookURL is
+// set, otherwise by long polling.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.cfg.WebhookURL != "" {
+		return b.ServeWebhook(ctx)
+	}
+	return b.Poll(ctx)
+}
+
 // Poll runs the long-polling loop until ctx ends.
 //
 // It does not use the library's GetUpdatesChan: that confirms an update (by
 // advancing the offset) before it is handled, so a crash loses it, and it
-// ignores retry_after. Here an update is confirmed only by the next
+// ignores retry_after. Here an update is confirmed only by a later
 // getUpdates call, after its handler returned; handlers are idempotent, so a
-// crash repeats at most the update in flight and loses none.
+// crash repeats at most the update in flight and loses none. At a clean stop
+// the handled updates are confirmed, so a restart repeats nothing.
 func (b *Bot) Poll(ctx context.Context) error {
+	b.leaveWebhook(ctx)
+	api := b.apiFor(ctx)
 	offset := 0
 	backoff := newBackoff(time.Second, 30*time.Second)
 	for ctx.Err() == nil {
 		start := b.now()
-		updates, err := b.getUpdates(offset)
+		updates, err := b.getUpdates(api, offset, b.cfg.PollTimeout)
 		if err != nil {
 			if isCanceled(ctx, err) {
 				break
@@ -32,24 +48,64 @@ func (b *Bot) Poll(ctx context.Context) error {
 			continue
 		}
 		backoff.reset()
-		for _, u := range updates {
-			b.handle(ctx, u)
-			offset = u.UpdateID + 1
-		}
+		offset = b.handleBatch(ctx, updates, offset)
 		b.idle(ctx, len(updates), b.now().Sub(start))
 	}
+	b.bg.Wait()
+	b.confirm(ctx, offset)
 	return nil
 }
 
-func (b *Bot) getUpdates(offset int) ([]tgbotapi.Update, error) {
+// handleBatch handles updates in order and returns the offset that confirms
+// those fully handled. An update whose handler was cut short by shutdown is
+// left unconfirmed, so it is handled again after the restart.
+func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset int) int {
+	for _, u := range updates {
+		if ctx.Err() != nil {
+			break
+		}
+		b.handle(ctx, u)
+		if ctx.Err() != nil {
+			break
+		}
+		offset = u.UpdateID + 1
+	}
+	return offset
+}
+
+// confirm tells Telegram the handled updates are done, with a short context
+// of its own since the loop's is already cancelled.
+func (b *Bot) confirm(ctx context.Context, offset int) {
+	if offset == 0 {
+		return
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	cfg := tgbotapi.NewUpdate(offset)
-	cfg.Timeout = int(b.cfg.PollTimeout / time.Second)
-	cfg.AllowedUpdates = []string{"message", "callback_query", "my_chat_member", "channel_post"}
-	updates, err := b.api.GetUpdates(cfg)
+	cfg.Limit = 1 // the answer is not handled: it stays unconfirmed for the next run
+	if _, err := b.apiFor(cctx).GetUpdates(cfg); err != nil {
+		b.log.WarnContext(ctx, "could not confirm the last updates; they will be handled again", "offset", offset, "err", Redact(err, b.cfg.Token))
+	}
+}
+
+func (b *Bot) getUpdates(api *tgbotapi.BotAPI, offset int, timeout time.Duration) ([]tgbotapi.Update, error) {
+	cfg := tgbotapi.NewUpdate(offset)
+	cfg.Timeout = int(timeout / time.Second)
+	cfg.AllowedUpdates = allowedUpdates()
+	updates, err := api.GetUpdates(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("bot: getUpdates: %w", Redact(err, b.cfg.Token))
 	}
 	return updates, nil
+}
+
+// leaveWebhook removes a webhook left by an earlier webhook-mode run:
+// Telegram refuses getUpdates while one is set. Updates queued meanwhile are
+// kept (drop_pending_updates is not set).
+func (b *Bot) leaveWebhook(ctx context.Context) {
+	if _, err := b.apiFor(ctx).Request(tgbotapi.DeleteWebhookConfig{}); err != nil && !isCanceled(ctx, err) {
+		b.log.WarnContext(ctx, "deleteWebhook failed", "err", Redact(err, b.cfg.Token))
+	}
 }
 
 // idle keeps an empty poll that came back early from spinning the CPU: the
@@ -99,3 +155,12 @@ func (b *backoff) next(serverWait time.Duration) time.Duration {
 }
 
 func (b *backoff) reset() { b.cur = 0 }
+
+// decodeUpdate reads one update as Telegram posts it to a webhook.
+func decodeUpdate(data []byte) (tgbotapi.Update, error) {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(data, &u); err != nil {
+		return tgbotapi.Update{}, fmt.Errorf("bot: decode update: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,303 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"newsdigest/subscriptions"
+)
+
+// Callback data is "<kind>:<arg>:<target chat>", at most 64 bytes: kind is
+// one letter, arg a topic ID (≤ 32 bytes) or a short word, the chat ID ≤ 20.
+const (
+	cbTopic     = "t" // arg: topic ID, "*" (all topics) or "." (done)
+	cbSettings  = "s" // arg: topics | pause | resume | lang | stop
+	cbStop      = "x" // arg: yes | no
+	cbBroadcast = "b" // arg: yes | no; target = pending broadcast ID
+	maxCallback = 64
+)
+
+func cbData(kind, arg string, target int64) string {
+	d := kind + ":" + arg + ":" + strconv.FormatInt(target, 10)
+	if len(d) > maxCallback { // cannot happen with valid topic IDs; never send what Telegram refuses
+		return kind + ":.:" + strconv.FormatInt(target, 10)
+	}
+	return d
+}
+
+func parseCallback(data string) (kind, arg string, target int64, ok bool) {
+	parts := strings.SplitN(data, ":", 3)
+	if len(parts) != 3 {
+		return "", "", 0, false
+	}
+	target, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil {
+		return "", "", 0, false
+	}
+	return parts[0], parts[1], target, true
+}
+
+// topicKeyboard lists every topic, two per row, ✅ on the chosen ones.
+func (b *Bot) topicKeyboard(lang string, sub subscriptions.Subscriber) *tgbotapi.InlineKeyboardMarkup {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	for _, t := range b.cfg.Topics {
+		label := b.topicLabel(t.ID, lang)
+		if slices.Contains(sub.Topics, t.ID) {
+			label = "✅ " + label
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, cbData(cbTopic, t.ID, sub.ChatID)))
+		if len(row) == 2 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	all := text(lang, msgTopicsAll)
+	if len(sub.Topics) == 0 {
+		all = "✅ " + all
+	}
+	rows = append(rows, tgbotapi.NewInlineKeyboardRow(
+		tgbotapi.NewInlineKeyboardButtonData(all, cbData(cbTopic, "*", sub.ChatID)),
+		tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnDone), cbData(cbTopic, ".", sub.ChatID)),
+	))
+	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
+	return &kb
+}
+
+func (b *Bot) topicsText(lang string, sub subscriptions.Subscriber) string {
+	return text(lang, msgTopicsPrompt) + "\n\n" + b.prefsText(lang, sub)
+}
+
+// settings shows a summary of the target's settings with buttons.
+func (b *Bot) settings(ctx context.Context, r request) error {
+	return b.withSub(ctx, r, func(sub subscriptions.Subscriber) error {
+		_, err := b.sendMarkup(ctx, r.chat.ID, b.settingsText(r, sub), b.settingsKeyboard(r.lang, sub))
+		return err
+	})
+}
+
+func (b *Bot) settingsText(r request, sub subscriptions.Subscriber) string {
+	lang := r.lang
+	title := ""
+	if sub.ChatID != r.chat.ID {
+		title = " – " + userText(strconv.FormatInt(sub.ChatID, 10))
+	}
+	state := text(lang, msgOn)
+	if sub.Paused {
+		state = text(lang, msgOff)
+	}
+	maxStories := sub.MaxStories
+	if maxStories == 0 {
+		maxStories = subscriptions.DefaultStories
+	}
+	return text(lang, msgSettings, title, b.topicsList(lang, sub), userList(lang, sub.Include), userList(lang, sub.Exclude),
+		userList(lang, sub.Times), userText(sub.TimeZone), maxStories, state)
+}
+
+func (b *Bot) settingsKeyboard(lang string, sub subscriptions.Subscriber) *tgbotapi.InlineKeyboardMarkup {
+	pause := tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnPause), cbData(cbSettings, "pause", sub.ChatID))
+	if sub.Paused {
+		pause = tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnResume), cbData(cbSettings, "resume", sub.ChatID))
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(
+		tgbotapi.NewInlineKeyboardRow(
+			tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnTopics), cbData(cbSettings, "topics", sub.ChatID)),
+			pause,
+		),
+		tgbotapi.NewInlineKeyboardRow(
+			tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnLang), cbData(cbSettings, "lang", sub.ChatID)),
+			tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnStop), cbData(cbSettings, "stop", sub.ChatID)),
+		),
+	)
+	return &kb
+}
+
+// callback is one button press as a handler sees it.
+type callback struct {
+	q      *tgbotapi.CallbackQuery
+	chat   *tgbotapi.Chat
+	msgID  int
+	lang   string
+	kind   string
+	arg    string
+	target int64
+}
+
+// handleCallback answers a button press. Callback data can be forged by a
+// modified client, so the presser's right to change the target is checked
+// every time, exactly as for the typed command.
+func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
+	kind, arg, target, ok := parseCallback(q.Data)
+	if !ok || q.Message == nil || q.Message.Chat == nil || q.From == nil {
+		b.answerCallback(ctx, q.ID, "")
+		return nil
+	}
+	c := callback{q: q, chat: q.Message.Chat, msgID: q.Message.MessageID, kind: kind, arg: arg, target: target}
+	c.lang = b.chatLang(ctx, c.chat.ID, q.From)
+	if allowed, warn := b.limiter.allow(q.From.ID, b.now()); !allowed {
+		toast := ""
+		if warn {
+			toast = text(c.lang, msgRateLimited)
+		}
+		b.answerCallback(ctx, q.ID, toast)
+		return nil
+	}
+	if kind == cbBroadcast {
+		return b.onBroadcast(ctx, c)
+	}
+	if ok, err := b.authorizeCallback(ctx, c); !ok {
+		return err
+	}
+	return b.routeCallback(ctx, c)
+}
+
+// authorizeCallback checks the presser may change the target; when not, it
+// has already answered the press with the reason.
+func (b *Bot) authorizeCallback(ctx context.Context, c callback) (bool, error) {
+	var ok bool
+	var err error
+	switch {
+	case c.target == c.chat.ID:
+		ok, err = b.mayConfigure(ctx, c.chat, c.q.From, nil)
+	case c.chat.IsPrivate():
+		var ids map[int64]bool
+		ids, err = b.chatAdmins(ctx, c.target)
+		ok = ids[c.q.From.ID]
+	}
+	if err != nil {
+		b.answerCallback(ctx, c.q.ID, text(c.lang, msgAdminCheckFailed))
+		return false, err
+	}
+	if !ok {
+		b.answerCallback(ctx, c.q.ID, text(c.lang, msgAdminsOnly))
+	}
+	return ok, nil
+}
+
+func (b *Bot) routeCallback(ctx context.Context, c callback) error {
+	switch c.kind {
+	case cbTopic:
+		return b.onTopic(ctx, c)
+	case cbSettings:
+		return b.onSettings(ctx, c)
+	case cbStop:
+		return b.onStop(ctx, c)
+	}
+	b.answerCallback(ctx, c.q.ID, "")
+	return nil
+}
+
+// onTopic toggles a topic and redraws the picker in place.
+func (b *Bot) onTopic(ctx context.Context, c callback) error {
+	if c.arg == "." {
+		return b.finishPicker(ctx, c)
+	}
+	if c.arg != "*" && b.resolveTopic(c.arg) != c.arg {
+		b.answerCallback(ctx, c.q.ID, "")
+		return nil
+	}
+	sub, err := b.subs.Update(ctx, c.target, func(s *subscriptions.Subscriber) error {
+		s.Topics = toggleTopic(s.Topics, c.arg)
+		return nil
+	})
+	if err != nil {
+		b.answerCallback(ctx, c.q.ID, text(c.lang, msgNotSubscribed))
+		return ignoreNotFound(err)
+	}
+	b.answerCallback(ctx, c.q.ID, text(c.lang, msgSaved))
+	return b.edit(ctx, c.chat.ID, c.msgID, b.topicsText(c.lang, sub), b.topicKeyboard(c.lang, sub))
+}
+
+func toggleTopic(topics []string, id string) []string {
+	switch {
+	case id == "*":
+		return nil
+	case slices.Contains(topics, id):
+		return slices.DeleteFunc(slices.Clone(topics), func(t string) bool { return t == id })
+	}
+	return append(topics, id)
+}
+
+func (b *Bot) finishPicker(ctx context.Context, c callback) error {
+	sub, err := b.subs.Get(ctx, c.target)
+	if err != nil {
+		b.answerCallback(ctx, c.q.ID, "")
+		return ignoreNotFound(err)
+	}
+	b.answerCallback(ctx, c.q.ID, text(c.lang, msgSaved))
+	return b.edit(ctx, c.chat.ID, c.msgID, b.prefsText(c.lang, sub), nil)
+}
+
+func (b *Bot) onSettings(ctx context.Context, c callback) error {
+	sub, err := b.subs.Get(ctx, c.target)
+	if err != nil {
+		b.answerCallback(ctx, c.q.ID, text(c.lang, msgNotSubscribed))
+		return ignoreNotFound(err)
+	}
+	switch c.arg {
+	case "topics":
+		b.answerCallback(ctx, c.q.ID, "")
+		return b.edit(ctx, c.chat.ID, c.msgID, b.topicsText(c.lang, sub), b.topicKeyboard(c.lang, sub))
+	case "stop":
+		b.answerCallback(ctx, c.q.ID, "")
+		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+			tgbotapi.NewInlineKeyboardButtonData(text(c.lang, msgYesDelete), cbData(cbStop, "yes", c.target)),
+			tgbotapi.NewInlineKeyboardButtonData(text(c.lang, msgCancel), cbData(cbStop, "no", c.target)),
+		))
+		return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgStopConfirm), &kb)
+	}
+	return b.changeFromSettings(ctx, c)
+}
+
+// changeFromSettings applies pause/resume/lang and redraws the summary.
+func (b *Bot) changeFromSettings(ctx context.Context, c callback) error {
+	sub, err := b.subs.Update(ctx, c.target, func(s *subscriptions.Subscriber) error {
+		switch c.arg {
+		case "pause":
+			s.Paused = true
+		case "resume":
+			s.Paused = false
+		case "lang":
+			s.Lang = map[string]string{"ar": "en", "en": "ar"}[s.Lang]
+		}
+		return nil
+	})
+	if err != nil {
+		b.answerCallback(ctx, c.q.ID, "")
+		return ignoreNotFound(err)
+	}
+	if c.target == c.chat.ID {
+		c.lang = sub.Lang
+	}
+	b.answerCallback(ctx, c.q.ID, text(c.lang, msgSaved))
+	r := request{chat: c.chat, lang: c.lang, target: c.target}
+	return b.edit(ctx, c.chat.ID, c.msgID, b.settingsText(r, sub), b.settingsKeyboard(c.lang, sub))
+}
+
+// onStop deletes the chat's data once the user confirmed.
+func (b *Bot) onStop(ctx context.Context, c callback) error {
+	b.answerCallback(ctx, c.q.ID, "")
+	if c.arg != "yes" {
+		return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgStopCancelled), nil)
+	}
+	if err := b.subs.Delete(ctx, c.target); err != nil {
+		return fmt.Errorf("unsubscribe chat %d: %w", c.target, err)
+	}
+	b.editing.forget(c.target)
+	return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgStopped), nil)
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, subscriptions.ErrNotFound) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/term"
+
+	"newsdigest/news"
+)
+
+// Environment read by the feed commands.
+const (
+	envDB           = "NEWSDIGEST_DB"
+	envSeedsDir     = "NEWSDIGEST_SEEDS_DIR"
+	envAllowPrivate = "NEWSDIGEST_ALLOW_PRIVATE_FEEDS"
+	envFeeds        = "NEWSDIGEST_FEEDS"
+	envFeedsFile    = "NEWSDIGEST_FEEDS_FILE"
+)
+
+const feedsUsage = `usage: newsdigest feeds add URL [topic…] | list | remove URL|N | import FILE | export
+  add      subscribe to a feed (or update its topics and re-enable it)
+  list     every feed with its status; N is the number remove accepts
+  remove   unsubscribe by URL or list number
+  import   add the feeds of an OPML file, or of a plain list (one "URL [topic…]" per line); "-" reads stdin
+  export   print every feed as OPML`
+
+// withNewsStore opens the database named by NEWSDIGEST_DB and runs fn on the
+// article/feed store, closing the database afterwards.
+func withNewsStore(ctx context.Context, fn func(*news.Store) error) (err error) {
+	path := cmpOr(os.Getenv(envDB), "./newsdigest.db")
+	db, err := openDB(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close %s: %w", path, cerr)
+		}
+	}()
+	return withDB(ctx, db, fn)
+}
+
+func withDB(ctx context.Context, db *bolt.DB, fn func(*news.Store) error) error {
+	s, err := news.NewStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	return fn(s)
+}
+
+func cmpOr(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
+}
+
+// runFeeds manages the feed list: add, list, remove, import, export.
+func runFeeds(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stderr, feedsUsage)
+		if len(args) == 0 {
+			return errors.New("feeds: missing subcommand")
+		}
+		return flag.ErrHelp
+	}
+	sub, rest := args[0], args[1:]
+	run, ok := map[string]func(context.Context, *news.Store, []string, io.Reader, io.Writer) error{
+		"add": feedsAdd, "list": feedsList, "remove": feedsRemove, "rm": feedsRemove,
+		"import": feedsImport, "export": feedsExport,
+	}[sub]
+	if !ok {
+		fmt.Fprintln(stderr, feedsUsage)
+		return fmt.Errorf("feeds: unknown subcommand %q", sub)
+	}
+	return withNewsStore(ctx, func(s *news.Store) error { return run(ctx, s, rest, stdin, stdout) })
+}
+
+func feedsAdd(ctx context.Context, s *news.Store, args []string, _ io.Reader, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("feeds add: want URL [topic…]")
+	}
+	f, created, err := s.AddFeed(ctx, args[0], args[1:])
+	if err != nil {
+		return err
+	}
+	verb := "added"
+	if !created {
+		verb = "updated"
+	}
+	fmt.Fprintf(out, "%s %s", verb, f.URL)
+	if len(f.Topics) > 0 {
+		fmt.Fprintf(out, " (topics: %s)", strings.Join(f.Topics, ", "))
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+func feedsList(ctx context.Context, s *news.Store, _ []string, _ io.Reader, out io.Writer) error {
+	feeds, err := s.ListFeeds(ctx)
+	if err != nil {
+		return err
+	}
+	if len(feeds) == 0 {
+		fmt.Fprintln(out, "no feeds yet: newsdigest feeds add URL [topic…]")
+		return nil
+	}
+	now := time.Now()
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "N\tURL\tTITLE\tTOPICS\tSTATUS")
+	for i, f := range feeds {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, f.URL, clip(f.Title, 40), strings.Join(f.Topics, ","), f.Status(now))
+	}
+	return tw.Flush()
+}
+
+func feedsRemove(ctx context.Context, s *news.Store, args []string, _ io.Reader, out io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("feeds remove: want one URL or list number")
+	}
+	f, err := s.RemoveFeed(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "removed %s\n", f.URL)
+	return nil
+}
+
+// feedsImport reads OPML, or a plain feed list when the file is not XML.
+func feedsImport(ctx context.Context, s *news.Store, args []string, stdin io.Reader, out io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("feeds import: want FILE (OPML or one URL per line; - for stdin)")
+	}
+	data, err := readInput(args[0], stdin)
+	if err != nil {
+		return err
+	}
+	var res news.ImportResult
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
+		res, err = s.ImportOPML(ctx, bytes.NewReader(data))
+	} else {
+		res, err = importList(ctx, s, string(data))
+	}
+	fmt.Fprintf(out, "imported %s: %d added, %d updated\n", args[0], res.Added, res.Updated)
+	return err
+}
+
+func importList(ctx context.Context, s *news.Store, list string) (news.ImportResult, error) {
+	var res news.ImportResult
+	specs, perr := news.ParseFeedList(list)
+	for _, sp := range specs {
+		_, created, err := s.AddFeed(ctx, sp.URL, sp.Topics)
+		if err != nil {
+			return res, err
+		}
+		if created {
+			res.Added++
+		} else {
+			res.Updated++
+		}
+	}
+	return res, perr
+}
+
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(stdin)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("feeds import: %w", err)
+	}
+	return data, nil
+}
+
+func feedsExport(ctx context.Context, s *news.Store, _ []string, _ io.Reader, out io.Writer) error {
+	return s.ExportOPML(ctx, out)
+}
+
+// ingestOptions builds the Ingester's options from the environment.
+func ingestOptions(log *slog.Logger) news.IngesterOptions {
+	return news.IngesterOptions{
+		Fetcher: news.FetcherOptions{AllowPrivate: os.Getenv(envAllowPrivate) == "1"},
+		Seeds:   news.SeedsDir(os.Getenv(envSeedsDir)),
+		Logger:  log,
+	}
+}
+
+// firstStartFeeds adds NEWSDIGEST_FEEDS and NEWSDIGEST_FEEDS_FILE when the
+// database has no feeds yet.
+func firstStartFeeds(ctx context.Context, s *news.Store) (int, error) {
+	list := os.Getenv(envFeeds)
+	if path := os.Getenv(envFeedsFile); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", envFeedsFile, err)
+		}
+		list += "\n" + string(data)
+	}
+	if strings.TrimSpace(list) == "" {
+		return 0, nil
+	}
+	specs, err := news.ParseFeedList(list)
+	if err != nil {
+		return 0, err
+	}
+	return s.SeedFeeds(ctx, specs)
+}
+
+// runIngest fetches every due feed once and stores new articles, with a
+// progress bar on a terminal (plain lines otherwise) and a summary table.
+func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	workers := fs.Int("workers", news.DefaultWorkers, "concurrent fetches")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	return withNewsStore(ctx, func(s *news.Store) error {
+		if _, err := firstStartFeeds(ctx, s); err != nil {
+			return err
+		}
+		o := ingestOptions(log)
+		o.Workers = *workers
+		o.Progress = progressReporter(stderr)
+		rep, err := news.NewIngester(s, o).Run(ctx)
+		printReport(stdout, rep)
+		return err
+	})
+}
+
+// progressReporter draws a bar when w is a terminal, else prints a line per
+// feed (logs and CI read lines, not carriage returns).
+func progressReporter(w io.Writer) func(done, total int, r news.FeedResult) {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		var bar *progressbar.ProgressBar
+		return func(done, total int, r news.FeedResult) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("fetching feeds"),
+					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30))
+			}
+			_ = bar.Set(done)
+		}
+	}
+	return func(done, total int, r news.FeedResult) {
+		fmt.Fprintf(w, "[%d/%d] %-12s %s%s\n", done, total, r.Status, r.URL, resultDetail(r))
+	}
+}
+
+func resultDetail(r news.FeedResult) string {
+	switch {
+	case r.Err != nil:
+		return ": " + r.Err.Error()
+	case r.Status == news.StatusOK:
+		return fmt.Sprintf(" (%d items, %d new)", r.Items, r.New)
+	}
+	return ""
+}
+
+func printReport(w io.Writer, rep news.Report) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if len(rep.Feeds) > 0 {
+		fmt.Fprintln(tw, "FEED\tSTATUS\tITEMS\tNEW\tTIME\tERROR")
+		for _, r := range rep.Feeds {
+			errText := ""
+			if r.Err != nil {
+				errText = clip(r.Err.Error(), 80)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", clip(cmpOr(r.Title, r.URL), 50), r.Status, r.Items, r.New, r.Duration.Round(time.Millisecond), errText)
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "feeds: %d fetched, %d not modified, %d failed, %d skipped (backoff or disabled)\n",
+		rep.OK, rep.NotModified, rep.Failed, rep.Skipped)
+	fmt.Fprintf(w, "articles: %d new from feeds, %d from seeds, %d pruned; took %s\n",
+		rep.New, rep.SeedsNew, rep.Pruned, rep.Duration.Round(time.Millisecond))
+	if rep.SeedErr != nil {
+		fmt.Fprintf(w, "seed files skipped: %v\n", rep.SeedErr)
+	}
+	for _, u := range rep.NewlyDisabled {
+		fmt.Fprintf(w, "disabled after failing for %s: %s (re-enable with: newsdigest feeds add %s)\n", news.DisableAfter, u, u)
+	}
+}
+
+// runArticles lists stored articles first seen within --since.
+func runArticles(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("articles", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	since := fs.Duration("since", 24*time.Hour, "list articles first seen within this long")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withNewsStore(ctx, func(s *news.Store) error {
+		arts, err := s.SinceTime(ctx, time.Now().Add(-*since))
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEQ\tINGESTED\tLANG\tSOURCE\tTITLE")
+		for _, a := range arts {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.Seq, a.Fetched.Local().Format("2006-01-02 15:04"), a.Lang, clip(a.Source, 30), clip(articleTitle(a), 80))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d articles since %s\n", len(arts), time.Now().Add(-*since).Format(time.DateTime))
+		return nil
+	})
+}
+
+// articleTitle falls back to the lead of the text for untitled articles.
+func articleTitle(a news.Article) string {
+	if a.Title != "" {
+		return a.Title
+	}
+	line, _, _ := strings.Cut(a.Text, "\n")
+	return line
+}
+
+// clip shortens s to n runes for table columns, never splitting a rune.
+func clip(s string, n int) string {
+	s = strings.ReplaceAll(s, "\t", " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

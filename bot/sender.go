@@ -69,6 +69,7 @@ type Sender struct {
 	sweepAt   int
 	pausedTil time.Time   // bot-wide pause after a 429 that hit many chats
 	recent429 []time.Time // when the last 429s arrived, to tell a bot-wide one
+	okStreak  int         // successes since the rate was last changed
 }
 
 type chatLimit struct {
@@ -114,7 +115,23 @@ func (s *Sender) Send(ctx context.Context, m delivery.Message) error {
 	if err != nil {
 		return s.classify(m.ChatID, err)
 	}
+	s.recover()
 	return nil
+}
+
+// recover raises a rate lowered by bot-wide 429s by 10% per 100 messages
+// Telegram accepted, up to the configured rate.
+func (s *Sender) recover() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := float64(s.global.Limit())
+	if cur >= s.cfg.GlobalRate {
+		return
+	}
+	if s.okStreak++; s.okStreak >= 100 {
+		s.global.SetLimit(rate.Limit(min(s.cfg.GlobalRate, cur*1.1)))
+		s.okStreak = 0
+	}
 }
 
 func (s *Sender) params(m delivery.Message) tgbotapi.Params {
@@ -228,7 +245,8 @@ func (s *Sender) classify(chatID int64, err error) error {
 
 // tooMany pauses the chat for retry_after. Telegram does not say which limit
 // a 429 is about; when several chats get one within a second it is the
-// bot's, and the whole sender pauses.
+// bot's: the whole sender pauses and halves its rate (the configured rate
+// is evidently above what Telegram grants this bot).
 func (s *Sender) tooMany(chatID int64, after time.Duration) {
 	now := time.Now()
 	until := now.Add(after)
@@ -243,5 +261,8 @@ func (s *Sender) tooMany(chatID int64, after time.Duration) {
 	}
 	if len(s.recent429) >= 3 && until.After(s.pausedTil) {
 		s.pausedTil = until
+		s.global.SetLimit(max(1, s.global.Limit()/2))
+		s.okStreak = 0
+		s.recent429 = s.recent429[:0]
 	}
 }

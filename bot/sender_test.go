@@ -142,7 +142,8 @@ func TestSenderStaysWithinTelegramLimits(t *testing.T) {
 }
 
 func TestInteractiveGoesAheadOfBulk(t *testing.T) {
-	s, srv := newTestSender(t, bottest.Config{GlobalRate: 50, GlobalBurst: 3}, SenderConfig{GlobalRate: 50, InFlight: 4}, 5*time.Second)
+	const inFlight = 4
+	s, srv := newTestSender(t, bottest.Config{GlobalRate: 50, GlobalBurst: 10}, SenderConfig{GlobalRate: 50, InFlight: inFlight}, 5*time.Second)
 	bulk := make([]delivery.Message, 60)
 	for i := range bulk {
 		bulk[i] = delivery.Message{ChatID: int64(1000 + i), Text: "bulk"}
@@ -152,12 +153,17 @@ func TestInteractiveGoesAheadOfBulk(t *testing.T) {
 	for srv.SentCount() < 5 {
 		time.Sleep(5 * time.Millisecond)
 	}
+	before := srv.SentCount()
 	if err := s.Send(context.Background(), delivery.Message{ChatID: 7, Text: "/digest reply", Interactive: true}); err != nil {
 		t.Fatal(err)
 	}
-	<-done
+	for i, err := range <-done {
+		if err != nil {
+			t.Errorf("bulk %d: %v", i, err)
+		}
+	}
 	got := srv.SentTo(7)
-	if len(got) != 1 || got[0].Seq > 5+4+3 {
-		t.Fatalf("interactive reply accepted at position %d of %d; want right after the bulk requests already on the wire", got[0].Seq, srv.SentCount())
+	if len(got) != 1 || got[0].Seq > before+inFlight+2 {
+		t.Fatalf("interactive reply accepted at position %d of %d (asked after %d); want right after the bulk requests already on the wire", got[0].Seq, srv.SentCount(), before)
 	}
 }

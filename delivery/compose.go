@@ -48,17 +48,17 @@ func (s *Service) Push(ctx context.Context, chatIDs []int64) (int, error) {
 // The digest goes through the outbox like any other, so a crash cannot lose
 // or repeat it.
 func (s *Service) SendNow(ctx context.Context, chatID int64) (int, error) {
+	if _, err := s.subs.Get(ctx, chatID); err != nil {
+		return 0, fmt.Errorf("delivery: send now: %w", err)
+	}
 	s.mu.Lock()
 	s.busy[chatID]++ // keep the dispatcher off the record written below
 	s.mu.Unlock()
 	plans, err := s.compose(ctx, []int64{chatID}, true)
-	if err == nil && len(plans) == 0 {
-		err = fmt.Errorf("delivery: send now to %d: %w", chatID, subscriptions.ErrNotFound)
-	}
 	if err == nil {
 		_, err = s.enqueue(ctx, plans, nil)
 	}
-	if err != nil || len(plans[0].rec.Messages) == 0 {
+	if err != nil || len(plans) == 0 || len(plans[0].rec.Messages) == 0 {
 		s.release(record{ChatID: chatID}, false)
 		return 0, err
 	}

@@ -95,6 +95,8 @@ func (s *Service) cron(ctx context.Context) (*cron.Cron, error) {
 // transaction as the last batch, so a slot is queued once even across a
 // crash. The minute cron job and the catch-up at start both call it.
 func (s *Service) Tick(ctx context.Context) error {
+	s.tickMu.Lock() // the catch-up and the cron job must not queue one slot twice
+	defer s.tickMu.Unlock()
 	now := s.cfg.Now().UTC().Truncate(time.Minute)
 	var last time.Time
 	if err := s.db.View(func(tx *bolt.Tx) error { last = getLastMinute(tx); return nil }); err != nil {

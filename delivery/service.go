@@ -27,6 +27,7 @@ type Service struct {
 	window   chan struct{} // sends in flight (handed to Sender, not yet marked sent)
 	workers  chan struct{} // records being delivered
 
+	tickMu     sync.Mutex
 	mu         sync.Mutex
 	active     map[uint64]bool // records a worker holds
 	busy       map[int64]int   // chats with a record in progress

@@ -1,0 +1,96 @@
+package delivery_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"newsdigest/bot"
+	"newsdigest/bot/bottest"
+	"newsdigest/delivery"
+	"newsdigest/subscriptions"
+)
+
+// BenchmarkFanout pushes one digest to every subscriber through the real
+// sender and the fake Bot API at a given bot-wide limit, and reports how
+// close delivery came to that limit. Run with -benchtime=1x (one push per
+// sub-benchmark); NEWSDIGEST_BENCH_LONG=1 uses 100,000 subscribers.
+//
+// cpu-us/msg is the whole process's CPU time, the fake server's included.
+func BenchmarkFanout(b *testing.B) {
+	subscribers := 10_000
+	if os.Getenv("NEWSDIGEST_BENCH_LONG") == "1" {
+		subscribers = 100_000
+	}
+	for _, limit := range []float64{1000, 5000} {
+		b.Run(fmt.Sprintf("subs=%d/limit=%g", subscribers, limit), func(b *testing.B) {
+			benchFanout(b, subscribers, limit)
+		})
+	}
+}
+
+func benchFanout(b *testing.B, subscribers int, limit float64) {
+	h := newHarness(b, options{
+		fake:   bottest.Config{GlobalRate: limit, PrivateRate: 10, PrivateBurst: 3},
+		sender: bot.SenderConfig{GlobalRate: limit, PrivateRate: 10, InFlight: 16},
+		cfg:    delivery.Config{InFlight: 128, Workers: 1024},
+	})
+	putSubscribers(b, h, subscribers)
+	chats := ids(1, subscribers)
+	svc := h.service()
+	run(b, svc)
+	var elapsed time.Duration
+	var cpu time.Duration
+	commits := int64(0)
+	for i := 0; b.Loop(); i++ {
+		h.addArticles(3, 20)
+		c0, cpu0, t0 := svc.Commits(), cpuTime(), time.Now()
+		if _, err := svc.Push(context.Background(), chats); err != nil {
+			b.Fatal(err)
+		}
+		waitFor(b, time.Hour, "every digest", func() bool { return h.srv.SentCount() >= subscribers*(i+1) })
+		elapsed += time.Since(t0)
+		cpu += cpuTime() - cpu0
+		commits += svc.Commits() - c0
+	}
+	msgs := float64(h.srv.SentCount())
+	b.ReportMetric(msgs/elapsed.Seconds()/limit, "achieved/allowed")
+	b.ReportMetric(float64(h.srv.TooMany()), "429s")
+	b.ReportMetric(float64(cpu.Microseconds())/msgs, "cpu-us/msg")
+	b.ReportMetric(float64(commits)/msgs, "commits/msg")
+	b.ReportMetric(peakRSSMB(), "peak-rss-MB")
+}
+
+func putSubscribers(b *testing.B, h *harness, n int) {
+	const chunk = 5000
+	for start := 1; start <= n; start += chunk {
+		subs := make([]subscriptions.Subscriber, 0, chunk)
+		for id := start; id < start+chunk && id <= n; id++ {
+			s := subscriptions.New(int64(id), subscriptions.ChatPrivate, "en", time.Now())
+			subs = append(subs, s)
+		}
+		if err := h.subs.PutMany(context.Background(), subs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// peakRSSMB is the process's peak resident set (Linux reports KiB).
+func peakRSSMB() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024
+}

@@ -7,9 +7,10 @@ package news
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
+	"hash"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"newsdigest/digest"
 )
@@ -33,16 +34,36 @@ const SeedsFeed = "seeds"
 // (NBSP, line breaks) do not change it.
 func ContentHash(title, text string) string {
 	h := sha256.New()
-	h.Write([]byte(hashNorm(title)))
-	h.Write([]byte{0})
-	h.Write([]byte(hashNorm(text)))
+	buf := make([]byte, 0, 4096)
+	buf = appendHashNorm(buf, title, h)
+	buf = append(buf, 0)
+	buf = appendHashNorm(buf, text, h)
+	h.Write(buf)
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// hashNorm folds case and collapses every run of whitespace to one space so
-// that re-wrapped copies of a text hash alike.
-func hashNorm(s string) string {
-	return strings.Join(strings.FieldsFunc(strings.ToLower(s), unicode.IsSpace), " ")
+// appendHashNorm appends s case-folded with every whitespace run collapsed
+// to one space and no leading or trailing space, flushing buf into h when it
+// fills. Ingest hashes every item; this avoids building copies of each text.
+func appendHashNorm(buf []byte, s string, h hash.Hash) []byte {
+	started, space := false, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = started
+			continue
+		}
+		if len(buf) > cap(buf)-8 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
+		if space {
+			buf = append(buf, ' ')
+			space = false
+		}
+		buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		started = true
+	}
+	return buf
 }
 
 // withDefaults fills Hash, ID, Fetched and Published the way the store

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
 
@@ -120,7 +119,9 @@ func (in *Ingester) Run(ctx context.Context) (Report, error) {
 	}
 	due := slices.DeleteFunc(feeds, func(f Feed) bool { return !f.Due(rep.Started) })
 	rep.Skipped = len(feeds) - len(due)
-	rep.Feeds = in.fetchAll(ctx, due)
+	gc := newGroupCommitter(in.store)
+	rep.Feeds = in.fetchAll(ctx, gc, due)
+	gc.close()
 	in.tally(&rep)
 	if err := ctx.Err(); err != nil {
 		return in.finish(rep), fmt.Errorf("news: ingest: %w", err)
@@ -172,7 +173,7 @@ func (in *Ingester) tally(rep *Report) {
 }
 
 // fetchAll fetches feeds with at most Workers at once and PerHost per host.
-func (in *Ingester) fetchAll(ctx context.Context, feeds []Feed) []FeedResult {
+func (in *Ingester) fetchAll(ctx context.Context, gc *groupCommitter, feeds []Feed) []FeedResult {
 	results := make([]FeedResult, len(feeds))
 	hosts := map[string]*semaphore.Weighted{}
 	for _, f := range feeds {
@@ -190,7 +191,7 @@ func (in *Ingester) fetchAll(ctx context.Context, feeds []Feed) []FeedResult {
 			continue
 		}
 		g.Go(func() error {
-			results[i] = in.fetchOne(ctx, f, hosts[hostKey(f.URL)])
+			results[i] = in.fetchOne(ctx, gc, f, hosts[hostKey(f.URL)])
 			mu.Lock()
 			defer mu.Unlock()
 			done++
@@ -213,15 +214,15 @@ func hostKey(raw string) string {
 }
 
 // fetchOne fetches, normalises and stores one feed and records its state.
-func (in *Ingester) fetchOne(ctx context.Context, f Feed, host *semaphore.Weighted) FeedResult {
+func (in *Ingester) fetchOne(ctx context.Context, gc *groupCommitter, f Feed, host *semaphore.Weighted) FeedResult {
 	r := FeedResult{URL: f.URL, Title: f.Title}
 	if err := host.Acquire(ctx, 1); err != nil {
 		r.Status, r.Err = StatusCancelled, err
 		return r
 	}
-	defer host.Release(1)
 	start := time.Now()
 	res, err := in.fetch.Fetch(ctx, f.URL, f.ETag, f.LastModified)
+	host.Release(1)
 	r.Duration = time.Since(start)
 	if ctx.Err() != nil {
 		// Our own shutdown is not the feed's fault: leave its state alone.
@@ -229,15 +230,15 @@ func (in *Ingester) fetchOne(ctx context.Context, f Feed, host *semaphore.Weight
 		return r
 	}
 	if err != nil {
-		return in.recordFailure(f, r, err)
+		return in.recordFailure(gc, f, r, err)
 	}
-	return in.recordSuccess(f, r, res)
+	return in.recordSuccess(gc, f, r, res)
 }
 
-func (in *Ingester) recordFailure(f Feed, r FeedResult, ferr error) FeedResult {
+func (in *Ingester) recordFailure(gc *groupCommitter, f Feed, r FeedResult, ferr error) FeedResult {
 	r.Status, r.Err = StatusError, ferr
 	var disabled bool
-	err := in.store.commitFetch(f.URL, nil, func(st *Feed, _ int) {
+	_, err := gc.commit(f.URL, nil, func(st *Feed, _ int) {
 		disabled = st.recordFailure(in.store.now().UTC(), ferr)
 	})
 	in.o.Logger.Warn("feed failed", "feed", f.URL, "err", ferr, "disabled", disabled)
@@ -250,7 +251,7 @@ func (in *Ingester) recordFailure(f Feed, r FeedResult, ferr error) FeedResult {
 	return r
 }
 
-func (in *Ingester) recordSuccess(f Feed, r FeedResult, res FetchResult) FeedResult {
+func (in *Ingester) recordSuccess(gc *groupCommitter, f Feed, r FeedResult, res FetchResult) FeedResult {
 	r.Status = StatusNotModified
 	var arts []Article
 	if !res.NotModified {
@@ -259,9 +260,7 @@ func (in *Ingester) recordSuccess(f Feed, r FeedResult, res FetchResult) FeedRes
 		r.Title = firstNonEmpty(collapseSpace(HTMLToText(res.Feed.Title)), r.Title)
 		arts = in.articles(f, res)
 	}
-	var added int
-	err := in.store.commitFetch(f.URL, arts, func(st *Feed, n int) {
-		added = n
+	added, err := gc.commit(f.URL, arts, func(st *Feed, n int) {
 		st.recordSuccess(in.store.now().UTC(), res, r.Items, n)
 	})
 	r.New = added
@@ -290,34 +289,4 @@ func (in *Ingester) articles(f Feed, res FetchResult) []Article {
 	}
 	slices.SortStableFunc(arts, func(a, b Article) int { return a.Published.Compare(b.Published) })
 	return arts
-}
-
-// commitFetch stores a feed's new articles and its updated state in one
-// transaction, so the validators (ETag) never advance without the articles
-// they cover. It uses bbolt's Batch so concurrent workers share commits;
-// the function may run twice, so it starts from scratch each time. A feed
-// removed meanwhile is left removed (ErrFeedNotFound) and its articles
-// dropped.
-func (s *Store) commitFetch(feedURL string, arts []Article, update func(f *Feed, added int)) error {
-	now := s.now().UTC()
-	return s.db.Batch(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketFeeds).Get([]byte(feedURL)) == nil {
-			return ErrFeedNotFound
-		}
-		added := 0
-		for _, a := range arts {
-			a = a.withDefaults(now)
-			ok, err := addOne(tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				added++
-			}
-		}
-		return updateFeedTx(tx, feedURL, func(f *Feed, _ bool) error {
-			update(f, added)
-			return nil
-		})
-	})
 }

@@ -270,7 +270,7 @@ func itemID(a Article, it *gofeed.Item) string {
 // itemLang detects from the text; the feed's declared language only decides
 // when detection cannot (very short or mixed items).
 func itemLang(a Article, declared string) string {
-	lang := digest.DetectLang(strings.TrimSpace(a.Title + "\n" + a.Text))
+	lang := digest.DetectLang(strings.TrimSpace(a.Title + "\n" + prefix(a.Text, langSampleBytes)))
 	if lang != "other" {
 		return lang
 	}
@@ -282,6 +282,21 @@ func itemLang(a Article, declared string) string {
 		return "en"
 	}
 	return lang
+}
+
+// langSampleBytes is how much text language detection reads: the opening
+// paragraphs decide as well as the whole article, at a fraction of the cost.
+const langSampleBytes = 2000
+
+// prefix returns at most n bytes of s, cut at a rune boundary.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func mergeTopics(lists ...[]string) []string {

@@ -1,6 +1,8 @@
 package news
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"slices"
 	"strings"
@@ -154,4 +156,20 @@ func FuzzNormalizeItem(f *testing.F) {
 			t.Fatalf("canonical URL not stable: %q → %q, %v", a.URL, again, err)
 		}
 	})
+}
+
+func TestContentHashMatchesSimpleDefinition(t *testing.T) {
+	// The streaming hash must equal the obvious definition: lower-case,
+	// whitespace runs collapsed, title NUL text, SHA-256, first 16 bytes.
+	simple := func(title, text string) string {
+		norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+		sum := sha256.Sum256([]byte(norm(title) + "\x00" + norm(text)))
+		return hex.EncodeToString(sum[:16])
+	}
+	long := strings.Repeat("Ab  Cd\n", 2000) // crosses the internal buffer many times
+	for _, p := range [][2]string{{"", ""}, {" Title ", "  body\ttext  "}, {"ÀÉ", "قالت\u00a0 مصادر"}, {long, long}} {
+		if got, want := ContentHash(p[0], p[1]), simple(p[0], p[1]); got != want {
+			t.Errorf("ContentHash(%.20q, %.20q) = %s, want %s", p[0], p[1], got, want)
+		}
+	}
 }

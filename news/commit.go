@@ -1,0 +1,121 @@
+package news
+
+import (
+	"errors"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// commitReq is one feed's outcome waiting to be written: its new articles
+// and a change to its state.
+type commitReq struct {
+	feedURL string
+	arts    []Article
+	update  func(f *Feed, added int)
+	done    chan commitResult
+}
+
+type commitResult struct {
+	added int
+	err   error
+}
+
+// groupCommitter writes feed outcomes from many workers in shared
+// transactions: whatever is queued when a commit starts goes into it. Each
+// bbolt commit costs an fsync, so one commit per feed made a 200-feed pass
+// of 304s wait on 200 fsyncs; bbolt's own Batch does the same grouping but
+// waits up to its MaxBatchDelay first, and that setting belongs to the
+// shared DB. One committer lives for one Ingester.Run.
+type groupCommitter struct {
+	s    *Store
+	reqs chan commitReq
+	quit chan struct{}
+}
+
+func newGroupCommitter(s *Store) *groupCommitter {
+	g := &groupCommitter{s: s, reqs: make(chan commitReq), quit: make(chan struct{})}
+	go g.loop()
+	return g
+}
+
+// commit queues a feed outcome and waits until it is durable. A feed removed
+// meanwhile gets ErrFeedNotFound and its articles are dropped.
+func (g *groupCommitter) commit(feedURL string, arts []Article, update func(f *Feed, added int)) (int, error) {
+	r := commitReq{feedURL: feedURL, arts: arts, update: update, done: make(chan commitResult, 1)}
+	g.reqs <- r
+	res := <-r.done
+	return res.added, res.err
+}
+
+// close stops the loop once every caller of commit has returned.
+func (g *groupCommitter) close() { close(g.quit) }
+
+func (g *groupCommitter) loop() {
+	for {
+		select {
+		case r := <-g.reqs:
+			g.write(append([]commitReq{r}, g.drain()...))
+		case <-g.quit:
+			return
+		}
+	}
+}
+
+// drain takes every request already waiting, without blocking.
+func (g *groupCommitter) drain() []commitReq {
+	var batch []commitReq
+	for {
+		select {
+		case r := <-g.reqs:
+			batch = append(batch, r)
+		default:
+			return batch
+		}
+	}
+}
+
+// write applies a batch in one transaction. Per-feed problems (a removed
+// feed) answer only that request; a storage error fails the whole batch.
+func (g *groupCommitter) write(batch []commitReq) {
+	results := make([]commitResult, len(batch))
+	now := g.s.now().UTC()
+	err := g.s.db.Update(func(tx *bolt.Tx) error {
+		for i, r := range batch {
+			added, err := applyFetch(tx, now, r)
+			if err != nil && !errors.Is(err, ErrFeedNotFound) {
+				return err
+			}
+			results[i] = commitResult{added: added, err: err}
+		}
+		return nil
+	})
+	for i, r := range batch {
+		if err != nil {
+			results[i] = commitResult{err: err}
+		}
+		r.done <- results[i]
+	}
+}
+
+// applyFetch stores one feed's new articles and state inside tx.
+func applyFetch(tx *bolt.Tx, now time.Time, r commitReq) (int, error) {
+	if tx.Bucket(bucketFeeds).Get([]byte(r.feedURL)) == nil {
+		return 0, ErrFeedNotFound
+	}
+	added := 0
+	for _, a := range r.arts {
+		a = a.withDefaults(now)
+		ok, err := addOne(tx, &a)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			added++
+		}
+	}
+	return added, updateFeedTx(tx, r.feedURL, func(f *Feed, _ bool) error {
+		r.update(f, added)
+		return nil
+	})
+}

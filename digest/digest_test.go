@@ -100,9 +100,19 @@ func TestSummarize(t *testing.T) {
 			wantPre: "The minister said on Tuesday…",
 		},
 		{
-			name: "arabic comma is not a sentence end", budget: 300,
-			a:    Article{Text: "قال الوزير، في مؤتمر صحفي، إن الإصلاح سيستمر؛ وأضاف أن النقابات موافقة.\nوفي سياق آخر تحدث عن الميزانية."},
+			name: "arabic comma is not a sentence end; lede paragraph continues", budget: 300,
+			a:    Article{Text: "قال الوزير، في مؤتمر صحفي، إن الإصلاح سيستمر؛ وأضاف أن النقابات موافقة. وفي سياق آخر تحدث عن الميزانية.\nوفي فقرة ثانية تفاصيل أخرى كثيرة."},
 			want: "قال الوزير، في مؤتمر صحفي، إن الإصلاح سيستمر؛ وأضاف أن النقابات موافقة. وفي سياق آخر تحدث عن الميزانية.",
+		},
+		{
+			name: "one-sentence lede paragraph stands alone", budget: 300,
+			a:    Article{Text: "قال الوزير، في مؤتمر صحفي، إن الإصلاح سيستمر؛ وأضاف أن النقابات موافقة.\nوفي سياق آخر تحدث عن الميزانية."},
+			want: "قال الوزير، في مؤتمر صحفي، إن الإصلاح سيستمر؛ وأضاف أن النقابات موافقة.",
+		},
+		{
+			name: "short lead gets the next sentence", budget: 300,
+			a:    Article{Text: "The wage talks have collapsed.\nUnion leaders walked out of the meeting with the ministry after six hours on Tuesday."},
+			want: "The wage talks have collapsed. Union leaders walked out of the meeting with the ministry after six hours on Tuesday.",
 		},
 		{name: "empty text", a: Article{Text: "  \n "}, budget: 300, want: ""},
 	}

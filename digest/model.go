@@ -27,37 +27,56 @@ var ErrBadModel = errors.New("digest: bad topic model")
 // features (a stem counts once per document), one sub-model per language
 // because Arabic and English stems never share a vocabulary and mixing them
 // would skew each class's word mass by the other language's corpus size.
+// Logistic regression was tried on the same features and split and did not
+// do better (docs/EVALUATION.md), so the smaller, simpler model stays.
 type TopicModel struct {
-	Alpha float64 // additive smoothing
-	Prior float64 // weight of the class prior against the tempered likelihood
 	Langs map[string]*LangModel
 }
 
 // LangModel is the naive Bayes model of one language.
 type LangModel struct {
+	Alpha   float64          // additive smoothing
+	Prior   float64          // weight of the class prior against the tempered likelihood
 	Classes []string         // topic IDs
 	Docs    []float64        // training documents per class
 	Counts  map[string][]int // stem → documents of each class containing it
-	total   []float64        // per-class feature mass (computed on load)
+	total   []float64        // per-class feature mass (computed by finish)
 	vocab   float64
 }
 
-// LabeledDoc is one training document.
+// Default hyper-parameters; cmd/trainmodel chooses per language by
+// cross-validation.
+const (
+	DefaultAlpha = 0.1
+	DefaultPrior = 1.0
+)
+
+// LabeledDoc is one training document. Terms, when set, are its stems (see
+// Terms) and spare the trainer stemming Text again.
 type LabeledDoc struct {
 	Lang, Topic, Text string
+	Terms             []string
 }
 
-// TrainTopicModel fits the model. Stems seen in fewer than minDocs documents
-// are dropped to keep the embedded file small and the model robust.
+func (d LabeledDoc) terms() []string {
+	if d.Terms != nil {
+		return d.Terms
+	}
+	return Terms(d.Text)
+}
+
+// TrainTopicModel fits the model with the default hyper-parameters. Stems
+// seen in fewer than minDocs documents are dropped to keep the embedded
+// file small and the model robust.
 func TrainTopicModel(docs []LabeledDoc, minDocs int) (*TopicModel, error) {
-	m := &TopicModel{Alpha: 0.1, Prior: 1, Langs: map[string]*LangModel{}}
+	m := &TopicModel{Langs: map[string]*LangModel{}}
 	for _, d := range docs {
 		lm := m.Langs[d.Lang]
 		if lm == nil {
-			lm = &LangModel{Counts: map[string][]int{}}
+			lm = &LangModel{Alpha: DefaultAlpha, Prior: DefaultPrior, Counts: map[string][]int{}}
 			m.Langs[d.Lang] = lm
 		}
-		lm.add(d.Topic, Terms(d.Text))
+		lm.add(d.Topic, d.terms())
 	}
 	if len(m.Langs) == 0 {
 		return nil, fmt.Errorf("%w: no training documents", ErrBadModel)
@@ -120,33 +139,39 @@ func (lm *LangModel) finish() {
 }
 
 // Classify returns the topic distribution for text in lang, best first, or
-// nil when the model has no sub-model for lang. Scores are posteriors of a
-// tempered naive Bayes (log-likelihood divided by √n for n known stems) so
-// that confidence reflects evidence instead of saturating at 1.
+// nil when the model has no sub-model for lang.
 func (m *TopicModel) Classify(lang, text string) []TopicScore {
+	return m.ClassifyTerms(lang, Terms(text))
+}
+
+// ClassifyTerms is Classify on stems already computed with Terms. Scores
+// are posteriors of a tempered naive Bayes (log-likelihood divided by √n
+// for n known stems) so that confidence reflects evidence instead of
+// saturating at 1 as plain naive Bayes does on long texts.
+func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
 	lm := m.Langs[lang]
 	if lm == nil || len(lm.Classes) == 0 {
 		return nil
 	}
-	var docs float64
-	for _, d := range lm.Docs {
-		docs += d
-	}
 	ll := make([]float64, len(lm.Classes))
 	n := 0
-	for t := range setOf(Terms(text)) {
+	for t := range setOf(terms) {
 		c, ok := lm.Counts[t]
 		if !ok {
 			continue
 		}
 		n++
 		for i := range ll {
-			ll[i] += math.Log((float64(c[i]) + m.Alpha) / (lm.total[i] + m.Alpha*lm.vocab))
+			ll[i] += math.Log((float64(c[i]) + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
 		}
+	}
+	var docs float64
+	for _, d := range lm.Docs {
+		docs += d
 	}
 	temp := math.Max(1, math.Sqrt(float64(n)))
 	for i := range ll {
-		ll[i] = ll[i]/temp + m.Prior*math.Log(lm.Docs[i]/docs)
+		ll[i] = ll[i]/temp + lm.Prior*math.Log(lm.Docs[i]/docs)
 	}
 	return softmaxScores(lm.Classes, ll)
 }
@@ -178,13 +203,14 @@ func sortScores(s []TopicScore) {
 	})
 }
 
-// MarshalText writes the model as gzip-compressed lines:
+// MarshalText writes the model as gzip-compressed lines, per language:
 //
-//	alpha 0.1
 //	lang ar
+//	alpha 0.1
+//	prior 1
 //	classes politics world ...
 //	docs 12 30 ...
-//	<stem> <count per class...>
+//	<stem> <documents per class...>
 //
 // Languages and stems are sorted so the file is reproducible.
 func (m *TopicModel) MarshalText() ([]byte, error) {
@@ -194,7 +220,6 @@ func (m *TopicModel) MarshalText() ([]byte, error) {
 		return nil, fmt.Errorf("digest: model: %w", err)
 	}
 	w := bufio.NewWriter(zw)
-	fmt.Fprintf(w, "alpha %g\nprior %g\n", m.Alpha, m.Prior)
 	for _, lang := range sortedKeys(m.Langs) {
 		m.Langs[lang].write(w, lang)
 	}
@@ -208,7 +233,7 @@ func (m *TopicModel) MarshalText() ([]byte, error) {
 }
 
 func (lm *LangModel) write(w io.Writer, lang string) {
-	fmt.Fprintf(w, "lang %s\nclasses %s\ndocs", lang, strings.Join(lm.Classes, " "))
+	fmt.Fprintf(w, "lang %s\nalpha %g\nprior %g\nclasses %s\ndocs", lang, lm.Alpha, lm.Prior, strings.Join(lm.Classes, " "))
 	for _, d := range lm.Docs {
 		fmt.Fprintf(w, " %g", d)
 	}
@@ -235,7 +260,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // empty model (no classifier: topics then come from hints, the gazetteer and
 // admin keywords only).
 func ParseTopicModel(data []byte) (*TopicModel, error) {
-	m := &TopicModel{Alpha: 0.1, Prior: 1, Langs: map[string]*LangModel{}}
+	m := &TopicModel{Langs: map[string]*LangModel{}}
 	if len(data) == 0 {
 		return m, nil
 	}
@@ -246,7 +271,10 @@ func ParseTopicModel(data []byte) (*TopicModel, error) {
 	if err := m.read(zr); err != nil {
 		return nil, err
 	}
-	for _, lm := range m.Langs {
+	for lang, lm := range m.Langs {
+		if len(lm.Classes) == 0 || len(lm.Docs) != len(lm.Classes) {
+			return nil, fmt.Errorf("%w: language %s lacks classes or docs", ErrBadModel, lang)
+		}
 		lm.finish()
 	}
 	return m, nil
@@ -257,8 +285,7 @@ func (m *TopicModel) read(r io.Reader) error {
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	var lm *LangModel
 	for line := 1; sc.Scan(); line++ {
-		f := strings.Fields(sc.Text())
-		if err := m.readLine(f, &lm); err != nil {
+		if err := m.readLine(strings.Fields(sc.Text()), &lm); err != nil {
 			return fmt.Errorf("%w: line %d: %w", ErrBadModel, line, err)
 		}
 	}
@@ -268,34 +295,42 @@ func (m *TopicModel) read(r io.Reader) error {
 	return nil
 }
 
-func (m *TopicModel) readLine(f []string, lm **LangModel) error {
+func (m *TopicModel) readLine(f []string, cur **LangModel) error {
 	if len(f) < 2 {
 		return errors.New("too few fields")
 	}
-	switch {
-	case f[0] == "alpha":
-		v, err := strconv.ParseFloat(f[1], 64)
-		m.Alpha = v
-		return err
-	case f[0] == "prior":
-		v, err := strconv.ParseFloat(f[1], 64)
-		m.Prior = v
-		return err
-	case f[0] == "lang":
-		*lm = &LangModel{Counts: map[string][]int{}}
-		m.Langs[f[1]] = *lm
+	if f[0] == "lang" {
+		*cur = &LangModel{Alpha: DefaultAlpha, Prior: DefaultPrior, Counts: map[string][]int{}}
+		m.Langs[f[1]] = *cur
 		return nil
-	case *lm == nil:
-		return errors.New("data before a lang line")
-	case f[0] == "classes":
-		(*lm).Classes = f[1:]
-		return nil
-	case f[0] == "docs":
-		return parseFloats(f[1:], &(*lm).Docs, len((*lm).Classes))
 	}
-	counts, err := parseInts(f[1:], len((*lm).Classes))
-	(*lm).Counts[f[0]] = counts
+	lm := *cur
+	if lm == nil {
+		return errors.New("data before a lang line")
+	}
+	switch f[0] {
+	case "alpha":
+		return parseParam(f, &lm.Alpha)
+	case "prior":
+		return parseParam(f, &lm.Prior)
+	case "classes":
+		lm.Classes = f[1:]
+		return nil
+	case "docs":
+		return parseFloats(f[1:], &lm.Docs, len(lm.Classes))
+	}
+	counts, err := parseInts(f[1:], len(lm.Classes))
+	lm.Counts[f[0]] = counts
 	return err
+}
+
+func parseParam(f []string, out *float64) error {
+	v, err := strconv.ParseFloat(f[1], 64)
+	if err != nil || v < 0 || len(f) != 2 {
+		return fmt.Errorf("bad %s %q", f[0], strings.Join(f[1:], " "))
+	}
+	*out = v
+	return nil
 }
 
 func parseFloats(f []string, out *[]float64, n int) error {

@@ -125,7 +125,7 @@ func setOf(ts []string) map[string]bool {
 
 // shortLeadPercent: a sentence using less than this share of the budget is
 // too short to say what happened on its own ("Talks have collapsed.").
-const shortLeadPercent = 30
+const shortLeadPercent = 20
 
 // pickSentences takes the best sentence and, if both fit the budget, the
 // next best one, returned in document order. A digest reader wants one

@@ -115,7 +115,7 @@ func candidates(rec Record) map[string]string {
 		// the first sentence held to the engine's budget and cut the same way:
 		// the baseline on equal terms
 		"lead-1-cut": digest.CutAtClause(strings.Join(sents[:min(1, len(sents))], " "), digest.DefaultSummaryBudget),
-		"lead-3": strings.Join(sents[:min(3, len(sents))], " "),
+		"lead-3":     strings.Join(sents[:min(3, len(sents))], " "),
 	}
 }
 
@@ -143,10 +143,10 @@ func (d DatasetReport) write(w io.Writer) {
 	fmt.Fprintf(w, "\n== %s: %d records (languages %v), %d held out\n", d.Name, d.Records, d.Langs, d.HeldOut)
 	if d.SummaryN > 0 {
 		fmt.Fprintf(w, "\nSummaries: mean ROUGE F1 on %d held-out records with a reference\n", d.SummaryN)
-		fmt.Fprintf(w, "  %-8s %8s %8s %8s\n", "", "ROUGE-1", "ROUGE-2", "ROUGE-L")
+		fmt.Fprintf(w, "  %-10s %8s %8s %8s\n", "", "ROUGE-1", "ROUGE-2", "ROUGE-L")
 		for _, name := range summarizerNames {
 			s := d.Summary[name]
-			fmt.Fprintf(w, "  %-8s %8.4f %8.4f %8.4f\n", name, s.R1, s.R2, s.RL)
+			fmt.Fprintf(w, "  %-10s %8.4f %8.4f %8.4f\n", name, s.R1, s.R2, s.RL)
 		}
 	}
 	if n := d.Topics.Total(); n > 0 {

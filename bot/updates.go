@@ -27,13 +27,14 @@ func (b *Bot) Run(ctx context.Context) error {
 // It does not use the library's GetUpdatesChan: that confirms an update (by
 // advancing the offset) before it is handled, so a crash loses it, and it
 // ignores retry_after. Here an update is confirmed only by a later
-// getUpdates call, after its handler returned; handlers are idempotent, so a
-// crash repeats at most the update in flight and loses none. At a clean stop
-// the handled updates are confirmed, so a restart repeats nothing.
+// getUpdates call, after its handler returned, and the confirming offset is
+// recorded in the database (WithDB) after each update; handlers are
+// idempotent, so a crash repeats at most the update in flight and loses
+// none. At a clean stop the handled updates are also confirmed to Telegram.
 func (b *Bot) Poll(ctx context.Context) error {
 	b.leaveWebhook(ctx)
 	api := b.apiFor(ctx)
-	offset := 0
+	offset := b.loadOffset()
 	backoff := newBackoff(time.Second, 30*time.Second)
 	for ctx.Err() == nil {
 		start := b.now()
@@ -69,6 +70,9 @@ func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset
 			break
 		}
 		offset = u.UpdateID + 1
+		if err := b.saveOffset(offset); err != nil {
+			b.log.WarnContext(ctx, "could not record the updates offset", "err", err)
+		}
 	}
 	return offset
 }

@@ -48,13 +48,18 @@ type IngesterOptions struct {
 }
 
 // Ingester runs one ingest pass: seeds folder, every due feed, pruning.
-// Run it from a cron job; runs must not overlap (the caller's scheduler
-// skips a tick while one is running).
+// Run it from a cron job; a Run that finds the previous one still going
+// returns ErrIngestRunning at once.
 type Ingester struct {
-	store *Store
-	fetch *Fetcher
-	o     IngesterOptions
+	store   *Store
+	fetch   *Fetcher
+	o       IngesterOptions
+	running sync.Mutex // held for a whole Run: a slow pass makes the next tick skip, not overlap
 }
+
+// ErrIngestRunning is returned by Run while another Run of the same
+// Ingester is still going (a cron tick that came too soon).
+var ErrIngestRunning = errors.New("news: an ingest run is already in progress")
 
 // FeedResult is what happened to one feed in a run.
 type FeedResult struct {
@@ -109,6 +114,10 @@ func NewIngester(store *Store, o IngesterOptions) *Ingester {
 // in its state and the Report, not returned as an error; Run returns an
 // error only when the store fails or ctx ends (with the partial Report).
 func (in *Ingester) Run(ctx context.Context) (Report, error) {
+	if !in.running.TryLock() {
+		return Report{}, ErrIngestRunning
+	}
+	defer in.running.Unlock()
 	rep := Report{Started: in.store.now().UTC()}
 	if err := in.ingestSeeds(ctx, &rep); err != nil {
 		return rep, err

@@ -334,3 +334,26 @@ func TestIngesterCancelLeavesFeedsAlone(t *testing.T) {
 		t.Errorf("shutdown counted against the feed: %+v", f)
 	}
 }
+
+func TestIngesterRunsDoNotOverlap(t *testing.T) {
+	s := newTestStore(t, newFakeClock())
+	arrived, release := make(chan struct{}), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		io.WriteString(w, rssDoc("T", item{"Only story", "https://site.example/only", "Text.", ""}))
+	}))
+	defer srv.Close()
+	mustAddFeed(t, s, srv.URL)
+	in := newTestIngester(s, IngesterOptions{})
+	done := make(chan Report)
+	go func() { rep, _ := in.Run(context.Background()); done <- rep }()
+	<-arrived
+	if _, err := in.Run(context.Background()); !errors.Is(err, ErrIngestRunning) {
+		t.Errorf("overlapping Run = %v, want ErrIngestRunning", err)
+	}
+	close(release)
+	if rep := <-done; rep.New != 1 {
+		t.Errorf("first run stored %d, want 1", rep.New)
+	}
+}

@@ -54,7 +54,7 @@ func (f Feed) Due(now time.Time) bool {
 func (f Feed) Status(now time.Time) string {
 	switch {
 	case f.Disabled:
-		return fmt.Sprintf("disabled since %s after failing for %s: %s", f.DisabledAt.UTC().Format(time.DateTime), DisableAfter, f.LastResult)
+		return fmt.Sprintf("disabled since %s after failing for %d days: %s", f.DisabledAt.UTC().Format(time.DateTime), int(DisableAfter.Hours()/24), f.LastResult)
 	case f.LastFetch.IsZero():
 		return "not fetched yet"
 	case f.Errors > 0:

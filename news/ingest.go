@@ -255,7 +255,7 @@ func (in *Ingester) recordFailure(gc *groupCommitter, f Feed, r FeedResult, ferr
 		r.Err = errors.Join(ferr, err)
 	}
 	if r.Disabled = disabled; disabled {
-		r.Err = fmt.Errorf("%w (feed disabled after failing for %s)", r.Err, DisableAfter)
+		r.Err = fmt.Errorf("%w (feed disabled after failing for %d days)", r.Err, int(DisableAfter.Hours()/24))
 	}
 	return r
 }

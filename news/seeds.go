@@ -27,8 +27,9 @@ var (
 
 // datelineRe matches a dateline: a short place name, an optional agency in
 // parentheses, then a dash, e.g. «بغداد-», «القاهرة (رويترز) -» or
-// "WASHINGTON (Reuters) -". Group 4 is whatever follows on the same line.
-var datelineRe = regexp.MustCompile(`^([\p{L}\p{M}][\p{L}\p{M} .,'’]{0,40}?)\s*(\(([^()]{1,30})\))?\s*[-–—ـ]+\s*(.*)$`)
+// "WASHINGTON (Reuters) -". Groups: 1 place, 2 space before the agency or
+// dash, 4 agency, 5 space after the dash, 6 whatever follows on the line.
+var datelineRe = regexp.MustCompile(`^([\p{L}\p{M}][\p{L}\p{M} .,'’]{0,40}?)(\s*)(\(([^()]{1,30})\))?\s*[-–—ـ]+(\s*)(.*)$`)
 
 // ParseSeed reads one seed file. name decides the format by extension:
 //
@@ -85,7 +86,7 @@ func parseTxtSeed(s string) Article {
 	lines := strings.Split(s, "\n")
 	var a Article
 	i := skipBlank(lines, 0)
-	if i < len(lines) && !isDatelineOnly(lines[i]) && looksLikeTitle(lines, i) {
+	if i < len(lines) && !startsWithDateline(lines[i]) && looksLikeTitle(lines, i) {
 		a.Title = strings.TrimSpace(lines[i])
 		i = skipBlank(lines, i+1)
 	}
@@ -122,25 +123,27 @@ func looksLikeTitle(lines []string, i int) bool {
 	return utf8.RuneCountInString(line) <= 150 && !strings.ContainsRune(".!?؟:…»\"”", last)
 }
 
-func isDatelineOnly(line string) bool {
-	place, _, rest := splitDateline(line)
-	return place != "" && rest == ""
+func startsWithDateline(line string) bool {
+	place, _, _ := splitDateline(line)
+	return place != ""
 }
 
 // splitDateline recognises a dateline at the start of line. A dateline alone
 // on its line is accepted for any short place; a dateline followed by text on
-// the same line only with an agency in parentheses or an all-capitals Latin
-// place ("LONDON - ..."), because a plain hyphen after a word is too common.
+// the same line only with an agency in parentheses, or an all-capitals Latin
+// place with spaces around the dash ("LONDON - ..."), because a hyphen after
+// a word is common in ordinary text ("UK-EU deal", "Covid-19").
 func splitDateline(line string) (place, agency, rest string) {
 	m := datelineRe.FindStringSubmatch(strings.TrimSpace(line))
 	if m == nil {
 		return "", "", line
 	}
-	place, agency, rest = strings.TrimSpace(m[1]), strings.TrimSpace(m[3]), strings.TrimSpace(m[4])
+	place, agency, rest = strings.TrimSpace(m[1]), strings.TrimSpace(m[4]), strings.TrimSpace(m[6])
 	if len(strings.Fields(place)) > 4 {
 		return "", "", line
 	}
-	if rest != "" && agency == "" && !isUpperLatin(place) {
+	spaced := m[2] != "" && m[5] != ""
+	if rest != "" && agency == "" && !(spaced && isUpperLatin(place)) {
 		return "", "", line
 	}
 	return place, agency, rest

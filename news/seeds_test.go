@@ -96,6 +96,31 @@ func TestParseSeedFormats(t *testing.T) {
 	}
 }
 
+func TestSplitDateline(t *testing.T) {
+	tests := []struct{ line, place, agency, rest string }{
+		{"بغداد-", "بغداد", "", ""},
+		{"بغداد -", "بغداد", "", ""},
+		{"القاهرة (رويترز) - قال مسؤولون", "القاهرة", "رويترز", "قال مسؤولون"},
+		{"WASHINGTON (Reuters) -", "WASHINGTON", "Reuters", ""},
+		{"LONDON - Stocks rose", "LONDON", "", "Stocks rose"},
+		{"NEW YORK (AP) — Stocks fell", "NEW YORK", "AP", "Stocks fell"},
+		{"UK-EU deal agreed", "", "", ""},
+		{"Covid-19 cases rise", "", "", ""},
+		{"London - a city of rain", "", "", ""},
+		{"قالت أربعة مصادر عراقية إن العراق يريد", "", "", ""},
+		{"One two three four five six -", "", "", ""},
+	}
+	for _, tt := range tests {
+		place, agency, rest := splitDateline(tt.line)
+		if place == "" {
+			rest = ""
+		}
+		if place != tt.place || agency != tt.agency || rest != tt.rest {
+			t.Errorf("splitDateline(%q) = %q, %q, %q; want %q, %q, %q", tt.line, place, agency, rest, tt.place, tt.agency, tt.rest)
+		}
+	}
+}
+
 func TestParseSeedErrors(t *testing.T) {
 	tests := []struct {
 		name string

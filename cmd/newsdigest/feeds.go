@@ -292,7 +292,7 @@ func printReport(w io.Writer, rep news.Report) {
 		fmt.Fprintf(w, "seed files skipped: %v\n", rep.SeedErr)
 	}
 	for _, u := range rep.NewlyDisabled {
-		fmt.Fprintf(w, "disabled after failing for %s: %s (re-enable with: newsdigest feeds add %s)\n", news.DisableAfter, u, u)
+		fmt.Fprintf(w, "disabled after failing for %d days: %s (re-enable with: newsdigest feeds add %s)\n", int(news.DisableAfter.Hours()/24), u, u)
 	}
 }
 

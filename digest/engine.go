@@ -81,6 +81,19 @@ type prepared struct {
 	lang  string
 	stems []string // stems of the whole text (title + body), stop words removed
 	sig   signature
+	index int // position in the caller's slice
+}
+
+// key identifies an article for story IDs: its ID, or else its URL or
+// content, so articles without IDs still get distinct, stable stories.
+func (p prepared) key() string {
+	switch {
+	case p.ID != "":
+		return p.ID
+	case p.URL != "":
+		return p.URL
+	}
+	return p.title + "\n" + p.Text
 }
 
 func (e *Engine) prepare(a Article) prepared {
@@ -98,12 +111,7 @@ func (e *Engine) prepare(a Article) prepared {
 // each cluster. The result is ordered newest first (ties by story ID), and is
 // the same for the same input in any order.
 func (e *Engine) Stories(arts []Article) []Story {
-	prep := make([]prepared, len(arts))
-	for i, a := range arts {
-		prep[i] = e.prepare(a)
-	}
-	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
-	clusters := e.cluster(prep)
+	clusters := e.clusters(arts)
 	stories := make([]Story, 0, len(clusters))
 	for _, c := range clusters {
 		stories = append(stories, e.story(c))
@@ -117,13 +125,50 @@ func (e *Engine) Stories(arts []Article) []Story {
 	return stories
 }
 
+// clusters prepares the articles, orders them oldest first and groups them.
+func (e *Engine) clusters(arts []Article) [][]prepared {
+	prep := make([]prepared, len(arts))
+	for i, a := range arts {
+		prep[i] = e.prepare(a)
+		prep[i].index = i
+	}
+	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
+	return e.cluster(prep)
+}
+
+// Annotation is what the engine derives for one article.
+type Annotation struct {
+	Lang    string
+	Title   string       // the article's title, or one derived from its lead
+	Summary string       // the article's own summary
+	Topics  []TopicScore // the article's own topics, best first
+	Story   string       // ID of the story the article was merged into
+}
+
+// Annotate returns, in input order, each article's language, title,
+// summary, topics and story ID — the same engine and model as Stories.
+func (e *Engine) Annotate(arts []Article) []Annotation {
+	out := make([]Annotation, len(arts))
+	for _, c := range e.clusters(arts) {
+		id := storyID(c[0].key())
+		for _, p := range c {
+			out[p.index] = Annotation{Lang: p.lang, Title: p.title, Summary: Summarize(p.Article, e.budget),
+				Topics: e.topics([]prepared{p}), Story: id}
+		}
+	}
+	return out
+}
+
 // articleBefore orders articles oldest first, then by ID, so clustering and
 // story IDs do not depend on input order.
 func articleBefore(a, b prepared) bool {
 	if !a.Published.Equal(b.Published) {
 		return a.Published.Before(b.Published)
 	}
-	return a.ID < b.ID
+	if ka, kb := a.key(), b.key(); ka != kb {
+		return ka < kb
+	}
+	return a.index < b.index
 }
 
 // story builds one Story from a cluster whose first member is the earliest
@@ -132,7 +177,7 @@ func articleBefore(a, b prepared) bool {
 func (e *Engine) story(c []prepared) Story {
 	lead := c[0]
 	s := Story{
-		ID:      storyID(lead.ID),
+		ID:      storyID(lead.key()),
 		Title:   lead.title,
 		Summary: Summarize(lead.Article, e.budget),
 		Lang:    lead.lang,
@@ -153,7 +198,7 @@ func (e *Engine) story(c []prepared) Story {
 	return s
 }
 
-// storyID is a short stable ID derived from the earliest article's ID.
+// storyID is a short stable ID derived from the earliest article's key.
 func storyID(articleID string) string {
 	h := fnv.New64a()
 	h.Write([]byte(articleID))

@@ -34,6 +34,7 @@ type Record struct {
 	Source    string
 	URL       string
 	Published time.Time // zero when absent or unparsable
+	Hints     []string  // a "topics" field that is a list of strings (feed topic hints)
 }
 
 // Dataset is the records of one JSON-lines file.
@@ -47,17 +48,18 @@ type Dataset struct {
 // (id, url, source, category, title, published, abstract, text) and BBC
 // pairs.jsonl (id, category, article = title + blank line + body, summary).
 type rawRecord struct {
-	ID        string `json:"id"`
-	URL       string `json:"url"`
-	Source    string `json:"source"`
-	Category  string `json:"category"`
-	Title     string `json:"title"`
-	Published string `json:"published"`
-	Abstract  string `json:"abstract"`
-	Summary   string `json:"summary"`
-	Text      string `json:"text"`
-	Article   string `json:"article"`
-	Lang      string `json:"lang"`
+	ID        string          `json:"id"`
+	URL       string          `json:"url"`
+	Source    string          `json:"source"`
+	Category  string          `json:"category"`
+	Title     string          `json:"title"`
+	Published string          `json:"published"`
+	Abstract  string          `json:"abstract"`
+	Summary   string          `json:"summary"`
+	Text      string          `json:"text"`
+	Article   string          `json:"article"`
+	Lang      string          `json:"lang"`
+	Topics    json.RawMessage `json:"topics"`
 }
 
 // LoadDir finds every *.jsonl file in dir and its sub-folders whose lines
@@ -95,7 +97,8 @@ func LoadDir(ctx context.Context, dir string) ([]Dataset, error) {
 	return out, nil
 }
 
-var errUnknownFormat = errors.New("eval: unknown record format")
+// errUnknownFormat: a JSON object with none of title, text, article, abstract.
+var errUnknownFormat = errors.New("no title, text, article or abstract field")
 
 // LoadFile reads one JSON-lines data set.
 func LoadFile(ctx context.Context, path string) (Dataset, error) {
@@ -125,19 +128,28 @@ func ReadRecords(ctx context.Context, r io.Reader) ([]Record, error) {
 		if strings.TrimSpace(sc.Text()) == "" {
 			continue
 		}
-		var raw rawRecord
-		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
+		rec, err := ParseRecord(sc.Bytes())
+		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		if raw.Text == "" && raw.Article == "" && raw.Abstract == "" && raw.Title == "" {
-			return nil, fmt.Errorf("line %d: %w", line, errUnknownFormat)
-		}
-		out = append(out, raw.record())
+		out = append(out, rec)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// ParseRecord reads one JSON object in either known format.
+func ParseRecord(line []byte) (Record, error) {
+	var raw rawRecord
+	if err := json.Unmarshal(line, &raw); err != nil {
+		return Record{}, err
+	}
+	if raw.Text == "" && raw.Article == "" && raw.Abstract == "" && raw.Title == "" {
+		return Record{}, errUnknownFormat
+	}
+	return raw.record(), nil
 }
 
 func (raw rawRecord) record() Record {
@@ -152,6 +164,7 @@ func (raw rawRecord) record() Record {
 	if r.Lang == "" {
 		r.Lang = digest.DetectLang(r.Title + "\n" + r.Text)
 	}
+	_ = json.Unmarshal(raw.Topics, &r.Hints) // only a list of strings is a hint list
 	return r
 }
 

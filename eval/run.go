@@ -69,9 +69,6 @@ func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel) Datas
 			continue
 		}
 		r.HeldOut++
-		if gold := Topic(rec); gold != "" && strings.TrimSpace(rec.Text) != "" {
-			r.Topics.Add(gold, PredictTopic(model, rec))
-		}
 		if strings.TrimSpace(rec.Reference) == "" || strings.TrimSpace(rec.Text) == "" {
 			continue
 		}
@@ -86,6 +83,7 @@ func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel) Datas
 			sums[name] = s
 		}
 	}
+	r.Topics = TopicConfusion(model, ds.Records)
 	r.Summary = map[string]Rouge{}
 	for name, s := range sums {
 		n := float64(r.SummaryN)
@@ -117,6 +115,18 @@ func candidates(rec Record) map[string]string {
 		"lead-1-cut": digest.CutAtClause(strings.Join(sents[:min(1, len(sents))], " "), digest.DefaultSummaryBudget),
 		"lead-3":     strings.Join(sents[:min(3, len(sents))], " "),
 	}
+}
+
+// TopicConfusion classifies the held-out records that have a mapped
+// category and some text.
+func TopicConfusion(model *digest.TopicModel, recs []Record) *Confusion {
+	c := NewConfusion()
+	for _, rec := range recs {
+		if gold := Topic(rec); gold != "" && HeldOut(rec) && strings.TrimSpace(rec.Text) != "" {
+			c.Add(gold, PredictTopic(model, rec))
+		}
+	}
+	return c
 }
 
 // PredictTopic is the classifier's best subject topic for a record. The

@@ -43,6 +43,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"run":         {run: runMain, usage: "run the bot (default); without a token, print the seed digest"},
 		"digest":      {run: runDigest, usage: "print the digest built from a seeds folder"},
+		"annotate":    {run: withIO(runAnnotate), usage: "annotate article JSON lines from stdin with lang, title, summary, topics, story"},
+		"eval":        {run: withIO(runEval), usage: "eval [--data DIR]: ROUGE, topic macro-F1 and clustering of the embedded engine"},
 		"config":      {run: runConfig, usage: "print the effective configuration (token redacted)"},
 		"backup":      {run: runBackup, usage: "backup FILE: a verified copy of the database, also while the bot runs"},
 		"restore":     {run: runRestore, usage: "restore FILE: replace the database with a backup (bot stopped)"},

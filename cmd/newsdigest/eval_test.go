@@ -1,0 +1,29 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestEvalCommand(t *testing.T) {
+	var out bytes.Buffer
+	err := runEval(context.Background(), []string{"--data", "../../eval/testdata/data"}, nil, &out, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"== arabic: 4 records", "== english: 2 records", "ROUGE-1", "lead-1", "Clustering"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestEvalCommandErrors(t *testing.T) {
+	for _, args := range [][]string{{"--data", "../../eval/testdata/none"}, {"--data", "../../eval/testdata/data/other"}, {"extra"}, {"--bogus"}} {
+		if err := runEval(context.Background(), args, nil, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+			t.Errorf("runEval(%v) succeeded", args)
+		}
+	}
+}

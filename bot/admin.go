@@ -77,7 +77,7 @@ func (b *Bot) pushNow(ctx context.Context, r request) error {
 	if r.args != "" {
 		id, err := strconv.ParseInt(strings.Fields(r.args)[0], 10, 64)
 		if err != nil {
-			return b.replyErr(ctx, r, text(r.lang, msgUnknown))
+			return b.replyErr(ctx, r, text(r.lang, msgPushUsage))
 		}
 		chats = []int64{id}
 	}

@@ -103,7 +103,10 @@ func (b *Bot) handleMessage(ctx context.Context, msg *tgbotapi.Message) error {
 // one polite warning, then silence until their bucket refills.
 func (b *Bot) admitUser(ctx context.Context, r request) bool {
 	id := r.chat.ID
-	if r.from != nil {
+	switch {
+	case r.senderChat != nil: // anonymous admins share one user ID across all groups
+		id = r.senderChat.ID
+	case r.from != nil:
 		id = r.from.ID
 	}
 	ok, warn := b.limiter.allow(id, b.now())

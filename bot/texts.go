@@ -61,6 +61,7 @@ const (
 	msgPushProgress
 	msgPushDone
 	msgPushFailed
+	msgPushUsage
 	msgBroadcastUsage
 	msgBroadcastConfirm
 	msgBroadcastQueued

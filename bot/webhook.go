@@ -46,9 +46,7 @@ func (b *Bot) serveWebhookOn(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return fmt.Errorf("bot: webhook URL: %w", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("POST "+cmp.Or(u.Path, "/"), b.WebhookHandler(ctx, secret))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	srv := &http.Server{Handler: onlyPath(cmp.Or(u.Path, "/"), b.WebhookHandler(ctx, secret)), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	if err := b.setWebhook(ctx, secret); err != nil {
 		ln.Close()
 		return err
@@ -64,6 +62,22 @@ func (b *Bot) serveWebhookOn(ctx context.Context, ln net.Listener) error {
 		err = errors.Join(err, serr)
 	}
 	return err
+}
+
+// onlyPath serves h on exactly one path, POST only. (Not a ServeMux
+// pattern: an operator's URL path may contain characters patterns reserve.)
+func onlyPath(path string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != path:
+			http.NotFound(w, r)
+		case r.Method != http.MethodPost:
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
 }
 
 // webhookSecret is the configured secret_token or a fresh random one

@@ -57,14 +57,21 @@ func (f Feed) Status(now time.Time) string {
 		return fmt.Sprintf("disabled since %s after failing for %d days: %s", f.DisabledAt.UTC().Format(time.DateTime), int(DisableAfter.Hours()/24), f.LastResult)
 	case f.LastFetch.IsZero():
 		return "not fetched yet"
-	case f.Errors > 0:
+	case f.Errors == 1:
+		return fmt.Sprintf("1 error, retry in %s: %s", roundDur(f.NextFetch.Sub(now)), f.LastResult)
+	case f.Errors > 1:
 		return fmt.Sprintf("%d errors in a row, retry in %s: %s", f.Errors, roundDur(f.NextFetch.Sub(now)), f.LastResult)
 	}
 	return fmt.Sprintf("ok %s ago, %d items, %d articles stored", roundDur(now.Sub(f.LastOK)), f.LastItems, f.Articles)
 }
 
-func roundDur(d time.Duration) time.Duration {
-	return max(d, 0).Round(time.Minute)
+// roundDur shows whole minutes ("0m" rather than "0s" for just now).
+func roundDur(d time.Duration) string {
+	d = max(d, 0).Round(time.Minute)
+	if d < time.Hour {
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return strings.TrimSuffix(d.String(), "0s")
 }
 
 // recordSuccess updates the state after a 200 or 304.

@@ -64,8 +64,10 @@ func TestFeedStatusLine(t *testing.T) {
 		want string
 	}{
 		{Feed{}, "not fetched yet"},
-		{Feed{LastFetch: now, LastOK: now.Add(-30 * 60e9), LastItems: 20, Articles: 55}, "ok 30m0s ago, 20 items, 55 articles stored"},
-		{Feed{LastFetch: now, Errors: 3, NextFetch: now.Add(3600e9), LastResult: "HTTP 500"}, "3 errors in a row, retry in 1h0m0s: HTTP 500"},
+		{Feed{LastFetch: now, LastOK: now.Add(-30 * 60e9), LastItems: 20, Articles: 55}, "ok 30m ago, 20 items, 55 articles stored"},
+		{Feed{LastFetch: now, Errors: 3, NextFetch: now.Add(3600e9), LastResult: "HTTP 500"}, "3 errors in a row, retry in 1h0m: HTTP 500"},
+		{Feed{LastFetch: now, Errors: 1, NextFetch: now.Add(15 * 60e9), LastResult: "HTTP 404 Not Found"}, "1 error, retry in 15m: HTTP 404 Not Found"},
+		{Feed{LastFetch: now, LastOK: now}, "ok 0m ago, 0 items, 0 articles stored"},
 	}
 	for _, tt := range tests {
 		if got := tt.f.Status(now); got != tt.want {

@@ -232,13 +232,25 @@ func firstLine(s string) string {
 	return line
 }
 
+// maxTextBytes caps an article's stored text. Digests read the opening
+// sentences and clustering the first paragraphs; a feed that inlines a whole
+// book in one item should not bloat every later read of the store.
+const maxTextBytes = 64 << 10
+
 // itemText prefers the full content over the summary when it is longer.
 func itemText(it *gofeed.Item) string {
 	desc, content := HTMLToText(it.Description), HTMLToText(it.Content)
+	text := desc
 	if utf8.RuneCountInString(content) > utf8.RuneCountInString(desc) {
-		return content
+		text = content
 	}
-	return desc
+	if len(text) > maxTextBytes {
+		text = prefix(text, maxTextBytes)
+		if i := strings.LastIndexByte(text, '\n'); i > maxTextBytes/2 {
+			text = text[:i] // end on a paragraph
+		}
+	}
+	return text
 }
 
 func itemURL(it *gofeed.Item, fi FeedInfo) string {

@@ -106,6 +106,10 @@ func TestNormalizeItem(t *testing.T) {
 			}
 		})
 	}
+	huge := strings.Repeat("<p>"+strings.Repeat("word ", 200)+"</p>", 200) // ≈ 200 KB
+	if a, _ := NormalizeItem(&gofeed.Item{Title: "Book", Content: huge}, fi); len(a.Text) > maxTextBytes || len(a.Text) < maxTextBytes/2 || strings.HasSuffix(a.Text, "wor") {
+		t.Errorf("huge item text is %d bytes ending %q; want ≤ %d ending on a paragraph", len(a.Text), a.Text[len(a.Text)-10:], maxTextBytes)
+	}
 	if _, ok := NormalizeItem(&gofeed.Item{Link: "https://x.example/empty"}, fi); ok {
 		t.Error("an item with no title and no text was kept")
 	}

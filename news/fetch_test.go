@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -242,5 +244,21 @@ func TestFetchWindows1256CharsetOnlyInHeader(t *testing.T) {
 	a, ok := NormalizeItem(res.Feed.Items[0], FeedInfoFrom(srv.URL, res.Feed, nil))
 	if !ok || a.Lang != "ar" || a.Source != "جوهرة أف أم" {
 		t.Errorf("normalised Arabic item: lang %q source %q", a.Lang, a.Source)
+	}
+}
+
+func TestFetchTimesOutOnASilentServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // headers sent, body never comes
+	}))
+	defer srv.Close()
+	f := NewFetcher(FetcherOptions{AllowPrivate: true, Timeout: 200 * time.Millisecond})
+	_, err := f.Fetch(context.Background(), srv.URL, "", "")
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("silent server: err = %v, want a client timeout", err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -43,7 +45,7 @@ func options() []option {
 		{env: "TELEGRAM_API_ENDPOINT", flag: "api-endpoint", def: "https://api.telegram.org/bot%s/%s", usage: "Bot API URL pattern (token, method), e.g. http://127.0.0.1:8081/bot%s/%s",
 			set: func(c *Config, v string) error { return setEndpoint(c, v) }},
 		{env: "NEWSDIGEST_DB", flag: "db", def: "./newsdigest.db", usage: "bbolt database file",
-			set: func(c *Config, v string) error { c.DBPath = v; return nonEmpty(v) }},
+			set: func(c *Config, v string) error { c.DBPath = v; return validDBPath(v) }},
 		{env: "NEWSDIGEST_PUSH_SCHEDULE", flag: "push-schedule", def: "0 8 * * *", usage: "cron schedule of the digest push (in NEWSDIGEST_TZ)",
 			set: func(c *Config, v string) error { c.PushSchedule = v; return validCron(v) }},
 		{env: "NEWSDIGEST_SEEDS_DIR", flag: "seeds", usage: "folder of seed article files (default: the seeds embedded in the binary)",
@@ -112,9 +114,15 @@ func setEndpoint(c *Config, v string) error {
 	return nil
 }
 
-func nonEmpty(v string) error {
+// validDBPath catches the usual deployment mistake (a volume not mounted)
+// at start, with the variable's name, rather than at the first write.
+func validDBPath(v string) error {
 	if v == "" {
 		return errors.New("must not be empty")
+	}
+	dir := filepath.Dir(v)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("folder %s of %s does not exist (mount the data volume or create it)", dir, v)
 	}
 	return nil
 }

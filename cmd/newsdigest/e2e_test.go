@@ -203,6 +203,10 @@ func TestCLIErrors(t *testing.T) {
 		{"bad token", nil, []string{"TELEGRAM_BOT_TOKEN=oops"}, 1, "TELEGRAM_BOT_TOKEN"},
 		{"bad zone", nil, []string{"NEWSDIGEST_TZ=Mars/Olympus"}, 1, "NEWSDIGEST_TZ"},
 		{"bad schedule", nil, []string{"NEWSDIGEST_PUSH_SCHEDULE=every day"}, 1, "NEWSDIGEST_PUSH_SCHEDULE"},
+		{"db folder missing", nil, []string{"NEWSDIGEST_DB=/nonexistent-volume/newsdigest.db"}, 1, "NEWSDIGEST_DB: folder /nonexistent-volume"},
+		{"bad endpoint", nil, []string{"TELEGRAM_API_ENDPOINT=ftp://x/%s"}, 1, "TELEGRAM_API_ENDPOINT"},
+		{"bad listen address", nil, []string{"NEWSDIGEST_HTTP_ADDR=8080"}, 1, "NEWSDIGEST_HTTP_ADDR"},
+		{"bad log level", nil, []string{"NEWSDIGEST_LOG_LEVEL=loud"}, 1, "NEWSDIGEST_LOG_LEVEL"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,12 +30,12 @@ func TestAnnotate(t *testing.T) {
 	}
 	var recs []struct {
 		ID, Category, Lang, Title, Summary, Story, Text string
-		Topics                                           []topic
+		Topics                                          []topic
 	}
 	for _, l := range lines {
 		var r struct {
 			ID, Category, Lang, Title, Summary, Story, Text string
-			Topics                                           []topic
+			Topics                                          []topic
 		}
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("output line is not JSON: %v: %s", err, l)

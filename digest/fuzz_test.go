@@ -1,0 +1,116 @@
+package digest
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzSplitHTML: article text wrapped in the tags the renderer uses is
+// split into chunks that each fit the limit, keep tags balanced and
+// entities whole, and together hold exactly the original text.
+func FuzzSplitHTML(f *testing.F) {
+	f.Add("قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف", 64)
+	f.Add("Tom & Jerry <script> \"quoted\" 😀😀😀 end", 40)
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		limit = 80 + abs(limit)%4096
+		k := len(s) / 2
+		for k > 0 && !utf8.RuneStart(s[k]) {
+			k--
+		}
+		in := "<b>" + EscapeHTML(s[:k]) + "</b>\n" + EscapeHTML(s[k:]) + `<a href="https://x.org/?a=1&amp;b=2"><i>` + EscapeHTML(s) + "</i></a>"
+		var text strings.Builder
+		for _, c := range SplitHTML(in, limit) {
+			if n := UTF16Len(c); n > limit {
+				t.Fatalf("chunk of %d > %d units", n, limit)
+			}
+			checkBalanced(t, c)
+			if utf8.ValidString(s) && !utf8.ValidString(c) {
+				t.Fatalf("chunk cuts a rune: %q", c)
+			}
+			text.WriteString(plainText(c))
+		}
+		if text.String() != plainText(in) {
+			t.Fatalf("text changed:\n%q\n%q", text.String(), plainText(in))
+		}
+	})
+}
+
+// FuzzRenderHTML: whatever the article text, every message fits Telegram's
+// limit and is well formed.
+func FuzzRenderHTML(f *testing.F) {
+	f.Add("عنوان", "ملخص الخبر", "Reuters", "https://reuters.com/a", 3)
+	f.Add("<b>x</b>", strings.Repeat("& 😀 ", 2000), "", "javascript:alert(1)", 1)
+	f.Fuzz(func(t *testing.T, title, summary, source, url string, n int) {
+		n = 1 + abs(n)%30
+		var stories []Story
+		for i := range n {
+			stories = append(stories, Story{ID: string(rune('a' + i)), Title: title, Summary: summary,
+				Topics: []TopicScore{{ID: "world", Score: 1}}, Sources: []Source{{Name: source, URL: url}}})
+		}
+		for _, lang := range []string{"ar", "en"} {
+			msgs := RenderHTML(Selection{Stories: stories, More: n}, RenderOptions{Lang: lang})
+			if len(msgs) == 0 {
+				t.Fatal("no message")
+			}
+			for _, m := range msgs {
+				if u := UTF16Len(m); u > MaxMessageUTF16 || strings.TrimSpace(m) == "" {
+					t.Fatalf("message of %d units", u)
+				}
+				checkBalanced(t, m)
+			}
+		}
+	})
+}
+
+// FuzzSentences: the segmenter loses no text (only whitespace between
+// sentences; invalid UTF-8 bytes come out as U+FFFD) and returns no empty
+// sentence.
+func FuzzSentences(f *testing.F) {
+	f.Add("Mr. Smith paid $3.5bn. Then he left! Really? «نعم.» قال، ثم غادر؟ انتهى…")
+	f.Add("U.S.-led forces... e.g. this\n\nبغداد-\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Sentences(s)
+		for _, x := range got {
+			if x == "" || x != strings.TrimSpace(x) {
+				t.Fatalf("bad sentence %q", x)
+			}
+		}
+		if squeeze(strings.Join(got, "")) != squeeze(string([]rune(s))) {
+			t.Fatalf("text lost: %q → %q", s, got)
+		}
+	})
+}
+
+// FuzzNormalize: normalisation is idempotent, removes what it promises to
+// remove, and every keyword matches itself.
+func FuzzNormalize(f *testing.F) {
+	f.Add("الشَّرْقُ الأَوْسَطُ والعـــراق ٢٠٢٤ Iraq's")
+	f.Add("İSTANBUL ǅ ß ﷺ")
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if Normalize(n) != n {
+			t.Fatalf("not idempotent: %q → %q → %q", s, n, Normalize(n))
+		}
+		if strings.ContainsAny(n, "\u064e\u0650\u0651\u0640أإآى\u200f") {
+			t.Fatalf("Normalize(%q) = %q keeps a folded character", s, n)
+		}
+		if len(Words(s)) > 0 && !MatchKeyword(s, s) {
+			t.Fatalf("%q does not match itself", s)
+		}
+	})
+}
+
+func squeeze(s string) string {
+	return strings.Join(strings.Fields(s), "")
+}
+
+func abs(n int) int {
+	if n < 0 {
+		if n == -n {
+			return 0 // math.MinInt
+		}
+		return -n
+	}
+	return n
+}

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -261,4 +262,29 @@ func TestFetchTimesOutOnASilentServer(t *testing.T) {
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Errorf("silent server: err = %v, want a client timeout", err)
 	}
+}
+
+// FuzzParseFeed: any body with any Content-Type either parses or returns
+// ErrParse; never a panic, and what parses normalises to valid UTF-8.
+func FuzzParseFeed(f *testing.F) {
+	f.Add([]byte(rssTwoItems), "application/rss+xml")
+	f.Add([]byte("\xff\xfe<\x00r\x00s\x00s\x00>\x00"), "")
+	f.Add([]byte(`<?xml version="1.0" encoding="windows-1256"?><rss><channel><title>`+"\xe3\xd1\xcd\xc8\xc7"+`</title></channel></rss>`), "text/xml")
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"1","content_html":"<p>x</p>"}]}`), "application/feed+json")
+	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="html">&lt;b&gt;A&lt;/b&gt;</title></entry></feed>`), "application/atom+xml; charset=bogus")
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		feed, _, err := ParseFeed(body, contentType)
+		if err != nil {
+			if !errors.Is(err, ErrParse) {
+				t.Fatalf("error is not ErrParse: %v", err)
+			}
+			return
+		}
+		fi := FeedInfoFrom("https://feed.example/rss", feed, nil)
+		for _, it := range feed.Items {
+			if a, ok := NormalizeItem(it, fi); ok && (!utf8.ValidString(a.Text) || !utf8.ValidString(a.Title)) {
+				t.Fatalf("invalid UTF-8 after normalising: %+v", a)
+			}
+		}
+	})
 }

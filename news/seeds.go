@@ -73,7 +73,7 @@ func ParseSeed(name string, data []byte) (Article, error) {
 func finishSeed(name string, a Article) Article {
 	a.Feed = SeedsFeed
 	a.Hash = ContentHash(a.Title, a.Text)
-	a.ID = "seed:" + name + ":" + a.Hash[:16]
+	a.ID = "seed:" + strings.ToValidUTF8(name, "\uFFFD") + ":" + a.Hash[:16]
 	if a.Lang == "" {
 		a.Lang = digest.DetectLang(strings.TrimSpace(a.Title + "\n" + a.Text))
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"newsdigest/seeds"
 )
@@ -196,4 +197,34 @@ func TestLoadSeedsSkipsOtherFiles(t *testing.T) {
 func firstRunes(s string, n int) string {
 	r := []rune(s)
 	return string(r[:min(n, len(r))])
+}
+
+// FuzzParseSeed: any file content parses or fails with an error, never
+// panics, and a parsed article is valid UTF-8 with no dateline left in the
+// text's first line and a Place that is a short phrase.
+func FuzzParseSeed(f *testing.F) {
+	for _, name := range []string{"reuters_inline.txt", "dateline_alone.txt", "title_blank.txt", "front.md", "heading.md", "bad_front.md"} {
+		data, err := os.ReadFile("testdata/seeds/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(name, data)
+	}
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		a, err := ParseSeed(name, data)
+		if err != nil {
+			return
+		}
+		for _, s := range []string{a.Title, a.Text, a.Place, a.Source, a.ID} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("invalid UTF-8: %q", s)
+			}
+		}
+		if a.ID == "" || a.Lang == "" || (a.Title == "" && a.Text == "") {
+			t.Fatalf("incomplete article: %+v", a)
+		}
+		if len(strings.Fields(a.Place)) > 4 {
+			t.Fatalf("Place %q is not a dateline", a.Place)
+		}
+	})
 }

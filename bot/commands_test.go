@@ -195,19 +195,30 @@ func TestStopNeedsConfirmation(t *testing.T) {
 			h := newHarness(t)
 			u := user{id: 9, lang: lang}
 			h.sayText(u, "/start")
-			msgs := h.say(u, private(u), "/stop")
-			kb := h.lastMarkup(9)
-			h.press(u, private(u), msgs[0].MessageID, kb[1][1]) // cancel
-			h.sub(9)
-			h.say(u, private(u), "/stop")
-			kb = h.lastMarkup(9)
-			h.press(u, private(u), msgs[0].MessageID+1, kb[0][1]) // yes
+			stopThen := func(label msgKey) {
+				t.Helper()
+				msgs := h.say(u, private(u), "/stop")
+				if !h.sub(9).Paused {
+					t.Fatal("/stop did not stop the digests at once")
+				}
+				h.press(u, private(u), msgs[0].MessageID, button(t, h.lastMarkup(9), text(lang, label)))
+			}
+			stopThen(msgCancel)
+			if h.sub(9).Paused {
+				t.Error("cancel after /stop left the digests paused")
+			}
+			h.sayText(u, "/pause")
+			stopThen(msgCancel)
+			if !h.sub(9).Paused {
+				t.Error("cancel after /stop resumed digests the user had paused before")
+			}
+			stopThen(msgYesDelete)
 			if _, err := h.subs.Get(t.Context(), 9); err == nil {
 				t.Fatal("subscriber still stored after confirmed /stop")
 			}
 			edits := h.fake.Edits()
-			if len(edits) != 2 || !strings.Contains(edits[1].Text, "/start") {
-				t.Errorf("edits after cancel and confirm = %+v", edits)
+			if len(edits) != 3 || !strings.Contains(edits[2].Text, "/start") {
+				t.Errorf("edits after cancel, cancel, confirm = %+v", edits)
 			}
 		})
 	}

@@ -178,6 +178,17 @@ func TestSettingsButtons(t *testing.T) {
 	if last := edits[len(edits)-1]; !strings.Contains(last.Text, "الإعدادات") {
 		t.Errorf("summary not redrawn in Arabic: %q", last.Text)
 	}
+	h.press(u, private(u), msgs[0].MessageID, button(t, h.lastMarkup(40), "إلغاء الاشتراك"))
+	if !h.sub(40).Paused {
+		t.Error("the unsubscribe button did not stop the digests at once")
+	}
+	h.press(u, private(u), msgs[0].MessageID, button(t, h.lastMarkup(40), "نعم، احذف"))
+	if _, err := h.subs.Get(context.Background(), 40); err == nil {
+		t.Error("confirmed unsubscribe kept the data")
+	}
+	if n := len(h.newTo(40)); n != 0 {
+		t.Errorf("settings buttons sent %d new messages instead of editing", n)
+	}
 }
 
 func TestMembershipAndMigration(t *testing.T) {

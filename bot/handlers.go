@@ -138,16 +138,39 @@ func (b *Bot) digest(ctx context.Context, r request) error {
 	})
 }
 
-// stop asks for confirmation; the button deletes (see onStop).
+// stop pauses the digests at once (the user wants them to stop, whatever
+// they answer next) and asks whether to delete the chat's data too; the
+// buttons are handled by onStop. Cancel restores the digests if /stop was
+// what paused them.
 func (b *Bot) stop(ctx context.Context, r request) error {
 	return b.withSub(ctx, r, func(sub subscriptions.Subscriber) error {
-		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData(text(r.lang, msgYesDelete), cbData(cbStop, "yes", r.target)),
-			tgbotapi.NewInlineKeyboardButtonData(text(r.lang, msgCancel), cbData(cbStop, "no", r.target)),
-		))
-		_, err := b.sendMarkup(ctx, r.chat.ID, text(r.lang, msgStopConfirm), &kb)
+		kb, err := b.pauseForStop(ctx, r.lang, sub)
+		if err != nil {
+			return err
+		}
+		_, err = b.sendMarkup(ctx, r.chat.ID, text(r.lang, msgStopConfirm), kb)
 		return err
 	})
+}
+
+// pauseForStop pauses sub and returns the confirmation keyboard; the cancel
+// button remembers whether sub was active before.
+func (b *Bot) pauseForStop(ctx context.Context, lang string, sub subscriptions.Subscriber) (*tgbotapi.InlineKeyboardMarkup, error) {
+	cancel := stopResume
+	if sub.Paused {
+		cancel = stopKeep
+	}
+	if _, err := b.subs.Update(ctx, sub.ChatID, func(s *subscriptions.Subscriber) error {
+		s.Paused = true
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+		tgbotapi.NewInlineKeyboardButtonData(text(lang, msgYesDelete), cbData(cbStop, stopDelete, sub.ChatID)),
+		tgbotapi.NewInlineKeyboardButtonData(text(lang, msgCancel), cbData(cbStop, cancel, sub.ChatID)),
+	))
+	return &kb, nil
 }
 
 func (b *Bot) topics(ctx context.Context, r request) error {

@@ -18,9 +18,16 @@ import (
 const (
 	cbTopic     = "t" // arg: topic ID, "*" (all topics) or "." (done)
 	cbSettings  = "s" // arg: topics | pause | resume | lang | stop
-	cbStop      = "x" // arg: yes | no
+	cbStop      = "x" // arg: stopDelete | stopResume | stopKeep
 	cbBroadcast = "b" // arg: yes | no; target = pending broadcast ID
 	maxCallback = 64
+)
+
+// Answers to the /stop confirmation.
+const (
+	stopDelete = "yes"    // delete the chat's data
+	stopResume = "no"     // cancel; digests were on before /stop: resume them
+	stopKeep   = "paused" // cancel; digests were already paused: leave them so
 )
 
 func cbData(kind, arg string, target int64) string {
@@ -248,11 +255,11 @@ func (b *Bot) onSettings(ctx context.Context, c callback) error {
 		return b.edit(ctx, c.chat.ID, c.msgID, b.topicsText(c.lang, sub), b.topicKeyboard(c.lang, sub))
 	case "stop":
 		b.answerCallback(ctx, c.q.ID, "")
-		kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData(text(c.lang, msgYesDelete), cbData(cbStop, "yes", c.target)),
-			tgbotapi.NewInlineKeyboardButtonData(text(c.lang, msgCancel), cbData(cbStop, "no", c.target)),
-		))
-		return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgStopConfirm), &kb)
+		kb, err := b.pauseForStop(ctx, c.lang, sub)
+		if err != nil {
+			return ignoreNotFound(err)
+		}
+		return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgStopConfirm), kb)
 	}
 	return b.changeFromSettings(ctx, c)
 }
@@ -282,10 +289,18 @@ func (b *Bot) changeFromSettings(ctx context.Context, c callback) error {
 	return b.edit(ctx, c.chat.ID, c.msgID, b.settingsText(r, sub), b.settingsKeyboard(c.lang, sub))
 }
 
-// onStop deletes the chat's data once the user confirmed.
+// onStop deletes the chat's data once the user confirmed, or undoes the
+// pause /stop made.
 func (b *Bot) onStop(ctx context.Context, c callback) error {
 	b.answerCallback(ctx, c.q.ID, "")
-	if c.arg != "yes" {
+	if c.arg != stopDelete {
+		_, err := b.subs.Update(ctx, c.target, func(s *subscriptions.Subscriber) error {
+			s.Paused = c.arg == stopKeep
+			return nil
+		})
+		if err != nil {
+			return ignoreNotFound(err)
+		}
 		return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgStopCancelled), nil)
 	}
 	if err := b.subs.Delete(ctx, c.target); err != nil {

@@ -102,9 +102,9 @@ func catalogueEN() map[msgKey]string {
 		msgNotSubscribed: "This chat is not subscribed yet. Send /start to subscribe.",
 		msgNothingNew:    "Nothing new since your last digest.",
 		msgTryLater:      "That did not work right now. Please try again shortly.",
-		msgStopConfirm:   "Unsubscribe and delete all of this chat's settings? This cannot be undone.",
+		msgStopConfirm:   "Daily digests are stopped. Also delete all of this chat's settings? This cannot be undone.",
 		msgStopped:       "You are unsubscribed and this chat's data is deleted. Send /start to come back.",
-		msgStopCancelled: "Nothing was deleted; your subscription continues.",
+		msgStopCancelled: "Nothing was deleted; your settings are kept as they were.",
 		msgUnknown:       "I don't know that command. Send /help for the list.",
 		msgAdminsOnly:    "Sorry, only this chat's administrators can change its settings.",
 		msgAdminCheckFailed: "I could not check whether you are an administrator here. Please try again shortly " +
@@ -177,9 +177,9 @@ func catalogueAR() map[msgKey]string {
 		msgNotSubscribed: "هذه المحادثة غير مشتركة بعد. أرسل /start للاشتراك.",
 		msgNothingNew:    "لا جديد منذ موجزك الأخير.",
 		msgTryLater:      "تعذّر ذلك الآن. حاول بعد قليل.",
-		msgStopConfirm:   "هل تريد إلغاء الاشتراك وحذف كل إعدادات هذه المحادثة؟ لا يمكن التراجع عن ذلك.",
+		msgStopConfirm:   "أوقفتُ الموجز اليومي. هل تريد أيضًا حذف كل إعدادات هذه المحادثة؟ لا يمكن التراجع عن ذلك.",
 		msgStopped:       "ألغيتَ اشتراكك وحُذفت بيانات هذه المحادثة. أرسل /start للعودة.",
-		msgStopCancelled: "لم يُحذف شيء، واشتراكك مستمر.",
+		msgStopCancelled: "لم يُحذف شيء، وبقيت إعداداتك كما كانت.",
 		msgUnknown:       "لا أعرف هذا الأمر. أرسل /help لقائمة الأوامر.",
 		msgAdminsOnly:    "عذرًا، لا يغيّر إعدادات هذه المحادثة إلا مشرفوها.",
 		msgAdminCheckFailed: "تعذّر التحقق من أنك مشرف هنا. حاول بعد قليل " +

@@ -240,3 +240,22 @@ func TestRegisterCommandsFailureIsNotFatal(t *testing.T) {
 		t.Error("a failed setMyCommands was not logged")
 	}
 }
+
+func TestStoredOffsetExpires(t *testing.T) {
+	h := newHarness(t)
+	if got := h.bot.loadOffset(); got != 0 {
+		t.Fatalf("fresh database offset = %d", got)
+	}
+	if err := h.bot.saveOffset(77); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.bot.loadOffset(); got != 77 {
+		t.Errorf("offset = %d, want 77", got)
+	}
+	// Telegram keeps updates 24 h and may restart IDs after a quiet week:
+	// an old offset could hide every new update, so it is dropped.
+	h.clock = h.clock.Add(25 * time.Hour)
+	if got := h.bot.loadOffset(); got != 0 {
+		t.Errorf("day-old offset = %d, want 0 (ignored)", got)
+	}
+}

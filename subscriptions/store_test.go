@@ -200,6 +200,23 @@ func TestAllOrderAndStop(t *testing.T) {
 	}
 }
 
+func TestGetMany(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	for _, id := range []int64{1, 2, 3} {
+		sub := validSub()
+		sub.ChatID = id
+		mustPut(t, s, sub)
+	}
+	got, err := s.GetMany(ctx, []int64{3, 99, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ChatID != 3 || got[1].ChatID != 1 {
+		t.Errorf("GetMany(3, 99, 1) = %+v, want chats 3 and 1 in that order", got)
+	}
+}
+
 func TestCanceledContext(t *testing.T) {
 	s, _ := newStore(t)
 	ctx, cancel := context.WithCancel(context.Background())

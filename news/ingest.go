@@ -299,3 +299,21 @@ func (in *Ingester) articles(f Feed, res FetchResult) []Article {
 	slices.SortStableFunc(arts, func(a, b Article) int { return a.Published.Compare(b.Published) })
 	return arts
 }
+
+// RunFeed fetches one subscribed feed now, ignoring its backoff: after
+// /addfeed the bot can tell the admin at once whether the feed works (title,
+// items, or the error). The outcome is recorded like in Run. The error is
+// for an unknown feed or an ended ctx; a failing feed is in the result.
+func (in *Ingester) RunFeed(ctx context.Context, feedURL string) (FeedResult, error) {
+	f, err := in.store.GetFeed(ctx, feedURL)
+	if err != nil {
+		return FeedResult{}, err
+	}
+	gc := newGroupCommitter(in.store)
+	defer gc.close()
+	r := in.fetchOne(ctx, gc, f, semaphore.NewWeighted(1))
+	if r.Status == StatusCancelled {
+		return r, fmt.Errorf("news: fetch %s: %w", f.URL, r.Err)
+	}
+	return r, nil
+}

@@ -357,3 +357,34 @@ func TestIngesterRunsDoNotOverlap(t *testing.T) {
 		t.Errorf("first run stored %d, want 1", rep.New)
 	}
 }
+
+func TestIngesterRunFeedRightAfterAdding(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, newFakeClock())
+	srv := newFeedServer(t)
+	srv.set("/new.xml", rssDoc("Fresh Wire", item{"One", "https://site.example/1", "First.", ""}, item{"Two", "https://site.example/2", "Second.", ""}), 0)
+	srv.set("/bad.xml", "<html><body>not a feed</body></html>", 0)
+	in := newTestIngester(s, IngesterOptions{})
+	tests := []struct {
+		path   string
+		status string
+		title  string
+		new    int
+	}{
+		{"/new.xml", StatusOK, "Fresh Wire", 2},
+		{"/bad.xml", StatusError, "", 0},
+	}
+	for _, tt := range tests {
+		u := mustAddFeed(t, s, srv.URL+tt.path)
+		r, err := in.RunFeed(ctx, u)
+		if err != nil || r.Status != tt.status || r.Title != tt.title || r.New != tt.new {
+			t.Errorf("RunFeed(%s) = %+v, %v; want %s %q with %d new", tt.path, r, err, tt.status, tt.title, tt.new)
+		}
+	}
+	if r, err := in.RunFeed(ctx, srv.URL+"/never-added.xml"); !errors.Is(err, ErrFeedNotFound) {
+		t.Errorf("RunFeed of an unknown feed = %+v, %v", r, err)
+	}
+	if f, _ := s.GetFeed(ctx, srv.URL+"/bad.xml"); f.Errors != 1 || !strings.Contains(f.LastResult, "could not be parsed") {
+		t.Errorf("bad feed state = %+v", f)
+	}
+}

@@ -123,3 +123,23 @@ func TestWebhookModeThenBackToPolling(t *testing.T) {
 		t.Errorf("webhook still set after switching to polling: %q", h.fake.Webhook())
 	}
 }
+
+// TestWebhookDuringShutdownAsksForRedelivery: an update whose handling was
+// cut short by shutdown is answered 503, so Telegram sends it again.
+func TestWebhookDuringShutdownAsksForRedelivery(t *testing.T) {
+	h := newHarness(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	srv := httptest.NewServer(h.bot.WebhookHandler(ctx, "s"))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(updateJSON(t, 72, "/help")))
+	req.Header.Set(SecretHeader, "s")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status %d during shutdown, want 503", resp.StatusCode)
+	}
+}

@@ -24,6 +24,10 @@ const (
 	DefaultWorkers   = 8
 	DefaultPerHost   = 2
 	DefaultRetention = 14 * 24 * time.Hour
+	// RememberFactor: a pruned article's ID and hash stay known this many
+	// retention periods after it was first seen, so feeds that keep listing
+	// undated items do not bring them back as new.
+	RememberFactor = 4
 )
 
 // Feed result statuses in a Report.
@@ -136,9 +140,20 @@ func (in *Ingester) Run(ctx context.Context) (Report, error) {
 		return in.finish(rep), fmt.Errorf("news: ingest: %w", err)
 	}
 	if in.o.Retention > 0 {
-		rep.Pruned, err = in.store.Prune(ctx, rep.Started.Add(-in.o.Retention))
+		rep.Pruned, err = in.prune(ctx, rep.Started)
 	}
 	return in.finish(rep), err
+}
+
+// prune deletes articles past retention and forgets their IDs after
+// RememberFactor times as long.
+func (in *Ingester) prune(ctx context.Context, now time.Time) (int, error) {
+	n, err := in.store.Prune(ctx, now.Add(-in.o.Retention))
+	if err != nil {
+		return n, err
+	}
+	_, err = in.store.ForgetPruned(ctx, now.Add(-RememberFactor*in.o.Retention))
+	return n, err
 }
 
 func (in *Ingester) finish(rep Report) Report {

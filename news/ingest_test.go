@@ -234,7 +234,10 @@ func TestIngesterRetention(t *testing.T) {
 		t.Fatalf("first run stored %d, want only the fresh story (the old one is past retention)", rep.New)
 	}
 	clock.Advance(15 * 24 * time.Hour)
-	srv.set("/f.xml", rssDoc("F", item{"Newer story", "https://site.example/newer", "From two weeks on.", ""}), 0)
+	// The feed still lists the undated fresh story: pruned, but not new again.
+	srv.set("/f.xml", rssDoc("F",
+		item{"Fresh story", "https://site.example/new", "From today.", ""},
+		item{"Newer story", "https://site.example/newer", "From two weeks on.", ""}), 0)
 	rep, err := in.Run(ctx)
 	if err != nil || rep.Pruned != 1 || rep.New != 1 {
 		t.Fatalf("run after 15 days = %+v, %v; want 1 pruned, 1 new", rep, err)

@@ -1,6 +1,7 @@
 package news
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -21,7 +22,8 @@ var (
 	bucketIDs      = []byte("news_ids")      // article ID → seq
 	bucketHashes   = []byte("news_hashes")   // content hash → seq
 	bucketFetched  = []byte("news_fetched")  // fetched unix-nano ‖ seq → nothing (retention and SinceTime)
-	bucketFeeds    = []byte("news_feeds")    // feed URL → JSON FeedState
+	bucketFeeds    = []byte("news_feeds")    // feed URL → JSON Feed
+	bucketPruned   = []byte("news_pruned")   // fetched unix-nano ‖ seq → ID NUL hash of a pruned article (tombstone)
 )
 
 // pruneChunk bounds the articles one pruning transaction deletes, so pruning
@@ -56,7 +58,7 @@ func NewStore(ctx context.Context, db *bolt.DB, opts ...StoreOption) (*Store, er
 		o(s)
 	}
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketIDs, bucketHashes, bucketFetched, bucketFeeds} {
+		for _, b := range [][]byte{bucketArticles, bucketIDs, bucketHashes, bucketFetched, bucketFeeds, bucketPruned} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -219,54 +221,68 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Prune deletes the articles first seen before cutoff together with their ID
-// and hash entries, walking the fetched-time index in chunks of pruneChunk
-// per transaction so it never loads the whole store. It returns how many it
-// deleted.
+// Prune deletes the articles first seen before cutoff, walking the
+// fetched-time index in chunks of pruneChunk per transaction so it never
+// loads the whole store. Their IDs and hashes stay known (as tombstones)
+// until ForgetPruned, so an undated item a feed keeps listing is not stored
+// again as new the moment its article is pruned. It returns how many
+// articles it deleted.
 func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int, error) {
+	n, err := s.drainBefore(ctx, bucketFetched, cutoff, retireArticle)
+	if err != nil {
+		return n, fmt.Errorf("news: prune: %w", err)
+	}
+	return n, nil
+}
+
+// ForgetPruned drops the tombstones of articles first seen before cutoff:
+// after this their IDs and hashes count as new again. It returns how many
+// it dropped.
+func (s *Store) ForgetPruned(ctx context.Context, cutoff time.Time) (int, error) {
+	n, err := s.drainBefore(ctx, bucketPruned, cutoff, forgetTombstone)
+	if err != nil {
+		return n, fmt.Errorf("news: forget pruned: %w", err)
+	}
+	return n, nil
+}
+
+// drainBefore calls fn for, then deletes, every key of a time-ordered
+// bucket (fetchedKey layout) before cutoff, in chunks of pruneChunk keys
+// per transaction.
+func (s *Store) drainBefore(ctx context.Context, bucket []byte, cutoff time.Time, fn func(tx *bolt.Tx, k, v []byte) error) (int, error) {
 	total := 0
+	end := fetchedKey(cutoff, 0)
 	for {
 		if err := ctx.Err(); err != nil {
-			return total, fmt.Errorf("news: prune: %w", err)
+			return total, err
 		}
-		n, err := s.pruneChunk(cutoff)
+		n := 0
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			n = 0
+			c := tx.Bucket(bucket).Cursor()
+			for k, v := c.First(); k != nil && n < pruneChunk && bytes.Compare(k, end) < 0; k, v = c.First() {
+				if err := fn(tx, k, v); err != nil {
+					return err
+				}
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
 		total += n
-		if err != nil {
-			return total, fmt.Errorf("news: prune: %w", err)
-		}
-		if n < pruneChunk {
-			return total, nil
+		if err != nil || n < pruneChunk {
+			return total, err
 		}
 	}
 }
 
-// pruneChunk deletes up to pruneChunk articles older than cutoff in one
-// transaction.
-func (s *Store) pruneChunk(cutoff time.Time) (int, error) {
-	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		n = 0
-		end := fetchedKey(cutoff, 0)
-		c := tx.Bucket(bucketFetched).Cursor()
-		for k, _ := c.First(); k != nil && n < pruneChunk && string(k) < string(end); k, _ = c.First() {
-			if err := deleteArticle(tx, k[8:]); err != nil {
-				return err
-			}
-			if err := c.Delete(); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
-}
-
-// deleteArticle removes the article stored under seq key and the ID and hash
-// entries that point at it.
-func deleteArticle(tx *bolt.Tx, key []byte) error {
+// retireArticle deletes the article a fetched-index key points at and
+// records a tombstone (same key → ID NUL hash) for ForgetPruned.
+func retireArticle(tx *bolt.Tx, k, _ []byte) error {
 	arts := tx.Bucket(bucketArticles)
-	v := arts.Get(key)
+	v := arts.Get(k[8:])
 	if v == nil {
 		return nil
 	}
@@ -274,15 +290,26 @@ func deleteArticle(tx *bolt.Tx, key []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, idx := range []struct{ b, k []byte }{{bucketIDs, []byte(a.ID)}, {bucketHashes, []byte(a.Hash)}} {
+	if err := tx.Bucket(bucketPruned).Put(k, []byte(a.ID+"\x00"+a.Hash)); err != nil {
+		return err
+	}
+	return arts.Delete(k[8:])
+}
+
+// forgetTombstone removes the ID and hash entries a tombstone names, unless
+// they now point at a newer article.
+func forgetTombstone(tx *bolt.Tx, k, v []byte) error {
+	id, hash, _ := bytes.Cut(v, []byte{0})
+	seq := k[8:]
+	for _, idx := range []struct{ b, k []byte }{{bucketIDs, id}, {bucketHashes, hash}} {
 		b := tx.Bucket(idx.b)
-		if string(b.Get(idx.k)) == string(key) {
+		if bytes.Equal(b.Get(idx.k), seq) {
 			if err := b.Delete(idx.k); err != nil {
 				return err
 			}
 		}
 	}
-	return arts.Delete(key)
+	return nil
 }
 
 func decodeArticle(v []byte) (Article, error) {

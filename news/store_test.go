@@ -168,10 +168,19 @@ func TestStorePruneManyChunks(t *testing.T) {
 	if c, _ := s.Count(ctx); c != 1 {
 		t.Errorf("Count = %d, want 1", c)
 	}
-	// A pruned article's ID is free again (its feed item aged out).
-	re, _ := s.Add(ctx, []Article{art("0", "", "", "body 0")})
-	if len(re) != 1 || re[0].Seq <= keep[0].Seq {
-		t.Errorf("re-added = %+v", re)
+	// A pruned article is still known: a feed that keeps listing it does
+	// not bring it back as new.
+	if re, _ := s.Add(ctx, []Article{art("0", "", "", "body 0"), art("other-id", "", "", "body 1")}); len(re) != 0 {
+		t.Errorf("pruned articles came back: %v", ids(re))
+	}
+	// Once forgotten, they count as new again; the kept article stays known.
+	forgotten, err := s.ForgetPruned(ctx, clock.Now())
+	if err != nil || forgotten != len(in) {
+		t.Fatalf("ForgetPruned = %d, %v; want %d", forgotten, err, len(in))
+	}
+	re, _ := s.Add(ctx, []Article{art("0", "", "", "body 0"), art("new", "", "", "fresh")})
+	if !slices.Equal(ids(re), []string{"0"}) || re[0].Seq <= keep[0].Seq {
+		t.Errorf("after forgetting, re-added = %+v", re)
 	}
 }
 

@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -63,8 +65,15 @@ func (b *Bot) routes() map[string]route {
 }
 
 // handle answers one update. Errors are logged, never fatal: one bad update
-// must not stop the others.
+// must not stop the others. A panicking handler is logged and the update
+// counted as handled; otherwise it would crash the bot again after every
+// restart, since an unconfirmed update comes back.
 func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.ErrorContext(ctx, "update handler panicked", "update", u.UpdateID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
 	var err error
 	switch {
 	case u.CallbackQuery != nil:

@@ -259,3 +259,23 @@ func TestStoredOffsetExpires(t *testing.T) {
 		t.Errorf("day-old offset = %d, want 0 (ignored)", got)
 	}
 }
+
+func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
+	h := newHarness(t)
+	h.bot.now = time.Now
+	h.bot.afterHandle = func(u tgbotapi.Update) {
+		if u.Message != nil && u.Message.From.ID == 1 {
+			panic("boom")
+		}
+	}
+	h.fake.PushText(1, "en", "/help")
+	h.fake.PushText(2, "en", "/help")
+	stop := runPoll(t, h.bot)
+	waitFor(t, "the next user's reply and all confirmed", func() bool {
+		return len(h.fake.SentTo(2)) == 1 && h.fake.Unconfirmed() == 0
+	})
+	stop()
+	if !strings.Contains(h.logs.String(), "update handler panicked") {
+		t.Error("the panic was not logged")
+	}
+}

@@ -246,6 +246,15 @@ func TestIngesterRetention(t *testing.T) {
 	if len(arts) != 1 || arts[0].Title != "Newer story" {
 		t.Errorf("left %+v", arts)
 	}
+	// Next pass: the fresh story's article is gone, but its ID is remembered.
+	clock.Advance(time.Hour)
+	srv.set("/f.xml", rssDoc("F",
+		item{"Fresh story", "https://site.example/new", "From today.", ""},
+		item{"Newer story", "https://site.example/newer", "From two weeks on.", ""},
+		item{"Newest story", "https://site.example/newest", "Just in.", ""}), 0)
+	if rep, err := in.Run(ctx); err != nil || rep.OK != 1 || rep.New != 1 {
+		t.Fatalf("pass after pruning = %+v, %v; want only the newest story", rep, err)
+	}
 }
 
 func TestIngesterPicksUpSeedFiles(t *testing.T) {

@@ -84,7 +84,7 @@ func NewSender(api *tgbotapi.BotAPI, cfg SenderConfig) *Sender {
 	return &Sender{
 		api:         api,
 		cfg:         cfg,
-		global:      rate.NewLimiter(rate.Limit(cfg.GlobalRate), max(1, int(cfg.GlobalRate/100))),
+		global:      rate.NewLimiter(rate.Limit(cfg.GlobalRate), max(1, int(cfg.GlobalRate/50))), // 20 ms of slack for scheduling hiccups
 		bulk:        make(chan struct{}, cfg.InFlight),
 		interactive: make(chan struct{}, 2),
 		chats:       map[int64]*chatLimit{},

@@ -35,8 +35,8 @@ func BenchmarkFanout(b *testing.B) {
 func benchFanout(b *testing.B, subscribers int, limit float64) {
 	h := newHarness(b, options{
 		fake:   bottest.Config{GlobalRate: limit, PrivateRate: 10, PrivateBurst: 3},
-		sender: bot.SenderConfig{GlobalRate: limit, PrivateRate: 10, InFlight: 16},
-		cfg:    delivery.Config{InFlight: 128, Workers: 1024},
+		sender: bot.SenderConfig{GlobalRate: limit, PrivateRate: 10, InFlight: 32},
+		cfg:    delivery.Config{InFlight: int(limit / 5), Workers: 1024},
 	})
 	putSubscribers(b, h, subscribers)
 	chats := ids(1, subscribers)

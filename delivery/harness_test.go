@@ -99,7 +99,11 @@ func newSender(t testing.TB, srv *bottest.Server, cfg bot.SenderConfig, timeout 
 	if timeout == 0 {
 		timeout = 5 * time.Second
 	}
-	api, err := tgbotapi.NewBotAPIWithClient(srv.Token(), srv.Endpoint(), &http.Client{Timeout: timeout})
+	// Keep a connection per request in flight: the default transport keeps
+	// two idle connections per host and would reconnect for every other send.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	api, err := tgbotapi.NewBotAPIWithClient(srv.Token(), srv.Endpoint(), &http.Client{Timeout: timeout, Transport: tr})
 	if err != nil {
 		t.Fatalf("bot api: %v", err)
 	}

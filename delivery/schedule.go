@@ -20,20 +20,25 @@ import (
 // taking work, lets sends already on the wire finish (up to Shutdown) and
 // returns once their results are durable.
 func (s *Service) Run(ctx context.Context) error {
-	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelSends()
-	var workers sync.WaitGroup
-	dispatched := make(chan struct{})
-	go func() {
-		defer close(dispatched)
-		s.dispatch(ctx, sendCtx, &workers)
-	}()
-	if err := s.Tick(ctx); err != nil {
-		s.cfg.Log.ErrorContext(ctx, "delivery: catch-up failed", "err", err)
-	}
 	c, err := s.cron(ctx)
 	if err != nil {
 		return err
+	}
+	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSends()
+	jobs := make(chan record)
+	var workers sync.WaitGroup
+	for range s.cfg.Workers {
+		workers.Go(func() { s.work(ctx, sendCtx, jobs) })
+	}
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		s.dispatch(ctx, jobs)
+		close(jobs)
+	}()
+	if err := s.Tick(ctx); err != nil {
+		s.cfg.Log.ErrorContext(ctx, "delivery: catch-up failed", "err", err)
 	}
 	c.Start()
 	<-ctx.Done()

@@ -25,7 +25,6 @@ type Service struct {
 	cfg      Config
 	com      *committer
 	window   chan struct{} // sends in flight (handed to Sender, not yet marked sent)
-	workers  chan struct{} // records being delivered
 
 	tickMu     sync.Mutex
 	mu         sync.Mutex
@@ -57,7 +56,6 @@ func New(db *bolt.DB, subs *subscriptions.Store, articles *news.Store, engine *d
 	s := &Service{
 		db: db, subs: subs, articles: articles, engine: engine, sender: sender, cfg: cfg,
 		window:     make(chan struct{}, cfg.InFlight),
-		workers:    make(chan struct{}, cfg.Workers),
 		active:     map[uint64]bool{},
 		busy:       map[int64]int{},
 		rescanFrom: 1,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,10 +13,10 @@ import (
 
 const scanChunk = 256
 
-// dispatch hands ready records to workers until ctx ends. It reads new
-// records in ID order from where it stopped, and goes back only for records
-// it had to skip (chat busy, deferred) once they may be ready.
-func (s *Service) dispatch(ctx, sendCtx context.Context, wg *sync.WaitGroup) {
+// dispatch hands ready records to the worker pool until ctx ends. It reads
+// new records in ID order from where it stopped, and goes back only for
+// records it had to skip (chat busy, deferred) once they may be ready.
+func (s *Service) dispatch(ctx context.Context, jobs chan<- record) {
 	for {
 		from := s.scanStart()
 		for from != 0 && ctx.Err() == nil {
@@ -27,13 +26,21 @@ func (s *Service) dispatch(ctx, sendCtx context.Context, wg *sync.WaitGroup) {
 				break
 			}
 			for _, r := range recs {
-				s.launch(ctx, sendCtx, wg, r)
+				s.launch(ctx, jobs, r)
 			}
 			from = next
 		}
 		if !s.sleep(ctx) {
 			return
 		}
+	}
+}
+
+// work delivers records from jobs until it is closed. A fixed pool rather
+// than a goroutine per record keeps grown stacks and bounds memory.
+func (s *Service) work(ctx, sendCtx context.Context, jobs <-chan record) {
+	for r := range jobs {
+		s.deliver(ctx, sendCtx, r)
 	}
 }
 
@@ -97,21 +104,16 @@ func (s *Service) readChunk(from uint64) ([]record, uint64, error) {
 	return recs, next, err
 }
 
-// launch starts a worker for r if it is ready, else notes when to look again.
-func (s *Service) launch(ctx, sendCtx context.Context, wg *sync.WaitGroup, r record) {
+// launch hands r to a worker if it is ready, else notes when to look again.
+func (s *Service) launch(ctx context.Context, jobs chan<- record, r record) {
 	if !s.claim(r) {
 		return
 	}
 	select {
-	case s.workers <- struct{}{}:
+	case jobs <- r:
 	case <-ctx.Done():
-		s.release(r, false)
-		return
+		s.release(r, true)
 	}
-	wg.Go(func() {
-		defer func() { <-s.workers }()
-		s.deliver(ctx, sendCtx, r)
-	})
 }
 
 // claim marks r as taken if it is ready and its chat is free.
@@ -165,6 +167,12 @@ func (s *Service) release(r record, wasActive bool) {
 func (s *Service) deliver(ctx, sendCtx context.Context, r record) bool {
 	claimedChat := r.ChatID
 	defer func() { r.ChatID = claimedChat; s.release(r, true) }()
+	// The dispatcher's copy may predate a worker that finished or deferred
+	// the record a moment ago: start from what is durable.
+	r, ok := s.reload(r)
+	if !ok {
+		return false
+	}
 	if !s.wanted(ctx, r) {
 		s.drop(sendCtx, r, "subscriber gone, inactive or paused")
 		return false
@@ -175,6 +183,25 @@ func (s *Service) deliver(ctx, sendCtx context.Context, r record) bool {
 		}
 	}
 	return r.Sent == len(r.Messages)
+}
+
+// reload re-reads r; ok is false when it is gone, parked or not yet due.
+func (s *Service) reload(r record) (record, bool) {
+	found := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		k := idKey(r.ID)
+		v := tx.Bucket(bucketOutbox).Get(k)
+		if v == nil {
+			return nil
+		}
+		fresh, err := decodeRecord(k, v, tx.Bucket(bucketProgress))
+		r, found = fresh, err == nil
+		return err
+	})
+	if err != nil {
+		s.cfg.Log.Error("delivery: reload record", "record", r.ID, "err", err)
+	}
+	return r, found && r.State == statePending && !r.NotBefore.After(s.cfg.Now())
 }
 
 // wanted reports whether the chat should still get r: it may have

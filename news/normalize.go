@@ -213,10 +213,7 @@ func NormalizeItem(it *gofeed.Item, fi FeedInfo) (Article, bool) {
 	if a.Title == "" && a.Text == "" {
 		return Article{}, false
 	}
-	if place, agency, rest := splitDateline(firstLine(a.Text)); place != "" && rest != "" {
-		a.Place, a.Text = place, rest+a.Text[len(firstLine(a.Text)):]
-		a.Source = agency
-	}
+	a.Place, a.Source, a.Text = takeDateline(a.Text)
 	a.URL = itemURL(it, fi)
 	a.Hash = ContentHash(a.Title, a.Text)
 	a.ID = itemID(a, it)
@@ -227,9 +224,21 @@ func NormalizeItem(it *gofeed.Item, fi FeedInfo) (Article, bool) {
 	return a, true
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// takeDateline moves a dateline opening the text («بغداد-» as its own
+// paragraph, or "LONDON (Reuters) - ..." inline) out of it, returning the
+// place, the agency and the text without it.
+func takeDateline(text string) (place, agency, rest string) {
+	first, after, _ := strings.Cut(text, "\n")
+	place, agency, inline := splitDateline(first)
+	switch {
+	case place == "":
+		return "", "", text
+	case inline != "":
+		return place, agency, strings.TrimRight(inline+"\n"+after, "\n")
+	case after != "":
+		return place, agency, after
+	}
+	return "", "", text // a lone short line is the text, not a dateline
 }
 
 // maxTextBytes caps an article's stored text. Digests read the opening

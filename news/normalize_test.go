@@ -81,6 +81,11 @@ func TestNormalizeItem(t *testing.T) {
 			want: articleWith("guid:tag:wire,2026:7", "", "Markets", "Stocks rose on Tuesday as investors cheered.", "LONDON", "The Wire", "en", []string{"world"}, time.Time{}),
 		},
 		{
+			name: "dateline as its own paragraph",
+			item: gofeed.Item{Title: "Iraq", Link: "https://wire.example/iraq", Content: "<p>بغداد-</p><p>قالت أربعة مصادر عراقية إن العراق يريد.</p><p>فقرة ثانية.</p>"},
+			want: articleWith("https://wire.example/iraq", "https://wire.example/iraq", "Iraq", "قالت أربعة مصادر عراقية إن العراق يريد.\nفقرة ثانية.", "بغداد", "The Wire", "ar", []string{"world"}, time.Time{}),
+		},
+		{
 			name: "content hash when there is neither; Arabic detected",
 			item: gofeed.Item{Description: "<p>قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف الانسحاب.</p>"},
 			want: articleWith("", "", "", "قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف الانسحاب.", "", "The Wire", "ar", []string{"world"}, time.Time{}),

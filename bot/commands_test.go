@@ -70,6 +70,7 @@ func TestCommands(t *testing.T) {
 		{"time too many", "en", "/time " + manyTimes(25), "At most 24", unchangedTimes},
 		{"zone", "en", "/timezone Europe/Berlin", "Europe/Berlin", func(s subscriptions.Subscriber) bool { return s.TimeZone == "Europe/Berlin" }},
 		{"zone lower", "ar", "/timezone africa/cairo", "Africa/Cairo", func(s subscriptions.Subscriber) bool { return s.TimeZone == "Africa/Cairo" }},
+		{"zone arabic city", "ar", "/timezone بغداد", "Asia/Baghdad", func(s subscriptions.Subscriber) bool { return s.TimeZone == "Asia/Baghdad" }},
 		{"zone offset", "en", "/timezone +03:00", "Etc/GMT-3", func(s subscriptions.Subscriber) bool { return s.TimeZone == "Etc/GMT-3" }},
 		{"zone bad", "en", "/timezone Mars/Olympus", "not a time zone I know", func(s subscriptions.Subscriber) bool { return s.TimeZone == "Asia/Baghdad" }},
 		{"zone bad ar", "ar", "/timezone <script>", "&lt;script&gt;", func(s subscriptions.Subscriber) bool { return s.TimeZone == "Asia/Baghdad" }},

@@ -12,7 +12,9 @@ import (
 //
 //   - an IANA name, case-insensitively and with spaces for '_'
 //     ("asia/baghdad", "America/New York");
-//   - "UTC", "GMT", or a fixed offset "+03", "+3:00", "UTC+3", "-05:00".
+//   - "UTC", "GMT", or a fixed offset "+03", "+3:00", "UTC+3", "-05:00";
+//   - a city alone, as tzdata names it ("baghdad", "New York") or, for the
+//     Arab capitals, in Arabic ("بغداد", "القاهرة").
 //
 // Whole-hour offsets map to the Etc/GMT zones (whose sign is inverted by
 // POSIX convention: UTC+3 is "Etc/GMT-3"). Half- and quarter-hour offsets
@@ -26,12 +28,81 @@ func ParseZone(in string) (string, error) {
 	if off, ok := parseOffset(s); ok {
 		return zoneForOffset(off, in)
 	}
-	for _, cand := range []string{s, canonicalZoneCase(s)} {
+	for _, cand := range zoneCandidates(s) {
 		if _, err := LoadZone(cand); err == nil && !strings.HasPrefix(cand, "/") && !strings.Contains(cand, "..") {
 			return cand, nil
 		}
 	}
 	return "", &FieldError{Field: "TimeZone", Code: CodeUnknown, Value: in}
+}
+
+// zoneCandidates lists the zone names s may mean, most literal first.
+func zoneCandidates(s string) []string {
+	out := []string{s, canonicalZoneCase(s)}
+	if strings.Contains(s, "/") {
+		return out
+	}
+	if z := arabicCityZone(s); z != "" {
+		out = append(out, z)
+	}
+	for _, area := range []string{"Asia", "Africa", "Europe", "America", "Australia", "Pacific", "Atlantic", "Indian"} {
+		out = append(out, area+"/"+canonicalZoneCase(s))
+	}
+	return out
+}
+
+// arabicCityZone knows the Arab capitals and a few big cities by their
+// Arabic names (with or without hamza, ta marbuta written as ha), so an
+// Arabic speaker can type the city they live in.
+func arabicCityZone(s string) string {
+	r := strings.NewReplacer("أ", "ا", "إ", "ا", "آ", "ا", "ة", "ه", "ى", "ي", "ّ", "")
+	switch r.Replace(strings.TrimSpace(s)) {
+	case "بغداد", "البصره", "الموصل", "اربيل":
+		return "Asia/Baghdad"
+	case "القاهره", "الاسكندريه", "مصر":
+		return "Africa/Cairo"
+	case "الرياض", "جده", "مكه", "السعوديه":
+		return "Asia/Riyadh"
+	case "دبي", "ابوظبي", "الامارات":
+		return "Asia/Dubai"
+	case "عمان":
+		return "Asia/Amman" // the Jordanian capital; Oman is "مسقط"
+	case "بيروت", "لبنان":
+		return "Asia/Beirut"
+	case "دمشق", "حلب", "سوريا":
+		return "Asia/Damascus"
+	case "الدوحه", "قطر":
+		return "Asia/Qatar"
+	case "الكويت":
+		return "Asia/Kuwait"
+	case "مسقط":
+		return "Asia/Muscat"
+	case "المنامه", "البحرين":
+		return "Asia/Bahrain"
+	case "صنعاء", "عدن", "اليمن":
+		return "Asia/Aden"
+	case "غزه":
+		return "Asia/Gaza"
+	case "رام الله", "الخليل", "نابلس":
+		return "Asia/Hebron"
+	case "الخرطوم", "السودان":
+		return "Africa/Khartoum"
+	case "طرابلس", "بنغازي", "ليبيا":
+		return "Africa/Tripoli"
+	case "تونس":
+		return "Africa/Tunis"
+	case "الجزائر":
+		return "Africa/Algiers"
+	case "الرباط", "الدار البيضاء", "المغرب":
+		return "Africa/Casablanca"
+	case "نواكشوط", "موريتانيا":
+		return "Africa/Nouakchott"
+	case "مقديشو", "الصومال":
+		return "Africa/Mogadishu"
+	case "جيبوتي":
+		return "Africa/Djibouti"
+	}
+	return ""
 }
 
 // parseOffset reads "[UTC|GMT]±H[H][:MM]" as minutes east of UTC.

@@ -50,8 +50,8 @@ func newSignature(stems []string) signature {
 	return s
 }
 
-func (s *signature) setTitle(title string) {
-	ts := Terms(title)
+func (s *signature) setTitle(st *stemmer, title string) {
+	ts := st.terms(title)
 	s.title = setOf(ts)
 	for i := 0; i+1 < len(ts); i++ {
 		s.titleK = append(s.titleK, ts[i]+" "+ts[i+1])
@@ -123,13 +123,13 @@ func absDuration(d time.Duration) time.Duration {
 // cluster groups prepared articles (sorted oldest first) into stories. Each
 // article joins the cluster of the most similar earlier article among the LSH
 // and title-index candidates, or starts a new cluster.
-func (e *Engine) cluster(prep []prepared) [][]prepared {
+func (e *Engine) cluster(st *stemmer, prep []prepared) [][]prepared {
 	owner := make([]int, len(prep)) // article → cluster
 	var clusters [][]int
 	index := map[uint64][]int{} // band or title key → article indexes
 	for i := range prep {
 		p := &prep[i]
-		p.sig.setTitle(p.title)
+		p.sig.setTitle(st, p.title)
 		keys := indexKeys(&p.sig)
 		best := e.bestMatch(prep, i, candidates(index, keys))
 		if best < 0 {

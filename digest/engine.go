@@ -96,13 +96,13 @@ func (p prepared) key() string {
 	return p.title + "\n" + p.Text
 }
 
-func (e *Engine) prepare(a Article) prepared {
+func (e *Engine) prepare(st *stemmer, a Article) prepared {
 	p := prepared{Article: a, title: DeriveTitle(a)}
 	p.lang = a.Lang
 	if p.lang == "" {
 		p.lang = DetectLang(p.title + "\n" + a.Text)
 	}
-	p.stems = Terms(p.title + "\n" + a.Text)
+	p.stems = st.terms(p.title + "\n" + a.Text)
 	p.sig = newSignature(p.stems)
 	return p
 }
@@ -111,10 +111,11 @@ func (e *Engine) prepare(a Article) prepared {
 // each cluster. The result is ordered newest first (ties by story ID), and is
 // the same for the same input in any order.
 func (e *Engine) Stories(arts []Article) []Story {
-	clusters := e.clusters(arts)
+	st := newStemmer()
+	clusters := e.clusters(st, arts)
 	stories := make([]Story, 0, len(clusters))
 	for _, c := range clusters {
-		stories = append(stories, e.story(c))
+		stories = append(stories, e.story(st, c))
 	}
 	sort.SliceStable(stories, func(i, j int) bool {
 		if !stories[i].Published.Equal(stories[j].Published) {
@@ -126,14 +127,14 @@ func (e *Engine) Stories(arts []Article) []Story {
 }
 
 // clusters prepares the articles, orders them oldest first and groups them.
-func (e *Engine) clusters(arts []Article) [][]prepared {
+func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
 	prep := make([]prepared, len(arts))
 	for i, a := range arts {
-		prep[i] = e.prepare(a)
+		prep[i] = e.prepare(st, a)
 		prep[i].index = i
 	}
 	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
-	return e.cluster(prep)
+	return e.cluster(st, prep)
 }
 
 // Annotation is what the engine derives for one article.
@@ -149,11 +150,12 @@ type Annotation struct {
 // summary, topics and story ID — the same engine and model as Stories.
 func (e *Engine) Annotate(arts []Article) []Annotation {
 	out := make([]Annotation, len(arts))
-	for _, c := range e.clusters(arts) {
+	st := newStemmer()
+	for _, c := range e.clusters(st, arts) {
 		id := storyID(c[0].key())
 		for _, p := range c {
-			out[p.index] = Annotation{Lang: p.lang, Title: p.title, Summary: Summarize(p.Article, e.budget),
-				Topics: e.topics([]prepared{p}), Story: id}
+			out[p.index] = Annotation{Lang: p.lang, Title: p.title, Summary: summarize(st, p.Article, e.budget),
+				Topics: e.topics(st, []prepared{p}), Story: id}
 		}
 	}
 	return out
@@ -174,12 +176,12 @@ func articleBefore(a, b prepared) bool {
 // story builds one Story from a cluster whose first member is the earliest
 // report: its title and summary speak for the story, and its ID names it so
 // that the story keeps its ID when later reports join.
-func (e *Engine) story(c []prepared) Story {
+func (e *Engine) story(st *stemmer, c []prepared) Story {
 	lead := c[0]
 	s := Story{
 		ID:      storyID(lead.key()),
 		Title:   lead.title,
-		Summary: Summarize(lead.Article, e.budget),
+		Summary: summarize(st, lead.Article, e.budget),
 		Lang:    lead.lang,
 	}
 	seen := map[string]bool{}
@@ -194,7 +196,7 @@ func (e *Engine) story(c []prepared) Story {
 			s.Sources = append(s.Sources, Source{Name: a.Source, URL: a.URL})
 		}
 	}
-	s.Topics = e.topics(c)
+	s.Topics = e.topics(st, c)
 	return s
 }
 

@@ -87,13 +87,44 @@ func Stem(word string) string {
 // removed, stemmed. This is the feature space of matching, clustering and
 // topic classification.
 func Terms(s string) []string {
-	words := Words(s)
+	return newStemmer().terms(s)
+}
+
+// stemmer memoises Stem for the duration of one engine call: news vocabulary
+// is Zipfian, so most words repeat and Snowball (a third of the engine's
+// time before this cache) runs once per distinct word. It lives per call,
+// not per package, so the engine keeps no mutable shared state.
+type stemmer struct {
+	cache map[string]string
+}
+
+func newStemmer() *stemmer { return &stemmer{cache: map[string]string{}} }
+
+func (s *stemmer) stem(w string) string {
+	if st, ok := s.cache[w]; ok {
+		return st
+	}
+	st := Stem(w)
+	s.cache[w] = st
+	return st
+}
+
+func (s *stemmer) stemAll(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = s.stem(w)
+	}
+	return out
+}
+
+func (s *stemmer) terms(text string) []string {
+	words := Words(text)
 	out := words[:0]
 	for _, w := range words {
 		if isStopWord(w) || isNumber(w) {
 			continue
 		}
-		if st := Stem(w); st != "" {
+		if st := s.stem(w); st != "" {
 			out = append(out, st)
 		}
 	}

@@ -34,8 +34,9 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 		score float64
 	}
 	var kept []ranked
+	st := newStemmer()
 	for _, s := range stories {
-		stems := stemAll(Words(s.Title + "\n" + s.Summary))
+		stems := st.stemAll(Words(s.Title + "\n" + s.Summary))
 		if !wantsTopics(s, p.Topics) || anyKeyword(stems, exclude) || (len(include) > 0 && !anyKeyword(stems, include)) {
 			continue
 		}

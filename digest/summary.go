@@ -19,6 +19,10 @@ const ellipsis = "…"
 // at a clause boundary (or else a word boundary) and marked with an
 // ellipsis; a word is never cut. The dateline is never part of the summary.
 func Summarize(a Article, budget int) string {
+	return summarize(newStemmer(), a, budget)
+}
+
+func summarize(st *stemmer, a Article, budget int) string {
 	if budget <= 0 {
 		budget = DefaultSummaryBudget
 	}
@@ -26,7 +30,7 @@ func Summarize(a Article, budget int) string {
 	if len(sents) == 0 {
 		return ""
 	}
-	scores := scoreSentences(sents, a.Title)
+	scores := scoreSentences(st, sents, a.Title)
 	return pickSentences(sents, scores, budget)
 }
 
@@ -58,16 +62,16 @@ func articleSentences(a Article) []sentence {
 // sentence's stems with the rest of the article) and overlap with the title
 // let a later sentence win only when the lead is off-topic (a quote, a
 // teaser). Fragments of fewer than four words score zero.
-func scoreSentences(sents []sentence, title string) []float64 {
+func scoreSentences(st *stemmer, sents []sentence, title string) []float64 {
 	terms := make([][]string, len(sents))
 	doc := map[string]float64{}
 	for i, s := range sents {
-		terms[i] = Terms(s.text)
+		terms[i] = st.terms(s.text)
 		for _, t := range terms[i] {
 			doc[t]++
 		}
 	}
-	titleSet := setOf(Terms(title))
+	titleSet := setOf(st.terms(title))
 	scores := make([]float64, len(sents))
 	for i, s := range sents {
 		if len(strings.Fields(s.text)) < 4 {

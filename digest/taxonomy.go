@@ -61,21 +61,13 @@ func MatchKeyword(text, keyword string) bool {
 	if len(kw) == 0 {
 		return false
 	}
-	return containsSeq(stemAll(Words(text)), kw)
+	return containsSeq(newStemmer().stemAll(Words(text)), kw)
 }
 
 // keywordStems stems every word of a keyword, keeping stop words so that a
 // phrase keeps its shape.
 func keywordStems(keyword string) []string {
-	return stemAll(Words(keyword))
-}
-
-func stemAll(words []string) []string {
-	out := make([]string, len(words))
-	for i, w := range words {
-		out[i] = Stem(w)
-	}
-	return out
+	return newStemmer().stemAll(Words(keyword))
 }
 
 func containsSeq(hay, needle []string) bool {

@@ -105,10 +105,10 @@ const topicThreshold = 0.3
 // is strong evidence, not proof), the middle-east gazetteer and admin keyword
 // topics (certain when a keyword matches). The best topic is always kept;
 // others need topicThreshold.
-func (e *Engine) topics(c []prepared) []TopicScore {
+func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 	lead := c[0]
 	score := map[string]float64{}
-	for _, ts := range e.model.Classify(lead.lang, lead.title+"\n"+lead.Text) {
+	for _, ts := range e.model.ClassifyTerms(lead.lang, lead.stems) {
 		score[ts.ID] = ts.Score
 	}
 	for _, a := range c {
@@ -122,7 +122,7 @@ func (e *Engine) topics(c []prepared) []TopicScore {
 		score["middle-east"] = me
 	}
 	for _, t := range e.extra {
-		if matchesAny(c, t.keywords) {
+		if matchesAny(st, c, t.keywords) {
 			score[t.id] = 1
 		}
 	}
@@ -157,9 +157,9 @@ func firstSentences(text string, n int) string {
 
 // matchesAny reports whether any article of the cluster contains any of the
 // stemmed keywords.
-func matchesAny(c []prepared, keywords [][]string) bool {
+func matchesAny(st *stemmer, c []prepared, keywords [][]string) bool {
 	for _, a := range c {
-		stems := stemAll(Words(a.text()))
+		stems := st.stemAll(Words(a.text()))
 		for _, kw := range keywords {
 			if containsSeq(stems, kw) {
 				return true

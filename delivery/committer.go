@@ -2,7 +2,9 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,7 +20,15 @@ type committer struct {
 	ops     chan commitOp
 	done    chan struct{}
 	commits *atomic.Int64
+
+	mu     sync.RWMutex // held for reading while queueing, so close cannot race a send
+	closed bool
 }
+
+// ErrClosed is returned for writes after the service was closed (a send
+// that outlived the shutdown deadline): the message may be sent again at
+// the next start.
+var ErrClosed = errors.New("delivery: service closed")
 
 type commitOp struct {
 	fn  func(*bolt.Tx) error
@@ -36,11 +46,18 @@ func newCommitter(db *bolt.DB, commits *atomic.Int64) *committer {
 // do runs fn in a group commit and waits until it is durable.
 func (c *committer) do(ctx context.Context, fn func(*bolt.Tx) error) error {
 	op := commitOp{fn: fn, res: make(chan error, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrClosed
+	}
 	select {
 	case c.ops <- op:
 	case <-ctx.Done():
+		c.mu.RUnlock()
 		return fmt.Errorf("delivery: commit: %w", ctx.Err())
 	}
+	c.mu.RUnlock()
 	// Once queued the write happens; wait for it even if ctx ends, so the
 	// caller never believes a durable mark was lost.
 	return <-op.res
@@ -48,7 +65,12 @@ func (c *committer) do(ctx context.Context, fn func(*bolt.Tx) error) error {
 
 // close commits what is queued and stops the loop.
 func (c *committer) close() {
-	close(c.ops)
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.ops)
+	}
+	c.mu.Unlock()
 	<-c.done
 }
 

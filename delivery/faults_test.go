@@ -173,3 +173,44 @@ func TestRestartResumesWithoutResending(t *testing.T) {
 	sameDigest(t, got, chats, got[1])
 	t.Logf("sent %d before the restart, %d after", before, h.srv.SentCount()-before)
 }
+
+func TestShutdownLetsSendsOnTheWireFinish(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     bottest.Fault
+		deadline  time.Duration
+		delivered bool
+	}{
+		{"slow answer within the deadline is recorded", bottest.Fault{Kind: bottest.Latency, Delay: 400 * time.Millisecond}, 5 * time.Second, true},
+		{"hung request is abandoned at the deadline and kept for the next start", bottest.Fault{Kind: bottest.Hang}, 200 * time.Millisecond, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, options{cfg: delivery.Config{Shutdown: tt.deadline}, timeout: 30 * time.Second})
+			h.subscribe("UTC", "08:00", 1)
+			h.srv.SetFault(1, tt.fault)
+			h.addArticles(2, 10)
+			svc := h.service()
+			stop := run(t, svc)
+			if _, err := svc.Push(context.Background(), []int64{1}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 5*time.Second, "the send to start", func() bool { return h.srv.Calls("sendMessage") > 0 })
+			begin := time.Now()
+			stop()
+			if took := time.Since(begin); took > tt.deadline+3*time.Second {
+				t.Errorf("shutdown took %v with a %v deadline", took, tt.deadline)
+			}
+			st, err := h.service().Stats(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(h.srv.SentTo(1)) == 1 && st.Pending == 0; got != tt.delivered {
+				t.Errorf("delivered and recorded = %v (sent %d, pending %d), want %v", got, len(h.srv.SentTo(1)), st.Pending, tt.delivered)
+			}
+			if !tt.delivered && st.Pending != 1 {
+				t.Errorf("pending = %d, want the record kept for the next start", st.Pending)
+			}
+		})
+	}
+}

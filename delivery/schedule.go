@@ -48,16 +48,24 @@ func (s *Service) Run(ctx context.Context) error {
 	return nil
 }
 
-// drain waits for in-flight sends, cutting them off after cfg.Shutdown.
+// drain waits for in-flight sends, cancelling them after cfg.Shutdown. The
+// Bot API client cannot always abort a request on the wire, so after one
+// more second drain gives up on stragglers: their messages were not
+// recorded as sent and may go again at the next start.
 func (s *Service) drain(workers *sync.WaitGroup, cancel context.CancelFunc) {
 	done := make(chan struct{})
 	go func() { workers.Wait(); close(done) }()
 	select {
 	case <-done:
+		return
 	case <-time.After(s.cfg.Shutdown):
-		s.cfg.Log.Warn("delivery: shutdown deadline reached; cancelling sends in flight")
-		cancel()
-		<-done
+	}
+	s.cfg.Log.Warn("delivery: shutdown deadline reached; cancelling sends in flight", "deadline", s.cfg.Shutdown)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		s.cfg.Log.Warn("delivery: sends still in flight at shutdown; they may be repeated at the next start")
 	}
 }
 

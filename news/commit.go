@@ -1,6 +1,7 @@
 package news
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 // and a change to its state.
 type commitReq struct {
 	feedURL string
+	movedTo string // the feed's new URL after permanent redirects, or ""
 	arts    []Article
 	update  func(f *Feed, added int)
 	done    chan commitResult
@@ -41,8 +43,8 @@ func newGroupCommitter(s *Store) *groupCommitter {
 
 // commit queues a feed outcome and waits until it is durable. A feed removed
 // meanwhile gets ErrFeedNotFound and its articles are dropped.
-func (g *groupCommitter) commit(feedURL string, arts []Article, update func(f *Feed, added int)) (int, error) {
-	r := commitReq{feedURL: feedURL, arts: arts, update: update, done: make(chan commitResult, 1)}
+func (g *groupCommitter) commit(feedURL, movedTo string, arts []Article, update func(f *Feed, added int)) (int, error) {
+	r := commitReq{feedURL: feedURL, movedTo: movedTo, arts: arts, update: update, done: make(chan commitResult, 1)}
 	g.reqs <- r
 	res := <-r.done
 	return res.added, res.err
@@ -114,8 +116,37 @@ func applyFetch(tx *bolt.Tx, now time.Time, r commitReq) (int, error) {
 			added++
 		}
 	}
-	return added, updateFeedTx(tx, r.feedURL, func(f *Feed, _ bool) error {
+	err := updateFeedTx(tx, r.feedURL, func(f *Feed, _ bool) error {
 		r.update(f, added)
 		return nil
 	})
+	if err != nil || r.movedTo == "" {
+		return added, err
+	}
+	return added, moveFeedTx(tx, r.feedURL, r.movedTo)
+}
+
+// moveFeedTx re-keys a feed that moved permanently, keeping its state and
+// topics. If the new URL is already subscribed, the old entry just goes.
+func moveFeedTx(tx *bolt.Tx, from, to string) error {
+	to, err := FeedURL(to)
+	if err != nil || to == from {
+		return nil // keep fetching the old URL rather than fail the commit
+	}
+	b := tx.Bucket(bucketFeeds)
+	if b.Get([]byte(to)) == nil {
+		f, err := decodeFeed(b.Get([]byte(from)))
+		if err != nil {
+			return err
+		}
+		f.URL = to
+		data, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(to), data); err != nil {
+			return err
+		}
+	}
+	return b.Delete([]byte(from))
 }

@@ -61,6 +61,7 @@ type FetchResult struct {
 	LastModified string
 	Charset      string // charset the body was decoded from
 	URL          string // final URL after redirects
+	MovedTo      string // final URL when every redirect was permanent (301/308): the feed moved
 }
 
 // HTTPStatusError is a non-2xx, non-304 answer.
@@ -138,13 +139,24 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return fmt.Errorf("%w: redirect to %s", ErrScheme, req.URL.Redacted())
 	}
+	if t, ok := req.Context().Value(redirectKey{}).(*redirectTrace); ok && req.Response != nil {
+		code := req.Response.StatusCode
+		t.temporary = t.temporary || (code != http.StatusMovedPermanently && code != http.StatusPermanentRedirect)
+	}
 	return nil
 }
+
+// redirectTrace records, per request, whether any redirect hop was
+// temporary; the client is shared, so it travels in the request context.
+type redirectTrace struct{ temporary bool }
+
+type redirectKey struct{}
 
 // Fetch requests feedURL, sending etag/lastModified as validators, and parses
 // the answer. A 304 returns NotModified without parsing.
 func (f *Fetcher) Fetch(ctx context.Context, feedURL, etag, lastModified string) (FetchResult, error) {
-	req, err := f.newRequest(ctx, feedURL, etag, lastModified)
+	trace := &redirectTrace{}
+	req, err := f.newRequest(context.WithValue(ctx, redirectKey{}, trace), feedURL, etag, lastModified)
 	if err != nil {
 		return FetchResult{}, err
 	}
@@ -154,6 +166,9 @@ func (f *Fetcher) Fetch(ctx context.Context, feedURL, etag, lastModified string)
 	}
 	defer resp.Body.Close()
 	res := FetchResult{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), URL: resp.Request.URL.String()}
+	if res.URL != req.URL.String() && !trace.temporary {
+		res.MovedTo = res.URL
+	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
 		res.NotModified = true

@@ -74,7 +74,8 @@ type FeedResult struct {
 	New      int    // articles stored
 	Err      error
 	Duration time.Duration
-	Disabled bool // this failure disabled the feed (failing for DisableAfter)
+	Disabled bool   // this failure disabled the feed (failing for DisableAfter)
+	MovedTo  string // the feed redirected permanently here; it is now stored under this URL
 }
 
 // Report summarises a run.
@@ -262,7 +263,7 @@ func (in *Ingester) fetchOne(ctx context.Context, gc *groupCommitter, f Feed, ho
 func (in *Ingester) recordFailure(gc *groupCommitter, f Feed, r FeedResult, ferr error) FeedResult {
 	r.Status, r.Err = StatusError, ferr
 	var disabled bool
-	_, err := gc.commit(f.URL, nil, func(st *Feed, _ int) {
+	_, err := gc.commit(f.URL, "", nil, func(st *Feed, _ int) {
 		disabled = st.recordFailure(in.store.now().UTC(), ferr)
 	})
 	in.o.Logger.Warn("feed failed", "feed", f.URL, "err", ferr, "disabled", disabled)
@@ -284,7 +285,8 @@ func (in *Ingester) recordSuccess(gc *groupCommitter, f Feed, r FeedResult, res 
 		r.Title = firstNonEmpty(collapseSpace(HTMLToText(res.Feed.Title)), r.Title)
 		arts = in.articles(f, res)
 	}
-	added, err := gc.commit(f.URL, arts, func(st *Feed, n int) {
+	r.MovedTo = res.MovedTo
+	added, err := gc.commit(f.URL, res.MovedTo, arts, func(st *Feed, n int) {
 		st.recordSuccess(in.store.now().UTC(), res, r.Items, n)
 	})
 	r.New = added

@@ -400,3 +400,39 @@ func TestIngesterRunFeedRightAfterAdding(t *testing.T) {
 		t.Errorf("bad feed state = %+v", f)
 	}
 }
+
+func TestIngesterFollowsPermanentMovesOnly(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		code      int
+		wantMoved bool
+	}{{http.StatusMovedPermanently, true}, {http.StatusPermanentRedirect, true}, {http.StatusFound, false}, {http.StatusTemporaryRedirect, false}}
+	for _, tt := range tests {
+		t.Run(http.StatusText(tt.code), func(t *testing.T) {
+			s := newTestStore(t, newFakeClock())
+			var oldHits atomic.Int32
+			mux := http.NewServeMux()
+			mux.HandleFunc("/old.xml", func(w http.ResponseWriter, r *http.Request) {
+				oldHits.Add(1)
+				http.Redirect(w, r, "/new.xml", tt.code)
+			})
+			mux.HandleFunc("/new.xml", func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, rssDoc("Moved Wire", item{"Story", "https://site.example/s", "Text.", ""}))
+			})
+			srv := httptest.NewServer(mux)
+			defer srv.Close()
+			oldURL := mustAddFeed(t, s, srv.URL+"/old.xml", "world")
+			in := newTestIngester(s, IngesterOptions{})
+			in.Run(ctx)
+			in.Run(ctx)
+			feeds, _ := s.ListFeeds(ctx)
+			wantURL, wantHits := oldURL, int32(2)
+			if tt.wantMoved {
+				wantURL, wantHits = srv.URL+"/new.xml", 1
+			}
+			if len(feeds) != 1 || feeds[0].URL != wantURL || !slices.Equal(feeds[0].Topics, []string{"world"}) || oldHits.Load() != wantHits {
+				t.Errorf("feeds %+v, old URL hit %d times; want %s (topics kept), %d hits", feeds, oldHits.Load(), wantURL, wantHits)
+			}
+		})
+	}
+}

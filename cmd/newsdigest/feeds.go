@@ -291,6 +291,11 @@ func printReport(w io.Writer, rep news.Report) {
 	if rep.SeedErr != nil {
 		fmt.Fprintf(w, "seed files skipped: %v\n", rep.SeedErr)
 	}
+	for _, r := range rep.Feeds {
+		if r.MovedTo != "" {
+			fmt.Fprintf(w, "moved permanently, now fetched from the new URL: %s → %s\n", r.URL, r.MovedTo)
+		}
+	}
 	for _, u := range rep.NewlyDisabled {
 		fmt.Fprintf(w, "disabled after failing for %d days: %s (re-enable with: newsdigest feeds add %s)\n", int(news.DisableAfter.Hours()/24), u, u)
 	}

@@ -88,3 +88,23 @@ func TestStoriesTopics(t *testing.T) {
 		})
 	}
 }
+
+func TestStoriesWindowIsAnchoredAtTheFirstReport(t *testing.T) {
+	base := time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
+	text := "يكون الطقس مغيما جزئيا بأغلب المناطق مع أمطار متفرقة ورعدية بالشمال والوسط، وتتراوح درجات الحرارة القصوى بين 20 و28 درجة، والريح قوية نسبيا قرب السواحل."
+	var arts []Article
+	for i, h := range []int{0, 30, 60} {
+		arts = append(arts, Article{ID: string(rune('a' + i)), Title: "طقس اليوم", Text: text, Published: base.Add(time.Duration(h) * time.Hour)})
+	}
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []string
+	for _, s := range e.Stories(arts) {
+		groups = append(groups, strings.Join(s.Articles, "+"))
+	}
+	if strings.Join(groups, ",") != "c,a+b" {
+		t.Errorf("stories %v, want the 60 h bulletin apart from the first two (c,a+b)", groups)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -274,4 +275,32 @@ func parseLang(s string) string {
 		return "en"
 	}
 	return ""
+}
+
+// setStories sets how many stories a digest holds: "/stories 5".
+func (b *Bot) setStories(ctx context.Context, r request) error {
+	return b.withSub(ctx, r, func(subscriptions.Subscriber) error {
+		n, err := strconv.Atoi(strings.Map(asciiDigits, strings.TrimSpace(r.args)))
+		if err != nil || n < 1 || n > subscriptions.MaxStoriesCap {
+			return b.replyErr(ctx, r, text(r.lang, msgStoriesUsage, subscriptions.MaxStoriesCap))
+		}
+		if _, err := b.subs.Update(ctx, r.target, func(s *subscriptions.Subscriber) error {
+			s.MaxStories = n
+			return nil
+		}); err != nil {
+			return err
+		}
+		return b.replyErr(ctx, r, text(r.lang, msgStoriesSet, n))
+	})
+}
+
+// asciiDigits maps Arabic-Indic digits to ASCII so "/stories ٥" works.
+func asciiDigits(r rune) rune {
+	switch {
+	case r >= '٠' && r <= '٩':
+		return '0' + (r - '٠')
+	case r >= '۰' && r <= '۹':
+		return '0' + (r - '۰')
+	}
+	return r
 }

@@ -52,6 +52,7 @@ func (b *Bot) routes() map[string]route {
 		"timezone":    {b.setZone, configures},
 		"lang":        {b.setLang, configures},
 		"settings":    {b.settings, public},
+		"stories":     {b.setStories, configures},
 		"digest":      {b.digest, public},
 		"pause":       {b.pause, configures},
 		"resume":      {b.resume, configures},

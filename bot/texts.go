@@ -47,6 +47,8 @@ const (
 	msgLangSet
 	msgSettings
 	msgPaused
+	msgStoriesUsage
+	msgStoriesSet
 	msgResumed
 	msgChannelUsage
 	msgChannelPrivateOnly
@@ -97,7 +99,7 @@ func catalogue(lang string) map[msgKey]string {
 func catalogueEN() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "Welcome to <b>newsdigest</b>! You are subscribed to a daily news digest, sent at %s (%s).\nChoose your topics below, or send /help for all commands.",
-		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/digest – new stories now\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
+		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/stories <i>N</i> – stories per digest\n/digest – new stories now\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
 		msgHelpAdmin:     "\n\n<b>Bot admin</b>\n/stats – subscribers and delivery\n/pushnow [<i>chat</i>] – send digests now\n/broadcast <i>text</i> – message every subscriber\n/backup – a copy of the database",
 		msgNotSubscribed: "This chat is not subscribed yet. Send /start to subscribe.",
 		msgNothingNew:    "Nothing new since your last digest.",
@@ -131,6 +133,8 @@ func catalogueEN() map[msgKey]string {
 		msgLangUsage:          "Usage: /lang ar or /lang en",
 		msgLangSet:            "From now on I will write in English.",
 		msgSettings:           "<b>Settings</b>%s\nLanguage: English\nTopics: %s\nKeywords: %s\nExcluded: %s\nTimes: %s\nTime zone: %s\nStories per digest: %d\nDaily digests: %s",
+		msgStoriesUsage:       "Usage: /stories <i>N</i>, from 1 to %d: the most stories a digest holds.",
+		msgStoriesSet:         "Digests will hold at most %d stories.",
 		msgPaused:             "Daily digests are paused. Send /resume to restart them; /digest still works.",
 		msgResumed:            "Daily digests are on again, at %s (%s).",
 		msgChannelUsage:       "Usage: /channel <i>@channelname</i> (or the channel's numeric ID). Add me to the channel as an administrator first. /channel alone goes back to this chat's settings.",
@@ -172,7 +176,7 @@ func catalogueEN() map[msgKey]string {
 func catalogueAR() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "أهلًا بك في <b>newsdigest</b>! اشتركتَ في موجز أخبار يومي يصلك في %s (%s).\nاختر مواضيعك من الأزرار أدناه، أو أرسل /help لقائمة الأوامر.",
-		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/digest – الجديد الآن\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
+		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/stories <i>N</i> – عدد الأخبار في الموجز\n/digest – الجديد الآن\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
 		msgHelpAdmin:     "\n\n<b>إدارة البوت</b>\n/stats – المشتركون والإرسال\n/pushnow [<i>chat</i>] – إرسال الموجز الآن\n/broadcast <i>نص</i> – رسالة إلى كل المشتركين\n/backup – نسخة من قاعدة البيانات",
 		msgNotSubscribed: "هذه المحادثة غير مشتركة بعد. أرسل /start للاشتراك.",
 		msgNothingNew:    "لا جديد منذ موجزك الأخير.",
@@ -206,6 +210,8 @@ func catalogueAR() map[msgKey]string {
 		msgLangUsage:          "الاستخدام: /lang ar أو /lang en",
 		msgLangSet:            "سأكتب لك بالعربية من الآن.",
 		msgSettings:           "<b>الإعدادات</b>%s\nاللغة: العربية\nالمواضيع: %s\nالكلمات المفتاحية: %s\nالمستبعدة: %s\nالمواعيد: %s\nالمنطقة الزمنية: %s\nعدد الأخبار في الموجز: %d\nالموجز اليومي: %s",
+		msgStoriesUsage:       "الاستخدام: /stories <i>N</i>، من 1 إلى %d: أكبر عدد من الأخبار في الموجز.",
+		msgStoriesSet:         "سيحمل الموجز %d خبرًا على الأكثر.",
 		msgPaused:             "أوقفتَ الموجز اليومي. أرسل /resume لاستئنافه؛ ويبقى /digest متاحًا.",
 		msgResumed:            "عاد الموجز اليومي، في %s (%s).",
 		msgChannelUsage:       "الاستخدام: /channel <i>@channelname</i> (أو رقم القناة). أضفني أولًا مشرفًا في القناة. أرسل /channel وحده للعودة إلى إعدادات هذه المحادثة.",
@@ -281,9 +287,9 @@ func userList(lang string, items []string) string {
 
 // commandMenu is what setMyCommands publishes for a language ("" = default).
 func commandMenu(lang string) []tgbotapi.BotCommand {
-	names := []string{"digest", "topics", "time", "timezone", "keywords", "settings", "lang", "pause", "resume", "help", "stop"}
-	descAR := []string{"الجديد الآن", "اختيار المواضيع", "مواعيد الموجز", "المنطقة الزمنية", "الكلمات المفتاحية", "الإعدادات", "اللغة", "إيقاف مؤقت", "استئناف", "المساعدة", "إلغاء الاشتراك"}
-	descEN := []string{"New stories now", "Choose topics", "Delivery times", "Time zone", "Keywords", "Settings", "Language", "Pause daily digests", "Resume daily digests", "Help", "Unsubscribe"}
+	names := []string{"digest", "topics", "time", "timezone", "keywords", "settings", "stories", "lang", "pause", "resume", "help", "stop"}
+	descAR := []string{"الجديد الآن", "اختيار المواضيع", "مواعيد الموجز", "المنطقة الزمنية", "الكلمات المفتاحية", "الإعدادات", "عدد الأخبار", "اللغة", "إيقاف مؤقت", "استئناف", "المساعدة", "إلغاء الاشتراك"}
+	descEN := []string{"New stories now", "Choose topics", "Delivery times", "Time zone", "Keywords", "Settings", "Stories per digest", "Language", "Pause daily digests", "Resume daily digests", "Help", "Unsubscribe"}
 	desc := descEN
 	if lang == "ar" {
 		desc = descAR

@@ -52,3 +52,20 @@ func TestCommandMenus(t *testing.T) {
 		}
 	}
 }
+
+func TestCommandMenusMatchRoutes(t *testing.T) {
+	b := &Bot{}
+	routes := b.routes()
+	en, ar := commandMenu("en"), commandMenu("ar")
+	if len(en) != len(ar) {
+		t.Fatalf("menus differ in length: %d vs %d", len(en), len(ar))
+	}
+	for i, c := range en {
+		if ar[i].Command != c.Command {
+			t.Errorf("menu %d: en %s, ar %s", i, c.Command, ar[i].Command)
+		}
+		if rt, ok := routes[c.Command]; !ok || rt.access == botAdmin {
+			t.Errorf("menu lists /%s, which is not a subscriber command", c.Command)
+		}
+	}
+}

@@ -152,9 +152,19 @@ func TestCutAtClauseNeverCutsAWord(t *testing.T) {
 
 func TestDeriveTitle(t *testing.T) {
 	a := seedArticle(t)
-	got := DeriveTitle(a)
-	if !strings.HasPrefix(got, "قالت أربعة مصادر") || runeLen(got) > TitleBudget {
-		t.Errorf("derived title %q", got)
+	if got, want := DeriveTitle(a), "العراق يريد أن تبدأ قوات التحالف العسكري بقيادة الولايات المتحدة الانسحاب في سبتمبر أيلول…"; got != want {
+		t.Errorf("derived title %q, want %q", got, want)
+	}
+	tests := []struct{ text, want string }{
+		{"WASHINGTON (Reuters) - Iraq wants coalition forces to leave, four Iraqi sources said on Friday.", "Iraq wants coalition forces to leave"},
+		{"وأعلنت وزارة الصحة أن عدد الإصابات ارتفع.", "عدد الإصابات ارتفع"},
+		{"The minister said the talks had failed.", "The minister said the talks had failed"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := DeriveTitle(Article{Text: tt.text}); got != tt.want {
+			t.Errorf("DeriveTitle(%q) = %q, want %q", tt.text, got, tt.want)
+		}
 	}
 	a.Title = "  العراق يريد انسحاب التحالف "
 	if got := DeriveTitle(a); got != "العراق يريد انسحاب التحالف" {
@@ -217,7 +227,7 @@ func TestEngineSeedStory(t *testing.T) {
 		t.Fatalf("got %d stories, want 1", len(stories))
 	}
 	s := stories[0]
-	if !strings.HasPrefix(s.Summary, seedLead) || s.Lang != "ar" || s.Title == "" || len(s.Topics) == 0 {
+	if !strings.HasPrefix(s.Summary, seedLead) || s.Lang != "ar" || s.Title == "" || len(s.Topics) == 0 || s.Topics[0].ID != "middle-east" {
 		t.Errorf("story = %+v", s)
 	}
 	if len(s.Sources) != 1 || s.Sources[0].Name != "Reuters" || len(s.Articles) != 1 || s.Articles[0] != "seed" {

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -201,7 +202,9 @@ func lastClauseMark(rs []rune, limit int) int {
 }
 
 // DeriveTitle returns the article's title, or one made from its lead sentence
-// (cut at a clause or word boundary) when it has none.
+// when it has none: the attribution is dropped, as headlines do («قالت
+// مصادر عراقية إن العراق يريد…» → «العراق يريد…», "…, sources said." → "…"),
+// then the rest is cut at a clause or word boundary.
 func DeriveTitle(a Article) string {
 	if t := strings.TrimSpace(a.Title); t != "" {
 		return t
@@ -210,5 +213,25 @@ func DeriveTitle(a Article) string {
 	if len(sents) == 0 {
 		return ""
 	}
-	return CutAtClause(strings.TrimRight(sents[0].text, ".!?؟…"), TitleBudget)
+	lead := strings.TrimRight(sents[0].text, ".!?؟…")
+	return CutAtClause(dropAttribution(lead), TitleBudget)
+}
+
+// Read-only patterns of reported speech at the edges of a lead sentence.
+var (
+	// arabicAttribution: a reporting verb, at most six words (the speaker),
+	// then إن/أن: «قالت أربعة مصادر عراقية إن».
+	arabicAttribution = regexp.MustCompile(`^(?:و|ف)?(?:قال|قالت|أعلن|أعلنت|أكد|أكدت|أكّد|أكّدت|ذكر|ذكرت|أفاد|أفادت|صرح|صرّح|أوضح|أوضحت|كشف|كشفت)(?:\s+\S+){0,6}?\s+(?:إن|أن|إنّ|أنّ)\s+`)
+	// englishAttribution: a trailing ", four Iraqi sources said" / ", the minister told reporters".
+	englishAttribution = regexp.MustCompile(`,\s+(?:\S+\s+){0,5}(?:said|says|told \S+|reported|announced)(?:\s+on \S+)?$`)
+)
+
+func dropAttribution(s string) string {
+	if m := arabicAttribution.FindString(s); m != "" && len(m) < len(s) {
+		return s[len(m):]
+	}
+	if loc := englishAttribution.FindStringIndex(s); loc != nil && loc[0] > 0 {
+		return s[:loc[0]]
+	}
+	return s
 }

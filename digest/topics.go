@@ -143,7 +143,23 @@ func keepTopics(score map[string]float64) []TopicScore {
 			out = append(out, ts)
 		}
 	}
-	return out
+	return regionFirst(out)
+}
+
+// regionFirst lists middle-east before world when both are kept: the region
+// refines "world", so a digest files such a story under Middle East.
+func regionFirst(ts []TopicScore) []TopicScore {
+	if len(ts) < 2 || ts[0].ID != "world" {
+		return ts
+	}
+	for i, t := range ts {
+		if t.ID == "middle-east" {
+			copy(ts[1:i+1], ts[:i])
+			ts[0] = t
+			break
+		}
+	}
+	return ts
 }
 
 func firstSentences(text string, n int) string {

@@ -89,7 +89,11 @@ func TestParseFeedList(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("ParseFeedList = %q, want %q", got, want)
 	}
-	specs, err = ParseFeedList("https://ok.example/rss,gopher://bad.example/,,")
+	specs, err = ParseFeedList("https://q.example/feed?ids=1,2 world,tech , https://r.example/rss")
+	if err != nil || len(specs) != 2 || specs[0].URL != "https://q.example/feed?ids=1,2" || !slices.Equal(specs[0].Topics, []string{"world", "tech"}) {
+		t.Errorf("comma inside a URL: %+v, %v", specs, err)
+	}
+	specs, err = ParseFeedList("https://ok.example/rss, gopher://bad.example/,,")
 	if !errors.Is(err, ErrBadURL) || len(specs) != 1 {
 		t.Errorf("bad entry: %v, %d specs; want ErrBadURL and the good one kept", err, len(specs))
 	}

@@ -33,8 +33,8 @@ func trackingParam(name string) bool {
 
 // CanonicalURL resolves raw against base (may be nil) and returns the form
 // used for identity: http/https only, lower-case scheme and host, no default
-// port, no fragment, no tracking parameters (utm_*, fbclid, gclid), the
-// remaining parameters in sorted order.
+// port, no fragment, no user info, no tracking parameters (utm_*, fbclid,
+// gclid); other parameters are kept as written.
 func CanonicalURL(raw string, base *url.URL) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
@@ -52,7 +52,7 @@ func CanonicalURL(raw string, base *url.URL) (string, error) {
 	}
 	u.Host = canonicalHost(u.Scheme, u.Host)
 	u.Fragment, u.RawFragment, u.User = "", "", nil
-	u.RawQuery = cleanQuery(u.Query())
+	u.RawQuery = cleanQuery(u.RawQuery)
 	if u.Path == "" {
 		u.Path = "/"
 	}
@@ -74,13 +74,18 @@ func canonicalHost(scheme, host string) string {
 	return host
 }
 
-func cleanQuery(q url.Values) string {
-	for k := range q {
-		if trackingParam(k) {
-			delete(q, k)
+// cleanQuery drops tracking parameters and keeps every other pair exactly
+// as written (order and escaping), since some servers care.
+func cleanQuery(raw string) string {
+	var kept []string
+	for _, pair := range strings.Split(raw, "&") {
+		key, _, _ := strings.Cut(pair, "=")
+		if k, err := url.QueryUnescape(key); pair == "" || (err == nil && trackingParam(k)) {
+			continue
 		}
+		kept = append(kept, pair)
 	}
-	return q.Encode() // sorted by key
+	return strings.Join(kept, "&")
 }
 
 // blockTags end a paragraph when they open or close.

@@ -21,7 +21,8 @@ func TestCanonicalURL(t *testing.T) {
 	}{
 		{raw: "HTTPS://WWW.Example.COM:443/a/b?utm_source=tw&utm_medium=x&id=7#comments", want: "https://www.example.com/a/b?id=7"},
 		{raw: "http://example.com:80?fbclid=abc&gclid=def", want: "http://example.com/"},
-		{raw: "http://example.com:8080/p?b=2&a=1", want: "http://example.com:8080/p?a=1&b=2"},
+		{raw: "http://example.com:8080/p?b=2&a=1&utm_term=x", want: "http://example.com:8080/p?b=2&a=1"},
+		{raw: "https://example.com/f?ids=1,2&q=a%20b&&", want: "https://example.com/f?ids=1,2&q=a%20b"},
 		{raw: "story/42?UTM_Campaign=z", base: base, want: "https://news.example.com/section/story/42"},
 		{raw: "//cdn.example.com/x", base: base, want: "https://cdn.example.com/x"},
 		{raw: "http://user:pw@example.com/x", want: "http://example.com/x"},

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/html/charset"
 )
@@ -26,9 +27,10 @@ type FeedSpec struct {
 }
 
 // ParseFeedList reads a feed list as given in NEWSDIGEST_FEEDS or a feeds
-// file: entries separated by commas or new lines, each "URL [topic…]"
-// (topics separated by spaces); blank entries and lines starting with '#'
-// are skipped. Every URL is validated; all bad entries are reported together.
+// file: entries separated by new lines or by commas before the next URL,
+// each "URL [topic…]" (topics separated by spaces or commas); blank entries
+// and lines starting with '#' are skipped. Every URL is validated; all bad
+// entries are reported together, the good ones returned either way.
 func ParseFeedList(s string) ([]FeedSpec, error) {
 	var specs []FeedSpec
 	var errs []error
@@ -36,23 +38,46 @@ func ParseFeedList(s string) ([]FeedSpec, error) {
 		if strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
-		for _, entry := range strings.Split(line, ",") {
+		for _, entry := range splitEntries(line) {
 			fields := strings.Fields(entry)
 			if len(fields) == 0 {
 				continue
 			}
+			topics := strings.FieldsFunc(strings.Join(fields[1:], " "), func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 			u, err := FeedURL(fields[0])
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			specs = append(specs, FeedSpec{URL: u, Topics: mergeTopics(fields[1:])})
+			specs = append(specs, FeedSpec{URL: u, Topics: mergeTopics(topics)})
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return specs, fmt.Errorf("news: feed list: %w", err)
 	}
 	return specs, nil
+}
+
+// splitEntries splits a line at the commas that start a new entry (those
+// followed by a URL, "scheme://…", or by nothing), so a comma inside a URL's
+// query ("?ids=1,2") or between topics stays put.
+func splitEntries(line string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(line); i++ {
+		if line[i] != ',' {
+			continue
+		}
+		next := strings.TrimLeft(line[i+1:], " \t")
+		if end := strings.IndexAny(next, " \t,"); end >= 0 {
+			next = next[:end]
+		}
+		if next == "" || strings.Contains(next, "://") {
+			out = append(out, line[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, line[start:])
 }
 
 type opmlDoc struct {

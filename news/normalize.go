@@ -83,9 +83,24 @@ func cleanQuery(raw string) string {
 		if k, err := url.QueryUnescape(key); pair == "" || (err == nil && trackingParam(k)) {
 			continue
 		}
-		kept = append(kept, pair)
+		kept = append(kept, escapeQueryBytes(pair))
 	}
 	return strings.Join(kept, "&")
+}
+
+// escapeQueryBytes percent-encodes what may not appear raw in a query
+// (spaces, controls, '#', non-ASCII bytes) and leaves the rest untouched.
+func escapeQueryBytes(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == '#' || c == '"' || c == '<' || c == '>' {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // blockTags end a paragraph when they open or close.

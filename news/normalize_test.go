@@ -23,6 +23,7 @@ func TestCanonicalURL(t *testing.T) {
 		{raw: "http://example.com:80?fbclid=abc&gclid=def", want: "http://example.com/"},
 		{raw: "http://example.com:8080/p?b=2&a=1&utm_term=x", want: "http://example.com:8080/p?b=2&a=1"},
 		{raw: "https://example.com/f?ids=1,2&q=a%20b&&", want: "https://example.com/f?ids=1,2&q=a%20b"},
+		{raw: "https://example.com/بحث?q=عراق", want: "https://example.com/%D8%A8%D8%AD%D8%AB?q=%D8%B9%D8%B1%D8%A7%D9%82"},
 		{raw: "story/42?UTM_Campaign=z", base: base, want: "https://news.example.com/section/story/42"},
 		{raw: "//cdn.example.com/x", base: base, want: "https://cdn.example.com/x"},
 		{raw: "http://user:pw@example.com/x", want: "http://example.com/x"},

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 func feedURLs(fs []Feed) []string {
@@ -163,5 +165,18 @@ func TestParseOPMLRejectsGarbage(t *testing.T) {
 		if _, err := ParseOPML(strings.NewReader(doc)); !errors.Is(err, ErrOPML) {
 			t.Errorf("ParseOPML(%q) = %v, want ErrOPML", doc, err)
 		}
+	}
+}
+
+func TestParseOPMLLegacyEncoding(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="windows-1256"?><opml version="1.0"><body>` +
+		`<outline text="أخبار"><outline text="x" xmlUrl="https://ar.example/rss"/></outline></body></opml>`
+	enc, err := charmap.Windows1256.NewEncoder().String(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, err := ParseOPML(strings.NewReader(enc))
+	if err != nil || len(specs) != 1 || !slices.Equal(specs[0].Topics, []string{"أخبار"}) {
+		t.Errorf("windows-1256 OPML = %+v, %v; want the Arabic folder as topic", specs, err)
 	}
 }

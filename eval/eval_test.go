@@ -79,7 +79,7 @@ func TestHeldOutIsStableAndKeepsDuplicatesTogether(t *testing.T) {
 }
 
 func TestEvaluateSmallSet(t *testing.T) {
-	rep, err := Evaluate(context.Background(), "testdata/data")
+	rep, err := Evaluate(context.Background(), "testdata/data", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

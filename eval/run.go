@@ -32,17 +32,22 @@ type DatasetReport struct {
 // Report is one eval run over a folder.
 type Report struct {
 	Dir      string
+	Budget   int
 	Datasets []DatasetReport
 }
 
-// Evaluate runs the shipped engine (embedded model, default config) on
-// every data set in dir.
-func Evaluate(ctx context.Context, dir string) (Report, error) {
+// Evaluate runs the shipped engine (embedded model, default config but for
+// the summary budget; ≤ 0 means digest.DefaultSummaryBudget) on every data
+// set in dir.
+func Evaluate(ctx context.Context, dir string, budget int) (Report, error) {
+	if budget <= 0 {
+		budget = digest.DefaultSummaryBudget
+	}
 	sets, err := LoadDir(ctx, dir)
 	if err != nil {
 		return Report{}, err
 	}
-	eng, err := digest.NewEngine(digest.Config{})
+	eng, err := digest.NewEngine(digest.Config{SummaryBudget: budget})
 	if err != nil {
 		return Report{}, fmt.Errorf("eval: %w", err)
 	}
@@ -50,17 +55,17 @@ func Evaluate(ctx context.Context, dir string) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("eval: %w", err)
 	}
-	rep := Report{Dir: dir}
+	rep := Report{Dir: dir, Budget: budget}
 	for _, ds := range sets {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
 		}
-		rep.Datasets = append(rep.Datasets, evaluateSet(ds, eng, model))
+		rep.Datasets = append(rep.Datasets, evaluateSet(ds, eng, model, budget))
 	}
 	return rep, nil
 }
 
-func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel) DatasetReport {
+func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel, budget int) DatasetReport {
 	r := DatasetReport{Name: ds.Name, Records: len(ds.Records), Langs: map[string]int{}, Topics: NewConfusion()}
 	sums := map[string]Rouge{}
 	for _, rec := range ds.Records {
@@ -74,7 +79,7 @@ func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel) Datas
 		}
 		r.SummaryN++
 		ref := Tokens(rec.Reference)
-		for name, cand := range candidates(rec) {
+		for name, cand := range candidates(rec, budget) {
 			s := sums[name]
 			toks := Tokens(cand)
 			s.R1 += RougeN(toks, ref, 1).F
@@ -103,16 +108,16 @@ func Article(rec Record) digest.Article {
 // candidates returns the engine's summary and the lead baselines. Lead-k is
 // the first k sentences of the cleaned text (dateline and boilerplate
 // removed, split by the engine's segmenter), uncut.
-func candidates(rec Record) map[string]string {
+func candidates(rec Record, budget int) map[string]string {
 	a := Article(rec)
 	clean, _ := digest.CleanText(a.Text)
 	sents := digest.Sentences(clean)
 	return map[string]string{
-		"engine": digest.Summarize(a, digest.DefaultSummaryBudget),
+		"engine": digest.Summarize(a, budget),
 		"lead-1": strings.Join(sents[:min(1, len(sents))], " "),
 		// the first sentence held to the engine's budget and cut the same way:
 		// the baseline on equal terms
-		"lead-1-cut": digest.CutAtClause(strings.Join(sents[:min(1, len(sents))], " "), digest.DefaultSummaryBudget),
+		"lead-1-cut": digest.CutAtClause(strings.Join(sents[:min(1, len(sents))], " "), budget),
 		"lead-3":     strings.Join(sents[:min(3, len(sents))], " "),
 	}
 }
@@ -143,7 +148,7 @@ func PredictTopic(model *digest.TopicModel, rec Record) string {
 
 // Write prints the report.
 func (rep Report) Write(w io.Writer) {
-	fmt.Fprintf(w, "newsdigest eval: data %s; held-out split: %d%% of each data set by text hash (eval.HeldOut)\n", rep.Dir, HeldOutPercent)
+	fmt.Fprintf(w, "newsdigest eval: data %s; held-out split: %d%% of each data set by text hash (eval.HeldOut); summary budget %d characters\n", rep.Dir, HeldOutPercent, rep.Budget)
 	for _, d := range rep.Datasets {
 		d.write(w)
 	}

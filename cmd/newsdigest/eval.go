@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"newsdigest/digest"
 	"newsdigest/eval"
 )
 
@@ -17,13 +18,14 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "../shared/data", "folder of data sets (JSON lines as in ../shared/data)")
+	budget := fs.Int("budget", digest.DefaultSummaryBudget, "summary length in characters (the engine's and the lead-1-cut baseline's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
 	}
-	rep, err := eval.Evaluate(ctx, *data)
+	rep, err := eval.Evaluate(ctx, *data, *budget)
 	if err != nil {
 		return err
 	}

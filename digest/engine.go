@@ -14,6 +14,7 @@ type Engine struct {
 	budget int
 	window time.Duration
 	extra  []extraTopic
+	lex    []extraTopic // lexicon topics the classifier has no training data for
 	model  *TopicModel
 }
 
@@ -40,6 +41,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e.extra = extra
+	e.lex = compileLexicon()
 	model, err := EmbeddedModel()
 	if err != nil {
 		return nil, err

@@ -37,6 +37,57 @@ var (
 		alexandria oman muscat hamas hezbollah mideast`)
 )
 
+// lexiconTopics are the taxonomy topics no shared data set labels (so the
+// classifier never predicts them): they are found by a small bilingual
+// lexicon of unambiguous words instead, matched on stems in the title and
+// lead (see lexiconScore).
+var lexiconTopics = map[string]string{
+	"health": `صحه الصحه مستشفي المستشفي مستشفيات طبيب اطباء الاطباء مرض الامراض وباء فيروس لقاح التلقيح
+		سرطان السكري كورونا الصحة العالمية hospital hospitals doctor doctors patients disease diseases
+		virus vaccine vaccines vaccination cancer diabetes nhs epidemic pandemic medicine medical health`,
+	"science": `علماء العلماء باحثون الباحثين الفضاء ناسا كوكب كواكب مجره فلكي الاحتباس
+		scientist scientists researchers nasa space planet planets galaxy astronomers
+		physics biology fossil species telescope`,
+}
+
+// compileLexicon stems the lexicon words, in topic order.
+func compileLexicon() []extraTopic {
+	var out []extraTopic
+	for _, id := range sortedKeys(lexiconTopics) {
+		t := extraTopic{id: id}
+		seen := map[string]bool{}
+		for _, w := range strings.Fields(lexiconTopics[id]) {
+			if st := keywordStems(w); len(st) == 1 && !seen[st[0]] {
+				seen[st[0]] = true
+				t.keywords = append(t.keywords, st)
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// lexiconScore counts distinct lexicon stems in the title (double) and lead:
+// two make the topic plausible (0.5), four likely (0.7).
+func lexiconScore(st *stemmer, t extraTopic, title, lead string) float64 {
+	titleStems, leadStems := setOf(st.stemAll(Words(title))), setOf(st.stemAll(Words(lead)))
+	n := 0
+	for _, kw := range t.keywords {
+		if titleStems[kw[0]] {
+			n += 2
+		} else if leadStems[kw[0]] {
+			n++
+		}
+	}
+	switch {
+	case n >= 4:
+		return 0.7
+	case n >= 2:
+		return 0.5
+	}
+	return 0
+}
+
 // hintTopic maps one topic hint (an admin feed topic, an RSS category, a
 // dataset category) to a topic ID, or "" when it names none of ours.
 func hintTopic(hint string) string {
@@ -118,8 +169,14 @@ func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 			}
 		}
 	}
-	if me := middleEastScore(lead.title, firstSentences(lead.Text, 3)); me > score["middle-east"] {
+	leadText := firstSentences(lead.Text, 3)
+	if me := middleEastScore(lead.title, leadText); me > score["middle-east"] {
 		score["middle-east"] = me
+	}
+	for _, t := range e.lex {
+		if s := lexiconScore(st, t, lead.title, leadText); s > score[t.id] {
+			score[t.id] = s
+		}
 	}
 	for _, t := range e.extra {
 		if matchesAny(st, c, t.keywords) {

@@ -15,8 +15,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,7 +55,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for lang, lm := range model.Langs {
+	for _, lang := range slices.Sorted(maps.Keys(model.Langs)) {
+		lm := model.Langs[lang]
 		best, err := selectParams(lang, docs, *minDocs, stdout)
 		if err != nil {
 			return err

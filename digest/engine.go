@@ -83,7 +83,8 @@ type prepared struct {
 	lang  string
 	stems []string // stems of the whole text (title + body), stop words removed
 	sig   signature
-	index int // position in the caller's slice
+	sents []sentence // cleaned text split once for title, summary and topics
+	index int        // position in the caller's slice
 }
 
 // key identifies an article for story IDs: its ID, or else its URL or
@@ -99,7 +100,10 @@ func (p prepared) key() string {
 }
 
 func (e *Engine) prepare(st *stemmer, a Article) prepared {
-	p := prepared{Article: a, title: DeriveTitle(a)}
+	p := prepared{Article: a, sents: articleSentences(a), title: strings.TrimSpace(a.Title)}
+	if p.title == "" {
+		p.title = titleFromSentences(p.sents)
+	}
 	p.lang = a.Lang
 	if p.lang == "" {
 		p.lang = DetectLang(p.title + "\n" + a.Text)
@@ -156,7 +160,7 @@ func (e *Engine) Annotate(arts []Article) []Annotation {
 	for _, c := range e.clusters(st, arts) {
 		id := storyID(c[0].key())
 		for _, p := range c {
-			out[p.index] = Annotation{Lang: p.lang, Title: p.title, Summary: summarize(st, p.Article, e.budget),
+			out[p.index] = Annotation{Lang: p.lang, Title: p.title, Summary: summarizeSentences(st, p.sents, p.Article.Title, e.budget),
 				Topics: e.topics(st, []prepared{p}), Story: id}
 		}
 	}
@@ -183,7 +187,7 @@ func (e *Engine) story(st *stemmer, c []prepared) Story {
 	s := Story{
 		ID:      storyID(lead.key()),
 		Title:   lead.title,
-		Summary: summarize(st, lead.Article, e.budget),
+		Summary: summarizeSentences(st, lead.sents, lead.Article.Title, e.budget),
 		Lang:    lead.lang,
 	}
 	seen := map[string]bool{}

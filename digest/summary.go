@@ -20,18 +20,18 @@ const ellipsis = "…"
 // at a clause boundary (or else a word boundary) and marked with an
 // ellipsis; a word is never cut. The dateline is never part of the summary.
 func Summarize(a Article, budget int) string {
-	return summarize(newStemmer(), a, budget)
+	return summarizeSentences(newStemmer(), articleSentences(a), a.Title, budget)
 }
 
-func summarize(st *stemmer, a Article, budget int) string {
+// summarizeSentences is Summarize on sentences already split.
+func summarizeSentences(st *stemmer, sents []sentence, title string, budget int) string {
 	if budget <= 0 {
 		budget = DefaultSummaryBudget
 	}
-	sents := articleSentences(a)
 	if len(sents) == 0 {
 		return ""
 	}
-	scores := scoreSentences(st, sents, a.Title)
+	scores := scoreSentences(st, sents, title)
 	return pickSentences(sents, scores, budget)
 }
 
@@ -212,7 +212,10 @@ func DeriveTitle(a Article) string {
 	if t := strings.TrimSpace(a.Title); t != "" {
 		return t
 	}
-	sents := articleSentences(a)
+	return titleFromSentences(articleSentences(a))
+}
+
+func titleFromSentences(sents []sentence) string {
 	if len(sents) == 0 {
 		return ""
 	}

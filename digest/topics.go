@@ -169,7 +169,7 @@ func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 			}
 		}
 	}
-	leadText := firstSentences(lead.Text, 3)
+	leadText := leadSentences(lead.sents, 3)
 	if me := middleEastScore(lead.title, leadText); me > score["middle-east"] {
 		score["middle-east"] = me
 	}
@@ -219,13 +219,12 @@ func regionFirst(ts []TopicScore) []TopicScore {
 	return ts
 }
 
-func firstSentences(text string, n int) string {
-	clean, _ := CleanText(text)
-	s := Sentences(clean)
-	if len(s) > n {
-		s = s[:n]
+func leadSentences(sents []sentence, n int) string {
+	parts := make([]string, 0, n)
+	for _, s := range sents[:min(n, len(sents))] {
+		parts = append(parts, s.text)
 	}
-	return strings.Join(s, "\n")
+	return strings.Join(parts, "\n")
 }
 
 // matchesAny reports whether any article of the cluster contains any of the

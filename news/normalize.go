@@ -126,18 +126,23 @@ var blankLineRe = regexp.MustCompile(`\n[ \t\r\f\v]*\n`)
 // decoding): html-to-text libraries emit Markdown-ish output with link
 // targets, while the digest wants bare paragraphs.
 func HTMLToText(s string) string {
-	z := html.NewTokenizer(strings.NewReader(s))
 	var paras []string
 	var cur strings.Builder
-	skip := 0
 	flush := func() {
 		if p := collapseSpace(cur.String()); p != "" {
 			paras = append(paras, p)
 		}
 		cur.Reset()
 	}
+	if !strings.Contains(s, "<") { // no markup: skip the tokenizer (most plain descriptions)
+		writeTextToken(&cur, html.UnescapeString(s), flush)
+		flush()
+		return strings.Join(paras, "\n")
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0
 	for {
-		switch z.Next() {
+		switch tt := z.Next(); tt {
 		case html.ErrorToken:
 			flush()
 			return strings.Join(paras, "\n")
@@ -146,13 +151,17 @@ func HTMLToText(s string) string {
 				writeTextToken(&cur, string(z.Text()), flush)
 			}
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			skip = tagToken(z, skip, flush)
+			skip = tagToken(z, tt, skip, flush)
 		}
 	}
 }
 
 // writeTextToken adds text, treating blank lines as paragraph breaks.
 func writeTextToken(cur *strings.Builder, text string, flush func()) {
+	if !strings.Contains(text, "\n") {
+		cur.WriteString(text)
+		return
+	}
 	parts := blankLineRe.Split(text, -1)
 	for i, p := range parts {
 		if i > 0 {
@@ -163,15 +172,14 @@ func writeTextToken(cur *strings.Builder, text string, flush func()) {
 }
 
 // tagToken handles one tag and returns the new skip depth.
-func tagToken(z *html.Tokenizer, skip int, flush func()) int {
-	tt := z.Token()
-	name := tt.Data
+func tagToken(z *html.Tokenizer, tt html.TokenType, skip int, flush func()) int {
+	name, _ := z.TagName() // lower-cased by the tokenizer; no attribute allocations
 	switch {
-	case skipTags[name] && tt.Type == html.StartTagToken:
+	case skipTags[string(name)] && tt == html.StartTagToken:
 		return skip + 1
-	case skipTags[name] && tt.Type == html.EndTagToken:
+	case skipTags[string(name)] && tt == html.EndTagToken:
 		return max(skip-1, 0)
-	case blockTags[name]:
+	case blockTags[string(name)]:
 		flush()
 	}
 	return skip

@@ -103,16 +103,25 @@ func escapeQueryBytes(s string) string {
 	return b.String()
 }
 
-// blockTags end a paragraph when they open or close.
-var blockTags = map[string]bool{
-	"p": true, "div": true, "br": true, "li": true, "ul": true, "ol": true, "dl": true, "dt": true, "dd": true,
-	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true,
-	"tr": true, "table": true, "section": true, "article": true, "header": true, "footer": true,
-	"figure": true, "figcaption": true, "hr": true, "aside": true, "main": true, "nav": true, "address": true,
+// isBlockTag reports tags that end a paragraph when they open or close.
+func isBlockTag(name string) bool {
+	switch name {
+	case "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+		"blockquote", "pre", "tr", "table", "section", "article", "header", "footer",
+		"figure", "figcaption", "hr", "aside", "main", "nav", "address":
+		return true
+	}
+	return false
 }
 
-// skipTags hold no reader-visible text.
-var skipTags = map[string]bool{"script": true, "style": true, "noscript": true, "iframe": true, "svg": true, "template": true, "object": true, "head": true, "title": true}
+// isSkipTag reports tags whose content no reader sees.
+func isSkipTag(name string) bool {
+	switch name {
+	case "script", "style", "noscript", "iframe", "svg", "template", "object", "head", "title":
+		return true
+	}
+	return false
+}
 
 // blankLineRe splits plain-text paragraphs inside HTML text nodes.
 var blankLineRe = regexp.MustCompile(`\n[ \t\r\f\v]*\n`)
@@ -175,11 +184,11 @@ func writeTextToken(cur *strings.Builder, text string, flush func()) {
 func tagToken(z *html.Tokenizer, tt html.TokenType, skip int, flush func()) int {
 	name, _ := z.TagName() // lower-cased by the tokenizer; no attribute allocations
 	switch {
-	case skipTags[string(name)] && tt == html.StartTagToken:
+	case isSkipTag(string(name)) && tt == html.StartTagToken:
 		return skip + 1
-	case skipTags[string(name)] && tt == html.EndTagToken:
+	case isSkipTag(string(name)) && tt == html.EndTagToken:
 		return max(skip-1, 0)
-	case blockTags[string(name)]:
+	case isBlockTag(string(name)):
 		flush()
 	}
 	return skip

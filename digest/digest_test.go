@@ -34,6 +34,7 @@ func TestDetectLang(t *testing.T) {
 		{"english title", "Ad sales boost profit", "en"},
 		{"french prose", "Le gouvernement a annoncé mardi une nouvelle réforme des retraites qui sera présentée au parlement.", "other"},
 		{"persian prose", "دولت ایران روز سه شنبه اعلام کرد که مذاکرات با آمریکا ادامه خواهد داشت و نتیجه آن به زودی", "other"},
+		{"arabic typed on a persian keyboard", "أدی عمر مسعود المدیر العام للأمن العمومي زیارة تفقدیة لإقليم الأمن الوطني بالمنستیر حیث اطلع علی الخطة", "ar"},
 		{"digits only", "2024 - 12:30", "other"},
 		{"empty", "", "other"},
 		{"arabic with english brand", "أعلنت شركة Apple عن هاتف جديد في مؤتمر صحفي عقد في كاليفورنيا أمس", "ar"},

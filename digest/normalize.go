@@ -32,8 +32,10 @@ func foldRune(r rune) (out rune, keep bool) {
 		return 0, false // tashkeel, superscript alef, tatweel, Quranic annotation marks
 	case r == 'أ', r == 'إ', r == 'آ', r == 'ٱ':
 		return 'ا', true
-	case r == 'ى':
+	case r == 'ى', r == 'ی': // alef maqsura; Farsi yeh typed on Persian keyboards
 		return 'ي', true
+	case r == 'ک':
+		return 'ك', true
 	case r == 'ة':
 		return 'ه', true
 	case r >= '٠' && r <= '٩':
@@ -162,8 +164,10 @@ func DetectLang(text string) string {
 	}
 	if arabicN >= latinN {
 		// Arabic news prose can have few stop words (lists, results tables),
-		// so the script decides, unless letters Arabic lacks (Persian, Urdu) show up.
-		if persianN*50 > arabicN {
+		// so the script decides, unless letters Arabic lacks show up together
+		// with Persian/Urdu function words (Arabic typed on a Persian keyboard
+		// has the letters but not the words).
+		if persianN*50 > arabicN && pickByStopWords(Words(text), persianStopWords, "fa") == "fa" {
 			return "other"
 		}
 		return "ar"

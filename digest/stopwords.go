@@ -14,6 +14,9 @@ var (
 به بها له لها لهم منه منها عنه عليه عليها فيه فيها اليه إليه لدى لدي لذلك كذلك هناك هنا حيث
 قال قالت وقال وقالت يقول تقول أنه انه أنها انها اي إلى إلا الا أما اما أمام امام عام ذات وذلك
 `)
+	// persianStopWords only tell Persian/Urdu from Arabic in DetectLang.
+	persianStopWords = wordSet(`است این را که از به با می های برای آن یک شد کرد خواهد ها هم نیز بود
+		ہے کے کی میں اور سے کو پر نے`)
 	englishStopWords = wordSet(`
 a about above after again against all am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had

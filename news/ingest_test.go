@@ -296,6 +296,25 @@ func TestIngesterPicksUpSeedFiles(t *testing.T) {
 	}
 }
 
+func TestIngesterNeverResendsOldSeeds(t *testing.T) {
+	ctx := context.Background()
+	clock := newFakeClock()
+	s := newTestStore(t, clock)
+	in := newTestIngester(s, IngesterOptions{Seeds: SeedsDir(""), Retention: 24 * time.Hour})
+	if rep, _ := in.Run(ctx); rep.SeedsNew != 1 {
+		t.Fatalf("embedded seed not stored: %+v", rep)
+	}
+	for day := range 10 { // well past retention and RememberFactor × retention
+		clock.Advance(24 * time.Hour)
+		if rep, err := in.Run(ctx); err != nil || rep.SeedsNew != 0 {
+			t.Fatalf("day %d: the unchanged seed came back as new (%+v, %v)", day+1, rep, err)
+		}
+	}
+	if n, _ := s.Count(ctx); n != 0 {
+		t.Errorf("the seed article was not pruned: %d stored", n)
+	}
+}
+
 func TestIngesterBoundsConcurrencyPerHost(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, newFakeClock())

@@ -225,8 +225,8 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 // fetched-time index in chunks of pruneChunk per transaction so it never
 // loads the whole store. Their IDs and hashes stay known (as tombstones)
 // until ForgetPruned, so an undated item a feed keeps listing is not stored
-// again as new the moment its article is pruned. It returns how many
-// articles it deleted.
+// again as new the moment its article is pruned; those of seed files stay
+// known for good. It returns how many articles it deleted.
 func (s *Store) Prune(ctx context.Context, cutoff time.Time) (int, error) {
 	n, err := s.drainBefore(ctx, bucketFetched, cutoff, retireArticle)
 	if err != nil {
@@ -290,8 +290,12 @@ func retireArticle(tx *bolt.Tx, k, _ []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketPruned).Put(k, []byte(a.ID+"\x00"+a.Hash)); err != nil {
-		return err
+	// Seed files are re-read at every ingest for as long as they exist, so
+	// their IDs are never forgotten: no tombstone, the entries stay.
+	if a.Feed != SeedsFeed {
+		if err := tx.Bucket(bucketPruned).Put(k, []byte(a.ID+"\x00"+a.Hash)); err != nil {
+			return err
+		}
 	}
 	return arts.Delete(k[8:])
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"testing"
+	"time"
 
 	"newsdigest/digest"
 	"newsdigest/eval"
@@ -25,9 +26,9 @@ func loadANT(b *testing.B, n int) []digest.Article {
 }
 
 // BenchmarkANT10k measures the engine on 10,000 Arabic articles beside a
-// bare tokenisation pass over the same text in the same run, so the ratio
-// says what clustering, summarising and classifying cost on top of reading
-// the words once. Run:
+// bare tokenisation pass over the same text. Every iteration runs the three
+// passes one after the other and times each, so load on a shared machine
+// hits them alike and the ratios hold even when absolute times move. Run:
 //
 //	go test -run '^$' -bench ANT10k -benchtime 3x ./digest
 func BenchmarkANT10k(b *testing.B) {
@@ -36,36 +37,47 @@ func BenchmarkANT10k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("tokenize", func(b *testing.B) {
-		perArticle(b, len(arts), func() {
+	passes := []struct {
+		name string
+		run  func()
+	}{
+		{"tokenize", func() {
 			for _, a := range arts {
 				_ = digest.Words(a.Title + "\n" + a.Text)
 			}
-		})
-	})
-	b.Run("summarize", func(b *testing.B) {
-		perArticle(b, len(arts), func() {
+		}},
+		{"summarize", func() {
 			for _, a := range arts {
 				_ = digest.Summarize(a, 0)
 			}
-		})
-	})
-	b.Run("stories", func(b *testing.B) {
-		perArticle(b, len(arts), func() { _ = eng.Stories(arts) })
-	})
+		}},
+		{"stories", func() { _ = eng.Stories(arts) }},
+	}
+	elapsed := make([]time.Duration, len(passes))
+	mallocs := make([]uint64, len(passes))
+	for b.Loop() {
+		for i, p := range passes {
+			d, m := measure(p.run)
+			elapsed[i] += d
+			mallocs[i] += m
+		}
+	}
+	n := float64(b.N * len(arts))
+	for i, p := range passes {
+		b.ReportMetric(float64(elapsed[i].Nanoseconds())/n, p.name+"-ns/article")
+		b.ReportMetric(float64(mallocs[i])/n, p.name+"-allocs/article")
+	}
+	b.ReportMetric(float64(elapsed[2])/float64(elapsed[0]), "stories/tokenize")
+	b.ReportMetric(float64(elapsed[1])/float64(elapsed[0]), "summarize/tokenize")
 }
 
-// perArticle runs f b.N times and reports time and allocations per article.
-func perArticle(b *testing.B, n int, f func()) {
+// measure runs f once and returns its wall time and heap allocations.
+func measure(f func()) (time.Duration, uint64) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	b.ResetTimer()
-	for b.Loop() {
-		f()
-	}
-	b.StopTimer()
+	start := time.Now()
+	f()
+	d := time.Since(start)
 	runtime.ReadMemStats(&after)
-	total := float64(b.N * n)
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/total, "ns/article")
-	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/total, "allocs/article")
+	return d, after.Mallocs - before.Mallocs
 }

@@ -246,7 +246,7 @@ func (in *Ingester) fetchOne(ctx context.Context, gc *groupCommitter, f Feed, ho
 		return r
 	}
 	start := time.Now()
-	res, err := in.fetch.Fetch(ctx, f.URL, f.ETag, f.LastModified)
+	res, err := in.fetchOrDiscover(ctx, f)
 	host.Release(1)
 	r.Duration = time.Since(start)
 	if ctx.Err() != nil {
@@ -258,6 +258,23 @@ func (in *Ingester) fetchOne(ctx context.Context, gc *groupCommitter, f Feed, ho
 		return in.recordFailure(gc, f, r, err)
 	}
 	return in.recordSuccess(gc, f, r, res)
+}
+
+// fetchOrDiscover fetches the feed; when its URL is a web page announcing
+// feeds, it fetches the first announced feed instead and reports it as the
+// feed's new home (MovedTo), so an admin may subscribe by site address.
+func (in *Ingester) fetchOrDiscover(ctx context.Context, f Feed) (FetchResult, error) {
+	res, err := in.fetch.Fetch(ctx, f.URL, f.ETag, f.LastModified)
+	var nf *NotFeedError
+	if !errors.As(err, &nf) {
+		return res, err
+	}
+	alt, aerr := in.fetch.Fetch(ctx, nf.Alternates[0], "", "")
+	if aerr != nil {
+		return res, fmt.Errorf("%w; the linked feed failed too: %w", err, aerr)
+	}
+	alt.MovedTo = firstNonEmpty(alt.MovedTo, alt.URL)
+	return alt, nil
 }
 
 func (in *Ingester) recordFailure(gc *groupCommitter, f Feed, r FeedResult, ferr error) FeedResult {

@@ -455,3 +455,41 @@ func TestIngesterFollowsPermanentMovesOnly(t *testing.T) {
 		})
 	}
 }
+
+func TestIngesterDiscoversFeedFromSitePage(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, newFakeClock())
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!DOCTYPE html><html><head><title>Site</title>
+<link rel="stylesheet" href="/s.css"><link rel="alternate" type="application/rss+xml" title="News" href="/rss.xml?utm_source=head">
+<link rel="alternate" type="application/atom+xml" href="https://other.example/atom"></head><body><a href="/x">x</a></body></html>`)
+	})
+	mux.HandleFunc("/rss.xml", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, rssDoc("Site News", item{"Story", "https://site.example/s", "Text.", ""}))
+	})
+	mux.HandleFunc("/plain", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, `<html><head><title>No feeds here</title></head><body>hello</body></html>`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	in := newTestIngester(s, IngesterOptions{})
+
+	site := mustAddFeed(t, s, srv.URL+"/", "world")
+	r, err := in.RunFeed(ctx, site)
+	if err != nil || r.Status != StatusOK || r.New != 1 || r.MovedTo != srv.URL+"/rss.xml" {
+		t.Fatalf("RunFeed(site page) = %+v, %v; want the announced feed fetched and adopted", r, err)
+	}
+	if f, err := s.GetFeed(ctx, srv.URL+"/rss.xml"); err != nil || !slices.Equal(f.Topics, []string{"world"}) {
+		t.Errorf("feed not re-keyed to its discovered URL: %+v, %v", f, err)
+	}
+
+	plain := mustAddFeed(t, s, srv.URL+"/plain")
+	r, _ = in.RunFeed(ctx, plain)
+	var nf *NotFeedError
+	if r.Status != StatusError || errors.As(r.Err, &nf) || !errors.Is(r.Err, ErrParse) {
+		t.Errorf("page without feed links = %+v; want a plain parse error", r)
+	}
+}

@@ -2,7 +2,8 @@ package digest
 
 import "strings"
 
-// Stop-word lists, normalised (see Normalize). Kept short and news-oriented:
+// Stop-word lists, normalised (see Normalize); read-only after package
+// initialisation. Kept short and news-oriented:
 // they only need to remove the glue words that would otherwise dominate
 // overlap, similarity and classifier features.
 var (

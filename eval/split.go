@@ -22,13 +22,14 @@ func HeldOut(r Record) bool {
 	return h.Sum32()%100 < HeldOutPercent
 }
 
-// CategoryTopics maps the data sets' own categories to our taxonomy. The
+// categoryTopics maps the data sets' own categories to our taxonomy
+// (read-only; see Topic and docs/EVALUATION.md). The
 // ANT corpus (Jawhara FM, Tunisia) files by newsroom desk: "localNews"
 // (national news of Tunisia: crime, weather, administration, politics alike)
 // and "diverse" (miscellany) name no subject, so they map to nothing and
 // are left out of training and of the topic scores. No data set has a
 // middle-east label: that topic comes from the gazetteer, not the classifier.
-var CategoryTopics = map[string]string{
+var categoryTopics = map[string]string{
 	// ant-jawharafm
 	"culture":           "culture",
 	"economy":           "economy",
@@ -44,7 +45,8 @@ var CategoryTopics = map[string]string{
 	"tech":          "technology",
 }
 
-// Topic returns the taxonomy topic of a record's category, or "".
+// Topic returns the taxonomy topic of a record's category, or "" for a
+// category that names no subject (ANT localNews, diverse) or is unknown.
 func Topic(r Record) string {
-	return CategoryTopics[r.Category]
+	return categoryTopics[r.Category]
 }

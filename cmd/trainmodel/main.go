@@ -1,7 +1,7 @@
 // Command trainmodel trains the topic classifier that the digest package
 // embeds. It reads the data sets in ../shared/data (or --data), keeps the
 // training part of the reproducible split (eval.HeldOut says which records
-// are held out), maps categories to topics with eval.CategoryTopics and
+// are held out), maps categories to topics with eval.Topic and
 // writes digest/model/topics.model.gz:
 //
 //	go run ./cmd/trainmodel

@@ -36,11 +36,20 @@ type window struct {
 // a time, each batch in one transaction together with the chats' cursors,
 // and the workers started by Run send them.
 func (s *Service) Push(ctx context.Context, chatIDs []int64) (int, error) {
+	return s.composeAndEnqueue(ctx, chatIDs, nil)
+}
+
+// composeAndEnqueue builds and writes the records of one push. Pushes are
+// serialised: two at once would read the same cursors and both send the
+// same articles.
+func (s *Service) composeAndEnqueue(ctx context.Context, chatIDs []int64, last func(*bolt.Tx) error) (int, error) {
+	s.composeMu.Lock()
+	defer s.composeMu.Unlock()
 	plans, err := s.compose(ctx, chatIDs, false)
 	if err != nil {
 		return 0, err
 	}
-	return s.enqueue(ctx, plans, nil)
+	return s.enqueue(ctx, plans, last)
 }
 
 // SendNow sends chatID its digest right away, ahead of any bulk push, and
@@ -54,10 +63,12 @@ func (s *Service) SendNow(ctx context.Context, chatID int64) (int, error) {
 	s.mu.Lock()
 	s.busy[chatID]++ // keep the dispatcher off the record written below
 	s.mu.Unlock()
+	s.composeMu.Lock()
 	plans, err := s.compose(ctx, []int64{chatID}, true)
 	if err == nil {
 		_, err = s.enqueue(ctx, plans, nil)
 	}
+	s.composeMu.Unlock()
 	if err != nil || len(plans) == 0 || len(plans[0].rec.Messages) == 0 {
 		s.release(record{ChatID: chatID}, false)
 		return 0, err

@@ -130,11 +130,7 @@ func (s *Service) Tick(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("delivery: tick: %w", err)
 	}
-	plans, err := s.compose(ctx, ids, false)
-	if err != nil {
-		return fmt.Errorf("delivery: tick: %w", err)
-	}
-	n, err := s.enqueue(ctx, plans, func(tx *bolt.Tx) error { return putLastMinute(tx, now) })
+	n, err := s.composeAndEnqueue(ctx, ids, func(tx *bolt.Tx) error { return putLastMinute(tx, now) })
 	if n > 0 || len(ids) > 0 {
 		s.cfg.Log.InfoContext(ctx, "delivery: due-check", "from", from, "to", now, "due", len(ids), "queued", n)
 	}

@@ -26,7 +26,8 @@ type Service struct {
 	com      *committer
 	window   chan struct{} // sends in flight (handed to Sender, not yet marked sent)
 
-	tickMu     sync.Mutex
+	tickMu     sync.Mutex // one due-check at a time
+	composeMu  sync.Mutex // one push composing at a time
 	mu         sync.Mutex
 	active     map[uint64]bool // records a worker holds
 	busy       map[int64]int   // chats with a record in progress

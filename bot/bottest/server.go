@@ -173,6 +173,13 @@ func (s *Server) MaxInFlight() int {
 	return s.maxIn
 }
 
+// InFlight is the number of requests being handled now.
+func (s *Server) InFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inflight
+}
+
 // Webhook is the URL of the last setWebhook ("" after deleteWebhook).
 func (s *Server) Webhook() string {
 	s.mu.Lock()

@@ -29,9 +29,10 @@ const (
 	envFeedsFile    = "NEWSDIGEST_FEEDS_FILE"
 )
 
-const feedsUsage = `usage: newsdigest feeds add URL [topic…] | list | remove URL|N | import FILE | export
+const feedsUsage = `usage: newsdigest feeds add URL [topic…] | check URL|N | list | remove URL|N | import FILE | export
   add      subscribe to a feed (or update its topics and re-enable it)
-  list     every feed with its status; N is the number remove accepts
+  check    fetch one feed now and say what came back (a site address adopts the feed it links to)
+  list     every feed with its status; N is the number check and remove accept
   remove   unsubscribe by URL or list number
   import   add the feeds of an OPML file, or of a plain list (one "URL [topic…]" per line); "-" reads stdin
   export   print every feed as OPML`
@@ -78,7 +79,7 @@ func runFeeds(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	sub, rest := args[0], args[1:]
 	run, ok := map[string]func(context.Context, *news.Store, []string, io.Reader, io.Writer) error{
-		"add": feedsAdd, "list": feedsList, "remove": feedsRemove, "rm": feedsRemove,
+		"add": feedsAdd, "check": feedsCheck, "list": feedsList, "remove": feedsRemove, "rm": feedsRemove,
 		"import": feedsImport, "export": feedsExport,
 	}[sub]
 	if !ok {
@@ -105,6 +106,30 @@ func feedsAdd(ctx context.Context, s *news.Store, args []string, _ io.Reader, ou
 		fmt.Fprintf(out, " (topics: %s)", strings.Join(f.Topics, ", "))
 	}
 	fmt.Fprintln(out)
+	return nil
+}
+
+func feedsCheck(ctx context.Context, s *news.Store, args []string, _ io.Reader, out io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("feeds check: want one URL or list number")
+	}
+	f, err := s.GetFeed(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	o := ingestOptions(slog.New(slog.DiscardHandler))
+	o.Seeds = nil
+	r, err := news.NewIngester(s, o).RunFeed(ctx, f.URL)
+	if err != nil {
+		return err
+	}
+	if r.MovedTo != "" {
+		fmt.Fprintf(out, "%s now points to %s\n", f.URL, r.MovedTo)
+	}
+	if r.Err != nil {
+		return fmt.Errorf("feeds check: %w", r.Err)
+	}
+	fmt.Fprintf(out, "%s: %s, %q, %d items, %d new articles (%s)\n", cmpOr(r.MovedTo, f.URL), r.Status, r.Title, r.Items, r.New, r.Duration.Round(time.Millisecond))
 	return nil
 }
 

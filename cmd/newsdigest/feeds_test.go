@@ -113,6 +113,12 @@ func TestIngestAndArticlesCLI(t *testing.T) {
 	if !strings.Contains(progress.String(), "[2/2]") {
 		t.Errorf("no plain progress lines off a terminal:\n%s", progress.String())
 	}
+	if out := feedCLI(t, runFeeds, "", "check", srv.URL+"/ok.xml"); !strings.Contains(out, `ok, "Loopback Wire", 1 items, 0 new`) {
+		t.Errorf("check printed %q", out)
+	}
+	if err := runFeeds(context.Background(), []string{"check", "1"}, strings.NewReader(""), io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "HTTP 410") {
+		t.Errorf("check of the broken feed = %v, want its HTTP error", err)
+	}
 	arts := feedCLI(t, runArticles, "", "--since", "1h")
 	for _, want := range []string{"Bridge reopens after repairs", "Loopback Wire", "en", "قالت أربعة مصادر عراقية", "2 articles since"} {
 		if !strings.Contains(arts, want) {

@@ -110,3 +110,18 @@ func TestStoriesWindowIsAnchoredAtTheFirstReport(t *testing.T) {
 		t.Errorf("stories %v, want the 60 h bulletin apart from the first two (c,a+b)", groups)
 	}
 }
+
+func TestStoriesMergeFollowUpUnderTheSameHeadline(t *testing.T) {
+	base := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	first := Article{ID: "a", Title: "إرهابيون يختطفون شقيق الراعي في جبل المغيلة", Published: base,
+		Text: "أقدمت مجموعة إرهابية صباح اليوم على اختطاف شقيق الراعي بجبل المغيلة بسيدي بوزيد، وفق مصدر أمني."}
+	follow := Article{ID: "b", Title: "إرهابيون يختطفون شقيق الراعي في جبل المغيلة: تفاصيل جديدة", Published: base.Add(3 * time.Hour),
+		Text: "أكدت عائلة الراعي أن المجموعة الإرهابية اقتادت الشقيق نحو الجبل بعد اختطاف قطيع الأغنام، وأن وحدات الجيش تلاحقها."}
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := e.Stories([]Article{follow, first}); len(s) != 1 || len(s[0].Articles) != 2 {
+		t.Errorf("follow-up under the same headline not merged: %d stories", len(s))
+	}
+}

@@ -210,8 +210,10 @@ func sortScores(s []TopicScore) {
 //	prior 1
 //	classes politics world ...
 //	docs 12 30 ...
-//	<stem> <documents per class...>
+//	w <stem> <documents per class...>
 //
+// Stem lines carry the "w" tag so that a stem spelled like a directive
+// ("lang", "prior", "alpha") cannot be mistaken for one.
 // Languages and stems are sorted so the file is reproducible.
 func (m *TopicModel) MarshalText() ([]byte, error) {
 	var buf bytes.Buffer
@@ -239,7 +241,7 @@ func (lm *LangModel) write(w io.Writer, lang string) {
 	}
 	fmt.Fprintln(w)
 	for _, s := range sortedKeys(lm.Counts) {
-		fmt.Fprint(w, s)
+		fmt.Fprint(w, "w ", s)
 		for _, v := range lm.Counts[s] {
 			fmt.Fprintf(w, " %d", v)
 		}
@@ -318,10 +320,12 @@ func (m *TopicModel) readLine(f []string, cur **LangModel) error {
 		return nil
 	case "docs":
 		return parseFloats(f[1:], &lm.Docs, len(lm.Classes))
+	case "w":
+		counts, err := parseInts(f[2:], len(lm.Classes))
+		lm.Counts[f[1]] = counts
+		return err
 	}
-	counts, err := parseInts(f[1:], len(lm.Classes))
-	lm.Counts[f[0]] = counts
-	return err
+	return fmt.Errorf("unknown line %q", f[0])
 }
 
 func parseParam(f []string, out *float64) error {

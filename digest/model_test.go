@@ -1,0 +1,152 @@
+package digest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"testing"
+)
+
+func trainingDocs() []LabeledDoc {
+	return []LabeledDoc{
+		{"en", "sport", "The striker scored a late goal and the club won the cup final.", nil},
+		{"en", "sport", "The coach praised the players after the league match and the goal.", nil},
+		{"en", "economy", "The central bank raised interest rates as inflation and prices climbed.", nil},
+		{"en", "economy", "Shares fell on the stock market as the bank warned on inflation.", nil},
+		{"ar", "sport", "سجل المهاجم هدفا في المباراة وفاز الفريق بالكأس.", nil},
+		{"ar", "sport", "فاز الفريق في مباراة الدوري بهدف المهاجم.", nil},
+		{"ar", "economy", "رفع البنك المركزي نسبة الفائدة بسبب التضخم والأسعار.", nil},
+		{"ar", "economy", "تراجعت الأسعار في البورصة وحذر البنك من التضخم.", nil},
+	}
+}
+
+func TestTopicModelTrainClassifyRoundTrip(t *testing.T) {
+	docs := append(trainingDocs(), // stems spelled like the file's directives
+		LabeledDoc{"en", "sport", "Lang prior alpha classes docs w goal", nil},
+		LabeledDoc{"en", "economy", "Lang prior alpha classes docs w bank", nil})
+	m, err := TrainTopicModel(docs, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := m.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := ParseTopicModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Langs) != 2 || len(again.Langs["en"].Counts) != len(m.Langs["en"].Counts) {
+		t.Fatalf("round trip lost stems: %d languages, %d of %d English stems", len(again.Langs), len(again.Langs["en"].Counts), len(m.Langs["en"].Counts))
+	}
+	tests := []struct{ lang, text, want string }{
+		{"en", "A late goal won the match for the club.", "sport"},
+		{"en", "Inflation pushed the bank to raise rates.", "economy"},
+		{"ar", "فاز الفريق بهدف في المباراة", "sport"},
+		{"ar", "البنك يرفع الفائدة لمواجهة التضخم", "economy"},
+	}
+	for _, model := range []*TopicModel{m, again} {
+		for _, tt := range tests {
+			got := model.Classify(tt.lang, tt.text)
+			if len(got) != 2 || got[0].ID != tt.want || got[0].Score <= 0.5 || got[0].Score+got[1].Score < 0.999 {
+				t.Errorf("Classify(%s, %q) = %+v, want %s first with a distribution", tt.lang, tt.text, got, tt.want)
+			}
+		}
+	}
+	if got := m.Classify("fr", "Le but"); got != nil {
+		t.Errorf("unknown language classified: %+v", got)
+	}
+	if _, err := TrainTopicModel(nil, 1); !errors.Is(err, ErrBadModel) {
+		t.Errorf("empty training set: err = %v", err)
+	}
+}
+
+func TestParseTopicModelRejectsBadFiles(t *testing.T) {
+	gz := func(s string) []byte {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(s))
+		w.Close()
+		return b.Bytes()
+	}
+	tests := map[string][]byte{
+		"not gzip":          []byte("plain text"),
+		"stem before lang":  gz("w goal 1 2\n"),
+		"wrong count width": gz("lang en\nclasses sport economy\ndocs 2 2\nw goal 1\n"),
+		"negative count":    gz("lang en\nclasses sport economy\ndocs 2 2\nw goal 1 -2\n"),
+		"untagged line":     gz("lang en\nclasses sport economy\ndocs 2 2\ngoal 1 2\n"),
+		"bad alpha":         gz("lang en\nalpha x\n"),
+		"no classes":        gz("lang en\nalpha 0.1\n"),
+		"zero docs":         gz("lang en\nclasses sport\ndocs 0\n"),
+	}
+	for name, data := range tests {
+		if _, err := ParseTopicModel(data); !errors.Is(err, ErrBadModel) {
+			t.Errorf("%s: err = %v, want ErrBadModel", name, err)
+		}
+	}
+	if m, err := ParseTopicModel(nil); err != nil || len(m.Langs) != 0 {
+		t.Errorf("empty file: %v, %v", m, err)
+	}
+}
+
+func TestEmbeddedModelCoversBothLanguages(t *testing.T) {
+	m, err := EmbeddedModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ar", "en"} {
+		lm := m.Langs[lang]
+		if lm == nil || len(lm.Classes) < 5 || len(lm.Counts) < 500 {
+			t.Errorf("embedded model for %s is missing or tiny", lang)
+			continue
+		}
+		for _, c := range lm.Classes {
+			if TopicLabel(c, "en") == c {
+				t.Errorf("model class %q is not a taxonomy topic", c)
+			}
+		}
+	}
+	tests := []struct{ lang, text, want string }{
+		{"ar", "فاز الترجي الرياضي على النجم الساحلي بهدفين مقابل هدف في مباراة الدربي", "sport"},
+		{"en", "The striker scored twice as the club won the league title on Saturday", "sport"},
+		{"en", "Shares in the company fell after profits dropped and the bank cut its forecast", "economy"},
+	}
+	for _, tt := range tests {
+		if got := m.Classify(tt.lang, tt.text); got[0].ID != tt.want {
+			t.Errorf("Classify(%q) = %+v, want %s", tt.text, got[:2], tt.want)
+		}
+	}
+}
+
+func TestHintTopic(t *testing.T) {
+	tests := map[string]string{
+		"politics": "politics", "Sports": "sport", "Business": "economy", "tech": "technology",
+		"رياضة": "sport", "الرياضة": "sport", "internationalNews": "world", "Arts & Entertainment": "culture",
+		"middle-east": "middle-east", "#Health": "health", "weather": "", "": "",
+	}
+	for hint, want := range tests {
+		if got := hintTopic(hint); got != want {
+			t.Errorf("hintTopic(%q) = %q, want %q", hint, got, want)
+		}
+	}
+}
+
+func TestAnnotateKeepsInputOrder(t *testing.T) {
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := seedArticle(t)
+	copyOf := seed
+	copyOf.ID = "copy"
+	other := Article{ID: "goal", Text: "The striker scored a late goal and the club won the cup final on Sunday."}
+	got := e.Annotate([]Article{other, seed, copyOf})
+	if len(got) != 3 || got[1].Story != got[2].Story || got[0].Story == got[1].Story {
+		t.Fatalf("annotations = %+v", got)
+	}
+	if got[0].Lang != "en" || got[0].Topics[0].ID != "sport" || got[1].Lang != "ar" || !startsWith(got[1].Summary, seedLead) {
+		t.Errorf("annotations = %+v", got)
+	}
+}
+
+func startsWith(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }

@@ -79,7 +79,7 @@ type params struct{ alpha, prior float64 }
 
 // grid: additive smoothing, and the weight of the class prior (1 = plain
 // naive Bayes; lower helps small topics, which macro-F1 counts alike).
-var grid = []params{{0.05, 0.3}, {0.05, 1}, {0.1, 0.3}, {0.1, 1}, {0.3, 0.3}, {0.3, 1}}
+var grid = []params{{0.05, 0.3}, {0.05, 1}, {0.1, 0.3}, {0.1, 1}, {0.3, 0.3}, {0.3, 1}, {1, 0.3}, {1, 1}}
 
 // cvFolds is the number of cross-validation folds over the training split.
 const cvFolds = 5

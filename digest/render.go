@@ -92,7 +92,11 @@ func renderBlocks(sel Selection, o RenderOptions, st style) []string {
 		blocks = append(blocks, uiText(lang, "empty"))
 	}
 	for _, sec := range sections(sel.Stories) {
-		heading := "▪️ " + st.bold(st.text(TopicLabel(sec.topic, lang), false))
+		label := TopicLabel(sec.topic, lang)
+		if sec.topic == "" {
+			label = uiText(lang, "other")
+		}
+		heading := "▪️ " + st.bold(st.text(label, false))
 		for i, s := range sec.stories {
 			b := renderStory(s, lang, st)
 			if i == 0 {
@@ -215,7 +219,7 @@ func sections(stories []Story) []section {
 	var out []section
 	pos := map[string]int{}
 	for _, s := range stories {
-		t := "other"
+		t := "" // no topic: the "Other" section
 		if len(s.Topics) > 0 {
 			t = s.Topics[0].ID
 		}

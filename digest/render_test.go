@@ -109,6 +109,27 @@ func TestRenderHTMLSplitsOversizedStory(t *testing.T) {
 	}
 }
 
+func TestRenderSectionsByTopic(t *testing.T) {
+	a := story("a", "Goal", "A late goal.", "sport")
+	b := story("b", "Rates", "Rates rose.", "economy")
+	c := story("c", "Cup", "The cup final.", "sport")
+	d := story("d", "Misc", "Something else.", "x")
+	d.Topics = nil
+	txt := RenderText(Selection{Stories: []Story{a, b, c, d}}, RenderOptions{Lang: "en"})
+	order := []string{"Sport", "Goal", "Cup", "Economy", "Rates", "Other news", "Misc"}
+	pos := -1
+	for _, w := range order {
+		i := strings.Index(txt, w)
+		if i <= pos {
+			t.Fatalf("%q out of order in:\n%s", w, txt)
+		}
+		pos = i
+	}
+	if ar := RenderText(Selection{Stories: []Story{d}}, RenderOptions{Lang: "ar"}); !strings.Contains(ar, "أخبار أخرى") {
+		t.Errorf("arabic other section missing:\n%s", ar)
+	}
+}
+
 func TestRenderEmptySelection(t *testing.T) {
 	msgs := RenderHTML(Selection{}, RenderOptions{Lang: "en"})
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "No new stories") {

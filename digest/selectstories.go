@@ -36,8 +36,14 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 	var kept []ranked
 	st := newStemmer()
 	for _, s := range stories {
-		stems := st.stemAll(Words(s.Title + "\n" + s.Summary))
-		if !wantsTopics(s, p.Topics) || anyKeyword(stems, exclude) || (len(include) > 0 && !anyKeyword(stems, include)) {
+		if !wantsTopics(s, p.Topics) {
+			continue
+		}
+		var stems []string
+		if len(include)+len(exclude) > 0 { // most subscribers have no keywords: skip stemming
+			stems = st.stemAll(Words(s.Title + "\n" + s.Summary))
+		}
+		if anyKeyword(stems, exclude) || (len(include) > 0 && !anyKeyword(stems, include)) {
 			continue
 		}
 		kept = append(kept, ranked{s, rankScore(s, p, countKeywords(stems, include), now)})

@@ -15,8 +15,11 @@ var (
 
 	// latinDateline matches "WASHINGTON (Reuters) - ", "LONDON, March 3 (AP) — " at the start of text.
 	latinDateline = regexp.MustCompile(`^\p{Lu}[\p{Lu}\p{Lu}.' ]{1,40}(?:,[^\n\-–—(]{1,30})?(?:\s*\([\p{L} .]{1,30}\))?\s*[-–—]{1,2}\s+`)
-	// arabicDateline matches "بغداد - " or "تونس (رويترز) - " (one to three words, then a dash).
-	arabicDateline = regexp.MustCompile(`^(?:\p{Arabic}+\s?){1,3}\s*(?:\([\p{Arabic} ]{1,20}\)\s*)?[-–—]\s*`)
+	// arabicDateline matches "بغداد - " or "تونس (رويترز) - ": one or two
+	// words, an optional agency in parentheses, then a dash.
+	arabicDateline = regexp.MustCompile(`^(?:\p{Arabic}+\s?){1,2}\s*(?:\([\p{Arabic} ]{1,20}\)\s*)?[-–—]\s*`)
+	// notPlace: words that open a sentence, never a dateline («قال الوزير - …»).
+	notPlace = regexp.MustCompile(`^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|هذا|هذه|كان|كانت|إن|أن|لكن|ثم)\s`)
 	// boilerplate lines: read-more links, social calls to action, copyright lines.
 	boilerplate = regexp.MustCompile(`(?i)^\s*(?:read more|read also|see also|related:|click here|follow us|share this|subscribe|copyright|©|all rights reserved|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|للمزيد|تابعونا|شاهد أيضا|شاهد ايضا|اضغط هنا)`)
 )
@@ -56,7 +59,7 @@ func stripDateline(ln string) (rest, place string) {
 		return "", trimmed
 	}
 	for _, re := range []*regexp.Regexp{latinDateline, arabicDateline} {
-		if m := re.FindString(ln); m != "" && len(m) < len(ln) {
+		if m := re.FindString(ln); m != "" && len(m) < len(ln) && !notPlace.MatchString(m) {
 			p := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(m), "-–—"))
 			if i := strings.IndexAny(p, ",("); i > 0 {
 				p = strings.TrimSpace(p[:i])

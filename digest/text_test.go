@@ -85,6 +85,8 @@ func TestCleanText(t *testing.T) {
 		{"dateline with date", "LONDON, March 3 (AP) — Shares fell.", "Shares fell.", "LONDON"},
 		{"boilerplate lines", "Prices rose.\nRead more: markets today\nاقرأ أيضا: أخبار أخرى\n\nThey fell later.", "Prices rose.\nThey fell later.", ""},
 		{"ordinary first line kept", "The minister said - in a long speech - that talks would go on.", "The minister said - in a long speech - that talks would go on.", ""},
+		{"arabic speech with dash kept", "قال الوزير - وهو غاضب - إن المحادثات ستستمر.", "قال الوزير - وهو غاضب - إن المحادثات ستستمر.", ""},
+		{"arabic dateline with agency after dash", "القاهرة - قال مسؤولون مصريون إن المعبر سيفتح غدا.", "قال مسؤولون مصريون إن المعبر سيفتح غدا.", "القاهرة"},
 		{"arabic sentence with dash kept", "قال الوزير في مؤتمر صحفي عقده اليوم - وهو غاضب - إن المحادثات ستستمر.", "قال الوزير في مؤتمر صحفي عقده اليوم - وهو غاضب - إن المحادثات ستستمر.", ""},
 	}
 	for _, tt := range tests {

@@ -111,9 +111,11 @@ func (l *inputLine) parse(lineNo int, hints bool) error {
 	return nil
 }
 
-// topicOut is one topic in the output.
+// topicOut is one topic in the output: its ID, its label in the article's
+// language (English for other languages) and the engine's confidence.
 type topicOut struct {
 	ID    string  `json:"id"`
+	Label string  `json:"label"`
 	Score float64 `json:"score"`
 }
 
@@ -138,7 +140,7 @@ func writeLines(lines []inputLine, notes []digest.Annotation, w io.Writer) error
 func annotated(fields []jsonField, a digest.Annotation) ([]byte, error) {
 	topics := make([]topicOut, len(a.Topics))
 	for i, t := range a.Topics {
-		topics[i] = topicOut{ID: t.ID, Score: math.Round(t.Score*1000) / 1000}
+		topics[i] = topicOut{ID: t.ID, Label: digest.TopicLabel(t.ID, a.Lang), Score: math.Round(t.Score*1000) / 1000}
 	}
 	add := []struct {
 		key string

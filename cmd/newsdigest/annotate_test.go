@@ -25,8 +25,8 @@ func TestAnnotate(t *testing.T) {
 		t.Fatalf("got %d lines, want 5", len(lines))
 	}
 	type topic struct {
-		ID    string  `json:"id"`
-		Score float64 `json:"score"`
+		ID, Label string
+		Score     float64
 	}
 	var recs []struct {
 		ID, Category, Lang, Title, Summary, Story, Text string
@@ -45,7 +45,7 @@ func TestAnnotate(t *testing.T) {
 	if recs[0].Story != recs[1].Story || recs[0].Story == recs[2].Story {
 		t.Errorf("stories: identical reports must share one, others not: %q %q %q", recs[0].Story, recs[1].Story, recs[2].Story)
 	}
-	if recs[0].Lang != "ar" || recs[0].Topics[0].ID != "sport" || !strings.HasPrefix(recs[0].Summary, "فاز الترجي") {
+	if recs[0].Lang != "ar" || recs[0].Topics[0].ID != "sport" || recs[0].Topics[0].Label != "رياضة" || !strings.HasPrefix(recs[0].Summary, "فاز الترجي") {
 		t.Errorf("arabic sport record annotated as %+v", recs[0])
 	}
 	en := recs[4]

@@ -315,5 +315,23 @@ func writePlan(tx *bolt.Tx, p *plan) error {
 			return err
 		}
 	}
+	if p.cur.Seq == 0 {
+		return nil // a broadcast moves no cursor
+	}
 	return putCursor(tx, p.rec.ChatID, p.cur)
+}
+
+// Broadcast queues one Telegram-HTML message for each chat through the
+// outbox (same limits, retries and exactly-once guarantee as digests) and
+// returns how many it queued. Digest cursors are not touched.
+func (s *Service) Broadcast(ctx context.Context, chatIDs []int64, html string) (int, error) {
+	if html == "" {
+		return 0, errors.New("delivery: broadcast: empty message")
+	}
+	now := s.cfg.Now()
+	plans := make([]plan, len(chatIDs))
+	for i, id := range chatIDs {
+		plans[i].rec = record{ChatID: id, Messages: []string{html}, ParseMode: "HTML", State: statePending, Created: now}
+	}
+	return s.enqueue(ctx, plans, nil)
 }

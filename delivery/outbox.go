@@ -1,7 +1,9 @@
 package delivery
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +19,7 @@ var (
 	bucketProgress = []byte("delivery_progress") // record ID → messages sent (uint32)
 	bucketCursors  = []byte("delivery_cursors")  // chat ID → cursor JSON
 	bucketMeta     = []byte("delivery_meta")     // keyLastMinute → unix seconds
+	bucketBodies   = []byte("delivery_bodies")   // content hash → messages JSON, shared by records
 	keyLastMinute  = []byte("last_minute")
 )
 
@@ -33,7 +36,8 @@ const (
 type record struct {
 	ID          uint64    `json:"-"`
 	ChatID      int64     `json:"chat_id"`
-	Messages    []string  `json:"messages"`
+	Messages    []string  `json:"-"`    // stored once per distinct digest in bucketBodies
+	Body        string    `json:"body"` // key of Messages in bucketBodies
 	ParseMode   string    `json:"parse_mode,omitempty"`
 	Interactive bool      `json:"interactive,omitempty"`
 	State       string    `json:"state"`
@@ -54,7 +58,7 @@ type cursor struct {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	for _, b := range [][]byte{bucketOutbox, bucketProgress, bucketCursors, bucketMeta} {
+	for _, b := range [][]byte{bucketOutbox, bucketProgress, bucketCursors, bucketMeta, bucketBodies} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("delivery: create bucket %s: %w", b, err)
 		}
@@ -68,7 +72,9 @@ func keyID(k []byte) uint64      { return binary.BigEndian.Uint64(k) }
 func u32(n int) []byte           { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
 func chatFromKey(k []byte) int64 { return int64(binary.BigEndian.Uint64(k)) }
 
-// putRecord stores a record, assigning an ID to a new one.
+// putRecord stores a record, assigning an ID to a new one. Its messages go
+// to bucketBodies under their hash: most chats of a push get the same
+// digest, which is then written once instead of once per chat.
 func putRecord(tx *bolt.Tx, r *record) error {
 	b := tx.Bucket(bucketOutbox)
 	if r.ID == 0 {
@@ -78,6 +84,13 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		}
 		r.ID = id
 	}
+	if r.Body == "" {
+		key, err := putBody(tx, r.Messages)
+		if err != nil {
+			return err
+		}
+		r.Body = key
+	}
 	v, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("delivery: encode record: %w", err)
@@ -85,6 +98,26 @@ func putRecord(tx *bolt.Tx, r *record) error {
 	return b.Put(idKey(r.ID), v)
 }
 
+func putBody(tx *bolt.Tx, msgs []string) (string, error) {
+	h := sha256.New()
+	for _, m := range msgs {
+		h.Write([]byte(m))
+		h.Write([]byte{0})
+	}
+	key := hex.EncodeToString(h.Sum(nil)[:16])
+	b := tx.Bucket(bucketBodies)
+	if b.Get([]byte(key)) != nil {
+		return key, nil
+	}
+	v, err := json.Marshal(msgs)
+	if err != nil {
+		return "", fmt.Errorf("delivery: encode messages: %w", err)
+	}
+	return key, b.Put([]byte(key), v)
+}
+
+// decodeRecord decodes a record and its progress; the messages are left
+// out (see loadBody).
 func decodeRecord(k, v []byte, progress *bolt.Bucket) (record, error) {
 	var r record
 	if err := json.Unmarshal(v, &r); err != nil {
@@ -95,6 +128,44 @@ func decodeRecord(k, v []byte, progress *bolt.Bucket) (record, error) {
 		r.Sent = int(binary.BigEndian.Uint32(p))
 	}
 	return r, nil
+}
+
+func loadBody(tx *bolt.Tx, key string) ([]string, error) {
+	v := tx.Bucket(bucketBodies).Get([]byte(key))
+	var msgs []string
+	if v == nil || json.Unmarshal(v, &msgs) != nil || len(msgs) == 0 {
+		return nil, fmt.Errorf("%w: messages %q missing or unreadable", ErrCorrupt, key)
+	}
+	return msgs, nil
+}
+
+// pruneBodies deletes the bodies no record refers to. It runs in one write
+// transaction so a push cannot reuse a body between the check and the delete.
+func pruneBodies(tx *bolt.Tx) (int, error) {
+	used := map[string]bool{}
+	err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		var r record
+		if json.Unmarshal(v, &r) == nil {
+			used[r.Body] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	var unused [][]byte
+	_ = tx.Bucket(bucketBodies).ForEach(func(k, _ []byte) error { // the callback never fails
+		if !used[string(k)] {
+			unused = append(unused, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range unused {
+		if err := tx.Bucket(bucketBodies).Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(unused), nil
 }
 
 // markSent records that the first n messages of a record went out; the

@@ -183,9 +183,7 @@ func (s *Service) unsubscribed(ctx context.Context, chats []int64) ([]int64, err
 }
 
 func (s *Service) pruneWrite(ctx context.Context, ids []uint64, chats []int64) error {
-	if len(ids) == 0 && len(chats) == 0 {
-		return nil
-	}
+	bodies := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			if err := deleteRecord(tx, id); err != nil {
@@ -197,13 +195,15 @@ func (s *Service) pruneWrite(ctx context.Context, ids []uint64, chats []int64) e
 				return err
 			}
 		}
-		return nil
+		var err error
+		bodies, err = pruneBodies(tx)
+		return err
 	})
 	s.commits.Add(1)
 	if err != nil {
 		return fmt.Errorf("delivery: prune: %w", err)
 	}
-	s.cfg.Log.InfoContext(ctx, "delivery: pruned", "failed_records", len(ids), "cursors", len(chats))
+	s.cfg.Log.InfoContext(ctx, "delivery: pruned", "failed_records", len(ids), "cursors", len(chats), "bodies", bodies)
 	return nil
 }
 

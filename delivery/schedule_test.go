@@ -182,3 +182,38 @@ func TestDigestWindowFollowsTheCursor(t *testing.T) {
 		t.Fatalf("interactive digest missing the newest article: %s", got[len(got)-1].Text)
 	}
 }
+
+func TestPruneDropsOldFailuresAndKeepsPendingDigests(t *testing.T) {
+	o := fastFake
+	o.now = mustTime(t, "2026-06-01T08:00:00Z")
+	h := newHarness(t, o)
+	h.subscribe("UTC", "08:00", 1, 2)
+	h.srv.SetFault(1, bottest.Fault{Kind: bottest.BadHTML})
+	h.addArticles(2, 10)
+	svc := h.service()
+	stop := run(t, svc)
+	ctx := context.Background()
+	if _, err := svc.Push(ctx, []int64{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "one failure and one delivery", func() bool {
+		st, err := svc.Stats(ctx)
+		return err == nil && st.Failed == 1 && st.Pending == 0 && len(h.srv.SentTo(2)) == 1
+	})
+	stop()
+
+	h.clock.Set(o.now.Add(8 * 24 * time.Hour))
+	h.addArticles(1, 10)
+	svc = h.service()
+	if _, err := svc.Push(ctx, []int64{2}); err != nil { // queued, not yet sent, while pruning runs
+		t.Fatal(err)
+	}
+	if err := svc.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := svc.Stats(ctx); st.Failed != 0 || st.Pending != 1 {
+		t.Fatalf("after prune: %+v, want the old failure gone and the new digest kept", st)
+	}
+	run(t, svc)
+	waitFor(t, 10*time.Second, "the digest queued before pruning", func() bool { return len(h.srv.SentTo(2)) == 2 })
+}

@@ -185,7 +185,8 @@ func (s *Service) deliver(ctx, sendCtx context.Context, r record) bool {
 	return r.Sent == len(r.Messages)
 }
 
-// reload re-reads r; ok is false when it is gone, parked or not yet due.
+// reload re-reads r with its messages; ok is false when it is gone,
+// parked or not yet due.
 func (s *Service) reload(r record) (record, bool) {
 	found := false
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -195,13 +196,41 @@ func (s *Service) reload(r record) (record, bool) {
 			return nil
 		}
 		fresh, err := decodeRecord(k, v, tx.Bucket(bucketProgress))
-		r, found = fresh, err == nil
-		return err
+		if err != nil {
+			return err
+		}
+		if fresh.Messages, err = s.body(tx, fresh.Body); err != nil {
+			return err
+		}
+		r, found = fresh, true
+		return nil
 	})
 	if err != nil {
 		s.cfg.Log.Error("delivery: reload record", "record", r.ID, "err", err)
 	}
 	return r, found && r.State == statePending && !r.NotBefore.After(s.cfg.Now())
+}
+
+// body returns a record's messages; the few distinct digests of a push are
+// decoded once and kept (read-only) for the records that share them.
+func (s *Service) body(tx *bolt.Tx, key string) ([]string, error) {
+	s.mu.Lock()
+	msgs, ok := s.bodies[key]
+	s.mu.Unlock()
+	if ok {
+		return msgs, nil
+	}
+	msgs, err := loadBody(tx, key)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.bodies) >= 64 {
+		clear(s.bodies)
+	}
+	s.bodies[key] = msgs
+	s.mu.Unlock()
+	return msgs, nil
 }
 
 // wanted reports whether the chat should still get r: it may have

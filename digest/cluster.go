@@ -24,6 +24,17 @@ const (
 	// headline («…: تفاصيل جديدة»).
 	mergeTitle       = 0.6
 	mergeWeakJaccard = 0.1
+	// Reports of one event by different outlets are rewritten, not copied:
+	// they share the event's words (names, places, verbs) more than word
+	// pairs. Across outlets only, a lead (title + first two sentences) stem
+	// Jaccard of mergeLead with some headline overlap (mergeLeadTitle) also
+	// merges. Within one outlet that would merge its templated bulletins.
+	mergeLead      = 0.3
+	mergeLeadTitle = 0.15
+
+	// maxBucket caps the earlier articles looked at per index key (the most
+	// recent ones), so a title word every article shares costs nothing.
+	maxBucket = 64
 )
 
 // signature is what clustering knows about one article.
@@ -31,7 +42,8 @@ type signature struct {
 	min    [minhashSize]uint64
 	empty  bool
 	title  map[string]bool
-	titleK []string // title stem bigrams, for the title index
+	lead   map[string]bool // stems of title and first two sentences
+	titleK []string        // title stems and stem bigrams, for the title index
 }
 
 func newSignature(stems []string) signature {
@@ -54,11 +66,20 @@ func newSignature(stems []string) signature {
 	return s
 }
 
-func (s *signature) setTitle(st *stemmer, title string) {
+func (s *signature) setTitle(st *stemmer, title string, sents []sentence) {
 	ts := st.terms(title)
 	s.title = setOf(ts)
-	for i := 0; i+1 < len(ts); i++ {
-		s.titleK = append(s.titleK, ts[i]+" "+ts[i+1])
+	s.lead = setOf(ts)
+	for _, sn := range sents[:min(2, len(sents))] {
+		for _, t := range st.terms(sn.text) {
+			s.lead[t] = true
+		}
+	}
+	for i := range ts {
+		s.titleK = append(s.titleK, ts[i])
+		if i+1 < len(ts) {
+			s.titleK = append(s.titleK, ts[i]+" "+ts[i+1])
+		}
 	}
 }
 
@@ -90,7 +111,7 @@ func (s *signature) jaccard(o *signature) float64 {
 	return float64(n) / minhashSize
 }
 
-func titleJaccard(a, b map[string]bool) float64 {
+func setJaccard(a, b map[string]bool) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
@@ -105,13 +126,23 @@ func titleJaccard(a, b map[string]bool) float64 {
 
 // sameStory decides whether two articles report the same event: same
 // language, published within the window (unknown times are not kept apart),
-// and either much shared text or a near-identical title with some shared text.
+// and much shared text, or a near-identical title with some shared text, or
+// (different outlets only) a lead telling the same facts under a related
+// headline.
 func (e *Engine) sameStory(a, b *prepared) bool {
 	if a.lang != b.lang || !e.inWindow(a, b) {
 		return false
 	}
 	j := a.sig.jaccard(&b.sig)
-	return j >= mergeJaccard || (j >= mergeWeakJaccard && titleJaccard(a.sig.title, b.sig.title) >= mergeTitle)
+	if j >= mergeJaccard {
+		return true
+	}
+	tj := setJaccard(a.sig.title, b.sig.title)
+	if j >= mergeWeakJaccard && tj >= mergeTitle {
+		return true
+	}
+	crossOutlet := a.Source != "" && b.Source != "" && a.Source != b.Source
+	return crossOutlet && tj >= mergeLeadTitle && setJaccard(a.sig.lead, b.sig.lead) >= mergeLead
 }
 
 // inWindow: published within the merge window (unknown times are not kept apart).
@@ -135,7 +166,7 @@ func (e *Engine) cluster(st *stemmer, prep []prepared) [][]prepared {
 	index := map[uint64][]int{}     // band or title key → article indexes
 	for i := range prep {
 		p := &prep[i]
-		p.sig.setTitle(st, p.title)
+		p.sig.setTitle(st, p.title, p.sents)
 		keys := indexKeys(&p.sig)
 		best := e.bestMatch(prep, i, candidates(index, keys), func(j int) *prepared { return &prep[clusters[owner[j]][0]] })
 		if best < 0 {
@@ -176,12 +207,14 @@ func indexKeys(s *signature) []uint64 {
 	return keys
 }
 
-// candidates returns the distinct earlier articles sharing a key, ascending.
+// candidates returns the distinct earlier articles sharing a key (the
+// maxBucket most recent per key).
 func candidates(index map[uint64][]int, keys []uint64) []int {
 	seen := map[int]bool{}
 	var out []int
 	for _, k := range keys {
-		for _, j := range index[k] {
+		bucket := index[k]
+		for _, j := range bucket[max(0, len(bucket)-maxBucket):] {
 			if !seen[j] {
 				seen[j] = true
 				out = append(out, j)

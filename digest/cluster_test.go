@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,46 @@ func TestStoriesMergeFollowUpUnderTheSameHeadline(t *testing.T) {
 	}
 	if s := e.Stories([]Article{follow, first}); len(s) != 1 || len(s[0].Articles) != 2 {
 		t.Errorf("follow-up under the same headline not merged: %d stories", len(s))
+	}
+}
+
+func TestStoriesMergeRewritesAcrossOutlets(t *testing.T) {
+	base := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	reuters := Article{ID: "r", Source: "Reuters", Published: base,
+		Title: "Iraq wants US-led coalition to begin withdrawal in September",
+		Text:  "Iraq wants the U.S.-led military coalition to begin withdrawing in September and formally end its mission by September 2025, four Iraqi sources said. Some U.S. troops could stay in an advisory role."}
+	bbc := Article{ID: "b", Source: "BBC", Published: base.Add(4 * time.Hour),
+		Title: "Iraq seeks end to US-led coalition mission by 2025",
+		Text:  "Baghdad wants coalition troops to start withdrawing from Iraq in September, with the mission formally ending in September 2025, according to Iraqi officials. Talks with Washington continue this week."}
+	sameOutlet := bbc
+	sameOutlet.ID, sameOutlet.Source = "r2", "Reuters"
+	other := Article{ID: "p", Source: "AP", Published: base.Add(time.Hour),
+		Title: "Iraq's parliament elects new speaker after months of deadlock",
+		Text:  "Iraq's parliament elected a new speaker on Tuesday, ending months of political deadlock among the country's factions."}
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		arts []Article
+		want string
+	}{
+		{"two outlets, one event", []Article{bbc, reuters, other}, "b+r,p"},
+		{"one outlet's two texts stay apart", []Article{sameOutlet, reuters}, "r,r2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var groups []string
+			for _, s := range e.Stories(tt.arts) {
+				ids := append([]string(nil), s.Articles...)
+				sort.Strings(ids)
+				groups = append(groups, strings.Join(ids, "+"))
+			}
+			sort.Strings(groups)
+			if got := strings.Join(groups, ","); got != tt.want {
+				t.Errorf("stories %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

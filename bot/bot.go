@@ -100,8 +100,9 @@ type Bot struct {
 	cfg     Config
 	subs    *subscriptions.Store
 	digests Digests
-	ops     Ops      // optional
-	db      *bolt.DB // optional: /backup
+	ops     Ops       // optional
+	db      *bolt.DB  // optional: /backup
+	feeds   feedAdmin // optional: /addfeed, /delfeed, /feeds, /exportfeeds, OPML import
 	log     *slog.Logger
 	now     func() time.Time
 
@@ -121,6 +122,9 @@ func WithOps(ops Ops) Option { return func(b *Bot) { b.ops = ops } }
 
 // WithDB enables /backup of the given database.
 func WithDB(db *bolt.DB) Option { return func(b *Bot) { b.db = db } }
+
+// WithFeeds enables the feed-management commands and OPML import.
+func WithFeeds(f Feeds) Option { return func(b *Bot) { b.feeds.svc = f } }
 
 // WithClock sets the bot's clock (tests).
 func WithClock(now func() time.Time) Option { return func(b *Bot) { b.now = now } }

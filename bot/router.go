@@ -62,6 +62,10 @@ func (b *Bot) routes() map[string]route {
 		"pushnow":     {b.pushNow, botAdmin},
 		"broadcast":   {b.broadcast, botAdmin},
 		"backup":      {b.backup, botAdmin},
+		"addfeed":     {b.addFeed, botAdmin},
+		"delfeed":     {b.delFeed, botAdmin},
+		"feeds":       {b.listFeeds, botAdmin},
+		"exportfeeds": {b.exportFeeds, botAdmin},
 	}
 }
 
@@ -95,6 +99,9 @@ func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
 func (b *Bot) handleMessage(ctx context.Context, msg *tgbotapi.Message) error {
 	if msg.MigrateToChatID != 0 {
 		return b.migrate(ctx, msg.Chat.ID, msg.MigrateToChatID)
+	}
+	if msg.Document != nil {
+		return b.handleDocument(ctx, msg)
 	}
 	cmd, args, addressed, ok := parseCommand(msg.Text, b.Username())
 	if !ok {

@@ -84,6 +84,44 @@ const (
 	msgBtnSend
 	msgOn
 	msgOff
+	msgAddFeedUsage
+	msgFeedUnknownTopic
+	msgFeedBadURL
+	msgFeedAdded
+	msgFeedUpdated
+	msgFeedFetchOK
+	msgFeedNotModified
+	msgFeedMoved
+	msgFeedFetchFailed
+	msgFeedRefused
+	msgWhyPrivate
+	msgWhyNotFeed
+	msgWhyNotFeedAlt
+	msgWhyHTTP
+	msgWhyTooLarge
+	msgWhyRedirects
+	msgWhyScheme
+	msgWhyOther
+	msgDelFeedUsage
+	msgFeedNotFound
+	msgFeedRemoved
+	msgFeedsEmpty
+	msgFeedsHeader
+	msgFeedEntry
+	msgFeedNoTitle
+	msgFeedTopics
+	msgFeedNever
+	msgFeedOK
+	msgFeedFailing
+	msgFeedDisabled
+	msgOPMLNotOPML
+	msgOPMLTooLarge
+	msgOPMLBad
+	msgOPMLImported
+	msgOPMLFailed
+	msgExportCaption
+	msgExportFailed
+	msgDisabledFeeds
 )
 
 // catalogue returns the texts of one language. Texts are Telegram HTML; the
@@ -100,7 +138,7 @@ func catalogueEN() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "Welcome to <b>newsdigest</b>! You are subscribed to a daily news digest, sent at %s (%s).\nChoose your topics below, or send /help for all commands.",
 		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/stories <i>N</i> – stories per digest\n/digest – new stories now\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
-		msgHelpAdmin:     "\n\n<b>Bot admin</b>\n/stats – subscribers and delivery\n/pushnow [<i>chat</i>] – send digests now\n/broadcast <i>text</i> – message every subscriber\n/backup – a copy of the database",
+		msgHelpAdmin:     "\n\n<b>Bot admin</b>\n/stats – subscribers and delivery\n/pushnow [<i>chat</i>] – send digests now\n/broadcast <i>text</i> – message every subscriber\n/backup – a copy of the database\n/feeds – feeds and their state\n/addfeed <i>URL</i> [<i>topic</i>…] – add a feed\n/delfeed <i>URL|N</i> – remove a feed\n/exportfeeds – the feed list as OPML (send an .opml file to import)",
 		msgNotSubscribed: "This chat is not subscribed yet. Send /start to subscribe.",
 		msgNothingNew:    "Nothing new since your last digest.",
 		msgTryLater:      "That did not work right now. Please try again shortly.",
@@ -170,6 +208,44 @@ func catalogueEN() map[msgKey]string {
 		msgBtnSend:            "Send",
 		msgOn:                 "on",
 		msgOff:                "paused",
+		msgAddFeedUsage:       "Usage: /addfeed <i>URL</i> [<i>topic</i> …]\nTopics: %s",
+		msgFeedUnknownTopic:   "%s is not a topic. Topics: %s",
+		msgFeedBadURL:         "%s is not a feed address I can use: give a full http:// or https:// address.",
+		msgFeedAdded:          "Added %s. Fetching it now…",
+		msgFeedUpdated:        "%s was already in the list: its topics are updated and it is enabled. Fetching it now…",
+		msgFeedFetchOK:        "✅ %s works: %s, %d items, %d new articles.",
+		msgFeedNotModified:    "✅ %s works: unchanged since its last fetch.",
+		msgFeedMoved:          "\nIt has moved for good; it is now kept as %s.",
+		msgFeedFetchFailed:    "⚠️ %s is in the list, but fetching it failed: %s\nI will retry with growing pauses; /delfeed %s removes it.",
+		msgFeedRefused:        "❌ %s was not added: %s",
+		msgWhyPrivate:         "its host is a loopback, private or link-local address, which I refuse (an operator can allow them with NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1).",
+		msgWhyNotFeed:         "it is not an RSS, Atom or JSON feed.",
+		msgWhyNotFeedAlt:      "it is a web page, not a feed. The page names these feeds: %s",
+		msgWhyHTTP:            "the server answered HTTP %d %s.",
+		msgWhyTooLarge:        "it is larger than the size limit.",
+		msgWhyRedirects:       "it redirects too many times.",
+		msgWhyScheme:          "only http and https addresses are allowed.",
+		msgWhyOther:           "%s",
+		msgDelFeedUsage:       "Usage: /delfeed <i>URL</i> or /delfeed <i>N</i> (the number shown by /feeds).",
+		msgFeedNotFound:       "There is no feed %s. /feeds lists them with their numbers.",
+		msgFeedRemoved:        "Removed %s. Its articles stay until they age out.",
+		msgFeedsEmpty:         "No feeds yet. Add one with /addfeed <i>URL</i> [<i>topic</i> …], or send me an OPML file.",
+		msgFeedsHeader:        "<b>Feeds</b> (%d)",
+		msgFeedEntry:          "%d. <b>%s</b>\n%s",
+		msgFeedNoTitle:        "(no title yet)",
+		msgFeedTopics:         "Topics: %s",
+		msgFeedNever:          "⏳ not fetched yet",
+		msgFeedOK:             "✅ fetched %s: %d items in the feed, %d articles stored",
+		msgFeedFailing:        "⚠️ %d failed fetches in a row since %s; next try %s\nLast error: %s",
+		msgFeedDisabled:       "⛔ disabled on %s, failing since %s\nLast error: %s\n/addfeed with its address enables it again.",
+		msgOPMLNotOPML:        "To import feeds, send the list as an <i>.opml</i> or <i>.xml</i> file.",
+		msgOPMLTooLarge:       "That file is too large: I import OPML files of up to %s.",
+		msgOPMLBad:            "I could not read that file as OPML: %s",
+		msgOPMLImported:       "Imported %s: %d added, %d updated, %d invalid.",
+		msgOPMLFailed:         "I could not download that file: %s",
+		msgExportCaption:      "Feed list: %d feeds (OPML). Send this file back to me to import it.",
+		msgExportFailed:       "The export failed: %s",
+		msgDisabledFeeds:      "⛔ <b>Feeds disabled</b> after failing for %s days. /addfeed with the address enables one again, /delfeed removes it.",
 	}
 }
 
@@ -177,7 +253,7 @@ func catalogueAR() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "أهلًا بك في <b>newsdigest</b>! اشتركتَ في موجز أخبار يومي يصلك في %s (%s).\nاختر مواضيعك من الأزرار أدناه، أو أرسل /help لقائمة الأوامر.",
 		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/stories <i>N</i> – عدد الأخبار في الموجز\n/digest – الجديد الآن\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
-		msgHelpAdmin:     "\n\n<b>إدارة البوت</b>\n/stats – المشتركون والإرسال\n/pushnow [<i>chat</i>] – إرسال الموجز الآن\n/broadcast <i>نص</i> – رسالة إلى كل المشتركين\n/backup – نسخة من قاعدة البيانات",
+		msgHelpAdmin:     "\n\n<b>إدارة البوت</b>\n/stats – المشتركون والإرسال\n/pushnow [<i>chat</i>] – إرسال الموجز الآن\n/broadcast <i>نص</i> – رسالة إلى كل المشتركين\n/backup – نسخة من قاعدة البيانات\n/feeds – المصادر وحالتها\n/addfeed <i>URL</i> [<i>موضوع</i>…] – إضافة مصدر\n/delfeed <i>URL|N</i> – حذف مصدر\n/exportfeeds – قائمة المصادر بصيغة OPML (أرسل ملف .opml لاستيرادها)",
 		msgNotSubscribed: "هذه المحادثة غير مشتركة بعد. أرسل /start للاشتراك.",
 		msgNothingNew:    "لا جديد منذ موجزك الأخير.",
 		msgTryLater:      "تعذّر ذلك الآن. حاول بعد قليل.",
@@ -247,6 +323,44 @@ func catalogueAR() map[msgKey]string {
 		msgBtnSend:            "أرسل",
 		msgOn:                 "يعمل",
 		msgOff:                "متوقف",
+		msgAddFeedUsage:       "الاستخدام: /addfeed <i>URL</i> [<i>موضوع</i> …]\nالمواضيع: %s",
+		msgFeedUnknownTopic:   "%s ليس موضوعًا. المواضيع: %s",
+		msgFeedBadURL:         "%s ليس عنوان مصدر أستطيع استخدامه: أرسل عنوانًا كاملًا يبدأ بـ http:// أو https://.",
+		msgFeedAdded:          "أُضيف %s. أجلبه الآن…",
+		msgFeedUpdated:        "%s موجود في القائمة: حُدّثت مواضيعه وفُعّل. أجلبه الآن…",
+		msgFeedFetchOK:        "✅ %s يعمل: %s، %d عنصرًا، %d مقالًا جديدًا.",
+		msgFeedNotModified:    "✅ %s يعمل: لم يتغير منذ آخر جلب.",
+		msgFeedMoved:          "\nانتقل نهائيًا، ويُحفظ الآن باسم %s.",
+		msgFeedFetchFailed:    "⚠️ %s في القائمة، لكن جلبه فشل: %s\nسأعيد المحاولة بفواصل متزايدة؛ /delfeed %s يحذفه.",
+		msgFeedRefused:        "❌ لم يُضف %s: %s",
+		msgWhyPrivate:         "عنوانه يشير إلى عنوان محلي أو خاص أو link-local، وأنا أرفض ذلك (يمكن للمشغّل السماح به بـ NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1).",
+		msgWhyNotFeed:         "ليس مصدر RSS أو Atom أو JSON.",
+		msgWhyNotFeedAlt:      "هذه صفحة ويب وليست مصدرًا. تذكر الصفحة هذه المصادر: %s",
+		msgWhyHTTP:            "أجاب الخادم بالرمز HTTP %d %s.",
+		msgWhyTooLarge:        "حجمه أكبر من الحد المسموح.",
+		msgWhyRedirects:       "يعيد التوجيه مرات كثيرة.",
+		msgWhyScheme:          "لا أقبل إلا عناوين http وhttps.",
+		msgWhyOther:           "%s",
+		msgDelFeedUsage:       "الاستخدام: /delfeed <i>URL</i> أو /delfeed <i>N</i> (الرقم الظاهر في /feeds).",
+		msgFeedNotFound:       "لا يوجد مصدر %s. يعرض /feeds المصادر بأرقامها.",
+		msgFeedRemoved:        "حُذف %s. تبقى مقالاته حتى تنتهي مدة حفظها.",
+		msgFeedsEmpty:         "لا مصادر بعد. أضف مصدرًا بـ /addfeed <i>URL</i> [<i>موضوع</i> …]، أو أرسل لي ملف OPML.",
+		msgFeedsHeader:        "<b>المصادر</b> (%d)",
+		msgFeedEntry:          "%d. <b>%s</b>\n%s",
+		msgFeedNoTitle:        "(بلا عنوان بعد)",
+		msgFeedTopics:         "المواضيع: %s",
+		msgFeedNever:          "⏳ لم يُجلب بعد",
+		msgFeedOK:             "✅ جُلب في %s: %d عنصرًا في المصدر، %d مقالًا محفوظًا",
+		msgFeedFailing:        "⚠️ %d محاولات فاشلة متتالية منذ %s؛ المحاولة التالية %s\nآخر خطأ: %s",
+		msgFeedDisabled:       "⛔ معطّل منذ %s، يفشل منذ %s\nآخر خطأ: %s\n/addfeed مع عنوانه يعيد تفعيله.",
+		msgOPMLNotOPML:        "لاستيراد المصادر أرسل القائمة في ملف <i>.opml</i> أو <i>.xml</i>.",
+		msgOPMLTooLarge:       "الملف كبير جدًا: أستورد ملفات OPML حتى %s.",
+		msgOPMLBad:            "تعذّرت قراءة الملف بصيغة OPML: %s",
+		msgOPMLImported:       "استُورد %s: أُضيف %d، حُدّث %d، غير صالح %d.",
+		msgOPMLFailed:         "تعذّر تنزيل الملف: %s",
+		msgExportCaption:      "قائمة المصادر: %d مصدرًا (OPML). أرسل هذا الملف إليّ لاستيراده.",
+		msgExportFailed:       "فشل التصدير: %s",
+		msgDisabledFeeds:      "⛔ <b>مصادر معطّلة</b> بعد فشلها %s أيام. /addfeed مع العنوان يعيد تفعيل المصدر، و/delfeed يحذفه.",
 	}
 }
 

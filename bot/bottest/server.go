@@ -55,6 +55,8 @@ type Server struct {
 	tooMany  int
 	inflight int
 	maxIn    int
+
+	fileStore *fileStore // uploads for getFile; see files.go
 }
 
 // New starts a fake Bot API on a loopback port. Close it when done.
@@ -72,7 +74,7 @@ func New(cfg Config) *Server {
 		nextID:  map[int64]int{},
 		calls:   map[string]int{},
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.srv = httptest.NewServer(s.withFiles(http.HandlerFunc(s.serve)))
 	return s
 }
 
@@ -148,6 +150,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, method string,
 		s.chatMember(w, p)
 	case "getChatAdministrators":
 		s.chatAdmins(w, p)
+	case "getFile":
+		s.getFile(w, p)
 	default:
 		writeError(w, http.StatusNotFound, "Not Found: method not found", nil)
 	}

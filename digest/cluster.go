@@ -71,7 +71,7 @@ func (s *signature) setTitle(st *stemmer, title string, sents []sentence) {
 	s.title = setOf(ts)
 	s.lead = setOf(ts)
 	for _, sn := range sents[:min(2, len(sents))] {
-		for _, t := range st.terms(sn.text) {
+		for _, t := range sn.terms {
 			s.lead[t] = true
 		}
 	}

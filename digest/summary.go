@@ -20,10 +20,11 @@ const ellipsis = "…"
 // at a clause boundary (or else a word boundary) and marked with an
 // ellipsis; a word is never cut. The dateline is never part of the summary.
 func Summarize(a Article, budget int) string {
-	return summarizeSentences(newStemmer(), articleSentences(a), a.Title, budget)
+	st := newStemmer()
+	return summarizeSentences(st, stemSentences(st, articleSentences(a)), a.Title, budget)
 }
 
-// summarizeSentences is Summarize on sentences already split.
+// summarizeSentences is Summarize on sentences already split and stemmed.
 func summarizeSentences(st *stemmer, sents []sentence, title string, budget int) string {
 	if budget <= 0 {
 		budget = DefaultSummaryBudget
@@ -35,10 +36,20 @@ func summarizeSentences(st *stemmer, sents []sentence, title string, budget int)
 	return pickSentences(sents, scores, budget)
 }
 
-// sentence is one sentence and the paragraph it belongs to.
+// sentence is one sentence, the paragraph it belongs to and its stems.
 type sentence struct {
-	text string
-	para int
+	text  string
+	para  int
+	terms []string // Terms(text), filled by stemSentences
+}
+
+// stemSentences computes every sentence's stems once, for the summary and
+// the clustering lead alike.
+func stemSentences(st *stemmer, sents []sentence) []sentence {
+	for i := range sents {
+		sents[i].terms = st.terms(sents[i].text)
+	}
+	return sents
 }
 
 // articleSentences cleans the text (dateline, boilerplate) and splits it
@@ -67,7 +78,7 @@ func scoreSentences(st *stemmer, sents []sentence, title string) []float64 {
 	terms := make([][]string, len(sents))
 	doc := map[string]float64{}
 	for i, s := range sents {
-		terms[i] = st.terms(s.text)
+		terms[i] = s.terms
 		for _, t := range terms[i] {
 			doc[t]++
 		}

@@ -70,6 +70,7 @@ func TestStoriesTopics(t *testing.T) {
 		{"arabic hint", Article{ID: "h2", Text: "تقرير عن المباراة النهائية.", Topics: []string{"رياضة"}}, []string{"sport"}},
 		{"admin keyword topic", Article{ID: "k", Text: "ارتفعت أسعار النفط في الأسواق العالمية اليوم."}, []string{"oil"}},
 		{"admin phrase topic", Article{ID: "k2", Text: "The oil prices rose again on Monday in Asia."}, []string{"oil"}},
+		{"feed hint naming an admin topic", Article{ID: "k3", Text: "Markets were calm today.", Topics: []string{"Oil"}}, []string{"oil"}},
 		{"health lexicon (arabic)", Article{ID: "h3", Title: "وزارة الصحة: حملة تلقيح في المستشفيات", Text: "أطلقت وزارة الصحة حملة لقاح ضد فيروس الإنفلونزا في المستشفيات العمومية."}, []string{"health"}},
 		{"science lexicon (english)", Article{ID: "s1", Title: "Astronomers find a new planet", Text: "Scientists using a space telescope have found a planet the size of Earth."}, []string{"science"}},
 	}

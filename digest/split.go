@@ -3,17 +3,15 @@ package digest
 import (
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
-// UTF16Len is the length of s in UTF-16 code units, the unit of Telegram's limits.
+// UTF16Len is the length of s in UTF-16 code units, the unit of Telegram's
+// limits. Each invalid UTF-8 byte counts as one unit (it would travel as
+// U+FFFD).
 func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
-		n += utf16.RuneLen(r)
-		if r == utf8.RuneError {
-			n += 0 // invalid bytes reach Telegram as U+FFFD: one unit
-		}
+		n += utf16.RuneLen(r) // range yields U+FFFD (1 unit) for an invalid byte
 	}
 	return n
 }

@@ -88,6 +88,20 @@ func lexiconScore(st *stemmer, t extraTopic, title, lead string) float64 {
 	return 0
 }
 
+// hintTopic is the package-level hintTopic, plus the engine's admin topic IDs.
+func (e *Engine) hintTopic(hint string) string {
+	if id := hintTopic(hint); id != "" {
+		return id
+	}
+	h := strings.TrimSpace(strings.ToLower(hint))
+	for _, t := range e.extra {
+		if t.id == h {
+			return h
+		}
+	}
+	return ""
+}
+
 // hintTopic maps one topic hint (an admin feed topic, an RSS category, a
 // dataset category) to a topic ID, or "" when it names none of ours.
 func hintTopic(hint string) string {
@@ -153,9 +167,10 @@ const topicThreshold = 0.3
 
 // topics combines, for a story, the classifier on the lead article, the feed
 // hints of every article (noisy-OR with confidence 0.8: a feed's own section
-// is strong evidence, not proof), the middle-east gazetteer and admin keyword
-// topics (certain when a keyword matches). The best topic is always kept;
-// others need topicThreshold.
+// is strong evidence, not proof; a hint may also name an admin topic), the
+// middle-east gazetteer, the health/science lexicon and admin keyword topics
+// (certain when a keyword matches). The best topic is always kept; others
+// need topicThreshold.
 func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 	lead := c[0]
 	score := map[string]float64{}
@@ -164,7 +179,7 @@ func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 	}
 	for _, a := range c {
 		for _, h := range a.Topics {
-			if id := hintTopic(h); id != "" {
+			if id := e.hintTopic(h); id != "" {
 				score[id] = 1 - (1-score[id])*(1-0.8)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/metrics"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -42,6 +44,7 @@ func benchFanout(b *testing.B, subscribers int, limit float64) {
 	chats := ids(1, subscribers)
 	svc := h.service()
 	run(b, svc)
+	peak := samplePeakHeap(b)
 	var elapsed time.Duration
 	var cpu time.Duration
 	commits := int64(0)
@@ -61,6 +64,7 @@ func benchFanout(b *testing.B, subscribers int, limit float64) {
 	b.ReportMetric(float64(h.srv.TooMany()), "429s")
 	b.ReportMetric(float64(cpu.Microseconds())/msgs, "cpu-us/msg")
 	b.ReportMetric(float64(commits)/msgs, "commits/msg")
+	b.ReportMetric(peak()/(1<<20), "peak-heap-MB")
 	b.ReportMetric(peakRSSMB(), "peak-rss-MB")
 }
 
@@ -76,6 +80,37 @@ func putSubscribers(b *testing.B, h *harness, n int) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// samplePeakHeap samples the live heap every 10 ms from now until the
+// returned function is called, which reports the highest value seen.
+func samplePeakHeap(b *testing.B) func() float64 {
+	stop := make(chan struct{})
+	done := make(chan float64)
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		peak := 0.0
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, float64(sample[0].Value.Uint64()))
+			select {
+			case <-stop:
+				done <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	var once sync.Once
+	var peak float64
+	report := func() float64 {
+		once.Do(func() { close(stop); peak = <-done })
+		return peak
+	}
+	b.Cleanup(func() { report() })
+	return report
 }
 
 func cpuTime() time.Duration {

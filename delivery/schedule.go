@@ -69,27 +69,19 @@ func (s *Service) drain(workers *sync.WaitGroup, cancel context.CancelFunc) {
 	}
 }
 
+// job is one cron entry.
+type job struct {
+	spec, name string
+	fn         func(context.Context) error
+}
+
 func (s *Service) cron(ctx context.Context) (*cron.Cron, error) {
 	logger := cronLogger{s.cfg.Log}
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	jobs := []struct {
-		spec string
-		name string
-		fn   func(context.Context) error
-	}{
-		{"* * * * *", "due-check", s.Tick},
-		{"@daily", "prune", s.Prune},
-	}
-	if s.cfg.PruneSpec != "" {
-		jobs[1].spec = s.cfg.PruneSpec
-	}
+	jobs := []job{{"* * * * *", "due-check", s.Tick}, {s.cfg.PruneSpec, "prune", s.Prune}}
 	if s.cfg.Ingest != nil {
-		jobs = append(jobs, struct {
-			spec string
-			name string
-			fn   func(context.Context) error
-		}{fmt.Sprintf("@every %s", s.cfg.IngestEvery), "ingest", s.cfg.Ingest})
+		jobs = append(jobs, job{"@every " + s.cfg.IngestEvery.String(), "ingest", s.cfg.Ingest})
 	}
 	for _, j := range jobs {
 		if _, err := c.AddFunc(j.spec, func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,4 +217,33 @@ func TestPruneDropsOldFailuresAndKeepsPendingDigests(t *testing.T) {
 	}
 	run(t, svc)
 	waitFor(t, 10*time.Second, "the digest queued before pruning", func() bool { return len(h.srv.SentTo(2)) == 2 })
+}
+
+func TestJobsRunOnScheduleAndSurvivePanics(t *testing.T) {
+	h := newHarness(t, fastFake)
+	var mu sync.Mutex
+	calls := 0
+	h.cfg.IngestEvery = time.Second
+	h.cfg.Ingest = func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 1 {
+			panic("feed parser bug")
+		}
+		return nil
+	}
+	run(t, h.service())
+	waitFor(t, 10*time.Second, "the ingest job to run again after a panic", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return calls >= 2
+	})
+
+	h.cfg.PruneSpec = "every day at noon"
+	svc := h.service()
+	defer svc.Close()
+	if err := svc.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "prune") {
+		t.Fatalf("Run with a bad prune schedule = %v, want an error naming the job", err)
+	}
 }

@@ -74,13 +74,26 @@ func (s *Server) accept(method string, chatID int64, p params) Sent {
 	s.nextID[chatID]++
 	m := Sent{
 		Seq: len(s.sent) + 1, Method: method, ChatID: chatID, MessageID: s.nextID[chatID],
-		Text: p.get("text"), ParseMode: p.get("parse_mode"), Paid: p.bool("allow_paid_broadcast"), At: time.Now(),
+		Text: s.intern(p.get("text")), ParseMode: p.get("parse_mode"), Paid: p.bool("allow_paid_broadcast"), At: time.Now(),
 	}
 	if method == "sendDocument" {
 		m.Text, m.Document = p.get("caption"), p.get("document")
 	}
 	s.sent = append(s.sent, m)
 	return m
+}
+
+// intern keeps one copy of each distinct text: a benchmark push sends the
+// same digest to 100,000 chats, and the log should not weigh 100,000 copies.
+// Called with s.mu held.
+func (s *Server) intern(text string) string {
+	if v, ok := s.texts[text]; ok {
+		return v
+	}
+	if len(s.texts) < 10_000 {
+		s.texts[text] = text
+	}
+	return text
 }
 
 func chatType(chatID int64) string {

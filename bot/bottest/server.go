@@ -51,6 +51,7 @@ type Server struct {
 	members  map[[2]int64]string
 	admins   map[int64][]int64
 	nextID   map[int64]int
+	texts    map[string]string // interned message texts
 	calls    map[string]int
 	tooMany  int
 	inflight int
@@ -72,6 +73,7 @@ func New(cfg Config) *Server {
 		members: map[[2]int64]string{},
 		admins:  map[int64][]int64{},
 		nextID:  map[int64]int{},
+		texts:   map[string]string{},
 		calls:   map[string]int{},
 	}
 	s.srv = httptest.NewServer(s.withFiles(http.HandlerFunc(s.serve)))

@@ -101,7 +101,7 @@ func (b *Bot) addFeed(ctx context.Context, r request) error {
 	if !created {
 		key = msgFeedUpdated
 	}
-	msgID, err := b.sendMarkup(ctx, r.chat.ID, text(r.lang, key, userText(f.URL)), nil)
+	msgID, err := b.sendMarkup(ctx, r.chat.ID, text(r.lang, key, userText(clip(f.URL, 500))), nil)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (b *Bot) checkNewFeed(ctx context.Context, r request, f news.Feed, created 
 }
 
 func (b *Bot) fetchAnswer(ctx context.Context, lang string, f news.Feed, res news.FeedResult, created bool) string {
-	feedURL := userText(cmpOr(res.MovedTo, f.URL))
+	feedURL := userText(clip(cmpOr(res.MovedTo, f.URL), 500))
 	if res.Err == nil {
 		title := userText(clip(cmpOr(res.Title, f.Title, f.URL), 200))
 		out := text(lang, msgFeedFetchOK, feedURL, title, res.Items, res.New)
@@ -158,7 +158,7 @@ func (b *Bot) fetchAnswer(ctx context.Context, lang string, f news.Feed, res new
 			out = text(lang, msgFeedNotModified, feedURL)
 		}
 		if res.MovedTo != "" {
-			out += text(lang, msgFeedMoved, userText(res.MovedTo))
+			out += text(lang, msgFeedMoved, userText(clip(res.MovedTo, 500)))
 		}
 		return out
 	}
@@ -184,7 +184,7 @@ func fetchReason(lang string, err error) string {
 	case errors.Is(err, news.ErrPrivateAddress):
 		return text(lang, msgWhyPrivate)
 	case errors.As(err, &nf) && len(nf.Alternates) > 0:
-		return text(lang, msgWhyNotFeedAlt, userList(lang, nf.Alternates))
+		return text(lang, msgWhyNotFeedAlt, userList(lang, clipAll(nf.Alternates[:min(len(nf.Alternates), 5)], 200)))
 	case errors.Is(err, news.ErrParse):
 		return text(lang, msgWhyNotFeed)
 	case errors.As(err, &st):
@@ -215,7 +215,7 @@ func (b *Bot) delFeed(ctx context.Context, r request) error {
 	case err != nil:
 		return fmt.Errorf("remove feed: %w", err)
 	}
-	return b.replyErr(ctx, r, text(r.lang, msgFeedRemoved, userText(f.URL)))
+	return b.replyErr(ctx, r, text(r.lang, msgFeedRemoved, userText(clip(f.URL, 500))))
 }
 
 // listFeeds shows every feed with its state, numbered as /delfeed N counts,
@@ -233,7 +233,7 @@ func (b *Bot) listFeeds(ctx context.Context, r request) error {
 	}
 	entries := make([]string, len(feeds))
 	for i, f := range feeds {
-		entries[i] = b.feedEntry(r.lang, i+1, f)
+		entries[i] = feedEntry(r.lang, i+1, f)
 	}
 	for _, m := range packMessages(text(r.lang, msgFeedsHeader, len(feeds)), entries, maxMessageUnits) {
 		if err := b.replyErr(ctx, r, m); err != nil {
@@ -248,22 +248,39 @@ func (b *Bot) listFeeds(ctx context.Context, r request) error {
 // when Telegram parses them.
 const maxMessageUnits = 4096
 
-func (b *Bot) feedEntry(lang string, n int, f news.Feed) string {
+// maxEntryUnits leaves room for the list header in the first message.
+const maxEntryUnits = maxMessageUnits - 200
+
+// feedEntry renders one feed of /feeds. Titles, URLs, topics and errors
+// are clipped so that even escaped worst cases ("&" becomes "&amp;") fit in
+// one message; an entry still too long is redrawn with tighter clips.
+func feedEntry(lang string, n int, f news.Feed) string {
+	e := feedEntryClipped(lang, n, f, 1)
+	if utf16Len(e) > maxEntryUnits {
+		e = feedEntryClipped(lang, n, f, 4)
+	}
+	return e
+}
+
+// feedEntryClipped renders an entry with every clip length divided by d.
+func feedEntryClipped(lang string, n int, f news.Feed, d int) string {
 	title := text(lang, msgFeedNoTitle)
 	if f.Title != "" {
-		title = userText(clip(f.Title, 200))
+		title = userText(clip(f.Title, 200/d))
 	}
-	out := text(lang, msgFeedEntry, n, title, userText(clip(f.URL, 500)))
+	out := text(lang, msgFeedEntry, n, title, userText(clip(f.URL, 400/d)))
 	if len(f.Topics) > 0 {
-		out += "\n" + text(lang, msgFeedTopics, userList(lang, f.Topics))
+		topics := clipAll(f.Topics[:min(len(f.Topics), 12/d)], 40)
+		out += "\n" + text(lang, msgFeedTopics, userList(lang, topics))
 	}
-	return out + "\n" + feedState(lang, f)
+	return out + "\n" + feedState(lang, f, 300/d)
 }
 
 // feedState is the localised counterpart of news.Feed.Status, built from
-// the feed's fields (Status itself is English only).
-func feedState(lang string, f news.Feed) string {
-	lastErr := userText(clip(f.LastResult, 300))
+// the feed's fields (Status itself is English only); the last error is
+// clipped to errRunes.
+func feedState(lang string, f news.Feed, errRunes int) string {
+	lastErr := userText(clip(f.LastResult, errRunes))
 	switch {
 	case f.Disabled:
 		return text(lang, msgFeedDisabled, stamp(f.DisabledAt), stamp(f.FailingSince), lastErr)
@@ -314,6 +331,15 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// clipAll clips each string (in a copy).
+func clipAll(ss []string, n int) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = clip(s, n)
+	}
+	return out
 }
 
 // cmpOr returns the first non-empty string.
@@ -391,7 +417,7 @@ func (b *Bot) importOPML(ctx context.Context, r request, doc *tgbotapi.Document)
 	}
 	out := text(r.lang, msgOPMLImported, userText(clip(doc.FileName, 100)), res.Added, res.Updated, countInvalid(err))
 	if err != nil {
-		out += "\n" + userText(clip(err.Error(), 1500))
+		out += "\n" + userText(clip(err.Error(), 600))
 	}
 	return b.replyErr(ctx, r, out)
 }

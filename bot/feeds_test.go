@@ -269,7 +269,7 @@ func TestFeedStateDisabled(t *testing.T) {
 		LastResult: "news: unexpected HTTP status 503 <x>"}
 	for lang, w := range map[string]string{"en": "⛔ disabled on \u20682026-11-20 08:00 UTC\u2069, failing since \u20682026-11-13 07:00 UTC\u2069",
 		"ar": "⛔ معطّل منذ \u20682026-11-20 08:00 UTC\u2069، يفشل منذ \u20682026-11-13 07:00 UTC\u2069"} {
-		got := feedState(lang, f)
+		got := feedState(lang, f, 300)
 		if !strings.Contains(got, w) || !strings.Contains(got, "503 &lt;x&gt;") {
 			t.Errorf("%s: %q, want %q and the escaped error", lang, got, w)
 		}
@@ -477,4 +477,64 @@ func TestNotifyDisabledFeeds(t *testing.T) {
 	if got := joinSent(h.newTo(901)); got != "<b>hi</b>" {
 		t.Errorf("NotifyAdmins sent %q", got)
 	}
+}
+
+// TestFeedEntryWorstCase: a feed whose every field is long and made of
+// characters that grow when escaped still fits one message, in both
+// languages, and keeps its number.
+func TestFeedEntryWorstCase(t *testing.T) {
+	amp := strings.Repeat("&\"<", 700)
+	topics := make([]string, 30)
+	for i := range topics {
+		topics[i] = strings.Repeat("<&>", 30)
+	}
+	f := news.Feed{URL: "https://x.example/?q=" + amp, Title: amp, Topics: topics, LastResult: amp,
+		LastFetch: time.Now(), Errors: 3, FailingSince: time.Now(), NextFetch: time.Now()}
+	for _, lang := range []string{"en", "ar"} {
+		e := feedEntry(lang, 12345, f)
+		if n := utf16Len(e); n > maxEntryUnits {
+			t.Errorf("%s entry is %d UTF-16 units", lang, n)
+		}
+		if !strings.HasPrefix(e, "12345. <b>") || strings.Contains(e, "\"<") {
+			t.Errorf("%s entry lost its number or is not escaped: %.200q", lang, e)
+		}
+	}
+}
+
+// FuzzPackMessages: whatever the entries, as long as each fits a message,
+// every message fits, and the messages hold the header and every entry
+// exactly once, in order.
+func FuzzPackMessages(f *testing.F) {
+	f.Add("<b>Feeds</b> (2)", "1. a\nb", "2. ج\nد", 4096)
+	f.Add("h", strings.Repeat("x", 60), strings.Repeat("😀", 30), 64)
+	f.Fuzz(func(t *testing.T, header, e1, e2 string, limit int) {
+		if header == "" {
+			t.Skip() // /feeds always has a header
+		}
+		limit = 64 + abs(limit)%4096
+		entries := []string{e1, e2, e1 + e2}
+		for _, s := range append(entries, header) {
+			if utf16Len(s) > limit-2 {
+				t.Skip()
+			}
+		}
+		msgs := packMessages(header, entries, limit)
+		for _, m := range msgs {
+			if n := utf16Len(m); n > limit {
+				t.Fatalf("message of %d units > %d", n, limit)
+			}
+		}
+		want := strings.Join(append([]string{header}, entries...), "\n\n")
+		got := strings.Join(msgs, "\n\n")
+		if got != want {
+			t.Fatalf("content changed:\n%q\nwant\n%q", got, want)
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -77,8 +77,11 @@ type job struct {
 
 func (s *Service) cron(ctx context.Context) (*cron.Cron, error) {
 	logger := cronLogger{s.cfg.Log}
+	// Recover must sit inside SkipIfStillRunning: robfig's skip wrapper
+	// hands its token back only when the job returns, so a panic escaping
+	// it would silence the job for good.
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger),
-		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+		cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
 	jobs := []job{{"* * * * *", "due-check", s.Tick}, {s.cfg.PruneSpec, "prune", s.Prune}}
 	if s.cfg.Ingest != nil {
 		jobs = append(jobs, job{"@every " + s.cfg.IngestEvery.String(), "ingest", s.cfg.Ingest})

@@ -12,12 +12,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	bolt "go.etcd.io/bbolt"
 
 	"newsdigest/digest"
+	"newsdigest/metrics"
 	"newsdigest/subscriptions"
 )
 
@@ -112,6 +114,9 @@ type Bot struct {
 	editing     *editTargets          // private chat → channel whose settings it edits
 	bg          sync.WaitGroup        // background work (/pushnow) that shutdown waits for
 	afterHandle func(tgbotapi.Update) // tests: runs after each handled update
+
+	metrics     *metrics.Metrics // optional
+	lastContact atomic.Int64     // unix nanoseconds of the last answer from the Bot API (or webhook call)
 }
 
 // Option adds an optional part to a Bot.
@@ -122,6 +127,21 @@ func WithOps(ops Ops) Option { return func(b *Bot) { b.ops = ops } }
 
 // WithDB enables /backup of the given database.
 func WithDB(db *bolt.DB) Option { return func(b *Bot) { b.db = db } }
+
+// WithMetrics counts updates and commands.
+func WithMetrics(m *metrics.Metrics) Option { return func(b *Bot) { b.metrics = m } }
+
+// LastContact is when Telegram last answered getUpdates or called the
+// webhook; zero before the first time. Readiness checks use it.
+func (b *Bot) LastContact() time.Time {
+	ns := b.lastContact.Load()
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+func (b *Bot) touch() { b.lastContact.Store(time.Now().UnixNano()) }
 
 // WithFeeds enables the feed-management commands and OPML import.
 func WithFeeds(f Feeds) Option { return func(b *Bot) { b.feeds.svc = f } }
@@ -136,6 +156,7 @@ func New(api *tgbotapi.BotAPI, cfg Config, subs *subscriptions.Store, digests Di
 	for _, o := range opts {
 		o(b)
 	}
+	b.touch() // NewAPI's getMe just succeeded
 	b.limiter = newUserLimiter(cfg.UserRate, cfg.UserBurst)
 	b.admins = newAdminCache(cfg.AdminCacheTTL)
 	b.pending = newPendingStore()

@@ -79,6 +79,7 @@ func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
 			b.log.ErrorContext(ctx, "update handler panicked", "update", u.UpdateID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		}
 	}()
+	b.metrics.UpdateHandled()
 	var err error
 	switch {
 	case u.CallbackQuery != nil:
@@ -137,6 +138,7 @@ func (b *Bot) dispatch(ctx context.Context, r request) error {
 	rt, known := b.routes()[r.command]
 	switch {
 	case !known, rt.access == botAdmin && !b.isBotAdmin(r.from):
+		b.metrics.Command("unknown")
 		return b.unknown(ctx, r)
 	case rt.access == configures:
 		ok, err := b.mayConfigure(ctx, r.chat, r.from, r.senderChat)
@@ -149,6 +151,7 @@ func (b *Bot) dispatch(ctx context.Context, r request) error {
 			return nil
 		}
 	}
+	b.metrics.Command(r.command)
 	if r.chat.IsPrivate() && rt.access != botAdmin {
 		r = b.retarget(ctx, r)
 	}

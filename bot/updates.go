@@ -49,6 +49,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 			continue
 		}
 		backoff.reset()
+		b.touch()
 		offset = b.handleBatch(ctx, updates, offset)
 		b.idle(ctx, len(updates), b.now().Sub(start))
 	}

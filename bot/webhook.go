@@ -133,6 +133,7 @@ func (b *Bot) WebhookHandler(ctx context.Context, secret string) http.Handler {
 			http.Error(w, "not an update", http.StatusBadRequest)
 			return
 		}
+		b.touch()
 		b.handle(ctx, u)
 		if ctx.Err() != nil { // cut short by shutdown: let Telegram send it again
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)

@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/robfig/cron/v3"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
 	"newsdigest/bot"
+	"newsdigest/delivery"
 	"newsdigest/digest"
 	"newsdigest/metrics"
 	"newsdigest/news"
@@ -45,8 +46,8 @@ func runMain(ctx context.Context, env *cliEnv, args []string) error {
 	return errors.Join(runErr, m.Close())
 }
 
-// Main is the running service: one bbolt file shared by the stores, the bot
-// and the cron scheduler.
+// Main is the running service: one bbolt file shared by the stores, the
+// delivery service and the bot.
 type Main struct {
 	cfg      Config
 	log      *slog.Logger
@@ -55,13 +56,16 @@ type Main struct {
 	db       *bolt.DB
 	articles *news.Store
 	subs     *subscriptions.Store
-	pusher   *pusher
+	ingester *news.Ingester
+	delivery *delivery.Service
 	bot      *bot.Bot
-	cron     *cron.Cron
+
+	lastIngest  atomic.Int64  // unix nanoseconds of the last finished ingest
+	firstIngest chan struct{} // closed when the ingest at start finished
 }
 
-// NewMain opens the database, ingests the seeds and connects to the Bot API.
-// ctx bounds every Bot API request the service will make.
+// NewMain opens the database and connects to the Bot API. ctx bounds every
+// Bot API request the service will make.
 func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 	db, err := openDB(cfg.DBPath)
 	if err != nil {
@@ -69,9 +73,9 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := &Main{cfg: cfg, log: log, db: db, reg: reg, metrics: metrics.New(reg)}
+	m := &Main{cfg: cfg, log: log, db: db, reg: reg, metrics: metrics.New(reg), firstIngest: make(chan struct{})}
 	if err := m.wire(ctx); err != nil {
-		return nil, errors.Join(err, db.Close())
+		return nil, errors.Join(err, m.closeDelivery(), db.Close())
 	}
 	return m, nil
 }
@@ -88,11 +92,7 @@ func openDB(path string) (*bolt.DB, error) {
 }
 
 func (m *Main) wire(ctx context.Context) error {
-	var err error
-	if m.articles, err = news.NewStore(ctx, m.db); err != nil {
-		return err
-	}
-	if m.subs, err = subscriptions.NewStore(ctx, m.db); err != nil {
+	if err := m.stores(ctx); err != nil {
 		return err
 	}
 	engine, err := digest.NewEngine(digest.Config{})
@@ -103,46 +103,110 @@ func (m *Main) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.pusher = &pusher{articles: m.articles, subs: m.subs, engine: engine, seeds: seedsFS(m.cfg.SeedsDir), log: m.log, now: time.Now}
-	m.bot = bot.New(api, bot.Config{Token: m.cfg.Token, DefaultTZ: m.cfg.TimeZone}, m.subs, m.pusher, m.log)
-	m.pusher.send = m.bot.SendHTML
-	if err := m.pusher.ingest(ctx); err != nil {
-		return err
-	}
-	return m.schedule(ctx)
-}
-
-func (m *Main) schedule(ctx context.Context) error {
-	loc, err := time.LoadLocation(m.cfg.TimeZone)
+	sender := bot.NewSender(api, bot.SenderConfig{Token: m.cfg.Token, PaidBroadcast: m.cfg.PaidBroadcast})
+	m.delivery, err = delivery.New(m.db, m.subs, m.articles, engine, meteredSender{sender, m.metrics}, delivery.Config{
+		Ingest: m.ingest, IngestEvery: m.cfg.IngestEvery, Log: m.log,
+	})
 	if err != nil {
 		return err
 	}
-	logger := cronLogger{m.log}
-	m.cron = cron.New(cron.WithLocation(loc), cron.WithLogger(logger),
-		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	_, err = m.cron.AddFunc(m.cfg.PushSchedule, func() {
-		if err := m.pusher.PushAll(ctx); err != nil {
-			m.log.ErrorContext(ctx, "push failed", "err", err)
-		}
-	})
-	return err
+	m.bot = bot.New(api, m.botConfig(), m.subs, m.delivery, m.log,
+		bot.WithDB(m.db), bot.WithOps(opsAdapter{delivery: m.delivery, subs: m.subs, articles: m.articles, now: time.Now}),
+		bot.WithFeeds(feedAdmin{store: m.articles, ingester: m.ingester}),
+		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics))
+	m.gauges()
+	return nil
 }
 
-// Run serves until ctx ends, then stops polling and waits for a running
-// push to finish.
+func (m *Main) stores(ctx context.Context) error {
+	var err error
+	if m.articles, err = news.NewStore(ctx, m.db); err != nil {
+		return err
+	}
+	if m.subs, err = subscriptions.NewStore(ctx, m.db); err != nil {
+		return err
+	}
+	if _, err := firstStartFeeds(ctx, m.articles, m.cfg); err != nil {
+		return err
+	}
+	m.ingester = news.NewIngester(m.articles, ingestOptions(m.cfg, m.log))
+	return nil
+}
+
+func (m *Main) botConfig() bot.Config {
+	return bot.Config{
+		Token: m.cfg.Token, DefaultTZ: m.cfg.TimeZone, Admins: m.cfg.Admins,
+		WebhookURL: m.cfg.WebhookURL, WebhookAddr: m.cfg.WebhookAddr, WebhookSecret: m.cfg.WebhookSecret,
+	}
+}
+
+// ingest fetches feeds and seeds once; the delivery service's cron calls it.
+func (m *Main) ingest(ctx context.Context) error {
+	rep, err := m.ingester.Run(ctx)
+	for _, f := range rep.Feeds {
+		m.metrics.Ingested(f.URL, f.New, f.Err)
+	}
+	m.metrics.Ingested("seeds", rep.SeedsNew, rep.SeedErr)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	m.lastIngest.Store(time.Now().UnixNano())
+	m.log.InfoContext(ctx, "ingest done", "new", rep.New, "seeds_new", rep.SeedsNew, "failed", rep.Failed,
+		"not_modified", rep.NotModified, "pruned", rep.Pruned, "took", rep.Duration)
+	if rep.SeedErr != nil {
+		m.log.WarnContext(ctx, "some seed files could not be read", "err", rep.SeedErr)
+	}
+	if len(rep.NewlyDisabled) > 0 {
+		m.log.WarnContext(ctx, "feeds disabled after failing for days", "feeds", rep.NewlyDisabled)
+		if err := m.bot.NotifyDisabledFeeds(ctx, rep.NewlyDisabled); err != nil {
+			m.log.ErrorContext(ctx, "could not tell the admins about disabled feeds", "err", err)
+		}
+	}
+	return nil
+}
+
+// Run serves until ctx ends, then stops receiving updates, lets the
+// delivery service finish what is on the wire and stops the ops listener.
 func (m *Main) Run(ctx context.Context) error {
-	m.log.InfoContext(ctx, "newsdigest running", "bot", m.bot.Username(), "push_schedule", m.cfg.PushSchedule)
-	m.bot.RegisterCommands(ctx)
+	m.log.InfoContext(ctx, "newsdigest running", "bot", m.bot.Username())
 	opsDone, err := m.serveOps(ctx)
 	if err != nil {
 		return err
 	}
-	m.cron.Start()
-	err = m.bot.Poll(ctx)
-	<-m.cron.Stop().Done()
-	err = errors.Join(err, <-opsDone)
+	go m.ingestAtStart(ctx)
+	deliveryDone := make(chan error, 1)
+	go func() { deliveryDone <- m.delivery.Run(ctx) }()
+	m.bot.RegisterCommands(ctx)
+	err = m.bot.Run(ctx)
+	err = errors.Join(err, <-deliveryDone, <-opsDone)
 	m.log.Info("newsdigest stopped")
 	return err
+}
+
+// ingestAtStart fetches once right away instead of waiting for the first
+// cron tick, so a new install has articles within seconds.
+func (m *Main) ingestAtStart(ctx context.Context) {
+	defer close(m.firstIngest)
+	if err := m.ingest(ctx); err != nil && ctx.Err() == nil {
+		m.log.ErrorContext(ctx, "ingest at start failed", "err", err)
+	}
+}
+
+// Close flushes the delivery state and releases the database. Call it after
+// Run returned.
+func (m *Main) Close() error {
+	err := m.closeDelivery()
+	if cerr := m.db.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close database: %w", cerr))
+	}
+	return err
+}
+
+func (m *Main) closeDelivery() error {
+	if m.delivery == nil {
+		return nil
+	}
+	return m.delivery.Close()
 }
 
 // serveOps starts the operators' HTTP listener; its error arrives on the
@@ -159,7 +223,7 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 	}
 	h := ops.Handler(ops.Options{
 		Gatherer:     m.reg,
-		Checks:       []ops.Check{{Name: "database", Run: m.checkDB}},
+		Checks:       m.readiness(),
 		BackupSecret: secret,
 		Backup:       func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, m.db, w) },
 	})
@@ -172,24 +236,4 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 	case err := <-done:
 		return nil, err
 	}
-}
-
-func (m *Main) checkDB(context.Context) error {
-	return m.db.View(func(*bolt.Tx) error { return nil })
-}
-
-// Close releases the database.
-func (m *Main) Close() error {
-	if err := m.db.Close(); err != nil {
-		return fmt.Errorf("close database: %w", err)
-	}
-	return nil
-}
-
-// cronLogger sends robfig/cron's log lines to slog.
-type cronLogger struct{ log *slog.Logger }
-
-func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }

@@ -13,20 +13,31 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"newsdigest/bot"
 )
 
-// Config is the effective configuration of the run command.
+// Config is the effective configuration of the service and its commands.
 type Config struct {
-	Token        string
-	APIEndpoint  string
-	DBPath       string
-	PushSchedule string
-	SeedsDir     string
-	TimeZone     string
-	LogLevel     slog.Level
-	LogFormat    string
-	HTTPAddr     string
+	Token         string
+	APIEndpoint   string
+	DBPath        string
+	SeedsDir      string
+	TimeZone      string
+	HTTPAddr      string
+	Admins        []int64
+	WebhookURL    string
+	WebhookAddr   string
+	WebhookSecret string
+	Feeds         string // first-start feed list: "URL [topic…]" separated by commas or lines
+	FeedsFile     string
+	AllowPrivate  bool
+	IngestEvery   time.Duration
+	Retention     time.Duration
+	PaidBroadcast bool
+	LogLevel      slog.Level
+	LogFormat     string
+
+	raw map[string]string // effective values by variable, for `newsdigest config`
 }
 
 // option is one setting: an environment variable, the flag that overrides
@@ -41,17 +52,35 @@ type option struct {
 func options() []option {
 	return []option{
 		{env: "TELEGRAM_BOT_TOKEN", flag: "token", secret: true, usage: "Bot API token from @BotFather; without one, print the seed digest and exit",
-			set: func(c *Config, v string) error { return setToken(c, v) }},
+			set: setToken},
 		{env: "TELEGRAM_API_ENDPOINT", flag: "api-endpoint", def: "https://api.telegram.org/bot%s/%s", usage: "Bot API URL pattern (token, method), e.g. http://127.0.0.1:8081/bot%s/%s",
-			set: func(c *Config, v string) error { return setEndpoint(c, v) }},
+			set: setEndpoint},
 		{env: "NEWSDIGEST_DB", flag: "db", def: "./newsdigest.db", usage: "bbolt database file",
 			set: func(c *Config, v string) error { c.DBPath = v; return validDBPath(v) }},
-		{env: "NEWSDIGEST_PUSH_SCHEDULE", flag: "push-schedule", def: "0 8 * * *", usage: "cron schedule of the digest push (in NEWSDIGEST_TZ)",
-			set: func(c *Config, v string) error { c.PushSchedule = v; return validCron(v) }},
-		{env: "NEWSDIGEST_SEEDS_DIR", flag: "seeds", usage: "folder of seed article files (default: the seeds embedded in the binary)",
+		{env: "NEWSDIGEST_SEEDS_DIR", flag: "seeds", usage: "folder of seed article files, re-read at every ingest (default: the seeds embedded in the binary)",
 			set: func(c *Config, v string) error { c.SeedsDir = v; return nil }},
-		{env: "NEWSDIGEST_TZ", flag: "tz", def: "UTC", usage: "IANA time zone for the push schedule and new subscribers",
+		{env: "NEWSDIGEST_TZ", flag: "tz", def: "UTC", usage: "IANA time zone of new subscribers (their digests come at 08:00 there)",
 			set: func(c *Config, v string) error { c.TimeZone = v; return validZone(v) }},
+		{env: "NEWSDIGEST_ADMINS", flag: "admins", usage: "Telegram user IDs of the bot's admins, separated by commas",
+			set: func(c *Config, v string) (err error) { c.Admins, err = bot.ParseAdmins(v); return err }},
+		{env: "NEWSDIGEST_FEEDS", flag: "feeds", usage: "feeds to subscribe to on first start: \"URL [topic…]\" separated by commas",
+			set: func(c *Config, v string) error { c.Feeds = v; return nil }},
+		{env: "NEWSDIGEST_FEEDS_FILE", flag: "feeds-file", usage: "file of feeds for first start: one \"URL [topic…]\" per line, or OPML",
+			set: func(c *Config, v string) error { c.FeedsFile = v; return readable(v) }},
+		{env: "NEWSDIGEST_ALLOW_PRIVATE_FEEDS", flag: "allow-private-feeds", def: "0", usage: "1 allows feeds on loopback/private addresses (intranets, tests)",
+			set: func(c *Config, v string) (err error) { c.AllowPrivate, err = boolFlag(v); return err }},
+		{env: "NEWSDIGEST_INGEST_EVERY", flag: "ingest-every", def: "15m", usage: "how often feeds and seeds are fetched",
+			set: func(c *Config, v string) (err error) { c.IngestEvery, err = duration(v, time.Minute); return err }},
+		{env: "NEWSDIGEST_RETENTION", flag: "retention", def: "336h", usage: "how long articles are kept (default 14 days)",
+			set: func(c *Config, v string) (err error) { c.Retention, err = duration(v, time.Hour); return err }},
+		{env: "NEWSDIGEST_PAID_BROADCAST", flag: "paid-broadcast", def: "0", usage: "1 sends with allow_paid_broadcast (costs Telegram Stars) at up to 1000 messages/s",
+			set: func(c *Config, v string) (err error) { c.PaidBroadcast, err = boolFlag(v); return err }},
+		{env: "NEWSDIGEST_WEBHOOK_URL", flag: "webhook-url", usage: "public HTTPS URL for Telegram's webhook; empty = long polling",
+			set: setWebhookURL},
+		{env: "NEWSDIGEST_WEBHOOK_ADDR", flag: "webhook-addr", def: ":8443", usage: "listen address of the webhook server",
+			set: func(c *Config, v string) error { c.WebhookAddr = v; return validAddr(v) }},
+		{env: "NEWSDIGEST_WEBHOOK_SECRET", flag: "webhook-secret", secret: true, usage: "secret_token Telegram sends with every webhook call (default: random per start)",
+			set: func(c *Config, v string) error { c.WebhookSecret = v; return nil }},
 		{env: "NEWSDIGEST_HTTP_ADDR", flag: "http-addr", def: "127.0.0.1:8080", usage: "listen address of /healthz, /readyz, /metrics and /backup; \"off\" disables it",
 			set: func(c *Config, v string) error { c.HTTPAddr = v; return validAddr(v) }},
 		{env: "NEWSDIGEST_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error",
@@ -85,11 +114,13 @@ func loadConfig(name string, env, args []string, stderr io.Writer) (Config, []st
 	if err := fs.Parse(args); err != nil {
 		return Config{}, nil, err
 	}
-	var c Config
+	c := Config{raw: map[string]string{}}
 	for _, o := range opts {
-		if err := o.set(&c, *flagVals[o.env]); err != nil {
+		v := *flagVals[o.env]
+		if err := o.set(&c, v); err != nil {
 			return Config{}, nil, fmt.Errorf("config: %s: %w", o.env, err)
 		}
+		c.raw[o.env] = v
 	}
 	return c, fs.Args(), nil
 }
@@ -99,6 +130,7 @@ func loadConfig(name string, env, args []string, stderr io.Writer) (Config, []st
 var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,}$`)
 
 func setToken(c *Config, v string) error {
+	v = strings.TrimSpace(v)
 	if v != "" && !tokenPattern.MatchString(v) {
 		return errors.New("not a Bot API token (expected 123456789:AA... as @BotFather gives it)")
 	}
@@ -127,11 +159,45 @@ func validDBPath(v string) error {
 	return nil
 }
 
-func validCron(v string) error {
-	if _, err := cron.ParseStandard(v); err != nil {
-		return fmt.Errorf("bad cron schedule %q: %w", v, err)
+func setWebhookURL(c *Config, v string) error {
+	if v != "" && !strings.HasPrefix(v, "https://") {
+		return fmt.Errorf("%q must be an https:// URL (Telegram only calls HTTPS webhooks)", v)
 	}
+	c.WebhookURL = v
 	return nil
+}
+
+func readable(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func boolFlag(v string) (bool, error) {
+	switch v {
+	case "1", "true":
+		return true, nil
+	case "0", "false", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not 0 or 1", v)
+}
+
+// duration parses a Go duration of at least min.
+func duration(v string, min time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration such as 15m or 336h: %w", v, err)
+	}
+	if d < min {
+		return 0, fmt.Errorf("%s is shorter than %s", d, min)
+	}
+	return d, nil
 }
 
 func validAddr(v string) error {

@@ -59,6 +59,7 @@ func startService(t *testing.T, emu *tgemu.Emulator, seedsDir string) (*Main, *s
 	}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
+	<-m.firstIngest
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -133,22 +134,18 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("/digest: the dateline leaked into the digest: %q", got)
 	}
 
-	// A new article arrives; the scheduled push sends it exactly once and
-	// does not repeat the story the user already read.
+	// A new article arrives; the push sends it exactly once and does not
+	// repeat the story the user already read.
 	writeFile(t, seedsDir, "001_new.txt", "WASHINGTON (Reuters) -\nThe central bank raised interest rates by half a point on Tuesday, citing stubborn inflation.\nMarkets fell after the announcement.\n")
-	if err := m.pusher.PushAll(ctx); err != nil {
-		t.Fatalf("push: %v", err)
-	}
+	push(t, m, user.ID, 1)
 	pushed := emu.WaitMessages(t, user.ID, 1, 10*time.Second)
 	if len(pushed) != 1 || !strings.Contains(pushed[0].Text(), "central bank raised interest rates") {
 		t.Fatalf("push: want exactly one digest with the new article, got %d: %q", len(pushed), joined(pushed))
 	}
-	if strings.Contains(joined(pushed), seedLead) {
-		t.Fatalf("push repeated a story the user already had: %q", joined(pushed))
+	if strings.Contains(joined(pushed), seedLead) || strings.Contains(joined(pushed), "WASHINGTON") {
+		t.Fatalf("push repeated a story the user already had, or leaked a dateline: %q", joined(pushed))
 	}
-	if err := m.pusher.PushAll(ctx); err != nil {
-		t.Fatalf("second push: %v", err)
-	}
+	push(t, m, user.ID, 0)
 	emu.Quiet(t, user.ID, time.Second)
 
 	if err := emu.SendCommand(ctx, user, "/stop"); err != nil {
@@ -156,10 +153,22 @@ func TestEndToEnd(t *testing.T) {
 	}
 	emu.WaitMessages(t, user.ID, 1, 20*time.Second)
 	writeFile(t, seedsDir, "002_later.txt", "LONDON -\nA third story arrives after the user left.\n")
-	if err := m.pusher.PushAll(ctx); err != nil {
-		t.Fatalf("push after /stop: %v", err)
-	}
+	push(t, m, user.ID, 0)
 	emu.Quiet(t, user.ID, time.Second)
+}
+
+// push runs what the push job runs for one chat: ingest, then queue the
+// chat's digest; it checks how many digests were queued.
+func push(t *testing.T, m *Main, chatID int64, want int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := m.ingest(ctx); err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	n, err := m.delivery.Push(ctx, []int64{chatID})
+	if err != nil || n != want {
+		t.Fatalf("push queued %d digests (err %v), want %d", n, err, want)
+	}
 }
 
 // TestRunWithoutToken is the newcomer's first command: no token, so the
@@ -202,7 +211,11 @@ func TestCLIErrors(t *testing.T) {
 		{"bad format", []string{"digest", "--format", "pdf"}, nil, 1, "--format"},
 		{"bad token", nil, []string{"TELEGRAM_BOT_TOKEN=oops"}, 1, "TELEGRAM_BOT_TOKEN"},
 		{"bad zone", nil, []string{"NEWSDIGEST_TZ=Mars/Olympus"}, 1, "NEWSDIGEST_TZ"},
-		{"bad schedule", nil, []string{"NEWSDIGEST_PUSH_SCHEDULE=every day"}, 1, "NEWSDIGEST_PUSH_SCHEDULE"},
+		{"bad ingest period", nil, []string{"NEWSDIGEST_INGEST_EVERY=5s"}, 1, "NEWSDIGEST_INGEST_EVERY"},
+		{"bad admins", nil, []string{"NEWSDIGEST_ADMINS=alice"}, 1, "NEWSDIGEST_ADMINS"},
+		{"webhook not https", nil, []string{"NEWSDIGEST_WEBHOOK_URL=http://bot.example/hook"}, 1, "NEWSDIGEST_WEBHOOK_URL"},
+		{"missing feeds file", nil, []string{"NEWSDIGEST_FEEDS_FILE=/nonexistent/feeds.txt"}, 1, "NEWSDIGEST_FEEDS_FILE"},
+		{"bad flag value", []string{"run", "--paid-broadcast", "maybe"}, nil, 1, "NEWSDIGEST_PAID_BROADCAST"},
 		{"db folder missing", nil, []string{"NEWSDIGEST_DB=/nonexistent-volume/newsdigest.db"}, 1, "NEWSDIGEST_DB: folder /nonexistent-volume"},
 		{"bad endpoint", nil, []string{"TELEGRAM_API_ENDPOINT=ftp://x/%s"}, 1, "TELEGRAM_API_ENDPOINT"},
 		{"bad listen address", nil, []string{"NEWSDIGEST_HTTP_ADDR=8080"}, 1, "NEWSDIGEST_HTTP_ADDR"},
@@ -216,5 +229,23 @@ func TestCLIErrors(t *testing.T) {
 				t.Fatalf("exit %d (want %d), stderr %q (want %q)", code, tc.code, stderr.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestREADMEListsEveryOption keeps the README's configuration table true:
+// every variable with its flag and default.
+func TestREADMEListsEveryOption(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range options() {
+		row := "| `" + o.env + "` | `--" + o.flag + "` | "
+		if o.def != "" {
+			row += "`" + o.def + "`"
+		}
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README's configuration table lacks the row %q", row)
+		}
 	}
 }

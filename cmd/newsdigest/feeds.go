@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -20,15 +21,6 @@ import (
 	"newsdigest/news"
 )
 
-// Environment read by the feed commands.
-const (
-	envDB           = "NEWSDIGEST_DB"
-	envSeedsDir     = "NEWSDIGEST_SEEDS_DIR"
-	envAllowPrivate = "NEWSDIGEST_ALLOW_PRIVATE_FEEDS"
-	envFeeds        = "NEWSDIGEST_FEEDS"
-	envFeedsFile    = "NEWSDIGEST_FEEDS_FILE"
-)
-
 const feedsUsage = `usage: newsdigest feeds add URL [topic…] | check URL|N | list | remove URL|N | import FILE | export
   add      subscribe to a feed (or update its topics and re-enable it)
   check    fetch one feed now and say what came back (a site address adopts the feed it links to)
@@ -37,10 +29,18 @@ const feedsUsage = `usage: newsdigest feeds add URL [topic…] | check URL|N | l
   import   add the feeds of an OPML file, or of a plain list (one "URL [topic…]" per line); "-" reads stdin
   export   print every feed as OPML`
 
+// feedCtx is what a feeds subcommand works with.
+type feedCtx struct {
+	cfg   Config
+	store *news.Store
+	stdin io.Reader
+	out   io.Writer
+}
+
 // withNewsStore opens the database named by NEWSDIGEST_DB and runs fn on the
 // article/feed store, closing the database afterwards.
-func withNewsStore(ctx context.Context, fn func(*news.Store) error) (err error) {
-	path := cmpOr(os.Getenv(envDB), "./newsdigest.db")
+func withNewsStore(ctx context.Context, cfg Config, fn func(*news.Store) error) (err error) {
+	path := cfg.DBPath
 	db, err := openDB(path)
 	if err != nil {
 		return err
@@ -61,15 +61,9 @@ func withDB(ctx context.Context, db *bolt.DB, fn func(*news.Store) error) error 
 	return fn(s)
 }
 
-func cmpOr(v, def string) string {
-	if v != "" {
-		return v
-	}
-	return def
-}
-
 // runFeeds manages the feed list: add, list, remove, import, export.
-func runFeeds(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runFeeds(ctx context.Context, env *cliEnv, args []string) error {
+	stderr := env.stderr
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintln(stderr, feedsUsage)
 		if len(args) == 0 {
@@ -78,7 +72,7 @@ func runFeeds(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return flag.ErrHelp
 	}
 	sub, rest := args[0], args[1:]
-	run, ok := map[string]func(context.Context, *news.Store, []string, io.Reader, io.Writer) error{
+	run, ok := map[string]func(context.Context, feedCtx, []string) error{
 		"add": feedsAdd, "check": feedsCheck, "list": feedsList, "remove": feedsRemove, "rm": feedsRemove,
 		"import": feedsImport, "export": feedsExport,
 	}[sub]
@@ -86,10 +80,17 @@ func runFeeds(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, feedsUsage)
 		return fmt.Errorf("feeds: unknown subcommand %q", sub)
 	}
-	return withNewsStore(ctx, func(s *news.Store) error { return run(ctx, s, rest, stdin, stdout) })
+	cfg, _, err := loadConfig("feeds", env.environ, nil, stderr)
+	if err != nil {
+		return err
+	}
+	return withNewsStore(ctx, cfg, func(s *news.Store) error {
+		return run(ctx, feedCtx{cfg: cfg, store: s, stdin: env.stdin, out: env.stdout}, rest)
+	})
 }
 
-func feedsAdd(ctx context.Context, s *news.Store, args []string, _ io.Reader, out io.Writer) error {
+func feedsAdd(ctx context.Context, fc feedCtx, args []string) error {
+	s, out := fc.store, fc.out
 	if len(args) == 0 {
 		return errors.New("feeds add: want URL [topic…]")
 	}
@@ -109,7 +110,8 @@ func feedsAdd(ctx context.Context, s *news.Store, args []string, _ io.Reader, ou
 	return nil
 }
 
-func feedsCheck(ctx context.Context, s *news.Store, args []string, _ io.Reader, out io.Writer) error {
+func feedsCheck(ctx context.Context, fc feedCtx, args []string) error {
+	s, out := fc.store, fc.out
 	if len(args) != 1 {
 		return errors.New("feeds check: want one URL or list number")
 	}
@@ -117,7 +119,7 @@ func feedsCheck(ctx context.Context, s *news.Store, args []string, _ io.Reader, 
 	if err != nil {
 		return err
 	}
-	o := ingestOptions(slog.New(slog.DiscardHandler))
+	o := ingestOptions(fc.cfg, slog.New(slog.DiscardHandler))
 	o.Seeds = nil
 	r, err := news.NewIngester(s, o).RunFeed(ctx, f.URL)
 	if err != nil {
@@ -129,11 +131,12 @@ func feedsCheck(ctx context.Context, s *news.Store, args []string, _ io.Reader, 
 	if r.Err != nil {
 		return fmt.Errorf("feeds check: %w", r.Err)
 	}
-	fmt.Fprintf(out, "%s: %s, %q, %d items, %d new articles (%s)\n", cmpOr(r.MovedTo, f.URL), r.Status, r.Title, r.Items, r.New, r.Duration.Round(time.Millisecond))
+	fmt.Fprintf(out, "%s: %s, %q, %d items, %d new articles (%s)\n", cmp.Or(r.MovedTo, f.URL), r.Status, r.Title, r.Items, r.New, r.Duration.Round(time.Millisecond))
 	return nil
 }
 
-func feedsList(ctx context.Context, s *news.Store, _ []string, _ io.Reader, out io.Writer) error {
+func feedsList(ctx context.Context, fc feedCtx, _ []string) error {
+	s, out := fc.store, fc.out
 	feeds, err := s.ListFeeds(ctx)
 	if err != nil {
 		return err
@@ -151,7 +154,8 @@ func feedsList(ctx context.Context, s *news.Store, _ []string, _ io.Reader, out 
 	return tw.Flush()
 }
 
-func feedsRemove(ctx context.Context, s *news.Store, args []string, _ io.Reader, out io.Writer) error {
+func feedsRemove(ctx context.Context, fc feedCtx, args []string) error {
+	s, out := fc.store, fc.out
 	if len(args) != 1 {
 		return errors.New("feeds remove: want one URL or list number")
 	}
@@ -164,7 +168,9 @@ func feedsRemove(ctx context.Context, s *news.Store, args []string, _ io.Reader,
 }
 
 // feedsImport reads OPML, or a plain feed list when the file is not XML.
-func feedsImport(ctx context.Context, s *news.Store, args []string, stdin io.Reader, out io.Writer) error {
+func feedsImport(ctx context.Context, fc feedCtx, args []string) error {
+	s, out := fc.store, fc.out
+	stdin := fc.stdin
 	if len(args) != 1 {
 		return errors.New("feeds import: want FILE (OPML or one URL per line; - for stdin)")
 	}
@@ -210,27 +216,29 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-func feedsExport(ctx context.Context, s *news.Store, _ []string, _ io.Reader, out io.Writer) error {
+func feedsExport(ctx context.Context, fc feedCtx, _ []string) error {
+	s, out := fc.store, fc.out
 	return s.ExportOPML(ctx, out)
 }
 
-// ingestOptions builds the Ingester's options from the environment.
-func ingestOptions(log *slog.Logger) news.IngesterOptions {
+// ingestOptions builds the Ingester's options from the configuration.
+func ingestOptions(cfg Config, log *slog.Logger) news.IngesterOptions {
 	return news.IngesterOptions{
-		Fetcher: news.FetcherOptions{AllowPrivate: os.Getenv(envAllowPrivate) == "1"},
-		Seeds:   news.SeedsDir(os.Getenv(envSeedsDir)),
-		Logger:  log,
+		Fetcher:   news.FetcherOptions{AllowPrivate: cfg.AllowPrivate},
+		Seeds:     news.SeedsDir(cfg.SeedsDir),
+		Retention: cfg.Retention,
+		Logger:    log,
 	}
 }
 
 // firstStartFeeds adds NEWSDIGEST_FEEDS and NEWSDIGEST_FEEDS_FILE when the
 // database has no feeds yet.
-func firstStartFeeds(ctx context.Context, s *news.Store) (int, error) {
-	list := os.Getenv(envFeeds)
-	if path := os.Getenv(envFeedsFile); path != "" {
+func firstStartFeeds(ctx context.Context, s *news.Store, cfg Config) (int, error) {
+	list := cfg.Feeds
+	if path := cfg.FeedsFile; path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return 0, fmt.Errorf("%s: %w", envFeedsFile, err)
+			return 0, fmt.Errorf("NEWSDIGEST_FEEDS_FILE: %w", err)
 		}
 		list += "\n" + string(data)
 	}
@@ -246,19 +254,24 @@ func firstStartFeeds(ctx context.Context, s *news.Store) (int, error) {
 
 // runIngest fetches every due feed once and stores new articles, with a
 // progress bar on a terminal (plain lines otherwise) and a summary table.
-func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+func runIngest(ctx context.Context, env *cliEnv, args []string) error {
+	stdout, stderr := env.stdout, env.stderr
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	workers := fs.Int("workers", news.DefaultWorkers, "concurrent fetches")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	cfg, _, err := loadConfig("ingest", env.environ, nil, stderr)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	return withNewsStore(ctx, func(s *news.Store) error {
-		if _, err := firstStartFeeds(ctx, s); err != nil {
+	return withNewsStore(ctx, cfg, func(s *news.Store) error {
+		if _, err := firstStartFeeds(ctx, s, cfg); err != nil {
 			return err
 		}
-		o := ingestOptions(log)
+		o := ingestOptions(cfg, log)
 		o.Workers = *workers
 		o.Progress = progressReporter(stderr)
 		rep, err := news.NewIngester(s, o).Run(ctx)
@@ -304,7 +317,7 @@ func printReport(w io.Writer, rep news.Report) {
 			if r.Err != nil {
 				errText = clip(r.Err.Error(), 80)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", clip(cmpOr(r.Title, r.URL), 50), r.Status, r.Items, r.New, r.Duration.Round(time.Millisecond), errText)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", clip(cmp.Or(r.Title, r.URL), 50), r.Status, r.Items, r.New, r.Duration.Round(time.Millisecond), errText)
 		}
 		tw.Flush()
 		fmt.Fprintln(w)
@@ -327,14 +340,19 @@ func printReport(w io.Writer, rep news.Report) {
 }
 
 // runArticles lists stored articles first seen within --since.
-func runArticles(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+func runArticles(ctx context.Context, env *cliEnv, args []string) error {
+	stdout, stderr := env.stdout, env.stderr
 	fs := flag.NewFlagSet("articles", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	since := fs.Duration("since", 24*time.Hour, "list articles first seen within this long")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return withNewsStore(ctx, func(s *news.Store) error {
+	cfg, _, err := loadConfig("articles", env.environ, nil, stderr)
+	if err != nil {
+		return err
+	}
+	return withNewsStore(ctx, cfg, func(s *news.Store) error {
 		arts, err := s.SinceTime(ctx, time.Now().Add(-*since))
 		if err != nil {
 			return err

@@ -49,9 +49,9 @@ func commands() map[string]command {
 		"backup":      {run: runBackup, usage: "backup FILE: a verified copy of the database, also while the bot runs"},
 		"restore":     {run: runRestore, usage: "restore FILE: replace the database with a backup (bot stopped)"},
 		"healthcheck": {run: runHealthcheck, usage: "exit 0 when the running bot answers /healthz (for container HEALTHCHECK)"},
-		"feeds":       {run: withIO(runFeeds), usage: "feeds add URL [topic…] | list | remove URL|N | import FILE | export"},
-		"ingest":      {run: withIO(runIngest), usage: "fetch every due feed and the seeds folder once, with a summary"},
-		"articles":    {run: withIO(runArticles), usage: "list stored articles: articles [--since 24h]"},
+		"feeds":       {run: runFeeds, usage: "feeds add URL [topic…] | list | remove URL|N | import FILE | export"},
+		"ingest":      {run: runIngest, usage: "fetch every due feed and the seeds folder once, with a summary"},
+		"articles":    {run: runArticles, usage: "list stored articles: articles [--since 24h]"},
 	}
 }
 

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,7 +30,7 @@ func freeAddr(t *testing.T) string {
 
 // runningService starts the service against the fake Bot API and returns
 // the environment an operator's second command would use.
-func runningService(t *testing.T) ([]string, *syncBuffer) {
+func runningService(t *testing.T) ([]string, *bottest.Server) {
 	t.Helper()
 	api := bottest.New(bottest.Config{})
 	t.Cleanup(api.Close)
@@ -52,6 +54,7 @@ func runningService(t *testing.T) ([]string, *syncBuffer) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
+	<-m.firstIngest
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -63,7 +66,7 @@ func runningService(t *testing.T) ([]string, *syncBuffer) {
 		}
 	})
 	waitHealthy(t, env)
-	return env, logs
+	return env, api
 }
 
 func waitHealthy(t *testing.T, env []string) {
@@ -138,4 +141,52 @@ func TestHealthcheckFailsWhenNothingRuns(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "unhealthy") {
 		t.Fatalf("healthcheck with nothing running: exit %d, %q", code, errOut)
 	}
+}
+
+// TestMetricsCountWhatUsersDo scrapes /metrics after a user's commands
+// went through the real updates loop and sender.
+func TestMetricsCountWhatUsersDo(t *testing.T) {
+	env, api := runningService(t)
+	api.PushText(777, "en", "/start")
+	api.PushText(777, "en", "/help")
+	api.PushText(777, "en", "/frobnicate")
+	var body string
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		body = scrape(t, env)
+		if strings.Contains(body, `newsdigest_commands_total{command="unknown"} 1`) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, want := range []string{
+		`newsdigest_commands_total{command="start"} 1`,
+		`newsdigest_commands_total{command="help"} 1`,
+		`newsdigest_commands_total{command="unknown"} 1`,
+		"newsdigest_updates_handled_total 3",
+		`newsdigest_subscribers{state="active"} 1`,
+		"newsdigest_outbox_pending 0",
+		`newsdigest_ingest_items_total{feed="seeds"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+func scrape(t *testing.T, env []string) string {
+	t.Helper()
+	var addr string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "NEWSDIGEST_HTTP_ADDR="); ok {
+			addr = v
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

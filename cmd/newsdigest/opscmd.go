@@ -23,7 +23,7 @@ func runConfig(_ context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	for _, o := range options() {
-		v := effective(cfg, o.env)
+		v := cfg.raw[o.env]
 		if o.secret && v != "" {
 			v = redactToken(v)
 		}
@@ -36,22 +36,6 @@ func runConfig(_ context.Context, env *cliEnv, args []string) error {
 func redactToken(token string) string {
 	id, _, _ := strings.Cut(token, ":")
 	return id + ":<redacted>"
-}
-
-// effective is the value a setting has in cfg, as it would be written in
-// the environment.
-func effective(c Config, env string) string {
-	return map[string]string{
-		"TELEGRAM_BOT_TOKEN":       c.Token,
-		"TELEGRAM_API_ENDPOINT":    c.APIEndpoint,
-		"NEWSDIGEST_DB":            c.DBPath,
-		"NEWSDIGEST_PUSH_SCHEDULE": c.PushSchedule,
-		"NEWSDIGEST_SEEDS_DIR":     c.SeedsDir,
-		"NEWSDIGEST_TZ":            c.TimeZone,
-		"NEWSDIGEST_HTTP_ADDR":     c.HTTPAddr,
-		"NEWSDIGEST_LOG_LEVEL":     c.LogLevel.String(),
-		"NEWSDIGEST_LOG_FORMAT":    c.LogFormat,
-	}[env]
 }
 
 // runBackup copies the database to FILE: through the running process when

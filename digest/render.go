@@ -12,7 +12,7 @@ import (
 type RenderOptions struct {
 	Lang     string         // UI language "ar" | "en" (anything else: "en")
 	Location *time.Location // subscriber's zone for the header date; nil = UTC
-	Now      time.Time      // digest time shown in the header
+	Now      time.Time      // digest time shown in the header; zero = no date line
 }
 
 // MaxMessageUTF16 is Telegram's limit on a message text, in UTF-16 code units.
@@ -123,7 +123,11 @@ func header(o RenderOptions, lang string, st style) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return "📰 " + st.bold(uiText(lang, "title")) + "\n" + formatDate(o.Now.In(loc), lang)
+	h := "📰 " + st.bold(uiText(lang, "title"))
+	if o.Now.IsZero() {
+		return h
+	}
+	return h + "\n" + formatDate(o.Now.In(loc), lang)
 }
 
 // renderStory renders one story: bold title, summary, sources.

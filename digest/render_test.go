@@ -130,6 +130,13 @@ func TestRenderSectionsByTopic(t *testing.T) {
 	}
 }
 
+func TestRenderWithoutNowHasNoDate(t *testing.T) {
+	txt := RenderText(Selection{}, RenderOptions{Lang: "en"})
+	if strings.Contains(txt, "0001") || strings.Contains(txt, "Monday") {
+		t.Errorf("zero Now rendered a date:\n%s", txt)
+	}
+}
+
 func TestRenderEmptySelection(t *testing.T) {
 	msgs := RenderHTML(Selection{}, RenderOptions{Lang: "en"})
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "No new stories") {

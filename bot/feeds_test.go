@@ -538,3 +538,60 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// TestOPMLUploadThroughPoll: an admin's OPML document arrives as a real
+// update through getUpdates; the bot downloads it through getFile and the
+// file endpoint, imports it and lists the new feeds.
+func TestOPMLUploadThroughPoll(t *testing.T) {
+	h := newHarness(t)
+	h.bot.now = time.Now
+	store := h.withFeeds(true)
+	data, err := os.ReadFile("testdata/feeds/partial.opml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.fake.PushDocument(adminID, "en", h.fake.AddFile("my feeds.opml", "application/xml", data))
+	h.fake.PushText(adminID, "en", "/feeds")
+	stop := runPoll(t, h.bot)
+	waitFor(t, "two answers", func() bool { return len(h.fake.SentTo(adminID)) >= 2 })
+	stop()
+	msgs := h.fake.SentTo(adminID)
+	if !strings.Contains(msgs[0].Text, "Imported \u2068my feeds.opml\u2069: 2 added, 0 updated, 2 invalid") {
+		t.Errorf("import answer %q", msgs[0].Text)
+	}
+	if !strings.Contains(msgs[1].Text, "good1.example") || !strings.Contains(msgs[1].Text, "Topics: \u2068sport\u2069") {
+		t.Errorf("/feeds after import %q", msgs[1].Text)
+	}
+	if got := feedURLs(t, store); !slices.Equal(got, []string{"https://good1.example/rss", "https://good2.example/atom"}) {
+		t.Errorf("feeds %v", got)
+	}
+	if strings.Contains(h.logs.String(), "file/bot") {
+		t.Error("the file URL (which holds the token) reached the logs")
+	}
+}
+
+// TestOPMLDownloadFailure: a file Telegram cannot hand out gets a clear
+// answer that never shows the token (the file URL contains it).
+func TestOPMLDownloadFailure(t *testing.T) {
+	for name, setup := range map[string]func(h *harness) tgbotapi.Document{
+		"unknown file": func(h *harness) tgbotapi.Document {
+			return tgbotapi.Document{FileID: "gone", FileName: "feeds.opml", FileSize: 10}
+		},
+		"wrong file endpoint": func(h *harness) tgbotapi.Document {
+			WithFileEndpoint(h.fake.URL() + "/nowhere/bot%s/%s")(h.bot)
+			return h.fake.AddFile("feeds.opml", "", []byte("<opml/>"))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			store := h.withFeeds(true)
+			got := h.uploadDoc(user{id: adminID, lang: "en"}, setup(h))
+			if !strings.Contains(got, "could not download that file") || strings.Contains(got, h.fake.Token()) {
+				t.Errorf("answer %q", got)
+			}
+			if n := len(feedURLs(t, store)); n != 0 {
+				t.Errorf("%d feeds imported", n)
+			}
+		})
+	}
+}

@@ -21,6 +21,7 @@ var (
 	// notPlace: words that open a sentence, never a dateline («قال الوزير - …»).
 	notPlace = regexp.MustCompile(`^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|هذا|هذه|كان|كانت|إن|أن|لكن|ثم)\s`)
 	// boilerplate lines: read-more links, social calls to action, copyright lines.
+	// byline and photo-credit lines are short lines of their own (see isBoilerplate).
 	boilerplate = regexp.MustCompile(`(?i)^\s*(?:read more|read also|see also|related:|click here|follow us|share this|subscribe|copyright|©|all rights reserved|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|للمزيد|تابعونا|شاهد أيضا|شاهد ايضا|اضغط هنا)`)
 )
 
@@ -33,7 +34,7 @@ func CleanText(text string) (clean, place string) {
 	kept := make([]string, 0, len(lines))
 	for _, ln := range lines {
 		ln = strings.TrimSpace(ln)
-		if ln == "" || boilerplate.MatchString(ln) {
+		if ln == "" || isBoilerplate(ln) {
 			continue
 		}
 		if len(kept) == 0 && place == "" {
@@ -48,6 +49,21 @@ func CleanText(text string) (clean, place string) {
 		kept = append(kept, ln)
 	}
 	return strings.Join(kept, "\n"), place
+}
+
+// creditLine starts byline and photo-credit lines; isBoilerplate also wants
+// them short and without a sentence end, so "By Monday, talks had failed."
+// stays.
+var creditLine = regexp.MustCompile(`(?i)^(?:by|photo:|image:|image caption|getty images|reuters/|بقلم|تصوير|صورة:|المصدر:)\s*`)
+
+// isBoilerplate reports lines that are not article prose: read-more links,
+// calls to action, copyright, and short byline or photo-credit lines
+// ("By Jane Doe, BBC News", «بقلم: …», "Photo: Reuters").
+func isBoilerplate(ln string) bool {
+	if boilerplate.MatchString(ln) {
+		return true
+	}
+	return creditLine.MatchString(ln) && len([]rune(ln)) <= 60 && !strings.ContainsAny(ln, ".!?؟")
 }
 
 // stripDateline removes a dateline at the start of the first line: the whole

@@ -84,6 +84,7 @@ func TestCleanText(t *testing.T) {
 		{"reuters dateline", "WASHINGTON (Reuters) - The U.S. said on Friday it would act.", "The U.S. said on Friday it would act.", "WASHINGTON"},
 		{"dateline with date", "LONDON, March 3 (AP) — Shares fell.", "Shares fell.", "LONDON"},
 		{"boilerplate lines", "Prices rose.\nRead more: markets today\nاقرأ أيضا: أخبار أخرى\n\nThey fell later.", "Prices rose.\nThey fell later.", ""},
+		{"byline and credits", "By Jane Doe, BBC News\nبقلم: أحمد علي\nPhoto: Reuters\nBy Monday, talks had failed.", "By Monday, talks had failed.", ""},
 		{"ordinary first line kept", "The minister said - in a long speech - that talks would go on.", "The minister said - in a long speech - that talks would go on.", ""},
 		{"arabic speech with dash kept", "قال الوزير - وهو غاضب - إن المحادثات ستستمر.", "قال الوزير - وهو غاضب - إن المحادثات ستستمر.", ""},
 		{"arabic dateline with agency after dash", "القاهرة - قال مسؤولون مصريون إن المعبر سيفتح غدا.", "قال مسؤولون مصريون إن المعبر سيفتح غدا.", "القاهرة"},

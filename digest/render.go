@@ -106,7 +106,7 @@ func renderBlocks(sel Selection, o RenderOptions, st style) []string {
 		}
 	}
 	if sel.More > 0 {
-		blocks = append(blocks, fmt.Sprintf(uiText(lang, "more"), sel.More))
+		blocks = append(blocks, moreText(sel.More, lang))
 	}
 	return append(blocks, uiText(lang, "footer"))
 }
@@ -169,6 +169,23 @@ func hostOf(href string) string {
 		return u.Host
 	}
 	return href
+}
+
+// moreText says "…and 4 more" / «… و4 أخبار أخرى» with Arabic number
+// agreement (one, two, 3–10 and 11+ take different forms).
+func moreText(n int, lang string) string {
+	if lang != "ar" {
+		return fmt.Sprintf("…and %d more", n)
+	}
+	switch {
+	case n == 1:
+		return "… وخبر آخر"
+	case n == 2:
+		return "… وخبران آخران"
+	case n <= 10:
+		return fmt.Sprintf("… و%d أخبار أخرى", n)
+	}
+	return fmt.Sprintf("… و%d خبرًا آخر", n)
 }
 
 // sourcesCount says "3 sources" / «3 مصادر» with Arabic number agreement.

@@ -137,6 +137,29 @@ func TestRenderWithoutNowHasNoDate(t *testing.T) {
 	}
 }
 
+func TestMoreAndSourcesAgreeInArabic(t *testing.T) {
+	tests := []struct {
+		n          int
+		more, srcs string
+	}{
+		{1, "… وخبر آخر", ""},
+		{2, "… وخبران آخران", "مصدران"},
+		{3, "… و3 أخبار أخرى", "3 مصادر"},
+		{11, "… و11 خبرًا آخر", "11 مصدرًا"},
+	}
+	for _, tt := range tests {
+		if got := moreText(tt.n, "ar"); got != tt.more {
+			t.Errorf("moreText(%d) = %q, want %q", tt.n, got, tt.more)
+		}
+		if tt.srcs != "" && sourcesCount(tt.n, "ar") != tt.srcs {
+			t.Errorf("sourcesCount(%d) = %q, want %q", tt.n, sourcesCount(tt.n, "ar"), tt.srcs)
+		}
+	}
+	if got := moreText(1, "en"); got != "…and 1 more" {
+		t.Errorf("english: %q", got)
+	}
+}
+
 func TestRenderEmptySelection(t *testing.T) {
 	msgs := RenderHTML(Selection{}, RenderOptions{Lang: "en"})
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "No new stories") {

@@ -10,14 +10,12 @@ func uiText(lang, key string) string {
 	ar := map[string]string{
 		"title":  "موجز الأخبار",
 		"empty":  "لا أخبار جديدة تطابق اختياراتك.",
-		"more":   "… و%d أخبار أخرى",
 		"footer": "⚙️ المواضيع والكلمات والمواعيد: /settings",
 		"other":  "أخبار أخرى",
 	}
 	en := map[string]string{
 		"title":  "News digest",
 		"empty":  "No new stories match your settings.",
-		"more":   "…and %d more",
 		"footer": "⚙️ Topics, keywords and times: /settings",
 		"other":  "Other news",
 	}

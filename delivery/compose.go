@@ -231,16 +231,18 @@ func (s *Service) plan(w window, sub subscriptions.Subscriber, cur uint64, inter
 		if r.stories > 0 {
 			loc, _ := subscriptions.LoadZone(sub.TimeZone) // validated on write; nil renders in UTC
 			r.msgs = digest.RenderHTML(sel, digest.RenderOptions{Lang: sub.Lang, Location: loc, Now: w.now})
+			r.body = bodyKey(r.msgs)
 		}
 		cache[key] = r
 	}
-	p.rec.Messages, p.stories = r.msgs, r.stories
+	p.rec.Messages, p.rec.Body, p.stories = r.msgs, r.body, r.stories
 	return p, true
 }
 
 // rendered is one digest shared by chats with the same window and prefs.
 type rendered struct {
 	msgs    []string
+	body    string // bodyKey(msgs), computed once for every chat sharing it
 	stories int
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -90,6 +91,11 @@ func putRecord(tx *bolt.Tx, r *record) error {
 			return err
 		}
 		r.Body = key
+	} else if r.Messages != nil {
+		// A new record whose body key was computed while composing.
+		if err := ensureBody(tx, r.Body, r.Messages); err != nil {
+			return err
+		}
 	}
 	v, err := json.Marshal(r)
 	if err != nil {
@@ -99,21 +105,30 @@ func putRecord(tx *bolt.Tx, r *record) error {
 }
 
 func putBody(tx *bolt.Tx, msgs []string) (string, error) {
+	key := bodyKey(msgs)
+	return key, ensureBody(tx, key, msgs)
+}
+
+// bodyKey is the hash under which a digest's messages are stored.
+func bodyKey(msgs []string) string {
 	h := sha256.New()
 	for _, m := range msgs {
-		h.Write([]byte(m))
+		io.WriteString(h, m)
 		h.Write([]byte{0})
 	}
-	key := hex.EncodeToString(h.Sum(nil)[:16])
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func ensureBody(tx *bolt.Tx, key string, msgs []string) error {
 	b := tx.Bucket(bucketBodies)
 	if b.Get([]byte(key)) != nil {
-		return key, nil
+		return nil
 	}
 	v, err := json.Marshal(msgs)
 	if err != nil {
-		return "", fmt.Errorf("delivery: encode messages: %w", err)
+		return fmt.Errorf("delivery: encode messages: %w", err)
 	}
-	return key, b.Put([]byte(key), v)
+	return b.Put([]byte(key), v)
 }
 
 // decodeRecord decodes a record and its progress; the messages are left

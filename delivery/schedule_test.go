@@ -117,6 +117,9 @@ func TestCatchUpAfterDowntimeDeliversMissedSlotsOnce(t *testing.T) {
 		}
 	}
 	check("after catch-up")
+	if st, _ := svc.Stats(context.Background()); !st.LastTick.Equal(mustTime(t, "2026-06-01T09:00:00Z")) {
+		t.Errorf("Stats.LastTick = %v, want the catch-up minute", st.LastTick)
+	}
 
 	h.addArticles(1, 10) // news exists, yet a slot already delivered must not run again
 	svc = h.service()

@@ -78,14 +78,15 @@ func (s *Service) Close() error {
 
 // Stats is what /stats shows about delivery.
 type Stats struct {
-	Pending  int   // records waiting to be sent (including deferred)
-	Deferred int   // pending records held back by a long retry_after or a backoff
-	Failed   int   // records parked after repeated failures or a rejection
-	Sent     int64 // messages sent since start
-	Gone     int64 // chats found blocked/deleted since start (marked inactive)
-	Moved    int64 // groups moved to their supergroup since start
-	Throttle int64 // 429 answers since start
-	Commits  int64 // bbolt write transactions since start
+	Pending  int       // records waiting to be sent (including deferred)
+	Deferred int       // pending records held back by a long retry_after or a backoff
+	Failed   int       // records parked after repeated failures or a rejection
+	Sent     int64     // messages sent since start
+	Gone     int64     // chats found blocked/deleted since start (marked inactive)
+	Moved    int64     // groups moved to their supergroup since start
+	Throttle int64     // 429 answers since start
+	Commits  int64     // bbolt write transactions since start
+	LastTick time.Time // the last minute the due-check completed (zero: never)
 }
 
 // Stats counts the outbox and reports the counters since start.
@@ -96,6 +97,7 @@ func (s *Service) Stats(ctx context.Context) (Stats, error) {
 	}
 	now := s.cfg.Now()
 	err := s.db.View(func(tx *bolt.Tx) error {
+		st.LastTick = getLastMinute(tx)
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 			r, err := decodeRecord(k, v, tx.Bucket(bucketProgress))
 			if err != nil {

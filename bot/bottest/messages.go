@@ -56,7 +56,10 @@ func (s *Server) validText(w http.ResponseWriter, method string, p params) bool 
 	if method != "sendMessage" {
 		return true
 	}
-	n := len(utf16.Encode([]rune(p.get("text"))))
+	n := 0
+	for _, r := range p.get("text") {
+		n += utf16.RuneLen(r)
+	}
 	switch {
 	case n == 0:
 		writeError(w, http.StatusBadRequest, "Bad Request: message text is empty", nil)

@@ -116,6 +116,7 @@ type Bot struct {
 	afterHandle func(tgbotapi.Update) // tests: runs after each handled update
 
 	metrics     *metrics.Metrics // optional
+	limiter429  Limiter          // optional: Telegram's flood limits for replies
 	lastContact atomic.Int64     // unix nanoseconds of the last answer from the Bot API (or webhook call)
 }
 
@@ -190,13 +191,8 @@ func (b *Bot) SendHTML(ctx context.Context, chatID int64, html string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	msg := tgbotapi.NewMessage(chatID, html)
-	msg.ParseMode = tgbotapi.ModeHTML
-	msg.DisableWebPagePreview = true
-	if _, err := b.api.Send(msg); err != nil {
-		return fmt.Errorf("bot: send to chat %d: %w", chatID, Redact(err, b.cfg.Token))
-	}
-	return nil
+	_, err := b.sendMarkup(ctx, chatID, html, nil)
+	return err
 }
 
 // RegisterCommands publishes the command menu for the default, Arabic and

@@ -32,7 +32,11 @@ func (b *Bot) sendMarkup(ctx context.Context, chatID int64, html string, kb *tgb
 	if kb != nil {
 		msg.ReplyMarkup = *kb
 	}
-	sent, err := b.apiFor(ctx).Send(msg)
+	var sent tgbotapi.Message
+	err := b.limited(ctx, chatID, func() (err error) {
+		sent, err = b.apiFor(ctx).Send(msg)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("bot: send to chat %d: %w", chatID, Redact(err, b.cfg.Token))
 	}
@@ -46,10 +50,32 @@ func (b *Bot) edit(ctx context.Context, chatID int64, messageID int, html string
 	cfg.ParseMode = tgbotapi.ModeHTML
 	cfg.DisableWebPagePreview = true
 	cfg.ReplyMarkup = kb
-	if _, err := b.apiFor(ctx).Request(cfg); err != nil {
+	err := b.limited(ctx, chatID, func() error {
+		_, err := b.apiFor(ctx).Request(cfg)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("bot: edit message %d in chat %d: %w", messageID, chatID, Redact(err, b.cfg.Token))
 	}
 	return nil
+}
+
+// Limiter paces the bot's own sends with the digests' (see Sender.Do).
+type Limiter interface {
+	Do(ctx context.Context, chatID int64, call func() error) error
+}
+
+var _ Limiter = (*Sender)(nil)
+
+// WithLimiter makes command replies and edits wait for Telegram's flood
+// limits; without it they go out at once (tests of the conversation alone).
+func WithLimiter(l Limiter) Option { return func(b *Bot) { b.limiter429 = l } }
+
+func (b *Bot) limited(ctx context.Context, chatID int64, call func() error) error {
+	if b.limiter429 == nil {
+		return call()
+	}
+	return b.limiter429.Do(ctx, chatID, call)
 }
 
 // answerCallback stops the button's spinner, optionally with a toast.

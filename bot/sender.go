@@ -95,28 +95,56 @@ func NewSender(api *tgbotapi.BotAPI, cfg SenderConfig) *Sender {
 // Send delivers one message, waiting as the limits require. Errors wrap the
 // delivery error kinds and never contain the token.
 func (s *Sender) Send(ctx context.Context, m delivery.Message) error {
-	if err := s.waitChat(ctx, m.ChatID); err != nil {
-		return err
-	}
 	slots := s.bulk
 	if m.Interactive {
 		slots = s.interactive
 	}
-	select {
-	case slots <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("bot: send to chat %d: %w", m.ChatID, ctx.Err())
+	release, err := s.admit(ctx, m.ChatID, slots)
+	if err != nil {
+		return err
 	}
-	defer func() { <-slots }()
-	if err := s.waitGlobal(ctx); err != nil {
-		return fmt.Errorf("bot: send to chat %d: %w", m.ChatID, err)
-	}
-	_, err := s.api.MakeRequest("sendMessage", s.params(m))
+	defer release()
+	_, err = s.api.MakeRequest("sendMessage", s.params(m))
 	if err != nil {
 		return s.classify(m.ChatID, err)
 	}
 	s.recover()
 	return nil
+}
+
+// Do runs one Bot API call that sends or edits a message in chatID (the
+// bot's answers to commands, with keyboards delivery.Message cannot carry)
+// under the same limits as an interactive message, and learns from a 429 it
+// gets, so command replies and digests share one budget with Telegram.
+func (s *Sender) Do(ctx context.Context, chatID int64, call func() error) error {
+	release, err := s.admit(ctx, chatID, s.interactive)
+	if err != nil {
+		return err
+	}
+	defer release()
+	err = call()
+	var te *tgbotapi.Error
+	if errors.As(err, &te) && (te.Code == 429 || te.RetryAfter > 0) {
+		s.tooMany(chatID, time.Duration(max(1, te.RetryAfter))*time.Second)
+	}
+	return err
+}
+
+// admit waits for the chat's bucket, a request slot and the bot's bucket.
+func (s *Sender) admit(ctx context.Context, chatID int64, slots chan struct{}) (release func(), err error) {
+	if err := s.waitChat(ctx, chatID); err != nil {
+		return nil, err
+	}
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("bot: send to chat %d: %w", chatID, ctx.Err())
+	}
+	if err := s.waitGlobal(ctx); err != nil {
+		<-slots
+		return nil, fmt.Errorf("bot: send to chat %d: %w", chatID, err)
+	}
+	return func() { <-slots }, nil
 }
 
 // recover raises a rate lowered by bot-wide 429s by 10% per 100 messages

@@ -113,7 +113,7 @@ func (m *Main) wire(ctx context.Context) error {
 	m.bot = bot.New(api, m.botConfig(), m.subs, m.delivery, m.log,
 		bot.WithDB(m.db), bot.WithOps(opsAdapter{delivery: m.delivery, subs: m.subs, articles: m.articles, now: time.Now}),
 		bot.WithFeeds(feedAdmin{store: m.articles, ingester: m.ingester}),
-		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics))
+		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics), bot.WithLimiter(sender))
 	m.gauges()
 	return nil
 }

@@ -39,7 +39,11 @@ type Report struct {
 // Evaluate runs the shipped engine (embedded model, default config but for
 // the summary budget; ≤ 0 means digest.DefaultSummaryBudget) on every data
 // set in dir.
-func Evaluate(ctx context.Context, dir string, budget int) (Report, error) {
+// Progress is told after each step of an evaluation (three steps a data
+// set: summaries, topics, clustering), for a progress bar.
+type Progress func(done, total int, step string)
+
+func Evaluate(ctx context.Context, dir string, budget int, progress ...Progress) (Report, error) {
 	if budget <= 0 {
 		budget = digest.DefaultSummaryBudget
 	}
@@ -56,16 +60,30 @@ func Evaluate(ctx context.Context, dir string, budget int) (Report, error) {
 		return Report{}, fmt.Errorf("eval: %w", err)
 	}
 	rep := Report{Dir: dir, Budget: budget}
+	steps := stepper{total: 3 * len(sets), report: progress}
 	for _, ds := range sets {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
 		}
-		rep.Datasets = append(rep.Datasets, evaluateSet(ds, eng, model, budget))
+		rep.Datasets = append(rep.Datasets, evaluateSet(ds, eng, model, budget, &steps))
 	}
 	return rep, nil
 }
 
-func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel, budget int) DatasetReport {
+// stepper counts evaluation steps for the Progress callbacks.
+type stepper struct {
+	done, total int
+	report      []Progress
+}
+
+func (s *stepper) step(name string) {
+	s.done++
+	for _, p := range s.report {
+		p(s.done, s.total, name)
+	}
+}
+
+func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel, budget int, steps *stepper) DatasetReport {
 	r := DatasetReport{Name: ds.Name, Records: len(ds.Records), Langs: map[string]int{}, Topics: NewConfusion()}
 	sums := map[string]Rouge{}
 	for _, rec := range ds.Records {
@@ -88,13 +106,16 @@ func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel, budge
 			sums[name] = s
 		}
 	}
+	steps.step(ds.Name + ": summaries")
 	r.Topics = TopicConfusion(model, ds.Records)
+	steps.step(ds.Name + ": topics")
 	r.Summary = map[string]Rouge{}
 	for name, s := range sums {
 		n := float64(r.SummaryN)
 		r.Summary[name] = Rouge{R1: s.R1 / n, R2: s.R2 / n, RL: s.RL / n}
 	}
 	r.Clusters = Cluster(eng, ds.Records)
+	steps.step(ds.Name + ": clustering")
 	return r
 }
 

@@ -25,7 +25,8 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
 	}
-	rep, err := eval.Evaluate(ctx, *data, *budget)
+	show := newProgress(stderr, "evaluating")
+	rep, err := eval.Evaluate(ctx, *data, *budget, func(done, total int, step string) { show(done, total, step) })
 	if err != nil {
 		return err
 	}

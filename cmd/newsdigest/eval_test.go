@@ -8,10 +8,19 @@ import (
 )
 
 func TestEvalCommand(t *testing.T) {
-	var out bytes.Buffer
-	err := runEval(context.Background(), []string{"--data", "../../eval/testdata/data"}, nil, &out, &bytes.Buffer{})
+	var out, progress bytes.Buffer
+	err := runEval(context.Background(), []string{"--data", "../../eval/testdata/data"}, nil, &out, &progress)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Off a terminal, progress is plain lines on stderr, never in the report.
+	for _, want := range []string{"[1/6] arabic: summaries", "[6/6] english: clustering"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, progress.String())
+		}
+	}
+	if strings.Contains(out.String(), "[1/6]") {
+		t.Error("progress lines leaked into the report on stdout")
 	}
 	for _, want := range []string{"== arabic: 4 records", "== english: 2 records", "ROUGE-1", "lead-1", "Clustering"} {
 		if !strings.Contains(out.String(), want) {

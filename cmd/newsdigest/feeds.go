@@ -14,9 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	bolt "go.etcd.io/bbolt"
-	"golang.org/x/term"
 
 	"newsdigest/news"
 )
@@ -280,21 +278,11 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	})
 }
 
-// progressReporter draws a bar when w is a terminal, else prints a line per
-// feed (logs and CI read lines, not carriage returns).
+// progressReporter shows ingest progress, a line per feed off a terminal.
 func progressReporter(w io.Writer) func(done, total int, r news.FeedResult) {
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		var bar *progressbar.ProgressBar
-		return func(done, total int, r news.FeedResult) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("fetching feeds"),
-					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionSetWidth(30))
-			}
-			_ = bar.Set(done)
-		}
-	}
+	show := newProgress(w, "fetching feeds")
 	return func(done, total int, r news.FeedResult) {
-		fmt.Fprintf(w, "[%d/%d] %-12s %s%s\n", done, total, r.Status, r.URL, resultDetail(r))
+		show(done, total, fmt.Sprintf("%-12s %s%s", r.Status, r.URL, resultDetail(r)))
 	}
 }
 

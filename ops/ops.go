@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,8 +30,12 @@ type Options struct {
 	Checks   []Check
 	// Backup writes a consistent copy of the database to w.
 	Backup func(ctx context.Context, w io.Writer) (int64, error)
-	// BackupSecret authorises /backup (sent as "Authorization: Bearer …").
+	// BackupSecret authorises /backup and /push (sent as "Authorization:
+	// Bearer …").
 	BackupSecret string
+	// Push sends the digest now to the given chats (all active ones when
+	// empty), reporting progress as chats are done.
+	Push func(ctx context.Context, chatIDs []int64, progress func(done, total int)) error
 }
 
 // Handler serves /healthz, /readyz, /metrics and /backup.
@@ -42,6 +47,7 @@ func Handler(o Options) http.Handler {
 	mux.HandleFunc("GET /readyz", o.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(o.Gatherer, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /backup", o.backup)
+	mux.HandleFunc("POST /push", o.push)
 	return mux
 }
 
@@ -73,6 +79,45 @@ func (o Options) backup(w http.ResponseWriter, r *http.Request) {
 		// Headers are gone; a broken stream makes the client's length check fail.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// push streams "progress DONE TOTAL" lines while a manual push runs, then
+// "ok" or "error: …", so the CLI can draw a bar.
+func (o Options) push(w http.ResponseWriter, r *http.Request) {
+	if o.Push == nil || o.BackupSecret == "" || !authorised(r, o.BackupSecret) {
+		http.Error(w, "unauthorised", http.StatusUnauthorized)
+		return
+	}
+	chats, err := chatIDs(r.URL.Query()["chat"])
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	flusher, _ := w.(http.Flusher)
+	err = o.Push(r.Context(), chats, func(done, total int) {
+		fmt.Fprintf(w, "progress %d %d\n", done, total)
+		if flusher != nil {
+			flusher.Flush()
+		}
+	})
+	if err != nil {
+		fmt.Fprintf(w, "error: %v\n", err)
+		return
+	}
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+func chatIDs(vals []string) ([]int64, error) {
+	ids := make([]int64, 0, len(vals))
+	for _, v := range vals {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("chat %q is not a chat ID", v)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 func authorised(r *http.Request, secret string) bool {

@@ -175,3 +175,30 @@ func TestRestore(t *testing.T) {
 		t.Fatalf("restored database holds %q", got)
 	}
 }
+
+func TestManualPushRelaysProgress(t *testing.T) {
+	var gotChats []int64
+	srv := httptest.NewServer(ops.Handler(ops.Options{Gatherer: prometheus.NewRegistry(), BackupSecret: secret,
+		Push: func(_ context.Context, chats []int64, progress func(done, total int)) error {
+			gotChats = chats
+			for i := 1; i <= 3; i++ {
+				progress(i, 3)
+			}
+			if len(chats) == 1 && chats[0] == 13 {
+				return errors.New("chat 13 is not subscribed")
+			}
+			return nil
+		}}))
+	defer srv.Close()
+	var seen []int
+	err := ops.RequestPush(context.Background(), srv.URL, secret, []int64{7, 8}, func(done, total int) { seen = append(seen, done) })
+	if err != nil || len(seen) != 3 || seen[2] != 3 || len(gotChats) != 2 || gotChats[1] != 8 {
+		t.Fatalf("push: err %v, progress %v, chats %v", err, seen, gotChats)
+	}
+	if err := ops.RequestPush(context.Background(), srv.URL, secret, []int64{13}, func(int, int) {}); err == nil || !strings.Contains(err.Error(), "not subscribed") {
+		t.Fatalf("a failing push must report its error, got %v", err)
+	}
+	if err := ops.RequestPush(context.Background(), srv.URL, "wrong", nil, func(int, int) {}); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Fatalf("a wrong secret must be refused, got %v", err)
+	}
+}

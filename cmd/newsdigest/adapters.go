@@ -113,7 +113,7 @@ func (a opsAdapter) Status(ctx context.Context) (bot.OpsStatus, error) {
 	if err != nil {
 		return bot.OpsStatus{}, fmt.Errorf("articles today: %w", err)
 	}
-	return bot.OpsStatus{ArticlesToday: len(today), Pending: st.Pending, Failed: st.Failed}, nil
+	return bot.OpsStatus{ArticlesToday: len(today), LastPush: st.LastTick, Pending: st.Pending, Failed: st.Failed}, nil
 }
 
 func (a opsAdapter) activeChats(ctx context.Context) ([]int64, error) {

@@ -111,11 +111,15 @@ func (m *Main) wire(ctx context.Context) error {
 		return err
 	}
 	m.bot = bot.New(api, m.botConfig(), m.subs, m.delivery, m.log,
-		bot.WithDB(m.db), bot.WithOps(opsAdapter{delivery: m.delivery, subs: m.subs, articles: m.articles, now: time.Now}),
+		bot.WithDB(m.db), bot.WithOps(m.opsAdapter()),
 		bot.WithFeeds(feedAdmin{store: m.articles, ingester: m.ingester}),
 		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics), bot.WithLimiter(sender))
 	m.gauges()
 	return nil
+}
+
+func (m *Main) opsAdapter() opsAdapter {
+	return opsAdapter{delivery: m.delivery, subs: m.subs, articles: m.articles, now: time.Now}
 }
 
 func (m *Main) stores(ctx context.Context) error {
@@ -226,6 +230,7 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 		Checks:       m.readiness(),
 		BackupSecret: secret,
 		Backup:       func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, m.db, w) },
+		Push:         m.opsAdapter().PushNow,
 	})
 	ready := make(chan string, 1)
 	go func() { done <- ops.Serve(ctx, m.cfg.HTTPAddr, h, ready) }()

@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"eval":        {run: withIO(runEval), usage: "eval [--data DIR]: ROUGE, topic macro-F1 and clustering of the embedded engine"},
 		"config":      {run: runConfig, usage: "print the effective configuration (token redacted)"},
 		"backup":      {run: runBackup, usage: "backup FILE: a verified copy of the database, also while the bot runs"},
+		"push":        {run: runPush, usage: "push [--chat ID]…: the running bot sends the digest now, with progress"},
 		"restore":     {run: runRestore, usage: "restore FILE: replace the database with a backup (bot stopped)"},
 		"healthcheck": {run: runHealthcheck, usage: "exit 0 when the running bot answers /healthz (for container HEALTHCHECK)"},
 		"feeds":       {run: runFeeds, usage: "feeds add URL [topic…] | list | remove URL|N | import FILE | export"},

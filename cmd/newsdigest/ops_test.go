@@ -91,7 +91,7 @@ func runCLI(env []string, args ...string) (int, string, string) {
 }
 
 func TestOperatorCommandsWhileRunning(t *testing.T) {
-	env, _ := runningService(t)
+	env, api := runningService(t)
 
 	if code, out, errOut := runCLI(env, "healthcheck", "--path", "/readyz"); code != 0 || !strings.Contains(out, "healthy") {
 		t.Fatalf("healthcheck /readyz: exit %d, %q %q", code, out, errOut)
@@ -113,6 +113,16 @@ func TestOperatorCommandsWhileRunning(t *testing.T) {
 	}
 	if took := time.Since(start); took > 7*time.Second {
 		t.Fatalf("second process took %v to give up, want about 5 s", took)
+	}
+
+	api.PushText(4242, "ar", "/start")
+	waitSubscribed(t, api, 4242)
+	code, out, errOut = runCLI(env, "push", "--chat", "4242")
+	if code != 0 || !strings.Contains(out, "push done") || !strings.Contains(errOut, "[1/1] digests sent") {
+		t.Fatalf("push: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if got := api.SentTo(4242); len(got) < 2 || !strings.Contains(got[len(got)-1].Text, seedLead) {
+		t.Fatalf("after the manual push chat 4242 has %d messages, the last without the seed's lead", len(got))
 	}
 
 	if code, _, errOut := runCLI(env, "restore", dst); code == 0 || !strings.Contains(errOut, "stop it") {
@@ -189,4 +199,16 @@ func scrape(t *testing.T, env []string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// waitSubscribed waits until the bot answered chatID's /start.
+func waitSubscribed(t *testing.T, api *bottest.Server, chatID int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(api.SentTo(chatID)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("chat %d was never answered", chatID)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

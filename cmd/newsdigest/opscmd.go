@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,6 +109,39 @@ func runHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 		return fmt.Errorf("unhealthy: %s answered %s", *path, resp.Status)
 	}
 	fmt.Fprintln(env.stdout, "healthy")
+	return nil
+}
+
+// runPush asks the running service to send the digest now, through its
+// outbox and rate limits, and shows progress until the queue is drained.
+func runPush(ctx context.Context, env *cliEnv, args []string) error {
+	fl := flag.NewFlagSet("push", flag.ContinueOnError)
+	fl.SetOutput(env.stderr)
+	var chats []int64
+	fl.Func("chat", "chat ID to push to (repeatable; default: every active subscriber)", func(v string) error {
+		id, err := strconv.ParseInt(v, 10, 64)
+		chats = append(chats, id)
+		return err
+	})
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	cfg, _, err := loadConfig("push", env.environ, nil, env.stderr)
+	if err != nil {
+		return err
+	}
+	secret, err := os.ReadFile(secretPath(cfg))
+	if err != nil {
+		return fmt.Errorf("push needs the running service (its secret %s): %w", secretPath(cfg), err)
+	}
+	show := newProgress(env.stderr, "pushing")
+	err = ops.RequestPush(ctx, "http://"+dialAddr(cfg.HTTPAddr), string(secret), chats, func(done, total int) {
+		show(done, total, "digests sent")
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, "push done")
 	return nil
 }
 

@@ -95,7 +95,7 @@ func (m *Main) wire(ctx context.Context) error {
 	if err := m.stores(ctx); err != nil {
 		return err
 	}
-	engine, err := digest.NewEngine(digest.Config{})
+	engine, err := digest.NewEngine(digest.Config{ExtraTopics: m.cfg.ExtraTopics})
 	if err != nil {
 		return fmt.Errorf("digest engine: %w", err)
 	}
@@ -139,9 +139,19 @@ func (m *Main) stores(ctx context.Context) error {
 
 func (m *Main) botConfig() bot.Config {
 	return bot.Config{
-		Token: m.cfg.Token, DefaultTZ: m.cfg.TimeZone, Admins: m.cfg.Admins,
+		Token: m.cfg.Token, DefaultTZ: m.cfg.TimeZone, Admins: m.cfg.Admins, Topics: topics(m.cfg.ExtraTopics),
 		WebhookURL: m.cfg.WebhookURL, WebhookAddr: m.cfg.WebhookAddr, WebhookSecret: m.cfg.WebhookSecret,
 	}
+}
+
+// topics is what subscribers can choose: the taxonomy, then the admins'
+// topics, labelled by their ID in both languages.
+func topics(extra map[string][]string) []digest.TopicInfo {
+	all := digest.Taxonomy()
+	for _, id := range sortedKeys(extra) {
+		all = append(all, digest.TopicInfo{ID: id, Labels: map[string]string{"ar": id, "en": id}})
+	}
+	return all
 }
 
 // ingest fetches feeds and seeds once; the delivery service's cron calls it.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"newsdigest/bot"
+	"newsdigest/digest"
 )
 
 // Config is the effective configuration of the service and its commands.
@@ -34,6 +35,7 @@ type Config struct {
 	IngestEvery   time.Duration
 	Retention     time.Duration
 	PaidBroadcast bool
+	ExtraTopics   map[string][]string // admin topics: ID → keywords
 	LogLevel      slog.Level
 	LogFormat     string
 
@@ -63,6 +65,8 @@ func options() []option {
 			set: func(c *Config, v string) error { c.TimeZone = v; return validZone(v) }},
 		{env: "NEWSDIGEST_ADMINS", flag: "admins", usage: "Telegram user IDs of the bot's admins, separated by commas",
 			set: func(c *Config, v string) (err error) { c.Admins, err = bot.ParseAdmins(v); return err }},
+		{env: "NEWSDIGEST_EXTRA_TOPICS", flag: "extra-topics", usage: "admin topics as keyword sets: \"id=word|word; id2=word\" (Arabic or English words)",
+			set: func(c *Config, v string) (err error) { c.ExtraTopics, err = parseExtraTopics(v); return err }},
 		{env: "NEWSDIGEST_FEEDS", flag: "feeds", usage: "feeds to subscribe to on first start: \"URL [topic…]\" separated by commas",
 			set: func(c *Config, v string) error { c.Feeds = v; return nil }},
 		{env: "NEWSDIGEST_FEEDS_FILE", flag: "feeds-file", usage: "file of feeds for first start: one \"URL [topic…]\" per line, or OPML",
@@ -176,6 +180,35 @@ func readable(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// parseExtraTopics reads "id=word|word; id2=word". IDs take the shape of
+// the taxonomy's and must not shadow one of its topics.
+func parseExtraTopics(v string) (map[string][]string, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	known := map[string]bool{}
+	for _, t := range digest.Taxonomy() {
+		known[t.ID] = true
+	}
+	topics := map[string][]string{}
+	for _, part := range strings.Split(v, ";") {
+		id, words, ok := strings.Cut(strings.TrimSpace(part), "=")
+		id = strings.TrimSpace(id)
+		if !ok || !digest.IsTopicID(id) || known[id] {
+			return nil, fmt.Errorf("%q is not id=word|word with a new lowercase topic ID", part)
+		}
+		for _, w := range strings.Split(words, "|") {
+			if w = strings.TrimSpace(w); w != "" {
+				topics[id] = append(topics[id], w)
+			}
+		}
+		if len(topics[id]) == 0 {
+			return nil, fmt.Errorf("topic %q has no keywords", id)
+		}
+	}
+	return topics, nil
 }
 
 func boolFlag(v string) (bool, error) {

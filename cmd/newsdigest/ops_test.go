@@ -30,7 +30,7 @@ func freeAddr(t *testing.T) string {
 
 // runningService starts the service against the fake Bot API and returns
 // the environment an operator's second command would use.
-func runningService(t *testing.T) ([]string, *bottest.Server) {
+func runningService(t *testing.T, extraEnv ...string) ([]string, *bottest.Server) {
 	t.Helper()
 	api := bottest.New(bottest.Config{})
 	t.Cleanup(api.Close)
@@ -41,6 +41,7 @@ func runningService(t *testing.T) ([]string, *bottest.Server) {
 		"NEWSDIGEST_HTTP_ADDR=" + freeAddr(t),
 		"NEWSDIGEST_LOG_LEVEL=debug",
 	}
+	env = append(env, extraEnv...)
 	cfg, _, err := loadConfig("run", env, nil, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
@@ -210,5 +211,40 @@ func waitSubscribed(t *testing.T, api *bottest.Server, chatID int64) {
 			t.Fatalf("chat %d was never answered", chatID)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestExtraTopics: an operator defines a topic as keywords; a subscriber
+// picks it and gets only the stories that match it.
+func TestExtraTopics(t *testing.T) {
+	seeds := t.TempDir()
+	writeFile(t, seeds, "a.txt", "Bread prices\nThe price of bread rose again in Tunis markets this week.\n")
+	writeFile(t, seeds, "b.txt", "Water returns\nThe water supply in Gaza returned after three weeks, officials said.\n")
+	_, api := runningService(t, "NEWSDIGEST_SEEDS_DIR="+seeds, "NEWSDIGEST_EXTRA_TOPICS=gaza=غزة|Gaza; bread=bread")
+	api.PushText(55, "en", "/start")
+	waitSubscribed(t, api, 55)
+	api.PushText(55, "en", "/subscribe gaza")
+	api.PushText(55, "en", "/digest")
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range api.SentTo(55) {
+			if strings.Contains(m.Text, "Water returns") || strings.Contains(m.Text, "water supply in Gaza") {
+				if strings.Contains(m.Text, "bread") {
+					t.Fatalf("the digest for topic gaza holds the bread story:\n%s", m.Text)
+				}
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no digest with the Gaza story; chat got: %v", api.SentTo(55))
+}
+
+func TestExtraTopicsConfigErrors(t *testing.T) {
+	for _, v := range []string{"Gaza=x", "politics=x", "gaza", "gaza=|"} {
+		code, _, errOut := runCLI([]string{"NEWSDIGEST_EXTRA_TOPICS=" + v}, "config")
+		if code == 0 || !strings.Contains(errOut, "NEWSDIGEST_EXTRA_TOPICS") {
+			t.Errorf("%q: exit %d, stderr %q", v, code, errOut)
+		}
 	}
 }

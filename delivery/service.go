@@ -24,7 +24,8 @@ type Service struct {
 	sender   Sender
 	cfg      Config
 	com      *committer
-	window   chan struct{} // sends in flight (handed to Sender, not yet marked sent)
+	window   chan struct{} // bulk sends in flight (handed to Sender, not yet marked sent)
+	replies  chan struct{} // the same for interactive replies, so they never wait behind bulk
 
 	tickMu     sync.Mutex // one due-check at a time
 	composeMu  sync.Mutex // one push composing at a time
@@ -58,6 +59,7 @@ func New(db *bolt.DB, subs *subscriptions.Store, articles *news.Store, engine *d
 	s := &Service{
 		db: db, subs: subs, articles: articles, engine: engine, sender: sender, cfg: cfg,
 		window:     make(chan struct{}, cfg.InFlight),
+		replies:    make(chan struct{}, 2),
 		active:     map[uint64]bool{},
 		busy:       map[int64]int{},
 		rescanFrom: 1,

@@ -256,18 +256,22 @@ func (s *Service) drop(ctx context.Context, r record, why string) {
 // step sends the next message of r and handles the answer; it reports
 // whether to go on with r.
 func (s *Service) step(ctx, sendCtx context.Context, r *record) bool {
+	window := s.window
+	if r.Interactive {
+		window = s.replies // a /digest reply must not queue behind a push's sends
+	}
 	select {
-	case s.window <- struct{}{}:
+	case window <- struct{}{}:
 	case <-ctx.Done():
 		return false
 	}
 	err := s.sender.Send(sendCtx, Message{ChatID: r.ChatID, Text: r.Messages[r.Sent], ParseMode: r.ParseMode, Interactive: r.Interactive})
 	if err == nil {
 		err = s.markSent(sendCtx, r)
-		<-s.window
+		<-window
 		return err == nil
 	}
-	<-s.window
+	<-window
 	return s.handle(ctx, sendCtx, r, err)
 }
 

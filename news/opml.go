@@ -176,6 +176,13 @@ func (s *Store) ImportOPML(ctx context.Context, r io.Reader) (ImportResult, erro
 	if specs == nil && perr != nil {
 		return res, perr
 	}
+	res, err := s.AddFeeds(ctx, specs)
+	return res, errors.Join(err, perr)
+}
+
+// AddFeeds subscribes to every feed of a list, counting new and updated ones.
+func (s *Store) AddFeeds(ctx context.Context, specs []FeedSpec) (ImportResult, error) {
+	var res ImportResult
 	for _, sp := range specs {
 		_, created, err := s.AddFeed(ctx, sp.URL, sp.Topics)
 		if err != nil {
@@ -187,7 +194,7 @@ func (s *Store) ImportOPML(ctx context.Context, r io.Reader) (ImportResult, erro
 			res.Updated++
 		}
 	}
-	return res, perr
+	return res, nil
 }
 
 // ExportOPML writes every feed as OPML (for /exportfeeds and

@@ -36,16 +36,23 @@ func (b *syncBuffer) String() string {
 
 // startService runs the whole service against the emulator, with the seeds
 // in seedsDir, until the test ends.
-func startService(t *testing.T, emu *tgemu.Emulator, seedsDir string) (*Main, *syncBuffer) {
+func startService(t *testing.T, emu *tgemu.Emulator, seedsDir string) *Main {
 	t.Helper()
-	env := []string{
-		"TELEGRAM_BOT_TOKEN=" + emu.Token,
+	return serve(t, emu.Token, []string{
 		"TELEGRAM_API_ENDPOINT=" + emu.Endpoint(),
-		"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "e2e.db"),
 		"NEWSDIGEST_SEEDS_DIR=" + seedsDir,
-		"NEWSDIGEST_LOG_LEVEL=debug",
 		"NEWSDIGEST_HTTP_ADDR=127.0.0.1:0",
-	}
+	})
+}
+
+// serve runs the service with the given token and environment (plus a
+// fresh database and debug logs) until the test ends, and returns once the
+// ingest at start is done. At the end it checks a clean shutdown and that
+// the token never reached the logs.
+func serve(t *testing.T, token string, env []string) *Main {
+	t.Helper()
+	env = append([]string{"TELEGRAM_BOT_TOKEN=" + token, "NEWSDIGEST_LOG_LEVEL=debug",
+		"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "service.db")}, env...)
 	cfg, _, err := loadConfig("run", env, nil, os.Stderr)
 	if err != nil {
 		t.Fatal(err)
@@ -73,11 +80,11 @@ func startService(t *testing.T, emu *tgemu.Emulator, seedsDir string) (*Main, *s
 		if err := m.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
-		if strings.Contains(logs.String(), emu.Token) {
+		if strings.Contains(logs.String(), token) {
 			t.Error("the bot token appears in the logs")
 		}
 	})
-	return m, logs
+	return m
 }
 
 func copySeed(t *testing.T, dir string) {
@@ -111,7 +118,7 @@ func TestEndToEnd(t *testing.T) {
 	emu := tgemu.Start(t)
 	seedsDir := t.TempDir()
 	copySeed(t, seedsDir)
-	m, _ := startService(t, emu, seedsDir)
+	m := startService(t, emu, seedsDir)
 	ctx := context.Background()
 	user := tgemu.User{ID: 4242, Name: "Layla", LangCode: "ar"}
 

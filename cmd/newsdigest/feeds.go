@@ -187,20 +187,9 @@ func feedsImport(ctx context.Context, fc feedCtx, args []string) error {
 }
 
 func importList(ctx context.Context, s *news.Store, list string) (news.ImportResult, error) {
-	var res news.ImportResult
 	specs, perr := news.ParseFeedList(list)
-	for _, sp := range specs {
-		_, created, err := s.AddFeed(ctx, sp.URL, sp.Topics)
-		if err != nil {
-			return res, err
-		}
-		if created {
-			res.Added++
-		} else {
-			res.Updated++
-		}
-	}
-	return res, perr
+	res, err := s.AddFeeds(ctx, specs)
+	return res, errors.Join(err, perr)
 }
 
 func readInput(name string, stdin io.Reader) ([]byte, error) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -34,38 +33,13 @@ func runningService(t *testing.T, extraEnv ...string) ([]string, *bottest.Server
 	t.Helper()
 	api := bottest.New(bottest.Config{})
 	t.Cleanup(api.Close)
-	env := []string{
+	env := append([]string{
 		"TELEGRAM_BOT_TOKEN=" + api.Token(),
 		"TELEGRAM_API_ENDPOINT=" + api.Endpoint(),
 		"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "ops.db"),
 		"NEWSDIGEST_HTTP_ADDR=" + freeAddr(t),
-		"NEWSDIGEST_LOG_LEVEL=debug",
-	}
-	env = append(env, extraEnv...)
-	cfg, _, err := loadConfig("run", env, nil, &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	m, err := NewMain(ctx, cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	<-m.firstIngest
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		_ = m.Close()
-		if strings.Contains(logs.String(), api.Token()) {
-			t.Error("the bot token appears in the logs")
-		}
-	})
+	}, extraEnv...)
+	serve(t, api.Token(), env)
 	waitHealthy(t, env)
 	return env, api
 }

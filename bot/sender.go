@@ -31,6 +31,23 @@ type SenderConfig struct {
 // MaxPaidRate is Telegram's ceiling for paid broadcasts.
 const MaxPaidRate = 1000
 
+// EnvPaidBroadcast turns on paid broadcasts ("1"/"true").
+const EnvPaidBroadcast = "NEWSDIGEST_PAID_BROADCAST"
+
+// SenderConfigFromEnv builds the sender's settings from the environment
+// (getenv is os.Getenv, or a map lookup in tests).
+func SenderConfigFromEnv(token string, getenv func(string) string) (SenderConfig, error) {
+	cfg := SenderConfig{Token: token}
+	if v := getenv(EnvPaidBroadcast); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("bot: %s=%q: want 1 or 0", EnvPaidBroadcast, v)
+		}
+		cfg.PaidBroadcast = on
+	}
+	return cfg.withDefaults(), nil
+}
+
 func (c SenderConfig) withDefaults() SenderConfig {
 	if c.GlobalRate <= 0 {
 		c.GlobalRate = 30

@@ -167,3 +167,39 @@ func TestInteractiveGoesAheadOfBulk(t *testing.T) {
 		t.Fatalf("interactive reply accepted at position %d of %d (asked after %d); want right after the bulk requests already on the wire", got[0].Seq, srv.SentCount(), before)
 	}
 }
+
+func TestSenderConfigFromEnv(t *testing.T) {
+	tests := []struct {
+		env      string
+		wantRate float64
+		wantPaid bool
+		wantErr  bool
+	}{
+		{"", 30, false, false},
+		{"0", 30, false, false},
+		{"1", MaxPaidRate, true, false},
+		{"true", MaxPaidRate, true, false},
+		{"yes please", 0, false, true},
+	}
+	for _, tt := range tests {
+		cfg, err := SenderConfigFromEnv("tok", func(k string) string {
+			if k == EnvPaidBroadcast {
+				return tt.env
+			}
+			return ""
+		})
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s=%q: err = %v", EnvPaidBroadcast, tt.env, err)
+			continue
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), EnvPaidBroadcast) {
+				t.Errorf("error %q does not name the variable", err)
+			}
+			continue
+		}
+		if cfg.GlobalRate != tt.wantRate || cfg.PaidBroadcast != tt.wantPaid || cfg.Token != "tok" {
+			t.Errorf("%s=%q: %+v", EnvPaidBroadcast, tt.env, cfg)
+		}
+	}
+}

@@ -103,7 +103,7 @@ func (s *Service) Stats(ctx context.Context) (Stats, error) {
 		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 			r, err := decodeRecord(k, v, tx.Bucket(bucketProgress))
 			if err != nil {
-				return err
+				r.State = stateFailed // unreadable: never sent, shown as failed
 			}
 			st.count(r, now)
 			return nil

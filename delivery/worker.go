@@ -95,7 +95,10 @@ func (s *Service) readChunk(from uint64) ([]record, uint64, error) {
 			}
 			r, err := decodeRecord(k, v, tx.Bucket(bucketProgress))
 			if err != nil {
-				return err
+				// Skip it: one damaged entry must not hold up every record
+				// after it. It stays for an operator (Stats counts it failed).
+				s.cfg.Log.Error("delivery: skipping unreadable outbox record", "err", err)
+				continue
 			}
 			recs = append(recs, r)
 		}

@@ -1,0 +1,46 @@
+package delivery
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"newsdigest/internal/dbtest"
+)
+
+// FuzzDecodeRecord feeds arbitrary bytes as a stored outbox record: the
+// decoder must answer ErrCorrupt or a record that survives a round trip,
+// never panic, so one damaged entry cannot stop delivery of the others.
+func FuzzDecodeRecord(f *testing.F) {
+	f.Add([]byte(`{"chat_id":42,"body":"ab12","parse_mode":"HTML","state":"pending","created":"2026-06-01T08:00:00Z"}`))
+	f.Add([]byte(`{"chat_id":-100,"state":"failed","attempts":6,"last_error":"503"}`))
+	f.Add([]byte(`{"chat_id":"42"}`))
+	f.Add([]byte(`not json`))
+	db := dbtest.Open(f)
+	if err := db.Update(createBuckets); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		_ = db.View(func(tx *bolt.Tx) error {
+			r, err := decodeRecord(idKey(7), v, tx.Bucket(bucketProgress))
+			if err != nil {
+				if !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("error %v does not wrap ErrCorrupt", err)
+				}
+				return nil
+			}
+			again, err := json.Marshal(r)
+			if err != nil {
+				t.Fatalf("decoded record does not encode: %v", err)
+			}
+			r2, err := decodeRecord(idKey(7), again, tx.Bucket(bucketProgress))
+			if err != nil || !reflect.DeepEqual(r, r2) {
+				t.Fatalf("round trip changed the record: %+v → %+v (%v)", r, r2, err)
+			}
+			return nil
+		})
+	})
+}

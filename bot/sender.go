@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,9 @@ type SenderConfig struct {
 	GroupPerMinute float64 // messages/min per group or channel (negative chat ID); default 20
 	InFlight       int     // bulk requests on the wire at once; default 8
 }
+
+// interactiveSlots is how many replies may be on the wire beside bulk sends.
+const interactiveSlots = 2
 
 // MaxPaidRate is Telegram's ceiling for paid broadcasts.
 const MaxPaidRate = 1000
@@ -98,15 +102,37 @@ type chatLimit struct {
 // context that outlives shutdown so in-flight sends can finish).
 func NewSender(api *tgbotapi.BotAPI, cfg SenderConfig) *Sender {
 	cfg = cfg.withDefaults()
+	keepAlive(api, cfg.InFlight+interactiveSlots)
 	return &Sender{
 		api:         api,
 		cfg:         cfg,
 		global:      rate.NewLimiter(rate.Limit(cfg.GlobalRate), max(1, int(cfg.GlobalRate/50))), // 20 ms of slack for scheduling hiccups
 		bulk:        make(chan struct{}, cfg.InFlight),
-		interactive: make(chan struct{}, 2),
+		interactive: make(chan struct{}, interactiveSlots),
 		chats:       map[int64]*chatLimit{},
 		sweepAt:     10_000,
 	}
+}
+
+// keepAlive lets the client keep one idle connection per request in
+// flight. Go's default transport keeps two per host, so with more requests
+// in flight every send beyond two would open (and, for Telegram, TLS-
+// handshake) a new connection. Only a client still on the default transport
+// is changed; NewSender runs before any request of the bot's loops.
+func keepAlive(api *tgbotapi.BotAPI, conns int) {
+	var hc *http.Client
+	switch c := api.Client.(type) {
+	case *ctxClient:
+		hc = c.client
+	case *http.Client:
+		hc = c
+	}
+	if hc == nil || hc.Transport != nil {
+		return
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, conns)
+	hc.Transport = tr
 }
 
 // Send delivers one message, waiting as the limits require. Errors wrap the

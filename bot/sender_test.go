@@ -203,3 +203,26 @@ func TestSenderConfigFromEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestSenderKeepsConnectionsAlive(t *testing.T) {
+	srv := bottest.New(bottest.Config{GlobalRate: 2000})
+	t.Cleanup(srv.Close)
+	// A client as NewAPI builds it: default transport, two idle connections per host.
+	api, err := tgbotapi.NewBotAPIWithClient(srv.Token(), srv.Endpoint(), &http.Client{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSender(api, SenderConfig{Token: srv.Token(), GlobalRate: 2000, InFlight: 8})
+	msgs := make([]delivery.Message, 300)
+	for i := range msgs {
+		msgs[i] = delivery.Message{ChatID: int64(i + 1), Text: "x"}
+	}
+	for i, err := range sendAll(s, msgs) {
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	if n := srv.Connections(); n > 8+interactiveSlots+1 {
+		t.Fatalf("%d connections for 300 messages with 8 in flight; the client reconnects instead of reusing", n)
+	}
+}

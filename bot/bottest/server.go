@@ -11,6 +11,7 @@ package bottest
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,6 +57,7 @@ type Server struct {
 	tooMany  int
 	inflight int
 	maxIn    int
+	conns    int
 
 	fileStore *fileStore // uploads for getFile; see files.go
 }
@@ -76,7 +78,13 @@ func New(cfg Config) *Server {
 		texts:   map[string]string{},
 		calls:   map[string]int{},
 	}
-	s.srv = httptest.NewServer(s.withFiles(http.HandlerFunc(s.serve)))
+	s.srv = httptest.NewUnstartedServer(s.withFiles(http.HandlerFunc(s.serve)))
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.record(func() { s.conns++ })
+		}
+	}
+	s.srv.Start()
 	return s
 }
 
@@ -170,6 +178,14 @@ func (s *Server) Calls(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[method]
+}
+
+// Connections is how many TCP connections clients opened: a client that
+// does not keep connections alive opens one per request.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
 }
 
 // MaxInFlight is the largest number of requests handled at the same time.

@@ -45,11 +45,14 @@ func (s *Service) Push(ctx context.Context, chatIDs []int64) (int, error) {
 func (s *Service) composeAndEnqueue(ctx context.Context, chatIDs []int64, last func(*bolt.Tx) error) (int, error) {
 	s.composeMu.Lock()
 	defer s.composeMu.Unlock()
+	start := time.Now()
 	plans, err := s.compose(ctx, chatIDs, false)
 	if err != nil {
 		return 0, err
 	}
-	return s.enqueue(ctx, plans, last)
+	n, err := s.enqueue(ctx, plans, last)
+	s.cfg.Metrics.PushDone(time.Since(start))
+	return n, err
 }
 
 // SendNow sends chatID its digest right away, ahead of any bulk push, and
@@ -160,7 +163,9 @@ func (s *Service) loadWindow(ctx context.Context, curs []uint64) (window, error)
 		seq[a.ID] = a
 		w.head = max(w.head, a.Seq)
 	}
+	start := time.Now()
 	w.stories = s.engine.Stories(in)
+	s.cfg.Metrics.DigestBuilt(time.Since(start))
 	w.maxSeq = make([]uint64, len(w.stories))
 	w.maxFetch = make([]time.Time, len(w.stories))
 	for i, st := range w.stories {

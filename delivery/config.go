@@ -1,6 +1,8 @@
 package delivery
 
 import (
+	"newsdigest/metrics"
+
 	"context"
 	"log/slog"
 	"time"
@@ -24,6 +26,7 @@ type Config struct {
 	Shutdown      time.Duration                   // how long in-flight sends may finish after Run's context ends (10 s)
 	Now           func() time.Time
 	Log           *slog.Logger
+	Metrics       *metrics.Metrics // optional: push and digest-build durations
 }
 
 func (c Config) withDefaults() Config {

@@ -40,7 +40,8 @@ func New(reg prometheus.Registerer) *Metrics {
 		retryAfter: prometheus.NewCounter(prometheus.CounterOpts{Name: "newsdigest_telegram_retry_after_seconds_total",
 			Help: "Sum of retry_after seconds Telegram asked for."}),
 		pushDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "newsdigest_push_duration_seconds",
-			Help: "Duration of a digest push from start to the last message.", Buckets: prometheus.ExponentialBuckets(0.1, 2, 16)}),
+			Help:    "Time to compose a push's digests and write them to the outbox (sending then drains newsdigest_outbox_pending).",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2, 16)}),
 		ingestItems: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsdigest_ingest_items_total",
 			Help: "New articles stored, by feed."}, []string{"feed"}),
 		ingestErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "newsdigest_ingest_errors_total",
@@ -90,7 +91,7 @@ func (m *Metrics) RateLimited(retryAfter time.Duration) {
 	}
 }
 
-// PushDone records how long a push took.
+// PushDone records how long composing and queueing a push took.
 func (m *Metrics) PushDone(d time.Duration) {
 	if m != nil {
 		m.pushDuration.Observe(d.Seconds())

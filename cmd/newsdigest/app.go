@@ -99,13 +99,16 @@ func (m *Main) wire(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("digest engine: %w", err)
 	}
-	api, err := bot.NewAPI(ctx, m.cfg.Token, m.cfg.APIEndpoint, 90*time.Second)
+	// Not cancelled with ctx: at shutdown the delivery service lets sends on
+	// the wire finish (up to its deadline), else they would be repeated after
+	// a restart. The updates loop and replies carry their own contexts.
+	api, err := bot.NewAPI(context.WithoutCancel(ctx), m.cfg.Token, m.cfg.APIEndpoint, 90*time.Second)
 	if err != nil {
 		return err
 	}
 	sender := bot.NewSender(api, bot.SenderConfig{Token: m.cfg.Token, PaidBroadcast: m.cfg.PaidBroadcast})
 	m.delivery, err = delivery.New(m.db, m.subs, m.articles, engine, meteredSender{sender, m.metrics}, delivery.Config{
-		Ingest: m.ingest, IngestEvery: m.cfg.IngestEvery, Log: m.log,
+		Ingest: m.ingest, IngestEvery: m.cfg.IngestEvery, Log: m.log, Metrics: m.metrics,
 	})
 	if err != nil {
 		return err

@@ -135,11 +135,12 @@ func TestMetricsCountWhatUsersDo(t *testing.T) {
 	api.PushText(777, "en", "/start")
 	api.PushText(777, "en", "/help")
 	api.PushText(777, "en", "/frobnicate")
+	api.PushText(777, "en", "/digest")
 	var body string
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		body = scrape(t, env)
-		if strings.Contains(body, `newsdigest_commands_total{command="unknown"} 1`) {
+		if strings.Contains(body, "newsdigest_messages_sent_total 1") {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -148,9 +149,12 @@ func TestMetricsCountWhatUsersDo(t *testing.T) {
 		`newsdigest_commands_total{command="start"} 1`,
 		`newsdigest_commands_total{command="help"} 1`,
 		`newsdigest_commands_total{command="unknown"} 1`,
-		"newsdigest_updates_handled_total 3",
+		`newsdigest_commands_total{command="digest"} 1`,
+		"newsdigest_updates_handled_total 4",
 		`newsdigest_subscribers{state="active"} 1`,
 		"newsdigest_outbox_pending 0",
+		"newsdigest_digest_build_seconds_count 1",
+		"newsdigest_messages_sent_total 1",
 		`newsdigest_ingest_items_total{feed="seeds"} 1`,
 	} {
 		if !strings.Contains(body, want) {

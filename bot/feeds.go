@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,10 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"newsdigest/digest"
 	"newsdigest/news"
 )
 
@@ -150,9 +151,9 @@ func (b *Bot) checkNewFeed(ctx context.Context, r request, f news.Feed, created 
 }
 
 func (b *Bot) fetchAnswer(ctx context.Context, lang string, f news.Feed, res news.FeedResult, created bool) string {
-	feedURL := userText(clip(cmpOr(res.MovedTo, f.URL), 500))
+	feedURL := userText(clip(cmp.Or(res.MovedTo, f.URL), 500))
 	if res.Err == nil {
-		title := userText(clip(cmpOr(res.Title, f.Title, f.URL), 200))
+		title := userText(clip(cmp.Or(res.Title, f.Title, f.URL), 200))
 		out := text(lang, msgFeedFetchOK, feedURL, title, res.Items, res.New)
 		if res.Status == news.StatusNotModified {
 			out = text(lang, msgFeedNotModified, feedURL)
@@ -256,7 +257,7 @@ const maxEntryUnits = maxMessageUnits - 200
 // one message; an entry still too long is redrawn with tighter clips.
 func feedEntry(lang string, n int, f news.Feed) string {
 	e := feedEntryClipped(lang, n, f, 1)
-	if utf16Len(e) > maxEntryUnits {
+	if digest.UTF16Len(e) > maxEntryUnits {
 		e = feedEntryClipped(lang, n, f, 4)
 	}
 	return e
@@ -305,9 +306,9 @@ func stamp(t time.Time) string {
 // of at most limit UTF-16 units, never splitting an entry.
 func packMessages(header string, entries []string, limit int) []string {
 	var out []string
-	cur, n := header, utf16Len(header)
+	cur, n := header, digest.UTF16Len(header)
 	for _, e := range entries {
-		en := utf16Len(e)
+		en := digest.UTF16Len(e)
 		if n+2+en > limit && cur != "" {
 			out = append(out, cur)
 			cur, n = "", 0
@@ -321,8 +322,6 @@ func packMessages(header string, entries []string, limit int) []string {
 	}
 	return append(out, cur)
 }
-
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // clip shortens s to at most n runes, marking the cut with "…".
 func clip(s string, n int) string {
@@ -340,16 +339,6 @@ func clipAll(ss []string, n int) []string {
 		out[i] = clip(s, n)
 	}
 	return out
-}
-
-// cmpOr returns the first non-empty string.
-func cmpOr(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // exportFeeds sends the feed list as an OPML document to the admin's
@@ -492,7 +481,7 @@ func (b *Bot) download(ctx context.Context, fileID string, limit int64) ([]byte,
 	if int64(f.FileSize) > limit {
 		return nil, errFileTooLarge
 	}
-	pattern := cmpOr(b.feeds.fileEndpoint, tgbotapi.FileEndpoint)
+	pattern := cmp.Or(b.feeds.fileEndpoint, tgbotapi.FileEndpoint)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf(pattern, b.cfg.Token, f.FilePath), nil)
 	if err != nil {
 		return nil, fmt.Errorf("bot: file download: %w", Redact(err, b.cfg.Token))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"newsdigest/digest"
 	"os"
 	"slices"
 	"strconv"
@@ -492,7 +493,7 @@ func TestFeedEntryWorstCase(t *testing.T) {
 		LastFetch: time.Now(), Errors: 3, FailingSince: time.Now(), NextFetch: time.Now()}
 	for _, lang := range []string{"en", "ar"} {
 		e := feedEntry(lang, 12345, f)
-		if n := utf16Len(e); n > maxEntryUnits {
+		if n := digest.UTF16Len(e); n > maxEntryUnits {
 			t.Errorf("%s entry is %d UTF-16 units", lang, n)
 		}
 		if !strings.HasPrefix(e, "12345. <b>") || strings.Contains(e, "\"<") {
@@ -514,13 +515,13 @@ func FuzzPackMessages(f *testing.F) {
 		limit = 64 + abs(limit)%4096
 		entries := []string{e1, e2, e1 + e2}
 		for _, s := range append(entries, header) {
-			if utf16Len(s) > limit-2 {
+			if digest.UTF16Len(s) > limit-2 {
 				t.Skip()
 			}
 		}
 		msgs := packMessages(header, entries, limit)
 		for _, m := range msgs {
-			if n := utf16Len(m); n > limit {
+			if n := digest.UTF16Len(m); n > limit {
 				t.Fatalf("message of %d units > %d", n, limit)
 			}
 		}

@@ -65,6 +65,7 @@ type Config struct {
 	WebhookAddr   string // listen address of the webhook server; default ":8443"
 	WebhookSecret string // secret_token; empty = a random one per start
 
+	Workers       int                // chats whose updates are handled at once; default 16
 	UserRate      float64            // commands per second per user; default 1
 	UserBurst     int                // commands a user may send at once; default 8
 	AdminCacheTTL time.Duration      // how long a chat's administrator list is trusted; default 2 min
@@ -80,6 +81,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WebhookAddr == "" {
 		c.WebhookAddr = ":8443"
+	}
+	if c.Workers <= 0 {
+		c.Workers = 16
 	}
 	if c.UserRate <= 0 {
 		c.UserRate = 1

@@ -107,3 +107,46 @@ func watchHeap(t *testing.T) func() uint64 {
 	t.Cleanup(func() { close(stop); <-stopped })
 	return func() uint64 { mu.Lock(); defer mu.Unlock(); return peak }
 }
+
+// TestSlowChatDoesNotHoldUpOthers: a user's replies wait for their chat's
+// flood-limit bucket (about one message a second), but another user's
+// command in the same batch is answered meanwhile, not after them.
+func TestSlowChatDoesNotHoldUpOthers(t *testing.T) {
+	fake := bottest.New(bottest.Config{GlobalRate: 1000, PrivateRate: 1, PrivateBurst: 2})
+	defer fake.Close()
+	const eager, patient = int64(501), int64(502)
+	for range 3 {
+		fake.PushText(eager, "en", "/help")
+	}
+	fake.PushText(patient, "en", "/help")
+	db := dbtest.Open(t)
+	subs, err := subscriptions.NewStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := NewAPI(context.Background(), fake.Token(), fake.Endpoint(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(api, Config{Token: fake.Token(), PollTimeout: time.Second}, subs, nil, slog.New(slog.DiscardHandler),
+		WithDB(db), WithLimiter(NewSender(api, SenderConfig{Token: fake.Token(), GlobalRate: 1000})))
+	ctx, cancel := context.WithCancel(context.Background())
+	polled := make(chan error, 1)
+	go func() { polled <- b.Poll(ctx) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(fake.SentTo(eager)) < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-polled
+	eagerMsgs, patientMsgs := fake.SentTo(eager), fake.SentTo(patient)
+	if len(eagerMsgs) != 3 || len(patientMsgs) != 1 {
+		t.Fatalf("answers: eager %d (want 3), patient %d (want 1); 429s: %d", len(eagerMsgs), len(patientMsgs), fake.TooMany())
+	}
+	if patientMsgs[0].Seq > eagerMsgs[1].Seq {
+		t.Fatalf("the patient user was answered after the eager user's paced replies (seq %d > %d)", patientMsgs[0].Seq, eagerMsgs[1].Seq)
+	}
+	if fake.TooMany() != 0 {
+		t.Fatalf("%d 429s: the paced replies outran the per-chat limit", fake.TooMany())
+	}
+}

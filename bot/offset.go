@@ -57,10 +57,16 @@ func (b *Bot) saveOffset(offset int) error {
 	if err != nil {
 		return fmt.Errorf("bot: save offset: %w", err)
 	}
-	err = b.db.Update(func(tx *bolt.Tx) error {
+	// Batch: chats are handled concurrently, and their offset writes share
+	// one commit. Offsets only grow, whatever order the writes land in.
+	err = b.db.Batch(func(tx *bolt.Tx) error {
 		bk, err := tx.CreateBucketIfNotExists([]byte(bucketBot))
 		if err != nil {
 			return err
+		}
+		var cur offsetRecord
+		if v := bk.Get([]byte(keyOffset)); v != nil && json.Unmarshal(v, &cur) == nil && cur.Offset > offset {
+			return nil
 		}
 		return bk.Put([]byte(keyOffset), data)
 	})

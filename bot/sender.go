@@ -157,20 +157,38 @@ func (s *Sender) Send(ctx context.Context, m delivery.Message) error {
 
 // Do runs one Bot API call that sends or edits a message in chatID (the
 // bot's answers to commands, with keyboards delivery.Message cannot carry)
-// under the same limits as an interactive message, and learns from a 429 it
-// gets, so command replies and digests share one budget with Telegram.
+// under the same limits as an interactive message, so command replies and
+// digests share one budget with Telegram. A 429 is learnt from (the chat or
+// the bot pauses) and, when Telegram asks for a short wait, the call is made
+// again after it: a user's answer is not dropped for a timing hiccup.
 func (s *Sender) Do(ctx context.Context, chatID int64, call func() error) error {
+	const attempts, maxWait = 3, 10 * time.Second
+	var err error
+	for range attempts {
+		var after time.Duration
+		if after, err = s.doOnce(ctx, chatID, call); after == 0 || after > maxWait {
+			return err
+		}
+	}
+	return err
+}
+
+// doOnce makes the call once and returns Telegram's retry_after if it
+// answered 429.
+func (s *Sender) doOnce(ctx context.Context, chatID int64, call func() error) (time.Duration, error) {
 	release, err := s.admit(ctx, chatID, s.interactive)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer release()
 	err = call()
 	var te *tgbotapi.Error
 	if errors.As(err, &te) && (te.Code == 429 || te.RetryAfter > 0) {
-		s.tooMany(chatID, time.Duration(max(1, te.RetryAfter))*time.Second)
+		after := time.Duration(max(1, te.RetryAfter)) * time.Second
+		s.tooMany(chatID, after)
+		return after, err
 	}
-	return err
+	return 0, err
 }
 
 // admit waits for the chat's bucket, a request slot and the bot's bucket.

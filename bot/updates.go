@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -58,24 +59,153 @@ func (b *Bot) Poll(ctx context.Context) error {
 	return nil
 }
 
-// handleBatch handles updates in order and returns the offset that confirms
-// those fully handled. An update whose handler was cut short by shutdown is
-// left unconfirmed, so it is handled again after the restart.
+// handleBatch handles a batch of updates through a sliding window of
+// b.cfg.Workers updates: update i starts only once every update before
+// i-Workers is handled. Each chat's updates run in order on one goroutine;
+// other chats go on meanwhile. It returns the offset that confirms the
+// longest fully handled prefix; that offset is recorded as it advances, so a
+// crash repeats at most the Workers updates of the window and never skips
+// one. An update whose handler was cut short by shutdown is left unconfirmed
+// and handled again after the restart.
+//
+// Updates are handled concurrently because a reply may wait for its chat's
+// flood-limit bucket (about 1 message/s): one user's second command must not
+// hold up everybody else's.
 func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset int) int {
-	for _, u := range updates {
-		if ctx.Err() != nil {
+	w := newWindow(updates, offset, b.cfg.Workers)
+	var wg sync.WaitGroup
+	for i := range updates {
+		if !w.await(ctx, i) {
 			break
 		}
-		b.handle(ctx, u)
-		if ctx.Err() != nil {
-			break
-		}
-		offset = u.UpdateID + 1
-		if err := b.saveOffset(offset); err != nil {
-			b.log.WarnContext(ctx, "could not record the updates offset", "err", err)
+		if w.enqueue(i) {
+			wg.Go(func() { b.drainChat(ctx, w, i) })
 		}
 	}
-	return offset
+	wg.Wait()
+	return w.confirmed()
+}
+
+// drainChat handles update i, then the updates of the same chat queued
+// behind it, in order.
+func (b *Bot) drainChat(ctx context.Context, w *window, i int) {
+	for ok := true; ok; i, ok = w.next(ctx, i) {
+		b.handle(ctx, w.updates[i])
+		if ctx.Err() != nil {
+			w.abandon(i)
+			return
+		}
+		if off, advanced := w.finish(i); advanced {
+			if err := b.saveOffset(off); err != nil {
+				b.log.WarnContext(ctx, "could not record the updates offset", "err", err)
+			}
+		}
+	}
+}
+
+// window tracks which updates of a batch are queued, in flight and handled.
+type window struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	updates []tgbotapi.Update
+	done    []bool
+	queued  map[int64][]int // per chat with an update in flight: its updates waiting behind it
+	first   int             // index of the first update not yet handled
+	offset  int
+	size    int
+}
+
+func newWindow(updates []tgbotapi.Update, offset, size int) *window {
+	w := &window{updates: updates, done: make([]bool, len(updates)), queued: map[int64][]int{}, offset: offset, size: max(1, size)}
+	w.cond = sync.NewCond(&w.mu)
+	return w
+}
+
+// await blocks until update i is inside the window; false once ctx ended.
+func (w *window) await(ctx context.Context, i int) bool {
+	stop := context.AfterFunc(ctx, func() { w.mu.Lock(); w.cond.Broadcast(); w.mu.Unlock() })
+	defer stop()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for ctx.Err() == nil && i >= w.first+w.size {
+		w.cond.Wait()
+	}
+	return ctx.Err() == nil
+}
+
+// enqueue reports whether update i needs a goroutine of its own; otherwise
+// it waits behind its chat's update in flight.
+func (w *window) enqueue(i int) bool {
+	chat, ok := chatOf(w.updates[i])
+	if !ok {
+		return true
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if q, busy := w.queued[chat]; busy {
+		w.queued[chat] = append(q, i)
+		return false
+	}
+	w.queued[chat] = []int{}
+	return true
+}
+
+// next returns the chat's next queued update after i, or frees the chat.
+func (w *window) next(ctx context.Context, i int) (int, bool) {
+	chat, ok := chatOf(w.updates[i])
+	if !ok {
+		return 0, false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	q := w.queued[chat]
+	if len(q) == 0 || ctx.Err() != nil {
+		delete(w.queued, chat)
+		return 0, false
+	}
+	w.queued[chat] = q[1:]
+	return q[0], true
+}
+
+// finish marks update i handled and reports the new confirmable offset when
+// the handled prefix grew.
+func (w *window) finish(i int) (int, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	defer w.cond.Broadcast()
+	w.done[i] = true
+	start := w.first
+	for w.first < len(w.done) && w.done[w.first] {
+		w.first++
+	}
+	if w.first == start {
+		return w.offset, false
+	}
+	w.offset = w.updates[w.first-1].UpdateID + 1
+	return w.offset, true
+}
+
+// abandon frees update i's chat without marking it handled (shutdown).
+func (w *window) abandon(i int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if chat, ok := chatOf(w.updates[i]); ok {
+		delete(w.queued, chat)
+	}
+	w.cond.Broadcast()
+}
+
+func (w *window) confirmed() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.offset
+}
+
+func chatOf(u tgbotapi.Update) (int64, bool) {
+	if c := u.FromChat(); c != nil {
+		return c.ID, true
+	}
+	return 0, false
 }
 
 // confirm tells Telegram the handled updates are done, with a short context

@@ -91,6 +91,6 @@ func cli(ctx context.Context, env *cliEnv, args []string) int {
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: newsdigest [command] [flags]\n\ncommands:")
 	for _, name := range sortedKeys(commands()) {
-		fmt.Fprintf(w, "  %-10s %s\n", name, commands()[name].usage)
+		fmt.Fprintf(w, "  %-12s %s\n", name, commands()[name].usage)
 	}
 }

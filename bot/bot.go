@@ -56,10 +56,11 @@ type OpsStatus struct {
 
 // Config holds the bot's settings.
 type Config struct {
-	Token       string
-	PollTimeout time.Duration // getUpdates long-poll timeout; default 50 s
-	DefaultTZ   string        // IANA zone for new subscribers
-	Admins      []int64       // Telegram user IDs of bot admins (NEWSDIGEST_ADMINS)
+	Token        string
+	PollTimeout  time.Duration // getUpdates long-poll timeout; default 50 s
+	DefaultTZ    string        // IANA zone for new subscribers
+	DefaultTimes []string      // delivery times "HH:MM" for new subscribers; default subscriptions.New's
+	Admins       []int64       // Telegram user IDs of bot admins (NEWSDIGEST_ADMINS)
 
 	WebhookURL    string // public HTTPS URL Telegram posts updates to; empty = long polling
 	WebhookAddr   string // listen address of the webhook server; default ":8443"

@@ -83,8 +83,7 @@ func (b *Bot) linkChannel(ctx context.Context, r request, id int64) error {
 	if !errors.Is(err, subscriptions.ErrNotFound) {
 		return err
 	}
-	sub := subscriptions.New(id, subscriptions.ChatChannel, userLang(r.from), b.now())
-	sub.TimeZone = b.cfg.DefaultTZ
+	sub := b.newSubscriber(id, subscriptions.ChatChannel, userLang(r.from))
 	if err := b.subs.Put(ctx, sub); err != nil {
 		return fmt.Errorf("link channel %d: %w", id, err)
 	}

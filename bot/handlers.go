@@ -37,14 +37,24 @@ func targetType(r request) string {
 }
 
 // start subscribes the chat (or re-activates it) and shows the topic picker.
+// newSubscriber is a chat's subscription with the operator's defaults: the
+// time zone and delivery times of NEWSDIGEST_TZ and NEWSDIGEST_DEFAULT_TIMES.
+func (b *Bot) newSubscriber(chatID int64, chatType, lang string) subscriptions.Subscriber {
+	sub := subscriptions.New(chatID, chatType, lang, b.now())
+	sub.TimeZone = b.cfg.DefaultTZ
+	if len(b.cfg.DefaultTimes) > 0 {
+		sub.Times = slices.Clone(b.cfg.DefaultTimes)
+	}
+	return sub
+}
+
 // A deep-link payload ("/start politics", "/start politics_sport") selects
 // those topics.
 func (b *Bot) start(ctx context.Context, r request) error {
 	topics := b.payloadTopics(r.args)
 	sub, err := b.subs.Get(ctx, r.target)
 	if errors.Is(err, subscriptions.ErrNotFound) {
-		sub = subscriptions.New(r.target, targetType(r), userLang(r.from), b.now())
-		sub.TimeZone = b.cfg.DefaultTZ
+		sub = b.newSubscriber(r.target, targetType(r), userLang(r.from))
 	} else if err != nil {
 		return fmt.Errorf("look up chat %d: %w", r.target, err)
 	}

@@ -142,7 +142,7 @@ func (m *Main) stores(ctx context.Context) error {
 
 func (m *Main) botConfig() bot.Config {
 	return bot.Config{
-		Token: m.cfg.Token, DefaultTZ: m.cfg.TimeZone, Admins: m.cfg.Admins, Topics: topics(m.cfg.ExtraTopics),
+		Token: m.cfg.Token, DefaultTZ: m.cfg.TimeZone, DefaultTimes: m.cfg.DefaultTimes, Admins: m.cfg.Admins, Topics: topics(m.cfg.ExtraTopics),
 		WebhookURL: m.cfg.WebhookURL, WebhookAddr: m.cfg.WebhookAddr, WebhookSecret: m.cfg.WebhookSecret,
 	}
 }

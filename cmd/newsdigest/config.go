@@ -15,6 +15,7 @@ import (
 
 	"newsdigest/bot"
 	"newsdigest/digest"
+	"newsdigest/subscriptions"
 )
 
 // Config is the effective configuration of the service and its commands.
@@ -24,6 +25,7 @@ type Config struct {
 	DBPath        string
 	SeedsDir      string
 	TimeZone      string
+	DefaultTimes  []string
 	HTTPAddr      string
 	Admins        []int64
 	WebhookURL    string
@@ -63,6 +65,8 @@ func options() []option {
 			set: func(c *Config, v string) error { c.SeedsDir = v; return nil }},
 		{env: "NEWSDIGEST_TZ", flag: "tz", def: "UTC", usage: "IANA time zone of new subscribers (their digests come at 08:00 there)",
 			set: func(c *Config, v string) error { c.TimeZone = v; return validZone(v) }},
+		{env: "NEWSDIGEST_DEFAULT_TIMES", flag: "default-times", def: "08:00", usage: "delivery times of new subscribers, local to their zone, comma-separated HH:MM",
+			set: func(c *Config, v string) (err error) { c.DefaultTimes, err = parseTimes(v); return err }},
 		{env: "NEWSDIGEST_ADMINS", flag: "admins", usage: "Telegram user IDs of the bot's admins, separated by commas",
 			set: func(c *Config, v string) (err error) { c.Admins, err = bot.ParseAdmins(v); return err }},
 		{env: "NEWSDIGEST_EXTRA_TOPICS", flag: "extra-topics", usage: "admin topics as keyword sets: \"id=word|word; id2=word\" (Arabic or English words)",
@@ -209,6 +213,21 @@ func parseExtraTopics(v string) (map[string][]string, error) {
 		}
 	}
 	return topics, nil
+}
+
+func parseTimes(v string) ([]string, error) {
+	var times []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		t, err := subscriptions.ParseTime(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a time of day (HH:MM): %w", f, err)
+		}
+		times = append(times, t)
+	}
+	if len(times) == 0 {
+		return nil, errors.New("at least one time is needed")
+	}
+	return times, nil
 }
 
 func boolFlag(v string) (bool, error) {

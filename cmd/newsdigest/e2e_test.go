@@ -218,6 +218,7 @@ func TestCLIErrors(t *testing.T) {
 		{"bad format", []string{"digest", "--format", "pdf"}, nil, 1, "--format"},
 		{"bad token", nil, []string{"TELEGRAM_BOT_TOKEN=oops"}, 1, "TELEGRAM_BOT_TOKEN"},
 		{"bad zone", nil, []string{"NEWSDIGEST_TZ=Mars/Olympus"}, 1, "NEWSDIGEST_TZ"},
+		{"bad time", nil, []string{"NEWSDIGEST_DEFAULT_TIMES=25:00"}, 1, "NEWSDIGEST_DEFAULT_TIMES"},
 		{"bad ingest period", nil, []string{"NEWSDIGEST_INGEST_EVERY=5s"}, 1, "NEWSDIGEST_INGEST_EVERY"},
 		{"bad admins", nil, []string{"NEWSDIGEST_ADMINS=alice"}, 1, "NEWSDIGEST_ADMINS"},
 		{"webhook not https", nil, []string{"NEWSDIGEST_WEBHOOK_URL=http://bot.example/hook"}, 1, "NEWSDIGEST_WEBHOOK_URL"},

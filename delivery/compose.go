@@ -112,21 +112,17 @@ func (s *Service) compose(ctx context.Context, chatIDs []int64, interactive bool
 
 // subscribers loads the chats that take digests now (interactive: any
 // existing chat, paused or not).
+// One read transaction for the whole push (GetMany), not one per chat;
+// chats that unsubscribed since they were found due are skipped.
 func (s *Service) subscribers(ctx context.Context, chatIDs []int64, interactive bool) ([]subscriptions.Subscriber, error) {
-	out := make([]subscriptions.Subscriber, 0, len(chatIDs))
-	for _, id := range chatIDs {
-		sub, err := s.subs.Get(ctx, id)
-		if errors.Is(err, subscriptions.ErrNotFound) {
-			continue // unsubscribed since it was found due
-		}
-		if err != nil {
-			return nil, fmt.Errorf("delivery: push: %w", err)
-		}
-		if sub.Active() || interactive {
-			out = append(out, sub)
-		}
+	subs, err := s.subs.GetMany(ctx, chatIDs)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: push: %w", err)
 	}
-	return out, nil
+	if !interactive {
+		subs = slices.DeleteFunc(subs, func(sub subscriptions.Subscriber) bool { return !sub.Active() })
+	}
+	return subs, nil
 }
 
 // cursors returns each chat's delivery cursor: the newer of the

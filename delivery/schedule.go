@@ -2,16 +2,14 @@ package delivery
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
 	bolt "go.etcd.io/bbolt"
-
-	"newsdigest/subscriptions"
 )
 
 // Run delivers until ctx ends: it catches up on slots missed while the
@@ -163,18 +161,18 @@ func (s *Service) Prune(ctx context.Context) error {
 	return s.pruneWrite(ctx, oldIDs, gone)
 }
 
+// unsubscribed returns the chats that have no subscriber, read in one
+// transaction (GetMany skips unknown chats).
 func (s *Service) unsubscribed(ctx context.Context, chats []int64) ([]int64, error) {
-	var gone []int64
-	for _, id := range chats {
-		_, err := s.subs.Get(ctx, id)
-		switch {
-		case errors.Is(err, subscriptions.ErrNotFound):
-			gone = append(gone, id)
-		case err != nil:
-			return nil, fmt.Errorf("delivery: prune: %w", err)
-		}
+	subs, err := s.subs.GetMany(ctx, chats)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: prune: %w", err)
 	}
-	return gone, nil
+	known := make(map[int64]bool, len(subs))
+	for _, sub := range subs {
+		known[sub.ChatID] = true
+	}
+	return slices.DeleteFunc(chats, func(id int64) bool { return known[id] }), nil
 }
 
 func (s *Service) pruneWrite(ctx context.Context, ids []uint64, chats []int64) error {

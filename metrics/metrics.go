@@ -116,10 +116,3 @@ func (m *Metrics) DigestBuilt(d time.Duration) {
 		m.digestBuild.Observe(d.Seconds())
 	}
 }
-
-// GaugeFunc registers a gauge read at scrape time, for state that lives in
-// the database (outbox depth, subscribers by state).
-// Gauges of one name differ by their constant labels.
-func GaugeFunc(reg prometheus.Registerer, name, help string, labels prometheus.Labels, f func() float64) {
-	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, f))
-}

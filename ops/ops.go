@@ -30,9 +30,9 @@ type Options struct {
 	Checks   []Check
 	// Backup writes a consistent copy of the database to w.
 	Backup func(ctx context.Context, w io.Writer) (int64, error)
-	// BackupSecret authorises /backup and /push (sent as "Authorization:
+	// Secret authorises /backup and /push (sent as "Authorization:
 	// Bearer …").
-	BackupSecret string
+	Secret string
 	// Push sends the digest now to the given chats (all active ones when
 	// empty), reporting progress as chats are done.
 	Push func(ctx context.Context, chatIDs []int64, progress func(done, total int)) error
@@ -46,8 +46,8 @@ func Handler(o Options) http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", o.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(o.Gatherer, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /backup", o.backup)
-	mux.HandleFunc("POST /push", o.push)
+	mux.HandleFunc("GET /backup", o.authorised(o.Backup != nil, o.backup))
+	mux.HandleFunc("POST /push", o.authorised(o.Push != nil, o.push))
 	return mux
 }
 
@@ -70,10 +70,6 @@ func (o Options) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 func (o Options) backup(w http.ResponseWriter, r *http.Request) {
-	if o.Backup == nil || o.BackupSecret == "" || !authorised(r, o.BackupSecret) {
-		http.Error(w, "unauthorised", http.StatusUnauthorized)
-		return
-	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	if _, err := o.Backup(r.Context(), w); err != nil {
 		// Headers are gone; a broken stream makes the client's length check fail.
@@ -84,10 +80,6 @@ func (o Options) backup(w http.ResponseWriter, r *http.Request) {
 // push streams "progress DONE TOTAL" lines while a manual push runs, then
 // "ok" or "error: …", so the CLI can draw a bar.
 func (o Options) push(w http.ResponseWriter, r *http.Request) {
-	if o.Push == nil || o.BackupSecret == "" || !authorised(r, o.BackupSecret) {
-		http.Error(w, "unauthorised", http.StatusUnauthorized)
-		return
-	}
 	chats, err := chatIDs(r.URL.Query()["chat"])
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -120,9 +112,17 @@ func chatIDs(vals []string) ([]int64, error) {
 	return ids, nil
 }
 
-func authorised(r *http.Request, secret string) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(secret)) == 1
+// authorised lets a request through to next only when the endpoint is
+// enabled and it carries the secret (compared in constant time).
+func (o Options) authorised(enabled bool, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !enabled || o.Secret == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(o.Secret)) != 1 {
+			http.Error(w, "unauthorised", http.StatusUnauthorized)
+			return
+		}
+		next(w, r)
+	}
 }
 
 // Serve runs the handler on addr until ctx ends, then shuts down within 5 s.

@@ -67,7 +67,7 @@ func server(t *testing.T, db *bolt.DB, checks ...ops.Check) *httptest.Server {
 	m.Command("start")
 	m.RateLimited(3 * time.Second)
 	srv := httptest.NewServer(ops.Handler(ops.Options{
-		Gatherer: reg, Checks: checks, BackupSecret: secret,
+		Gatherer: reg, Checks: checks, Secret: secret,
 		Backup: func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, db, w) },
 	}))
 	t.Cleanup(srv.Close)
@@ -178,7 +178,7 @@ func TestRestore(t *testing.T) {
 
 func TestManualPushRelaysProgress(t *testing.T) {
 	var gotChats []int64
-	srv := httptest.NewServer(ops.Handler(ops.Options{Gatherer: prometheus.NewRegistry(), BackupSecret: secret,
+	srv := httptest.NewServer(ops.Handler(ops.Options{Gatherer: prometheus.NewRegistry(), Secret: secret,
 		Push: func(_ context.Context, chats []int64, progress func(done, total int)) error {
 			gotChats = chats
 			for i := 1; i <= 3; i++ {

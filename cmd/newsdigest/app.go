@@ -241,7 +241,7 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 	h := ops.Handler(ops.Options{
 		Gatherer:     m.reg,
 		Checks:       m.readiness(),
-		BackupSecret: secret,
+		Secret: secret,
 		Backup:       func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, m.db, w) },
 		Push:         m.opsAdapter().PushNow,
 	})

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	bolt "go.etcd.io/bbolt"
 
-	"newsdigest/metrics"
 	"newsdigest/ops"
 )
 
@@ -54,31 +53,35 @@ func (m *Main) checkIngest(context.Context) error {
 
 // gauges exposes state that lives in the database, read at scrape time.
 func (m *Main) gauges() {
-	metrics.GaugeFunc(m.reg, "newsdigest_outbox_pending", "Delivery records waiting to be sent.", nil, func() float64 {
-		st, err := m.delivery.Stats(context.Background())
-		if err != nil {
-			return -1
-		}
-		return float64(st.Pending)
+	m.reg.MustRegister(stateCollector{m: m,
+		pending:     prometheus.NewDesc("newsdigest_outbox_pending", "Delivery records waiting to be sent.", nil, nil),
+		failed:      prometheus.NewDesc("newsdigest_outbox_failed", "Delivery records parked after repeated failures.", nil, nil),
+		subscribers: prometheus.NewDesc("newsdigest_subscribers", "Subscribers by state.", []string{"state"}, nil),
 	})
-	metrics.GaugeFunc(m.reg, "newsdigest_outbox_failed", "Delivery records parked after repeated failures.", nil, func() float64 {
-		st, err := m.delivery.Stats(context.Background())
-		if err != nil {
-			return -1
-		}
-		return float64(st.Failed)
-	})
-	for _, state := range []string{"active", "paused", "inactive"} {
-		metrics.GaugeFunc(m.reg, "newsdigest_subscribers", "Subscribers by state.", prometheus.Labels{"state": state}, func() float64 {
-			return m.subscriberCount(state)
-		})
-	}
 }
 
-func (m *Main) subscriberCount(state string) float64 {
-	st, err := m.subs.Stats(context.Background())
-	if err != nil {
-		return -1
+// stateCollector reads the outbox and the subscriber counts once per scrape
+// (each is a scan of its bucket) and reports every gauge from that reading.
+type stateCollector struct {
+	m                            *Main
+	pending, failed, subscribers *prometheus.Desc
+}
+
+func (c stateCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.pending
+	ch <- c.failed
+	ch <- c.subscribers
+}
+
+func (c stateCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx := context.Background()
+	if st, err := c.m.delivery.Stats(ctx); err == nil {
+		ch <- prometheus.MustNewConstMetric(c.pending, prometheus.GaugeValue, float64(st.Pending))
+		ch <- prometheus.MustNewConstMetric(c.failed, prometheus.GaugeValue, float64(st.Failed))
 	}
-	return float64(map[string]int{"active": st.Active, "paused": st.Paused, "inactive": st.Inactive}[state])
+	if st, err := c.m.subs.Stats(ctx); err == nil {
+		for state, n := range map[string]int{"active": st.Active, "paused": st.Paused, "inactive": st.Inactive} {
+			ch <- prometheus.MustNewConstMetric(c.subscribers, prometheus.GaugeValue, float64(n), state)
+		}
+	}
 }

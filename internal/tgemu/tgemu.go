@@ -124,12 +124,6 @@ func (e *Emulator) SendCommand(ctx context.Context, u User, text string) error {
 	return e.post(ctx, "/sendCommand", body, nil)
 }
 
-// SendMessage makes the user send plain text to the bot.
-func (e *Emulator) SendMessage(ctx context.Context, u User, text string) error {
-	body := map[string]any{"botToken": e.Token, "from": u.from(), "chat": u.chat(), "date": time.Now().Unix(), "text": text}
-	return e.post(ctx, "/sendMessage", body, nil)
-}
-
 // SendCallback makes the user press an inline button with callback data on
 // the bot's message messageID.
 func (e *Emulator) SendCallback(ctx context.Context, u User, messageID int, data string) error {

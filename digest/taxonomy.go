@@ -1,6 +1,9 @@
 package digest
 
-import "strings"
+import (
+	"maps"
+	"strings"
+)
 
 // TopicInfo describes one topic of the taxonomy.
 type TopicInfo struct {
@@ -8,27 +11,36 @@ type TopicInfo struct {
 	Labels map[string]string // Labels["ar"], Labels["en"]
 }
 
+// taxonomy is the built-in topic list in display order; read-only after
+// package initialisation (Taxonomy hands out copies), so TopicLabel, called
+// per rendered section and per topic hint, reads it without rebuilding it.
+var taxonomy = []TopicInfo{
+	{ID: "politics", Labels: map[string]string{"ar": "سياسة", "en": "Politics"}},
+	{ID: "world", Labels: map[string]string{"ar": "العالم", "en": "World"}},
+	{ID: "middle-east", Labels: map[string]string{"ar": "الشرق الأوسط", "en": "Middle East"}},
+	{ID: "economy", Labels: map[string]string{"ar": "اقتصاد", "en": "Economy"}},
+	{ID: "sport", Labels: map[string]string{"ar": "رياضة", "en": "Sport"}},
+	{ID: "technology", Labels: map[string]string{"ar": "تكنولوجيا", "en": "Technology"}},
+	{ID: "culture", Labels: map[string]string{"ar": "ثقافة", "en": "Culture"}},
+	{ID: "health", Labels: map[string]string{"ar": "صحة", "en": "Health"}},
+	{ID: "science", Labels: map[string]string{"ar": "علوم", "en": "Science"}},
+	{ID: "society", Labels: map[string]string{"ar": "مجتمع", "en": "Society"}},
+}
+
 // Taxonomy returns the built-in topics in display order. The slice and maps
 // are fresh on every call, so callers may keep or change them.
 func Taxonomy() []TopicInfo {
-	return []TopicInfo{
-		{ID: "politics", Labels: map[string]string{"ar": "سياسة", "en": "Politics"}},
-		{ID: "world", Labels: map[string]string{"ar": "العالم", "en": "World"}},
-		{ID: "middle-east", Labels: map[string]string{"ar": "الشرق الأوسط", "en": "Middle East"}},
-		{ID: "economy", Labels: map[string]string{"ar": "اقتصاد", "en": "Economy"}},
-		{ID: "sport", Labels: map[string]string{"ar": "رياضة", "en": "Sport"}},
-		{ID: "technology", Labels: map[string]string{"ar": "تكنولوجيا", "en": "Technology"}},
-		{ID: "culture", Labels: map[string]string{"ar": "ثقافة", "en": "Culture"}},
-		{ID: "health", Labels: map[string]string{"ar": "صحة", "en": "Health"}},
-		{ID: "science", Labels: map[string]string{"ar": "علوم", "en": "Science"}},
-		{ID: "society", Labels: map[string]string{"ar": "مجتمع", "en": "Society"}},
+	out := make([]TopicInfo, len(taxonomy))
+	for i, t := range taxonomy {
+		out[i] = TopicInfo{ID: t.ID, Labels: maps.Clone(t.Labels)}
 	}
+	return out
 }
 
 // TopicLabel returns the label of a topic ID in lang ("ar" or "en"), falling
 // back to English and then to the ID itself (admin topics have no labels).
 func TopicLabel(id, lang string) string {
-	for _, t := range Taxonomy() {
+	for _, t := range taxonomy {
 		if t.ID == id {
 			if l := t.Labels[lang]; l != "" {
 				return l

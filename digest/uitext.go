@@ -5,24 +5,29 @@ import (
 	"time"
 )
 
-// uiText returns a fixed digest string in lang ("ar" or "en").
-func uiText(lang, key string) string {
-	ar := map[string]string{
+// uiTexts holds the fixed digest strings by language, then key; read-only
+// after package initialisation, so rendering a digest builds no maps.
+var uiTexts = map[string]map[string]string{
+	"ar": {
 		"title":  "موجز الأخبار",
 		"empty":  "لا أخبار جديدة تطابق اختياراتك.",
 		"footer": "⚙️ المواضيع والكلمات والمواعيد: /settings",
 		"other":  "أخبار أخرى",
-	}
-	en := map[string]string{
+	},
+	"en": {
 		"title":  "News digest",
 		"empty":  "No new stories match your settings.",
 		"footer": "⚙️ Topics, keywords and times: /settings",
 		"other":  "Other news",
+	},
+}
+
+// uiText returns a fixed digest string in lang ("ar"; anything else is "en").
+func uiText(lang, key string) string {
+	if lang != "ar" {
+		lang = "en"
 	}
-	if lang == "ar" {
-		return ar[key]
-	}
-	return en[key]
+	return uiTexts[lang][key]
 }
 
 // formatDate writes the header date in the UI language, e.g.

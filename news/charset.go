@@ -132,11 +132,13 @@ func lookupCharset(label string) (encoding.Encoding, bool) {
 	return enc, true
 }
 
-// declareUTF8 rewrites the XML declaration's encoding to utf-8.
+// declareUTF8 rewrites the XML declaration's encoding to utf-8. A document
+// that already declares utf-8 (most feeds) is returned as it is: encoding/xml
+// reads that label itself, and rewriting it cost a copy of every fetched body.
 func declareUTF8(doc []byte) []byte {
 	head := doc[:min(len(doc), 1024)]
 	loc := xmlEncodingRe.FindSubmatchIndex(head)
-	if loc == nil {
+	if loc == nil || bytes.EqualFold(head[loc[2]:loc[3]], []byte("utf-8")) {
 		return doc
 	}
 	out := make([]byte, 0, len(doc))

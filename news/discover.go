@@ -43,6 +43,19 @@ func looksLikeHTML(body []byte, contentType string) bool {
 	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html"))
 }
 
+// asNotFeed turns a parse failure on a web page that announces feeds into a
+// *NotFeedError; other failures stay as they are. The cheap looksLikeHTML
+// goes first, so a broken XML feed is not also tokenised as HTML.
+func asNotFeed(err error, body []byte, contentType, pageURL string) error {
+	if !looksLikeHTML(body, contentType) {
+		return err
+	}
+	if alt := discoverFeeds(body, pageURL); len(alt) > 0 {
+		return &NotFeedError{URL: pageURL, Alternates: alt}
+	}
+	return err
+}
+
 // discoverFeeds lists the feed links in a page's head, resolved against
 // pageURL. Hand-written on x/net/html's tokenizer: feed autodiscovery is
 // a few lines of product logic, not a library's worth.

@@ -183,9 +183,7 @@ func (f *Fetcher) Fetch(ctx context.Context, feedURL, etag, lastModified string)
 	}
 	res.Feed, res.Charset, err = ParseFeed(body, resp.Header.Get("Content-Type"))
 	if err != nil {
-		if alt := discoverFeeds(body, res.URL); len(alt) > 0 && looksLikeHTML(body, resp.Header.Get("Content-Type")) {
-			err = &NotFeedError{URL: res.URL, Alternates: alt}
-		}
+		err = asNotFeed(err, body, resp.Header.Get("Content-Type"), res.URL)
 		return res, fmt.Errorf("news: fetch %s: %w", req.URL.Redacted(), err)
 	}
 	return res, nil

@@ -69,8 +69,7 @@ func compileLexicon() []extraTopic {
 
 // lexiconScore counts distinct lexicon stems in the title (double) and lead:
 // two make the topic plausible (0.5), four likely (0.7).
-func lexiconScore(st *stemmer, t extraTopic, title, lead string) float64 {
-	titleStems, leadStems := setOf(st.stemAll(Words(title))), setOf(st.stemAll(Words(lead)))
+func lexiconScore(t extraTopic, titleStems, leadStems map[string]bool) float64 {
 	n := 0
 	for _, kw := range t.keywords {
 		if titleStems[kw[0]] {
@@ -188,14 +187,18 @@ func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 	if me := middleEastScore(lead.title, leadText); me > score["middle-east"] {
 		score["middle-east"] = me
 	}
+	titleStems, leadStems := setOf(st.stemAll(Words(lead.title))), setOf(st.stemAll(Words(leadText)))
 	for _, t := range e.lex {
-		if s := lexiconScore(st, t, lead.title, leadText); s > score[t.id] {
+		if s := lexiconScore(t, titleStems, leadStems); s > score[t.id] {
 			score[t.id] = s
 		}
 	}
-	for _, t := range e.extra {
-		if matchesAny(st, c, t.keywords) {
-			score[t.id] = 1
+	if len(e.extra) > 0 {
+		texts := clusterStems(st, c) // once for all admin topics, not once per topic
+		for _, t := range e.extra {
+			if matchesAny(texts, t.keywords) {
+				score[t.id] = 1
+			}
 		}
 	}
 	return keepTopics(score)
@@ -242,11 +245,20 @@ func leadSentences(sents []sentence, n int) string {
 	return strings.Join(parts, "\n")
 }
 
-// matchesAny reports whether any article of the cluster contains any of the
-// stemmed keywords.
-func matchesAny(st *stemmer, c []prepared, keywords [][]string) bool {
-	for _, a := range c {
-		stems := st.stemAll(Words(a.text()))
+// clusterStems returns the stems of each article of the cluster (title and
+// text, stop words kept so that phrase keywords keep their shape).
+func clusterStems(st *stemmer, c []prepared) [][]string {
+	out := make([][]string, len(c))
+	for i, a := range c {
+		out[i] = st.stemAll(Words(a.text()))
+	}
+	return out
+}
+
+// matchesAny reports whether any article of the cluster (its stems, see
+// clusterStems) contains any of the stemmed keywords.
+func matchesAny(texts [][]string, keywords [][]string) bool {
+	for _, stems := range texts {
 		for _, kw := range keywords {
 			if containsSeq(stems, kw) {
 				return true

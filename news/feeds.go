@@ -140,14 +140,39 @@ func FeedURL(raw string) (string, error) {
 // (if topics is non-empty) and re-enables it with a clean error count. It
 // reports whether the feed is new.
 func (s *Store) AddFeed(ctx context.Context, rawURL string, topics []string) (Feed, bool, error) {
-	u, err := FeedURL(rawURL)
+	u, err := addableFeedURL(ctx, rawURL)
 	if err != nil {
 		return Feed{}, false, fmt.Errorf("news: add feed: %w", err)
 	}
+	var f Feed
+	var created bool
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		f, created, err = s.addFeedTx(tx, u, topics)
+		return err
+	})
+	if err != nil {
+		return Feed{}, false, fmt.Errorf("news: add feed: %w", err)
+	}
+	return f, created, nil
+}
+
+// addableFeedURL is the checks before AddFeed's write: a valid URL (in
+// canonical form) and a live ctx.
+func addableFeedURL(ctx context.Context, rawURL string) (string, error) {
+	u, err := FeedURL(rawURL)
+	if err != nil {
+		return "", err
+	}
+	return u, ctx.Err()
+}
+
+// addFeedTx is AddFeed's write inside tx, for the canonical URL u. A failure
+// leaves tx as it was, so AddFeeds can keep the feeds before it.
+func (s *Store) addFeedTx(tx *bolt.Tx, u string, topics []string) (Feed, bool, error) {
 	topics = mergeTopics(topics)
 	var f Feed
 	created := false
-	err = s.updateFeed(ctx, u, func(cur *Feed, exists bool) error {
+	err := updateFeedTx(tx, u, func(cur *Feed, exists bool) error {
 		if !exists {
 			*cur = Feed{URL: u, Added: s.now().UTC()}
 			created = true
@@ -159,10 +184,7 @@ func (s *Store) AddFeed(ctx context.Context, rawURL string, topics []string) (Fe
 		f = *cur
 		return nil
 	})
-	if err != nil {
-		return Feed{}, false, fmt.Errorf("news: add feed: %w", err)
-	}
-	return f, created, nil
+	return f, created, err
 }
 
 // RemoveFeed deletes a feed given by URL or by its 1-based number in
@@ -282,26 +304,12 @@ func (s *Store) SeedFeeds(ctx context.Context, specs []FeedSpec) (int, error) {
 	if err != nil || len(feeds) > 0 {
 		return 0, err
 	}
-	n := 0
-	for _, sp := range specs {
-		if _, created, err := s.AddFeed(ctx, sp.URL, sp.Topics); err != nil {
-			return n, err
-		} else if created {
-			n++
-		}
-	}
-	return n, nil
+	res, err := s.AddFeeds(ctx, specs)
+	return res.Added, err
 }
 
-// updateFeed runs fn on the feed stored under key in one transaction and
-// writes the result back.
-func (s *Store) updateFeed(ctx context.Context, key string, fn func(f *Feed, exists bool) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return s.db.Update(func(tx *bolt.Tx) error { return updateFeedTx(tx, key, fn) })
-}
-
+// updateFeedTx runs fn on the feed stored under key and writes the result
+// back.
 func updateFeedTx(tx *bolt.Tx, key string, fn func(f *Feed, exists bool) error) error {
 	b := tx.Bucket(bucketFeeds)
 	var f Feed

@@ -180,3 +180,26 @@ func TestParseOPMLLegacyEncoding(t *testing.T) {
 		t.Errorf("windows-1256 OPML = %+v, %v; want the Arabic folder as topic", specs, err)
 	}
 }
+
+// TestAddFeedsKeepsThoseBeforeAFailure: a list is added in one transaction,
+// but a bad entry still keeps the feeds before it and stops the rest, as
+// adding them one by one did.
+func TestAddFeedsKeepsThoseBeforeAFailure(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, newFakeClock())
+	mustAddFeed(t, s, "https://old.example/rss")
+	specs := []FeedSpec{{URL: "https://old.example/rss"}, {URL: "https://a.example/rss"}, {URL: "gopher://bad.example/"}, {URL: "https://b.example/rss"}}
+	res, err := s.AddFeeds(ctx, specs)
+	if !errors.Is(err, ErrBadURL) || res != (ImportResult{Added: 1, Updated: 1}) {
+		t.Errorf("AddFeeds = %+v, %v; want 1 added, 1 updated and ErrBadURL", res, err)
+	}
+	feeds, _ := s.ListFeeds(ctx)
+	if urls, want := feedURLs(feeds), []string{"https://a.example/rss", "https://old.example/rss"}; !slices.Equal(urls, want) {
+		t.Errorf("stored %v, want %v", urls, want)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if res, err := s.AddFeeds(cancelled, []FeedSpec{{URL: "https://c.example/rss"}}); !errors.Is(err, context.Canceled) || res.Added != 0 {
+		t.Errorf("cancelled AddFeeds = %+v, %v", res, err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	bolt "go.etcd.io/bbolt"
 	"golang.org/x/net/html/charset"
 )
 
@@ -181,20 +182,39 @@ func (s *Store) ImportOPML(ctx context.Context, r io.Reader) (ImportResult, erro
 }
 
 // AddFeeds subscribes to every feed of a list, counting new and updated ones.
+// It stops at the first feed it cannot add; those before it are stored. All
+// go in one transaction: one fsync per feed made a 200-feed OPML import take
+// 200 disk flushes (about 0.6 s on this machine) where one suffices.
 func (s *Store) AddFeeds(ctx context.Context, specs []FeedSpec) (ImportResult, error) {
 	var res ImportResult
-	for _, sp := range specs {
-		_, created, err := s.AddFeed(ctx, sp.URL, sp.Topics)
-		if err != nil {
-			return res, err
-		}
-		if created {
-			res.Added++
-		} else {
-			res.Updated++
-		}
+	if len(specs) == 0 {
+		return res, nil // no write transaction, so no disk flush
 	}
-	return res, nil
+	var stop error // a feed's own failure: commit the ones before it
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		res, stop = ImportResult{}, nil
+		for _, sp := range specs {
+			var created bool
+			u, err := addableFeedURL(ctx, sp.URL)
+			if err == nil {
+				_, created, err = s.addFeedTx(tx, u, sp.Topics)
+			}
+			if err != nil {
+				stop = fmt.Errorf("news: add feed: %w", err)
+				return nil
+			}
+			if created {
+				res.Added++
+			} else {
+				res.Updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("news: add feeds: %w", err)
+	}
+	return res, stop
 }
 
 // ExportOPML writes every feed as OPML (for /exportfeeds and

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -200,18 +201,8 @@ func (s *Service) load(ctx context.Context, curs []uint64, now time.Time) ([]new
 		}
 		arts = append(arts, a...)
 	}
-	slices.SortFunc(arts, func(a, b news.Article) int { return compareSeq(a.Seq, b.Seq) })
+	slices.SortFunc(arts, func(a, b news.Article) int { return cmp.Compare(a.Seq, b.Seq) })
 	return slices.CompactFunc(arts, func(a, b news.Article) bool { return a.Seq == b.Seq }), nil
-}
-
-func compareSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // plan selects and renders one chat's digest. Chats with the same window

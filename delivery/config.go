@@ -1,11 +1,12 @@
 package delivery
 
 import (
-	"newsdigest/metrics"
-
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
+
+	"newsdigest/metrics"
 )
 
 // Config tunes the service. Zero values mean the defaults in parentheses.
@@ -30,21 +31,19 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	c.BatchSize = orInt(c.BatchSize, 500)
-	c.Workers = orInt(c.Workers, 512)
-	c.InFlight = orInt(c.InFlight, 32)
-	c.MaxAttempts = orInt(c.MaxAttempts, 6)
-	c.MaxRetryAfter = orDur(c.MaxRetryAfter, time.Hour)
-	c.BackoffBase = orDur(c.BackoffBase, time.Second)
-	c.BackoffMax = orDur(c.BackoffMax, 5*time.Minute)
-	c.Grace = orDur(c.Grace, 6*time.Hour)
-	c.NewWindow = orDur(c.NewWindow, 24*time.Hour)
-	c.IngestEvery = orDur(c.IngestEvery, 15*time.Minute)
-	c.Retention = orDur(c.Retention, 7*24*time.Hour)
-	c.Shutdown = orDur(c.Shutdown, 10*time.Second)
-	if c.PruneSpec == "" {
-		c.PruneSpec = "@daily"
-	}
+	c.BatchSize = positiveOr(c.BatchSize, 500)
+	c.Workers = positiveOr(c.Workers, 512)
+	c.InFlight = positiveOr(c.InFlight, 32)
+	c.MaxAttempts = positiveOr(c.MaxAttempts, 6)
+	c.MaxRetryAfter = positiveOr(c.MaxRetryAfter, time.Hour)
+	c.BackoffBase = positiveOr(c.BackoffBase, time.Second)
+	c.BackoffMax = positiveOr(c.BackoffMax, 5*time.Minute)
+	c.Grace = positiveOr(c.Grace, 6*time.Hour)
+	c.NewWindow = positiveOr(c.NewWindow, 24*time.Hour)
+	c.IngestEvery = positiveOr(c.IngestEvery, 15*time.Minute)
+	c.Retention = positiveOr(c.Retention, 7*24*time.Hour)
+	c.Shutdown = positiveOr(c.Shutdown, 10*time.Second)
+	c.PruneSpec = cmp.Or(c.PruneSpec, "@daily")
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -54,14 +53,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-func orInt(v, d int) int {
-	if v <= 0 {
-		return d
-	}
-	return v
-}
-
-func orDur(v, d time.Duration) time.Duration {
+// positiveOr is cmp.Or for settings where a negative value is as unusable
+// as zero (a negative pool size or backoff) and also means the default.
+func positiveOr[T int | time.Duration](v, d T) T {
 	if v <= 0 {
 		return d
 	}

@@ -183,12 +183,22 @@ func (s *Sender) doOnce(ctx context.Context, chatID int64, call func() error) (t
 	defer release()
 	err = call()
 	var te *tgbotapi.Error
-	if errors.As(err, &te) && (te.Code == 429 || te.RetryAfter > 0) {
-		after := time.Duration(max(1, te.RetryAfter)) * time.Second
-		s.tooMany(chatID, after)
-		return after, err
+	if errors.As(err, &te) {
+		return s.retryAfter(chatID, te), err
 	}
 	return 0, err
+}
+
+// retryAfter learns from a 429 answer (the chat or the bot pauses) and
+// returns how long Telegram asked to wait; 0 for any other answer. Send and
+// Do share it so both kinds of call pause the same way.
+func (s *Sender) retryAfter(chatID int64, te *tgbotapi.Error) time.Duration {
+	if te.Code != 429 && te.RetryAfter <= 0 {
+		return 0
+	}
+	after := time.Duration(max(1, te.RetryAfter)) * time.Second
+	s.tooMany(chatID, after)
+	return after
 }
 
 // admit waits for the chat's bucket, a request slot and the bot's bucket.
@@ -240,10 +250,7 @@ func (s *Sender) params(m delivery.Message) tgbotapi.Params {
 // waitChat waits out a retry_after Telegram gave for the chat, then the
 // chat's own bucket.
 func (s *Sender) waitChat(ctx context.Context, chatID int64) error {
-	cl := s.chat(chatID)
-	s.mu.Lock()
-	until := cl.until
-	s.mu.Unlock()
+	cl, until := s.chat(chatID)
 	if err := sleepUntil(ctx, until); err != nil {
 		return fmt.Errorf("bot: send to chat %d: %w", chatID, err)
 	}
@@ -278,13 +285,14 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 	}
 }
 
-// chat returns the chat's bucket, creating it; idle full buckets are dropped
-// now and then so a push to a million chats does not keep a million buckets.
-func (s *Sender) chat(chatID int64) *chatLimit {
+// chat returns the chat's bucket, creating it, and its retry_after pause
+// (read under the same lock); idle full buckets are dropped now and then so
+// a push to a million chats does not keep a million buckets.
+func (s *Sender) chat(chatID int64) (*chatLimit, time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cl, ok := s.chats[chatID]; ok {
-		return cl
+		return cl, cl.until
 	}
 	if len(s.chats) >= s.sweepAt {
 		s.sweep(time.Now())
@@ -295,7 +303,7 @@ func (s *Sender) chat(chatID int64) *chatLimit {
 	}
 	cl := &chatLimit{lim: rate.NewLimiter(rate.Limit(perSec), burst)}
 	s.chats[chatID] = cl
-	return cl
+	return cl, time.Time{}
 }
 
 func (s *Sender) sweep(now time.Time) {
@@ -316,11 +324,10 @@ func (s *Sender) classify(chatID int64, err error) error {
 		return fmt.Errorf("bot: send to chat %d: %w: %w", chatID, delivery.ErrTemporary, Redact(err, s.cfg.Token))
 	}
 	desc := RedactString(te.Message, s.cfg.Token)
-	switch {
-	case te.Code == 429 || te.RetryAfter > 0:
-		after := time.Duration(max(1, te.RetryAfter)) * time.Second
-		s.tooMany(chatID, after)
+	if after := s.retryAfter(chatID, te); after > 0 {
 		return fmt.Errorf("bot: send to chat %d: %s: %w", chatID, desc, &delivery.RetryAfterError{After: after})
+	}
+	switch {
 	case te.MigrateToChatID != 0:
 		return fmt.Errorf("bot: send to chat %d: %s: %w", chatID, desc, &delivery.MigratedError{To: te.MigrateToChatID})
 	case te.Code == 403, te.Code == 400 && strings.Contains(strings.ToLower(desc), "chat not found"):

@@ -2,7 +2,6 @@ package digest
 
 import (
 	"fmt"
-	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -208,9 +207,7 @@ func (e *Engine) story(st *stemmer, c []prepared) Story {
 
 // storyID is a short stable ID derived from the earliest article's key.
 func storyID(articleID string) string {
-	h := fnv.New64a()
-	h.Write([]byte(articleID))
-	return fmt.Sprintf("s%012x", h.Sum64()&0xffffffffffff)
+	return fmt.Sprintf("s%012x", hashString(articleID)&0xffffffffffff)
 }
 
 // text returns title and body of a prepared article for keyword matching.

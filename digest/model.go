@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -222,7 +224,7 @@ func (m *TopicModel) MarshalText() ([]byte, error) {
 		return nil, fmt.Errorf("digest: model: %w", err)
 	}
 	w := bufio.NewWriter(zw)
-	for _, lang := range sortedKeys(m.Langs) {
+	for _, lang := range slices.Sorted(maps.Keys(m.Langs)) {
 		m.Langs[lang].write(w, lang)
 	}
 	if err := w.Flush(); err != nil {
@@ -240,22 +242,13 @@ func (lm *LangModel) write(w io.Writer, lang string) {
 		fmt.Fprintf(w, " %g", d)
 	}
 	fmt.Fprintln(w)
-	for _, s := range sortedKeys(lm.Counts) {
+	for _, s := range slices.Sorted(maps.Keys(lm.Counts)) {
 		fmt.Fprint(w, "w ", s)
 		for _, v := range lm.Counts[s] {
 			fmt.Fprintf(w, " %d", v)
 		}
 		fmt.Fprintln(w)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ParseTopicModel reads a model written by MarshalText. An empty input is an

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -144,9 +145,7 @@ func TestAnnotateKeepsInputOrder(t *testing.T) {
 	if len(got) != 3 || got[1].Story != got[2].Story || got[0].Story == got[1].Story {
 		t.Fatalf("annotations = %+v", got)
 	}
-	if got[0].Lang != "en" || got[0].Topics[0].ID != "sport" || got[1].Lang != "ar" || !startsWith(got[1].Summary, seedLead) {
+	if got[0].Lang != "en" || got[0].Topics[0].ID != "sport" || got[1].Lang != "ar" || !strings.HasPrefix(got[1].Summary, seedLead) {
 		t.Errorf("annotations = %+v", got)
 	}
 }
-
-func startsWith(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }

@@ -170,10 +170,7 @@ func splitRunes(s string, n int) []string {
 	var out []string
 	start, units := 0, 0
 	for i, r := range s {
-		u := utf16.RuneLen(r)
-		if u < 0 {
-			u = 1
-		}
+		u := utf16.RuneLen(r) // never -1: range yields U+FFFD for invalid bytes
 		if units+u > n {
 			out = append(out, s[start:i])
 			start, units = i, 0

@@ -75,11 +75,9 @@ func articleSentences(a Article) []sentence {
 // let a later sentence win only when the lead is off-topic (a quote, a
 // teaser). Fragments of fewer than four words score zero.
 func scoreSentences(st *stemmer, sents []sentence, title string) []float64 {
-	terms := make([][]string, len(sents))
 	doc := map[string]float64{}
-	for i, s := range sents {
-		terms[i] = s.terms
-		for _, t := range terms[i] {
+	for _, s := range sents {
+		for _, t := range s.terms {
 			doc[t]++
 		}
 	}
@@ -89,7 +87,7 @@ func scoreSentences(st *stemmer, sents []sentence, title string) []float64 {
 		if len(strings.Fields(s.text)) < 4 {
 			continue
 		}
-		scores[i] = 1/float64(1+i) + 0.3*centrality(terms[i], doc) + 0.3*overlap(terms[i], titleSet)
+		scores[i] = 1/float64(1+i) + 0.3*centrality(s.terms, doc) + 0.3*overlap(s.terms, titleSet)
 	}
 	return scores
 }

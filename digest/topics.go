@@ -1,6 +1,10 @@
 package digest
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Read-only tables (never written after package init).
 var (
@@ -53,7 +57,7 @@ var lexiconTopics = map[string]string{
 // compileLexicon stems the lexicon words, in topic order.
 func compileLexicon() []extraTopic {
 	var out []extraTopic
-	for _, id := range sortedKeys(lexiconTopics) {
+	for _, id := range slices.Sorted(maps.Keys(lexiconTopics)) {
 		t := extraTopic{id: id}
 		seen := map[string]bool{}
 		for _, w := range strings.Fields(lexiconTopics[id]) {

@@ -14,8 +14,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"newsdigest/news"
 )
 
@@ -48,10 +46,6 @@ func withNewsStore(ctx context.Context, cfg Config, fn func(*news.Store) error) 
 			err = fmt.Errorf("close %s: %w", path, cerr)
 		}
 	}()
-	return withDB(ctx, db, fn)
-}
-
-func withDB(ctx context.Context, db *bolt.DB, fn func(*news.Store) error) error {
 	s, err := news.NewStore(ctx, db)
 	if err != nil {
 		return err
@@ -329,8 +323,9 @@ func runArticles(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	from := time.Now().Add(-*since) // one cutoff for the query and the footer
 	return withNewsStore(ctx, cfg, func(s *news.Store) error {
-		arts, err := s.SinceTime(ctx, time.Now().Add(-*since))
+		arts, err := s.SinceTime(ctx, from)
 		if err != nil {
 			return err
 		}
@@ -342,7 +337,7 @@ func runArticles(ctx context.Context, env *cliEnv, args []string) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%d articles since %s\n", len(arts), time.Now().Add(-*since).Format(time.DateTime))
+		fmt.Fprintf(stdout, "%d articles since %s\n", len(arts), from.Format(time.DateTime))
 		return nil
 	})
 }

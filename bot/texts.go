@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -126,7 +127,9 @@ const (
 
 // catalogue returns the texts of one language. Texts are Telegram HTML; the
 // %s verbs receive values already escaped and isolated by the caller (see
-// userText), never raw user input.
+// userText), never raw user input. Each language's map is built on first
+// use and shared, read-only, afterwards: text runs for every reply, and
+// rebuilding ~80 entries each time was its main cost.
 func catalogue(lang string) map[msgKey]string {
 	if lang == "ar" {
 		return catalogueAR()
@@ -134,7 +137,7 @@ func catalogue(lang string) map[msgKey]string {
 	return catalogueEN()
 }
 
-func catalogueEN() map[msgKey]string {
+var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "Welcome to <b>newsdigest</b>! You are subscribed to a daily news digest, sent at %s (%s).\nChoose your topics below, or send /help for all commands.",
 		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/stories <i>N</i> – stories per digest\n/digest – new stories now\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
@@ -247,9 +250,9 @@ func catalogueEN() map[msgKey]string {
 		msgExportFailed:       "The export failed: %s",
 		msgDisabledFeeds:      "⛔ <b>Feeds disabled</b> after failing for %s days. /addfeed with the address enables one again, /delfeed removes it.",
 	}
-}
+})
 
-func catalogueAR() map[msgKey]string {
+var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "أهلًا بك في <b>newsdigest</b>! اشتركتَ في موجز أخبار يومي يصلك في %s (%s).\nاختر مواضيعك من الأزرار أدناه، أو أرسل /help لقائمة الأوامر.",
 		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/stories <i>N</i> – عدد الأخبار في الموجز\n/digest – الجديد الآن\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
@@ -362,7 +365,7 @@ func catalogueAR() map[msgKey]string {
 		msgExportFailed:       "فشل التصدير: %s",
 		msgDisabledFeeds:      "⛔ <b>مصادر معطّلة</b> بعد فشلها %s أيام. /addfeed مع العنوان يعيد تفعيل المصدر، و/delfeed يحذفه.",
 	}
-}
+})
 
 // text returns a catalogue entry; with args it is formatted. Every arg that
 // came from a user must go through userText first.

@@ -113,6 +113,7 @@ type Bot struct {
 	log     *slog.Logger
 	now     func() time.Time
 
+	commands    map[string]route // command name → handler; read-only after New
 	limiter     *userLimiter
 	admins      *adminCache
 	pending     *pendingStore         // broadcasts waiting for their confirmation
@@ -167,6 +168,7 @@ func New(api *tgbotapi.BotAPI, cfg Config, subs *subscriptions.Store, digests Di
 	b.admins = newAdminCache(cfg.AdminCacheTTL)
 	b.pending = newPendingStore()
 	b.editing = newEditTargets()
+	b.commands = b.routes()
 	return b
 }
 

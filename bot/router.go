@@ -40,6 +40,8 @@ type route struct {
 	access access
 }
 
+// routes builds the command table; New calls it once and keeps the result
+// in b.commands, so no update pays for building it.
 func (b *Bot) routes() map[string]route {
 	return map[string]route{
 		"start":       {b.start, configures},
@@ -135,7 +137,7 @@ func (b *Bot) admitUser(ctx context.Context, r request) bool {
 }
 
 func (b *Bot) dispatch(ctx context.Context, r request) error {
-	rt, known := b.routes()[r.command]
+	rt, known := b.commands[r.command]
 	switch {
 	case !known, rt.access == botAdmin && !b.isBotAdmin(r.from):
 		b.metrics.Command("unknown")

@@ -194,11 +194,10 @@ func (b *Bot) isBotAdmin(from *tgbotapi.User) bool {
 func (b *Bot) Username() string { return b.api.Self.UserName }
 
 // SendHTML sends one Telegram-HTML message to a chat, without link previews.
+// Command replies go through it too (replyErr); sendMarkup serves the
+// messages that carry a keyboard or whose ID is needed for later edits.
 func (b *Bot) SendHTML(ctx context.Context, chatID int64, html string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	_, err := b.sendMarkup(ctx, chatID, html, nil)
+	_, err := b.sendMarkup(ctx, chatID, html, nil) // checks ctx first
 	return err
 }
 

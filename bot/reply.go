@@ -15,9 +15,10 @@ func (b *Bot) reply(ctx context.Context, r request, html string) {
 	}
 }
 
+// replyErr answers a command in its chat and returns the failure, for
+// answers the handler's outcome depends on.
 func (b *Bot) replyErr(ctx context.Context, r request, html string) error {
-	_, err := b.sendMarkup(ctx, r.chat.ID, html, nil)
-	return err
+	return b.SendHTML(ctx, r.chat.ID, html)
 }
 
 // sendMarkup sends an HTML message, with an inline keyboard when kb is not

@@ -36,13 +36,13 @@ type Report struct {
 	Datasets []DatasetReport
 }
 
-// Evaluate runs the shipped engine (embedded model, default config but for
-// the summary budget; ≤ 0 means digest.DefaultSummaryBudget) on every data
-// set in dir.
 // Progress is told after each step of an evaluation (three steps a data
 // set: summaries, topics, clustering), for a progress bar.
 type Progress func(done, total int, step string)
 
+// Evaluate runs the shipped engine (embedded model, default config but for
+// the summary budget; ≤ 0 means digest.DefaultSummaryBudget) on every data
+// set in dir.
 func Evaluate(ctx context.Context, dir string, budget int, progress ...Progress) (Report, error) {
 	if budget <= 0 {
 		budget = digest.DefaultSummaryBudget

@@ -3,7 +3,6 @@ package eval
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"newsdigest/digest"
 )
@@ -60,7 +59,7 @@ func mixedPairs(ids []string, byID map[string]Record) int {
 func (st *ClusterStats) countDuplicates(recs []Record, storyOf map[string]string) {
 	groups := map[string][]string{}
 	for _, r := range recs {
-		if key := strings.Join(strings.Fields(r.Text), " "); key != "" {
+		if key := collapseSpace(r.Text); key != "" {
 			groups[key] = append(groups[key], r.ID)
 		}
 	}

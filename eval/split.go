@@ -18,8 +18,14 @@ func HeldOut(r Record) bool {
 		key = r.Title
 	}
 	h := fnv.New32a()
-	h.Write([]byte(strings.Join(strings.Fields(key), " ")))
+	h.Write([]byte(collapseSpace(key)))
 	return h.Sum32()%100 < HeldOutPercent
+}
+
+// collapseSpace trims s and turns every run of white space into one space:
+// the text key under which HeldOut splits and Cluster finds duplicates.
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // categoryTopics maps the data sets' own categories to our taxonomy

@@ -25,8 +25,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
 	}
-	show := newProgress(stderr, "evaluating")
-	rep, err := eval.Evaluate(ctx, *data, *budget, func(done, total int, step string) { show(done, total, step) })
+	rep, err := eval.Evaluate(ctx, *data, *budget, newProgress(stderr, "evaluating"))
 	if err != nil {
 		return err
 	}

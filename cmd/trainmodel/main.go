@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/signal"
 	"slices"
-	"sort"
 	"strings"
 
 	"newsdigest/digest"
@@ -173,11 +172,7 @@ func describe(docs []digest.LabeledDoc) string {
 	for _, d := range docs {
 		n[d.Lang+"/"+d.Topic]++
 	}
-	keys := make([]string, 0, len(n))
-	for k := range n {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(n))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s %d", k, n[k])

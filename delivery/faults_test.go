@@ -123,10 +123,7 @@ func TestTooManyRequestsAreWaitedOutOrDeferred(t *testing.T) {
 			if _, err := svc.Push(context.Background(), chats); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, 30*time.Second, "every digest", func() bool {
-				st, err := svc.Stats(context.Background())
-				return err == nil && st.Pending == 0
-			})
+			settleWithin(t, svc, 30*time.Second)
 			got := digestsOf(h.srv, chats)
 			if len(got[1]) < 2 {
 				t.Fatalf("digest has %d messages; the test needs several", len(got[1]))
@@ -165,10 +162,7 @@ func TestRestartResumesWithoutResending(t *testing.T) {
 	h.sender = newSender(t, h.srv, fast.sender, 0) // a new process has a new client
 	svc = h.service()
 	run(t, svc)
-	waitFor(t, 20*time.Second, "the rest of the push", func() bool {
-		st, err := svc.Stats(context.Background())
-		return err == nil && st.Pending == 0
-	})
+	settleWithin(t, svc, 20*time.Second)
 	got := digestsOf(h.srv, chats)
 	sameDigest(t, got, chats, got[1])
 	t.Logf("sent %d before the restart, %d after", before, h.srv.SentCount()-before)

@@ -210,6 +210,21 @@ func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	}
 }
 
+// settle waits up to 10 s until the outbox is empty.
+func settle(t testing.TB, svc *delivery.Service) {
+	t.Helper()
+	settleWithin(t, svc, 10*time.Second)
+}
+
+// settleWithin waits up to d until no record is pending (failed ones may stay).
+func settleWithin(t testing.TB, svc *delivery.Service, d time.Duration) {
+	t.Helper()
+	waitFor(t, d, "the outbox to empty", func() bool {
+		st, err := svc.Stats(context.Background())
+		return err == nil && st.Pending == 0
+	})
+}
+
 func ids(from, n int) []int64 {
 	out := make([]int64, n)
 	for i := range out {

@@ -27,15 +27,6 @@ func mustTime(t *testing.T, s string) time.Time {
 	return v
 }
 
-// settle waits until the outbox is empty.
-func settle(t *testing.T, svc *delivery.Service) {
-	t.Helper()
-	waitFor(t, 10*time.Second, "the outbox to empty", func() bool {
-		st, err := svc.Stats(context.Background())
-		return err == nil && st.Pending == 0
-	})
-}
-
 // catchUp waits for Run's catch-up at start: Tick is serialised, so once a
 // second call returns the first has finished (and the second found nothing
 // left to do). Then it waits for the sends.

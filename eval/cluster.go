@@ -21,10 +21,10 @@ type ClusterStats struct {
 // Cluster runs the engine's clustering on records and measures it.
 func Cluster(eng *digest.Engine, recs []Record) ClusterStats {
 	arts := make([]digest.Article, len(recs))
-	byID := map[string]Record{}
+	category := map[string]string{} // record ID → category, all mixedPairs needs
 	for i, r := range recs {
 		arts[i] = Article(r)
-		byID[r.ID] = r
+		category[r.ID] = r.Category
 	}
 	st := ClusterStats{Articles: len(recs)}
 	storyOf := map[string]string{}
@@ -34,7 +34,7 @@ func Cluster(eng *digest.Engine, recs []Record) ClusterStats {
 			st.Merged++
 			st.Largest = max(st.Largest, n)
 			st.MergedPairs += n * (n - 1) / 2
-			st.MixedPairs += mixedPairs(s.Articles, byID)
+			st.MixedPairs += mixedPairs(s.Articles, category)
 		}
 		for _, id := range s.Articles {
 			storyOf[id] = s.ID
@@ -44,11 +44,11 @@ func Cluster(eng *digest.Engine, recs []Record) ClusterStats {
 	return st
 }
 
-func mixedPairs(ids []string, byID map[string]Record) int {
+func mixedPairs(ids []string, category map[string]string) int {
 	n := 0
 	for i := range ids {
 		for j := i + 1; j < len(ids); j++ {
-			if byID[ids[i]].Category != byID[ids[j]].Category {
+			if category[ids[i]] != category[ids[j]] {
 				n++
 			}
 		}

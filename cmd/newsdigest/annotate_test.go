@@ -28,15 +28,13 @@ func TestAnnotate(t *testing.T) {
 		ID, Label string
 		Score     float64
 	}
-	var recs []struct {
+	type record struct {
 		ID, Category, Lang, Title, Summary, Story, Text string
 		Topics                                          []topic
 	}
+	var recs []record
 	for _, l := range lines {
-		var r struct {
-			ID, Category, Lang, Title, Summary, Story, Text string
-			Topics                                          []topic
-		}
+		var r record
 		if err := json.Unmarshal([]byte(l), &r); err != nil {
 			t.Fatalf("output line is not JSON: %v: %s", err, l)
 		}

@@ -168,8 +168,8 @@ func (s *Service) release(r record, wasActive bool) {
 // sendCtx bounds a send already started.
 // It reports whether every message went out.
 func (s *Service) deliver(ctx, sendCtx context.Context, r record) bool {
-	claimedChat := r.ChatID
-	defer func() { r.ChatID = claimedChat; s.release(r, true) }()
+	// Release what was claimed (a migration below changes r.ChatID).
+	defer s.release(record{ID: r.ID, ChatID: r.ChatID}, true)
 	// The dispatcher's copy may predate a worker that finished or deferred
 	// the record a moment ago: start from what is durable.
 	r, ok := s.reload(r)

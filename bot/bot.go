@@ -4,6 +4,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,31 +75,26 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.PollTimeout <= 0 {
-		c.PollTimeout = 50 * time.Second
-	}
-	if c.DefaultTZ == "" {
-		c.DefaultTZ = "UTC"
-	}
-	if c.WebhookAddr == "" {
-		c.WebhookAddr = ":8443"
-	}
-	if c.Workers <= 0 {
-		c.Workers = 16
-	}
-	if c.UserRate <= 0 {
-		c.UserRate = 1
-	}
-	if c.UserBurst <= 0 {
-		c.UserBurst = 8
-	}
-	if c.AdminCacheTTL <= 0 {
-		c.AdminCacheTTL = 2 * time.Minute
-	}
+	c.PollTimeout = positiveOr(c.PollTimeout, 50*time.Second)
+	c.DefaultTZ = cmp.Or(c.DefaultTZ, "UTC")
+	c.WebhookAddr = cmp.Or(c.WebhookAddr, ":8443")
+	c.Workers = positiveOr(c.Workers, 16)
+	c.UserRate = positiveOr(c.UserRate, 1)
+	c.UserBurst = positiveOr(c.UserBurst, 8)
+	c.AdminCacheTTL = positiveOr(c.AdminCacheTTL, 2*time.Minute)
 	if len(c.Topics) == 0 {
 		c.Topics = digest.Taxonomy()
 	}
 	return c
+}
+
+// positiveOr is v, or d when v is zero or negative: unlike cmp.Or, it also
+// replaces a negative setting, which none of these can mean.
+func positiveOr[T int | int64 | float64 | time.Duration](v, d T) T {
+	if v <= 0 {
+		return d
+	}
+	return v
 }
 
 // Bot answers Telegram updates.

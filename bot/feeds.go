@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -114,7 +115,7 @@ func (b *Bot) addFeed(ctx context.Context, r request) error {
 // answers wrap values in: an admin who copies a URL from /feeds gets them
 // along, and they are not part of the URL.
 func argFields(s string) []string {
-	return strings.Fields(strings.NewReplacer("\u2068", " ", "\u2069", " ").Replace(s))
+	return strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u2068' || r == '\u2069' })
 }
 
 // feedTopics resolves topic words (IDs or labels) to topic IDs; it returns
@@ -422,12 +423,7 @@ func sizeText(n int64) string {
 	return strconv.FormatInt(n, 10) + " B"
 }
 
-func (b *Bot) maxUpload() int64 {
-	if b.feeds.maxUpload > 0 {
-		return b.feeds.maxUpload
-	}
-	return DefaultMaxUpload
-}
+func (b *Bot) maxUpload() int64 { return positiveOr(b.feeds.maxUpload, DefaultMaxUpload) }
 
 // isOPMLName accepts .opml and .xml files, or an OPML/XML MIME type when
 // the client sent no usable name.

@@ -40,7 +40,7 @@ func (b *Bot) stats(ctx context.Context, r request) error {
 		}
 		last := text(r.lang, msgNone)
 		if !os.LastPush.IsZero() {
-			last = userText(os.LastPush.UTC().Format("2006-01-02 15:04 UTC"))
+			last = stamp(os.LastPush)
 		}
 		out += text(r.lang, msgStatsOps, os.ArticlesToday, last, os.Pending, os.Failed)
 	}
@@ -59,11 +59,7 @@ func countList(lang string, m map[string]int) string {
 	for i, k := range keys {
 		parts[i] = userText(k) + " " + strconv.Itoa(m[k])
 	}
-	sep := ", "
-	if lang == "ar" {
-		sep = "، "
-	}
-	return strings.Join(parts, sep)
+	return strings.Join(parts, listSep(lang))
 }
 
 // pushNow sends digests now and reports progress in one message edited in
@@ -188,9 +184,9 @@ func (b *Bot) backup(ctx context.Context, r request) error {
 			return err
 		}))
 	}()
-	stamp := b.now().UTC().Format("20060102T150405Z")
-	doc := tgbotapi.NewDocument(r.from.ID, tgbotapi.FileReader{Name: "newsdigest-" + stamp + ".db", Reader: pr})
-	doc.Caption = text(r.lang, msgBackupCaption, stamp)
+	taken := b.now().UTC().Format("20060102T150405Z")
+	doc := tgbotapi.NewDocument(r.from.ID, tgbotapi.FileReader{Name: "newsdigest-" + taken + ".db", Reader: pr})
+	doc.Caption = text(r.lang, msgBackupCaption, taken)
 	doc.ParseMode = tgbotapi.ModeHTML
 	if _, err := b.apiFor(ctx).Send(doc); err != nil {
 		err = Redact(err, b.cfg.Token)

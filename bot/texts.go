@@ -395,11 +395,15 @@ func userList(lang string, items []string) string {
 	for i, it := range items {
 		out[i] = userText(it)
 	}
-	sep := ", "
+	return strings.Join(out, listSep(lang))
+}
+
+// listSep is the language's list comma.
+func listSep(lang string) string {
 	if lang == "ar" {
-		sep = "، "
+		return "، "
 	}
-	return strings.Join(out, sep)
+	return ", "
 }
 
 // commandMenu is what setMyCommands publishes for a language ("" = default).

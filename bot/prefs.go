@@ -29,9 +29,9 @@ func splitArgs(s string) []string {
 		case quote != 0 && r == quote:
 			quote = 0
 			flush()
-		case quote == 0 && (r == '"' || r == '«' || r == '“'):
+		case quote == 0 && closingQuote(r) != 0:
 			flush()
-			quote = map[rune]rune{'"': '"', '«': '»', '“': '”'}[r]
+			quote = closingQuote(r)
 		case quote == 0 && (unicode.IsSpace(r) || r == ',' || r == '،'):
 			flush()
 		default:
@@ -40,6 +40,19 @@ func splitArgs(s string) []string {
 	}
 	flush()
 	return out
+}
+
+// closingQuote is the quote that closes one opened by r; 0 if r opens none.
+func closingQuote(r rune) rune {
+	switch r {
+	case '"':
+		return '"'
+	case '«':
+		return '»'
+	case '“':
+		return '”'
+	}
+	return 0
 }
 
 // prefChange is what /subscribe or /unsubscribe asks for.

@@ -36,7 +36,6 @@ func targetType(r request) string {
 	return r.chat.Type
 }
 
-// start subscribes the chat (or re-activates it) and shows the topic picker.
 // newSubscriber is a chat's subscription with the operator's defaults: the
 // time zone and delivery times of NEWSDIGEST_TZ and NEWSDIGEST_DEFAULT_TIMES.
 func (b *Bot) newSubscriber(chatID int64, chatType, lang string) subscriptions.Subscriber {
@@ -48,6 +47,7 @@ func (b *Bot) newSubscriber(chatID int64, chatType, lang string) subscriptions.S
 	return sub
 }
 
+// start subscribes the chat (or re-activates it) and shows the topic picker.
 // A deep-link payload ("/start politics", "/start politics_sport") selects
 // those topics.
 func (b *Bot) start(ctx context.Context, r request) error {

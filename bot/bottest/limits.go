@@ -31,23 +31,17 @@ func newLimits(cfg Config) *limits {
 		global: rate.NewLimiter(rate.Limit(cfg.GlobalRate), globalBurst),
 		paid:   rate.NewLimiter(rate.Limit(cfg.PaidRate), max(1, int(cfg.PaidRate/10))),
 		private: func() *rate.Limiter {
-			return rate.NewLimiter(rate.Limit(cfg.PrivateRate), orDefaultInt(cfg.PrivateBurst, 3))
+			return rate.NewLimiter(rate.Limit(cfg.PrivateRate), orDefault(cfg.PrivateBurst, 3))
 		},
 		group: func() *rate.Limiter {
-			return rate.NewLimiter(rate.Limit(cfg.GroupPerMinute/60), orDefaultInt(cfg.GroupBurst, 3))
+			return rate.NewLimiter(rate.Limit(cfg.GroupPerMinute/60), orDefault(cfg.GroupBurst, 3))
 		},
 		chats: map[int64]*rate.Limiter{},
 	}
 }
 
-func orDefault(v, d float64) float64 {
-	if v <= 0 {
-		return d
-	}
-	return v
-}
-
-func orDefaultInt(v, d int) int {
+// orDefault is cmp.Or where a negative setting also means the default.
+func orDefault[T int | float64](v, d T) T {
 	if v <= 0 {
 		return d
 	}

@@ -3,6 +3,7 @@ package bottest
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,11 +50,8 @@ func (s *Server) PushText(userID int64, lang, text string) int {
 	}
 	if len(text) > 0 && text[0] == '/' {
 		end := len(text)
-		for i, r := range text {
-			if r == ' ' || r == '@' {
-				end = i
-				break
-			}
+		if i := strings.IndexAny(text, " @"); i >= 0 {
+			end = i
 		}
 		msg.Entities = []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: end}} // commands are ASCII: bytes = UTF-16 units
 	}

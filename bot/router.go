@@ -74,8 +74,10 @@ func (b *Bot) routes() map[string]route {
 // handle answers one update. Errors are logged, never fatal: one bad update
 // must not stop the others. A panicking handler is logged and the update
 // counted as handled; otherwise it would crash the bot again after every
-// restart, since an unconfirmed update comes back.
-func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
+// restart, since an unconfirmed update comes back. It reports whether
+// shutdown may have cut the handler short: ctx ended and the handler failed.
+// A handler that returned nil finished its work even if ctx ended after.
+func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) (cut bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.ErrorContext(ctx, "update handler panicked", "update", u.UpdateID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -97,6 +99,7 @@ func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
 	if b.afterHandle != nil {
 		b.afterHandle(u)
 	}
+	return err != nil && ctx.Err() != nil
 }
 
 func (b *Bot) handleMessage(ctx context.Context, msg *tgbotapi.Message) error {

@@ -90,8 +90,7 @@ func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset
 // behind it, in order.
 func (b *Bot) drainChat(ctx context.Context, w *window, i int) {
 	for ok := true; ok; i, ok = w.next(ctx, i) {
-		b.handle(ctx, w.updates[i])
-		if ctx.Err() != nil {
+		if b.handle(ctx, w.updates[i]) {
 			w.abandon(i)
 			return
 		}

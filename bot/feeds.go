@@ -519,14 +519,14 @@ func (b *Bot) NotifyDisabledFeeds(ctx context.Context, urls []string) error {
 	if len(urls) == 0 {
 		return nil
 	}
+	lines := make([]string, len(urls))
+	for i, u := range urls {
+		lines[i] = "• " + userText(clip(u, 500))
+	}
+	days := strconv.Itoa(int(news.DisableAfter.Hours() / 24))
 	var errs []error
 	for _, id := range b.cfg.Admins {
 		lang := b.chatLang(ctx, id, nil)
-		lines := make([]string, len(urls))
-		for i, u := range urls {
-			lines[i] = "• " + userText(clip(u, 500))
-		}
-		days := strconv.Itoa(int(news.DisableAfter.Hours() / 24))
 		for _, m := range packMessages(text(lang, msgDisabledFeeds, days), lines, maxMessageUnits) {
 			if err := b.SendHTML(ctx, id, m); err != nil {
 				errs = append(errs, err)

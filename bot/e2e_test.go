@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,51 +14,13 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"newsdigest/delivery"
 	"newsdigest/digest"
 	"newsdigest/internal/dbtest"
 	"newsdigest/internal/tgemu"
 	"newsdigest/news"
 	"newsdigest/subscriptions"
 )
-
-// storeDigests is an on-demand digest over the real article store and
-// digest engine (the delivery service's job in production): the stories
-// after the chat's cursor, selected by its preferences, rendered and sent.
-type storeDigests struct {
-	bot      *Bot
-	articles *news.Store
-	subs     *subscriptions.Store
-	engine   *digest.Engine
-}
-
-var _ Digests = (*storeDigests)(nil)
-
-func (d *storeDigests) SendNow(ctx context.Context, chatID int64) (int, error) {
-	sub, err := d.subs.Get(ctx, chatID)
-	if err != nil {
-		return 0, err
-	}
-	arts, err := d.articles.Since(ctx, sub.Cursor, 0)
-	if err != nil || len(arts) == 0 {
-		return 0, err
-	}
-	in := make([]digest.Article, len(arts))
-	for i, a := range arts {
-		in[i] = a.Article
-	}
-	sel := digest.Select(d.engine.Stories(in), digest.Prefs{Topics: sub.Topics, Include: sub.Include, Exclude: sub.Exclude}, time.Now())
-	loc, _ := subscriptions.LoadZone(sub.TimeZone)
-	for _, chunk := range digest.RenderHTML(sel, digest.RenderOptions{Lang: sub.Lang, Location: loc, Now: time.Now()}) {
-		if err := d.bot.SendHTML(ctx, chatID, chunk); err != nil {
-			return 0, err
-		}
-	}
-	_, err = d.subs.Update(ctx, chatID, func(s *subscriptions.Subscriber) error {
-		s.Cursor = arts[len(arts)-1].Seq
-		return nil
-	})
-	return len(sel.Stories), err
-}
 
 func e2eArticles() []news.Article {
 	mk := func(id, lang, title, text, hint string) news.Article {
@@ -100,16 +63,21 @@ func TestEndToEndConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs := &syncLog{}
-	d := &storeDigests{articles: articles, subs: subs, engine: engine}
-	b := New(api, Config{Token: emu.Token, DefaultTZ: "UTC"}, subs, d, slog.New(slog.NewTextHandler(logs, nil)), WithDB(db))
-	d.bot = b
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	// The real delivery service answers /digest, as in production.
+	svc, err := delivery.New(db, subs, articles, engine, NewSender(api, SenderConfig{Token: emu.Token}), delivery.Config{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(api, Config{Token: emu.Token, DefaultTZ: "UTC"}, subs, svc, log, WithDB(db))
 	b.RegisterCommands(ctx) // the emulator answers 500: logged, not fatal
-	done := make(chan error, 1)
+	done, delivered := make(chan error, 1), make(chan error, 1)
 	go func() { done <- b.Poll(ctx) }()
+	go func() { delivered <- svc.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Poll: %v", err)
+		if err := errors.Join(<-done, <-delivered, svc.Close()); err != nil {
+			t.Errorf("Poll/delivery: %v", err)
 		}
 		if strings.Contains(logs.String(), emu.Token) {
 			t.Error("token in logs")

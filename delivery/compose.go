@@ -126,15 +126,15 @@ func (s *Service) subscribers(ctx context.Context, chatIDs []int64, interactive 
 	return subs, nil
 }
 
-// cursors returns each chat's delivery cursor: the newer of the
-// subscriber's own and the outbox's (0 = new subscriber).
+// cursors returns each chat's delivery cursor, kept by delivery in the same
+// transaction as the chat's outbox records (0 = new subscriber, or a chat
+// that unsubscribed and came back).
 func (s *Service) cursors(subs []subscriptions.Subscriber) ([]uint64, error) {
 	out := make([]uint64, len(subs))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		for i, sub := range subs {
-			out[i] = sub.Cursor
 			if c, ok := getCursor(tx, sub.ChatID); ok && c.Created.Equal(sub.Created) {
-				out[i] = max(out[i], c.Seq)
+				out[i] = c.Seq
 			}
 		}
 		return nil

@@ -103,8 +103,6 @@ type Subscriber struct {
 	MaxStories int       `json:"max_stories"`        // 0 = DefaultStories
 	Paused     bool      `json:"paused,omitempty"`   // chose to pause
 	Inactive   bool      `json:"inactive,omitempty"` // blocked the bot / chat not found: never sent to
-	Cursor     uint64    `json:"cursor"`             // a floor only: delivery keeps the real per-chat cursor in its outbox transaction and never writes this back
-	LastDigest time.Time `json:"last_digest"`        // not maintained by delivery (zero in practice)
 	Created    time.Time `json:"created"`
 	Updated    time.Time `json:"updated"`
 }

@@ -154,8 +154,21 @@ func TestCleanStopConfirmsHandledUpdates(t *testing.T) {
 	h.bot.db = nil // no local record: only Telegram's confirmation counts
 	h.bot.now = time.Now
 	h.fake.PushText(1, "en", "/help")
+	// Stop once the handler has returned, not merely once the fake recorded
+	// the reply: stopping while the reply's answer is still on its way back
+	// cuts the handler short, and such an update is rightly repeated.
+	var handled sync.Once
+	done := make(chan struct{})
+	h.bot.afterHandle = func(tgbotapi.Update) { handled.Do(func() { close(done) }) }
 	stop := runPoll(t, h.bot)
-	waitFor(t, "the reply", func() bool { return len(h.fake.SentTo(1)) == 1 })
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the update was never handled")
+	}
+	if got := len(h.fake.SentTo(1)); got != 1 {
+		t.Fatalf("%d replies, want 1", got)
+	}
 	stop()
 	if n := h.fake.Unconfirmed(); n != 0 {
 		t.Errorf("%d updates unconfirmed after a clean stop, want 0 (a restart would repeat them)", n)

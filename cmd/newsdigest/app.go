@@ -239,11 +239,11 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 		return nil, err
 	}
 	h := ops.Handler(ops.Options{
-		Gatherer:     m.reg,
-		Checks:       m.readiness(),
-		Secret: secret,
-		Backup:       func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, m.db, w) },
-		Push:         m.opsAdapter().PushNow,
+		Gatherer: m.reg,
+		Checks:   m.readiness(),
+		Secret:   secret,
+		Backup:   func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, m.db, w) },
+		Push:     m.opsAdapter().PushNow,
 	})
 	ready := make(chan string, 1)
 	go func() { done <- ops.Serve(ctx, m.cfg.HTTPAddr, h, ready) }()

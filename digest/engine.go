@@ -99,7 +99,7 @@ func (p prepared) key() string {
 }
 
 func (e *Engine) prepare(st *stemmer, a Article) prepared {
-	p := prepared{Article: a, sents: stemSentences(st, articleSentences(a)), title: strings.TrimSpace(a.Title)}
+	p := prepared{Article: a, sents: stemSentences(st, articleSentences(a)), title: CleanTitle(a.Title)}
 	if p.title == "" {
 		p.title = titleFromSentences(p.sents)
 	}

@@ -1,7 +1,6 @@
 package digest
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -12,79 +11,7 @@ var (
 	abbreviations = wordSet(`mr mrs ms dr prof st jr sr gen gov sen rep col lt sgt capt cmdr adm
 		inc ltd co corp bros vs etc no nos fig al approx dept est vol jan feb mar apr jun jul aug sep
 		sept oct nov dec mt ft rev hon pres u.s u.k u.n e.g i.e a.m p.m d.c`)
-
-	// latinDateline matches "WASHINGTON (Reuters) - ", "LONDON, March 3 (AP) — " at the start of text.
-	latinDateline = regexp.MustCompile(`^\p{Lu}[\p{Lu}\p{Lu}.' ]{1,40}(?:,[^\n\-–—(]{1,30})?(?:\s*\([\p{L} .]{1,30}\))?\s*[-–—]{1,2}\s+`)
-	// arabicDateline matches "بغداد - " or "تونس (رويترز) - ": one or two
-	// words, an optional agency in parentheses, then a dash.
-	arabicDateline = regexp.MustCompile(`^(?:\p{Arabic}+\s?){1,2}\s*(?:\([\p{Arabic} ]{1,20}\)\s*)?[-–—]\s*`)
-	// notPlace: words that open a sentence, never a dateline («قال الوزير - …»).
-	notPlace = regexp.MustCompile(`^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|هذا|هذه|كان|كانت|إن|أن|لكن|ثم)\s`)
-	// boilerplate lines: read-more links, social calls to action, copyright lines.
-	// byline and photo-credit lines are short lines of their own (see isBoilerplate).
-	boilerplate = regexp.MustCompile(`(?i)^\s*(?:read more|read also|see also|related:|click here|follow us|share this|subscribe|copyright|©|all rights reserved|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|للمزيد|تابعونا|شاهد أيضا|شاهد ايضا|اضغط هنا)`)
 )
-
-// CleanText removes what is not article prose: a leading dateline (a first
-// line such as «بغداد-», or an inline "WASHINGTON (Reuters) - "), boilerplate
-// lines ("Read more…", «اقرأ أيضا») and blank lines. It returns the cleaned
-// text and the dateline place it found, if any.
-func CleanText(text string) (clean, place string) {
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	kept := make([]string, 0, len(lines))
-	for _, ln := range lines {
-		ln = strings.TrimSpace(ln)
-		if ln == "" || isBoilerplate(ln) {
-			continue
-		}
-		if len(kept) == 0 && place == "" {
-			var p string
-			if ln, p = stripDateline(ln); p != "" {
-				place = p
-				if ln == "" {
-					continue
-				}
-			}
-		}
-		kept = append(kept, ln)
-	}
-	return strings.Join(kept, "\n"), place
-}
-
-// creditLine starts byline and photo-credit lines; isBoilerplate also wants
-// them short and without a sentence end, so "By Monday, talks had failed."
-// stays.
-var creditLine = regexp.MustCompile(`(?i)^(?:by|photo:|image:|image caption|getty images|reuters/|بقلم|تصوير|صورة:|المصدر:)\s*`)
-
-// isBoilerplate reports lines that are not article prose: read-more links,
-// calls to action, copyright, and short byline or photo-credit lines
-// ("By Jane Doe, BBC News", «بقلم: …», "Photo: Reuters").
-func isBoilerplate(ln string) bool {
-	if boilerplate.MatchString(ln) {
-		return true
-	}
-	return creditLine.MatchString(ln) && len([]rune(ln)) <= 60 && !strings.ContainsAny(ln, ".!?؟")
-}
-
-// stripDateline removes a dateline at the start of the first line: the whole
-// line when it is a short place ending in a dash («بغداد-»), or an inline
-// prefix. It returns the rest and the place.
-func stripDateline(ln string) (rest, place string) {
-	trimmed := strings.TrimRight(ln, " -–—")
-	if trimmed != ln && len([]rune(trimmed)) <= 30 && len(strings.Fields(trimmed)) <= 3 {
-		return "", trimmed
-	}
-	for _, re := range []*regexp.Regexp{latinDateline, arabicDateline} {
-		if m := re.FindString(ln); m != "" && len(m) < len(ln) && !notPlace.MatchString(m) {
-			p := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(m), "-–—"))
-			if i := strings.IndexAny(p, ",("); i > 0 {
-				p = strings.TrimSpace(p[:i])
-			}
-			return strings.TrimSpace(ln[len(m):]), p
-		}
-	}
-	return ln, ""
-}
 
 // Sentences splits text into sentences. Ends are . ! ? ؟ … (with closing
 // quotes and brackets kept on the sentence) and line breaks; the Arabic comma

@@ -218,7 +218,7 @@ func lastClauseMark(rs []rune, limit int) int {
 // مصادر عراقية إن العراق يريد…» → «العراق يريد…», "…, sources said." → "…"),
 // then the rest is cut at a clause or word boundary.
 func DeriveTitle(a Article) string {
-	if t := strings.TrimSpace(a.Title); t != "" {
+	if t := CleanTitle(a.Title); t != "" {
 		return t
 	}
 	return titleFromSentences(articleSentences(a))

@@ -1,0 +1,243 @@
+package digest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Wire clutter: what agencies and outlets put around the news that a digest
+// reader must not see in a summary or headline. One mechanism, CleanText,
+// removes it from an article's text before it is split into sentences:
+//
+//   - whole lines that are not prose: bylines («عين اليوم – جدة», «كتب - فلان:»,
+//     "By Jane Doe"), agency credits («أ ش أ», «(إعداد …)»), captions and
+//     credits ("Photo: …", «تصوير: …», «المصدر: …», «أرشيفية»), read-more
+//     and follow-us calls, end marks («// انتهى //»), lines of only tags,
+//     punctuation or a link;
+//   - a dateline opening the first prose lines, of every common shape:
+//     "WASHINGTON (Reuters) -", "CITY, Country (AP) —", «دبي، الإمارات
+//     العربية المتحدة (CNN)—», «بغداد-», "LONDON -";
+//   - inside lines: raw URLs, "(photo)"/«(صورة)» marks, hashtags
+//     (#كلمة_كلمة → كلمة كلمة; a trailing run of tags is dropped).
+//
+// CleanTitle does the inline part for headlines. The patterns are written
+// here, not taken from a library, because they are the product's own
+// knowledge of news copy; no Go package knows Arabic datelines.
+
+// Read-only patterns (never written after package init).
+var (
+	// agencyDateline: up to six words of place (and date), the agency in
+	// parentheses, then a dash: "WASHINGTON (Reuters) - ", "LONDON, March 3
+	// (AP) — ", «دبي، الإمارات العربية المتحدة (CNN)—», «تونس (رويترز) - ».
+	agencyDateline = regexp.MustCompile(`^(?:[\p{L}\p{M}\p{N}.'’]+[ \t,،]*){0,6}?\(([\p{L}\p{M} .&'’-]{1,30})\)\s*[-–—ـ]{1,3}\s*`)
+	// latinDateline: an all-capitals place, optional ", Country" or date,
+	// then a dash between spaces: "LONDON - ", "TORONTO, Canada -- ".
+	latinDateline = regexp.MustCompile(`^\p{Lu}[\p{Lu}.'’ ]{1,40}(?:,[^\n\-–—(]{1,30})?\s+[-–—]{1,2}\s+`)
+	// arabicDateline: one or two words of place, optionally «، country» of up
+	// to three words, then a dash: «بغداد - », «دبي، الإمارات العربية المتحدة - ».
+	arabicDateline = regexp.MustCompile(`^\p{Arabic}+(?:\s\p{Arabic}+)?(?:\s*،\s*\p{Arabic}+(?:\s\p{Arabic}+){0,2})?\s*[-–—ـ]+\s*`)
+	// sitePrefix: a web outlet named before the dateline: "SPACE.com - ".
+	sitePrefix = regexp.MustCompile(`^[\p{L}\p{N}-]+\.(?:com|net|org|co\.uk|info)\s+[-–—]{1,2}\s+`)
+	// notPlace: words that open a sentence, never a dateline («قال الوزير - …»).
+	notPlace = regexp.MustCompile(`(?i)^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|هذا|هذه|كان|كانت|إن|أن|لكن|ثم|the|a|an|he|she|it|they|we|i)(?:\s|$)`)
+
+	// readMore: read-more links, social calls to action, copyright lines.
+	readMore = regexp.MustCompile(`(?i)^\s*(?:read more|read also|see also|related:|related stories|click here|follow us|share this|subscribe|copyright|©|all rights reserved|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|للمزيد|تابعونا|تابعوا|شاهد أيضا|شاهد ايضا|اضغط هنا|أخبار متعلقة|اخبار متعلقة|الأخبار المتعلقة|مواضيع ذات صلة|صور متعلقة|لمشاهدة الفيديو)`)
+	// creditLine starts byline and caption lines; isCredit also wants them
+	// short, so "By Monday, talks had failed." stays.
+	creditLine = regexp.MustCompile(`(?i)^(?:by\s|photo:|photos:|image:|picture:|caption:|file photo|image caption|getty images|reuters/|ap photo|afp photo|بقلم|تصوير|صورة:|الصورة:|المصدر:|مصدر الصورة|كتب\s*[-–—ـ:]|كتبت\s*[-–—ـ:]|ترجمة\s*[-–—ـ:]|إعداد\s*[-–—ـ:]|أرشيفية|ارشيفية|صورة أرشيفية)`)
+	// agencyLine: an agency credit alone on its line («أ ش أ», "Reuters").
+	agencyLine = regexp.MustCompile(`(?i)^(?:وكالات|رويترز|أ ش أ|أ ف ب|ا ف ب|د ب أ|واس|قنا|وام|كونا|الأناضول|سبوتنيك|reuters|ap|afp|agencies)\s*[:.]?$`)
+	// datedCredit: a dated wire line ending in the agency, «الرياض 26 شوال 1436 هـ الموافق 11 اغسطس 2015 م واس».
+	datedCredit = regexp.MustCompile(`^[^.!?؟]{0,80}\d{4}[^.!?؟]{0,30}\s(?:واس|قنا|وام|كونا|أ ش أ|بنا|سبأ)\s*$`)
+	// endMark: «// انتهى //», "// يتبع //", "-30-".
+	endMark = regexp.MustCompile(`^(?:/+\s*\p{L}+(?:\s\p{L}+)?\s*/+|-\s*30\s*-|انتهى|يتبع)$`)
+
+	urlRe = regexp.MustCompile(`(?i)\b(?:https?://|www\.|pic\.twitter\.com/)[^\s<>"«»]+`)
+	// mediaMark: "(photo)", «(صور)», "[video]" inline.
+	mediaMark = regexp.MustCompile(`(?i)(?:^|\s)[(\[](?:\+?\s*)(?:photo|photos|picture|pictures|video|videos|graphic|map|gallery|صورة|صور|بالصور|فيديو|بالفيديو|شاهد|إنفوجراف|انفوجراف|إنفوجرافيك|انفوجرافيك)[)\]]`)
+	hashtag   = regexp.MustCompile(`(^|[^\p{L}\p{M}\p{N}_&])#([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*)`)
+	// tagRun: hashtags (with the symbols feeds put between them) ending a line.
+	tagRun = regexp.MustCompile(`(?:[\s\p{So}\p{Sk}|•·،,]*#[\p{L}\p{M}\p{N}_]+)+[\s\p{So}\p{Sk}|•·]*$`)
+	// trailingAgency: "(Reuters)", "(SPACE.com)", "(AP)" ending a headline.
+	trailingAgency = regexp.MustCompile(`\s*\((?:Reuters|AP|AFP|UPI|Bloomberg|CNN|BBC|Canadian Press|PA|[\p{Lu}][\p{L}]*\.(?:com|net|org))\)$`)
+	spaces         = regexp.MustCompile(`[ \t]{2,}`)
+)
+
+// CleanText removes wire clutter (see the comment at the top of this file)
+// from an article's text, keeping one paragraph per line. It returns the
+// cleaned text and the dateline place it found, if any.
+func CleanText(text string) (clean, place string) {
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	kept := make([]string, 0, len(lines))
+	for _, ln := range lines {
+		ln = cleanLine(ln)
+		if ln == "" || isClutterLine(ln) || (len(kept) < 3 && isByline(ln)) {
+			continue
+		}
+		if len(kept) < 2 {
+			rest, p := StripDateline(ln)
+			if p != "" && place == "" {
+				place = p
+			}
+			if ln = rest; ln == "" {
+				continue
+			}
+		}
+		kept = append(kept, ln)
+	}
+	return strings.Join(kept, "\n"), place
+}
+
+// CleanTitle removes clutter from a headline: URLs, media marks, hashtags
+// (inlined, a trailing run dropped) and a trailing agency tag "(Reuters)".
+func CleanTitle(title string) string {
+	t := cleanLine(title)
+	for {
+		s := trailingAgency.ReplaceAllString(t, "")
+		if s == t {
+			return t
+		}
+		t = strings.TrimSpace(s)
+	}
+}
+
+// cleanLine does the inline cleaning of one line: URLs, media marks and
+// hashtags out, spaces collapsed. A line that was only tags, symbols and
+// links comes back empty.
+func cleanLine(ln string) string {
+	ln = strings.TrimSpace(strings.Map(dropInvisible, ln))
+	if ln == "" {
+		return ""
+	}
+	if noURL := strings.TrimSpace(urlRe.ReplaceAllString(ln, " ")); noURL != ln {
+		if strings.HasSuffix(noURL, ":") {
+			return "" // «المزيد على الرابط التالي:», "Watch it here:"
+		}
+		ln = noURL
+	}
+	ln = mediaMark.ReplaceAllString(ln, " ")
+	ln = urlRe.ReplaceAllString(cleanTags(ln), " ") // "#_http://…" is a link once the tag is a word
+	return strings.TrimSpace(spaces.ReplaceAllString(ln, " "))
+}
+
+// dropInvisible removes format characters (bidi marks, ZWJ) that outlets
+// scatter through Arabic copy («كتب ـ فلان‏:‏»); they are never visible.
+func dropInvisible(r rune) rune {
+	if unicode.Is(unicode.Cf, r) {
+		return -1
+	}
+	return r
+}
+
+// cleanTags drops a trailing run of hashtags (when it follows a sentence
+// end or holds two tags or more, so «… في #بغداد» keeps its last word) and
+// turns the other tags into words: #كلمة_كلمة → كلمة كلمة.
+func cleanTags(ln string) string {
+	if !strings.Contains(ln, "#") {
+		return ln
+	}
+	if strings.HasPrefix(ln, "#") && len(Words(hashtag.ReplaceAllString(ln, "$1"))) <= 1 {
+		return "" // a line of tags: «#الجزيرة▶️حقوق»
+	}
+	if loc := tagRun.FindStringIndex(ln); loc != nil {
+		run, before := ln[loc[0]:], strings.TrimSpace(ln[:loc[0]])
+		if before == "" || strings.Count(run, "#") >= 2 || strings.ContainsAny(lastRune(before), ".!?؟…:»\"”") {
+			ln = before
+		}
+	}
+	for hashtag.MatchString(ln) { // "##tag" takes two rounds
+		ln = hashtag.ReplaceAllStringFunc(ln, func(m string) string {
+			g := hashtag.FindStringSubmatch(m)
+			return g[1] + strings.ReplaceAll(g[2], "_", " ")
+		})
+	}
+	return ln
+}
+
+func lastRune(s string) string {
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return ""
+	}
+	return string(rs[len(rs)-1])
+}
+
+// isClutterLine reports lines that are never prose wherever they stand:
+// read-more calls, captions and credits, agency lines, end marks, and lines
+// without a letter (".", "* * *").
+func isClutterLine(ln string) bool {
+	if readMore.MatchString(ln) || endMark.MatchString(ln) || agencyLine.MatchString(ln) || datedCredit.MatchString(ln) {
+		return true
+	}
+	if !strings.ContainsFunc(ln, unicode.IsLetter) {
+		return true
+	}
+	n := runeLen(ln)
+	if creditLine.MatchString(ln) && n <= 80 && (strings.Contains(ln, ":") || !strings.ContainsAny(ln, ".!?؟")) {
+		return true
+	}
+	// a short line wholly in parentheses: «(إعداد … للنشرة العربية)», "(Reporting by …)"
+	return n <= 120 && strings.HasPrefix(ln, "(") && strings.HasSuffix(ln, ")") && strings.Count(ln, "(") == 1
+}
+
+// isByline reports a short line of two parts around a dash that is not a
+// sentence: «عين اليوم – جدة», «رغد عشميل – عين اليوم», «القاهرة - أ ش أ:».
+// Only the opening lines are tested (see CleanText).
+func isByline(ln string) bool {
+	if runeLen(ln) > 50 || strings.ContainsAny(ln, ".!?؟") || len(strings.Fields(ln)) > 7 {
+		return false
+	}
+	for _, dash := range []string{" – ", " - ", " — ", " ـ ", "ـ ", " ـ"} {
+		if a, b, ok := strings.Cut(strings.TrimRight(ln, ": "), dash); ok && strings.TrimSpace(a) != "" && strings.TrimSpace(b) != "" {
+			return len(strings.Fields(a)) <= 3 && len(strings.Fields(b)) <= 4 && !notPlace.MatchString(a)
+		}
+	}
+	return false
+}
+
+// StripDateline removes a dateline opening ln: the whole line when it is a
+// short place ending in a dash («بغداد-»), or an inline prefix of one of the
+// shapes in the comment at the top of this file. It returns the rest and the
+// place ("" when ln has no dateline). A sentence that merely starts with a
+// place and a comma is not a dateline.
+func StripDateline(ln string) (rest, place string) {
+	trimmed := strings.TrimRight(ln, " -–—ـ")
+	if trimmed != ln && runeLen(trimmed) <= 30 && len(strings.Fields(trimmed)) <= 3 && !strings.ContainsAny(trimmed, ".!?؟") {
+		return "", trimmed
+	}
+	body := sitePrefix.ReplaceAllString(ln, "")
+	for _, re := range []*regexp.Regexp{agencyDateline, latinDateline, arabicDateline} {
+		m := re.FindStringSubmatch(body)
+		if m == nil || len(m[0]) >= len(body) || notPlace.MatchString(m[0]) {
+			continue
+		}
+		if re == agencyDateline && !isAgency(m[1]) {
+			continue
+		}
+		p := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(m[0]), "-–—ـ"))
+		if i := strings.IndexAny(p, ",،("); i >= 0 {
+			p = strings.TrimSpace(p[:i])
+		}
+		return strings.TrimSpace(body[len(m[0]):]), p
+	}
+	return ln, ""
+}
+
+// isAgency: text in the parentheses of a dateline is an agency's name — a
+// few capitalised Latin words ("Reuters", "AP", "CNN") or Arabic words
+// («رويترز», «أ ف ب») — not an aside ("(in a speech)").
+func isAgency(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		r := []rune(w)[0]
+		if unicode.In(r, unicode.Latin) && !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}

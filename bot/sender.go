@@ -16,7 +16,10 @@ import (
 	"newsdigest/delivery"
 )
 
-var _ delivery.Sender = (*Sender)(nil)
+var (
+	_ delivery.Sender = (*Sender)(nil)
+	_ delivery.Pacer  = (*Sender)(nil)
+)
 
 // SenderConfig sets Telegram's flood limits as the sender observes them.
 // Zero values mean Telegram's documented limits.
@@ -26,7 +29,7 @@ type SenderConfig struct {
 	PaidBroadcast  bool    // NEWSDIGEST_PAID_BROADCAST=1: send allow_paid_broadcast (costs Stars) and allow up to 1000/s
 	PrivateRate    float64 // messages/s per private chat; default 1
 	GroupPerMinute float64 // messages/min per group or channel (negative chat ID); default 20
-	InFlight       int     // bulk requests on the wire at once; default 8
+	InFlight       int     // bulk requests on the wire at once; default GlobalRate/20 (at least 8)
 }
 
 // interactiveSlots is how many replies may be on the wire beside bulk sends.
@@ -66,7 +69,13 @@ func (c SenderConfig) withDefaults() SenderConfig {
 		c.GroupPerMinute = 20
 	}
 	if c.InFlight <= 0 {
-		c.InFlight = 8
+		// 50 ms of sends on the wire. Fewer slots, not the rate, would
+		// bound a push at Telegram's round trip (8 slots at 50 ms allow
+		// 160 messages/s against the paid 1,000/s); many more would let
+		// requests delayed together (a GC pause, a stalled connection)
+		// arrive as one burst larger than Telegram tolerates (the fake
+		// allows a tenth of a second's worth), which ends in 429s.
+		c.InFlight = max(8, int(c.GlobalRate/20))
 	}
 	return c
 }
@@ -245,6 +254,32 @@ func (s *Sender) params(m delivery.Message) tgbotapi.Params {
 		p["allow_paid_broadcast"] = "true"
 	}
 	return p
+}
+
+// ReadyAt is when chatID may next be sent to without waiting: after any
+// retry_after Telegram gave for it and once its bucket holds a token. The
+// delivery workers set a record aside until then instead of blocking in
+// Send while holding a slot.
+func (s *Sender) ReadyAt(chatID int64) time.Time {
+	now := time.Now()
+	s.mu.Lock()
+	cl, ok := s.chats[chatID]
+	var until time.Time
+	if ok {
+		until = cl.until
+	}
+	s.mu.Unlock()
+	if !ok {
+		return now
+	}
+	at := now
+	if tokens := cl.lim.TokensAt(now); tokens < 1 {
+		at = now.Add(time.Duration((1 - tokens) / float64(cl.lim.Limit()) * float64(time.Second)))
+	}
+	if until.After(at) {
+		at = until
+	}
+	return at
 }
 
 // waitChat waits out a retry_after Telegram gave for the chat, then the

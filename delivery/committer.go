@@ -6,20 +6,26 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// committer applies small outbox writes in group commits: whatever arrived
-// while the previous transaction was syncing goes into the next one. bbolt's
-// own Batch waits a fixed delay (10 ms) before committing; at 1,000+
-// messages/s with a bounded number of sends in flight that delay, not the
-// disk, would cap throughput, so the loop below commits as soon as it can.
+// committer applies small outbox writes in group commits, at most one
+// transaction (one fsync) per interval: whatever arrived since the previous
+// commit goes into the next one. A write that comes after a quiet spell is
+// committed at once, so a lone /digest reply is not delayed; under a push
+// the marks of about interval × rate messages share each fsync. bbolt's
+// Batch is not used: it commits after MaxBatchDelay or MaxBatchSize calls,
+// whichever comes first, so a full batch triggers an fsync however recent
+// the last one was, and it re-runs every function of a failed batch alone
+// inside Batch's own retry (here a failed group is retried op by op once).
 type committer struct {
-	db      *bolt.DB
-	ops     chan commitOp
-	done    chan struct{}
-	commits *atomic.Int64
+	db       *bolt.DB
+	ops      chan commitOp
+	done     chan struct{}
+	commits  *atomic.Int64
+	interval time.Duration
 
 	mu     sync.RWMutex // held for reading while queueing, so close cannot race a send
 	closed bool
@@ -35,10 +41,10 @@ type commitOp struct {
 	res chan error
 }
 
-const maxGroup = 1000
+const maxGroup = 4096
 
-func newCommitter(db *bolt.DB, commits *atomic.Int64) *committer {
-	c := &committer{db: db, ops: make(chan commitOp, maxGroup), done: make(chan struct{}), commits: commits}
+func newCommitter(db *bolt.DB, commits *atomic.Int64, interval time.Duration) *committer {
+	c := &committer{db: db, ops: make(chan commitOp, maxGroup), done: make(chan struct{}), commits: commits, interval: interval}
 	go c.loop()
 	return c
 }
@@ -76,7 +82,14 @@ func (c *committer) close() {
 
 func (c *committer) loop() {
 	defer close(c.done)
+	var last time.Time
 	for first := range c.ops {
+		// Let the interval since the previous commit pass; sends keep
+		// queueing meanwhile and join this group.
+		if wait := c.interval - time.Since(last); wait > 0 {
+			time.Sleep(wait)
+		}
+		last = time.Now()
 		group := []commitOp{first}
 	drain:
 		for len(group) < maxGroup {

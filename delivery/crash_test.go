@@ -16,6 +16,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"newsdigest/bot/bottest"
+	"newsdigest/delivery"
 	"newsdigest/digest"
 	"newsdigest/news"
 	"newsdigest/subscriptions"
@@ -24,7 +25,7 @@ import (
 const (
 	crashSubscribers = 2000
 	crashKills       = 6
-	crashInFlight    = 32 + 2 // delivery's default window plus the reply slots: sends on the wire or unrecorded
+	crashInFlight    = delivery.DefaultInFlight + 2 // delivery's default window plus the reply slots: sends on the wire or unrecorded
 )
 
 // TestCrashDuringPush runs the real newsdigest binary against the fake Bot

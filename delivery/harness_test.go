@@ -198,6 +198,38 @@ func (h *harness) addArticles(n, words int) []news.Article {
 	return added
 }
 
+// addLongArticles stores n articles with long titles and texts made of
+// words no other article uses, so each is its own story.
+func (h *harness) addLongArticles(n int) {
+	h.t.Helper()
+	arts := make([]news.Article, n)
+	for i := range arts {
+		h.nextArt++
+		r := rand.New(rand.NewPCG(uint64(h.nextArt), 11))
+		word := func() string {
+			b := make([]byte, 6+r.IntN(5))
+			for k := range b {
+				b[k] = byte('a' + r.IntN(26))
+			}
+			return string(b)
+		}
+		var title, text []string
+		for range 30 {
+			title = append(title, word())
+		}
+		for range 80 {
+			text = append(text, word())
+		}
+		arts[i] = news.Article{Article: digest.Article{
+			ID: fmt.Sprintf("long-%d", h.nextArt), URL: fmt.Sprintf("https://example.com/long/%d", h.nextArt),
+			Title: strings.Join(title, " "), Text: strings.Join(text, " ") + ".", Source: "Example", Lang: "en",
+		}, Feed: "test"}
+	}
+	if _, err := h.articles.Add(context.Background(), arts); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()

@@ -24,7 +24,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSends()
-	jobs := make(chan record)
+	jobs := make(chan task)
 	var workers sync.WaitGroup
 	for range s.cfg.Workers {
 		workers.Go(func() { s.work(ctx, sendCtx, jobs) })
@@ -32,7 +32,10 @@ func (s *Service) Run(ctx context.Context) error {
 	dispatched := make(chan struct{})
 	go func() {
 		defer close(dispatched)
-		s.dispatch(ctx, jobs)
+		var feeders sync.WaitGroup
+		feeders.Go(func() { s.dispatch(ctx, jobs) })
+		feeders.Go(func() { s.pace(ctx, jobs) })
+		feeders.Wait()
 		close(jobs)
 	}()
 	if err := s.Tick(ctx); err != nil {

@@ -36,6 +36,8 @@ type Service struct {
 	rescanFrom uint64          // a skipped record at or after this ID may be ready now
 	nextDue    time.Time       // earliest NotBefore of a deferred record
 	wake       chan struct{}
+	ready      readyQueue // claimed records waiting for their chat (see pace)
+	readyWake  chan struct{}
 	bodies     map[string][]string // decoded message bodies by key
 
 	commits  atomic.Int64
@@ -64,10 +66,11 @@ func New(db *bolt.DB, subs *subscriptions.Store, articles *news.Store, engine *d
 		busy:       map[int64]int{},
 		rescanFrom: 1,
 		wake:       make(chan struct{}, 1),
+		readyWake:  make(chan struct{}, 1),
 		bodies:     map[string][]string{},
 	}
 	s.commits.Add(1)
-	s.com = newCommitter(db, &s.commits)
+	s.com = newCommitter(db, &s.commits, cfg.CommitEvery)
 	return s, nil
 }
 

@@ -16,7 +16,7 @@ const scanChunk = 256
 // dispatch hands ready records to the worker pool until ctx ends. It reads
 // new records in ID order from where it stopped, and goes back only for
 // records it had to skip (chat busy, deferred) once they may be ready.
-func (s *Service) dispatch(ctx context.Context, jobs chan<- record) {
+func (s *Service) dispatch(ctx context.Context, jobs chan<- task) {
 	for {
 		from := s.scanStart()
 		for from != 0 && ctx.Err() == nil {
@@ -38,9 +38,9 @@ func (s *Service) dispatch(ctx context.Context, jobs chan<- record) {
 
 // work delivers records from jobs until it is closed. A fixed pool rather
 // than a goroutine per record keeps grown stacks and bounds memory.
-func (s *Service) work(ctx, sendCtx context.Context, jobs <-chan record) {
-	for r := range jobs {
-		s.deliver(ctx, sendCtx, r)
+func (s *Service) work(ctx, sendCtx context.Context, jobs <-chan task) {
+	for j := range jobs {
+		s.advance(ctx, sendCtx, j)
 	}
 }
 
@@ -108,12 +108,12 @@ func (s *Service) readChunk(from uint64) ([]record, uint64, error) {
 }
 
 // launch hands r to a worker if it is ready, else notes when to look again.
-func (s *Service) launch(ctx context.Context, jobs chan<- record, r record) {
+func (s *Service) launch(ctx context.Context, jobs chan<- task, r record) {
 	if !s.claim(r) {
 		return
 	}
 	select {
-	case jobs <- r:
+	case jobs <- task{r: r, chat: r.ChatID}:
 	case <-ctx.Done():
 		s.release(r, true)
 	}
@@ -163,25 +163,60 @@ func (s *Service) release(r record, wasActive bool) {
 	s.signal()
 }
 
-// deliver sends r's remaining messages in order. ctx ending stops it between
-// messages (the record stays pending and resumes at the next start);
-// sendCtx bounds a send already started.
-// It reports whether every message went out.
-func (s *Service) deliver(ctx, sendCtx context.Context, r record) bool {
-	// Release what was claimed (a migration below changes r.ChatID).
-	defer s.release(record{ID: r.ID, ChatID: r.ChatID}, true)
+// advance sends the next message of a claimed record. A record with more
+// to send, or one waiting out a 429 or a backoff, goes back to the ready
+// queue until its chat may be sent to: it holds neither a worker nor a
+// delivery-window slot while it waits, so the bot-wide limit, not the
+// chats' own 1/s buckets, bounds a push of multi-message digests.
+func (s *Service) advance(ctx, sendCtx context.Context, j task) {
+	if !j.loaded {
+		var ok bool
+		if j.r, ok = s.start(ctx, sendCtx, j.r); !ok {
+			s.release(record{ID: j.r.ID, ChatID: j.chat}, true)
+			return
+		}
+		j.loaded = true
+	}
+	again, wait := s.step(ctx, sendCtx, &j.r, true)
+	if !again || j.r.Sent == len(j.r.Messages) || ctx.Err() != nil {
+		s.release(record{ID: j.r.ID, ChatID: j.chat}, true)
+		return
+	}
+	s.queueReady(j, time.Now().Add(wait))
+}
+
+// start loads the durable state of a record just claimed; ok is false when
+// there is nothing to send (gone, parked, not yet due, or the chat no
+// longer wants it, in which case the record is dropped).
+func (s *Service) start(ctx, sendCtx context.Context, r record) (record, bool) {
 	// The dispatcher's copy may predate a worker that finished or deferred
 	// the record a moment ago: start from what is durable.
 	r, ok := s.reload(r)
 	if !ok {
-		return false
+		return r, false
 	}
 	if !s.wanted(ctx, r) {
 		s.drop(sendCtx, r, "subscriber gone, inactive or paused")
+		return r, false
+	}
+	return r, true
+}
+
+// deliver sends r's remaining messages in order, waiting between them in
+// this goroutine (SendNow's path: a reply is one chat, so nothing else
+// waits behind it). ctx ending stops it between messages (the record stays
+// pending and resumes at the next start); sendCtx bounds a send already
+// started. It reports whether every message went out.
+func (s *Service) deliver(ctx, sendCtx context.Context, r record) bool {
+	// Release what was claimed (a migration below changes r.ChatID).
+	defer s.release(record{ID: r.ID, ChatID: r.ChatID}, true)
+	r, ok := s.start(ctx, sendCtx, r)
+	if !ok {
 		return false
 	}
 	for r.Sent < len(r.Messages) && ctx.Err() == nil {
-		if !s.step(ctx, sendCtx, &r) {
+		again, wait := s.step(ctx, sendCtx, &r, false)
+		if !again || !sleepCtx(ctx, wait) {
 			return false
 		}
 	}
@@ -256,9 +291,17 @@ func (s *Service) drop(ctx context.Context, r record, why string) {
 	}
 }
 
-// step sends the next message of r and handles the answer; it reports
-// whether to go on with r.
-func (s *Service) step(ctx, sendCtx context.Context, r *record) bool {
+// step sends the next message of r and handles the answer. It reports
+// whether to go on with r and how long to wait first (its chat's bucket, a
+// 429's retry_after, a backoff). With paced set, a chat that may not be
+// sent to yet is not sent to: the wait is returned before taking a slot of
+// the delivery window.
+func (s *Service) step(ctx, sendCtx context.Context, r *record, paced bool) (bool, time.Duration) {
+	if paced {
+		if wait := s.chatWait(r.ChatID); wait > 0 {
+			return true, wait
+		}
+	}
 	window := s.window
 	if r.Interactive {
 		window = s.replies // a /digest reply must not queue behind a push's sends
@@ -266,16 +309,31 @@ func (s *Service) step(ctx, sendCtx context.Context, r *record) bool {
 	select {
 	case window <- struct{}{}:
 	case <-ctx.Done():
-		return false
+		return false, 0
 	}
 	err := s.sender.Send(sendCtx, Message{ChatID: r.ChatID, Text: r.Messages[r.Sent], ParseMode: r.ParseMode, Interactive: r.Interactive})
 	if err == nil {
 		err = s.markSent(sendCtx, r)
 		<-window
-		return err == nil
+		if err != nil {
+			return false, 0
+		}
+		return true, s.chatWait(r.ChatID)
 	}
 	<-window
 	return s.handle(ctx, sendCtx, r, err)
+}
+
+// chatWait is how long r's chat must wait for its next message, as far as
+// the Sender can tell (0 when it cannot: its Send then waits itself). Pacing
+// follows the real clock, like the Sender's buckets, not cfg.Now (the
+// schedule's clock, which tests set).
+func (s *Service) chatWait(chatID int64) time.Duration {
+	p, ok := s.sender.(Pacer)
+	if !ok {
+		return 0
+	}
+	return max(0, time.Until(p.ReadyAt(chatID)))
 }
 
 // markSent makes "message r.Sent went out" durable before the next one.
@@ -292,52 +350,53 @@ func (s *Service) markSent(ctx context.Context, r *record) error {
 	return nil
 }
 
-// handle reacts to a failed send; it reports whether to try again.
-func (s *Service) handle(ctx, sendCtx context.Context, r *record, err error) bool {
+// handle reacts to a failed send; it reports whether to try again, and
+// after how long.
+func (s *Service) handle(ctx, sendCtx context.Context, r *record, err error) (bool, time.Duration) {
 	var ra *RetryAfterError
 	var mig *MigratedError
 	switch {
 	case ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
-		return false
+		return false, 0
 	case errors.As(err, &ra):
 		return s.throttled(ctx, sendCtx, r, ra.After)
 	case errors.As(err, &mig):
-		return s.migrate(sendCtx, r, mig.To)
+		return s.migrate(sendCtx, r, mig.To), 0
 	case errors.Is(err, ErrChatGone):
 		s.chatGone(sendCtx, r, err)
-		return false
+		return false, 0
 	case errors.Is(err, ErrRejected):
 		s.park(sendCtx, r, err)
-		return false
+		return false, 0
 	default: // ErrTemporary and anything unclassified
 		return s.backoff(ctx, sendCtx, r, err)
 	}
 }
 
 // throttled waits out a 429 for this record only; a wait beyond the cap
-// defers the record so the worker can serve other chats.
-func (s *Service) throttled(ctx, sendCtx context.Context, r *record, after time.Duration) bool {
+// defers the record (durably) so it is not held in memory for hours.
+func (s *Service) throttled(ctx, sendCtx context.Context, r *record, after time.Duration) (bool, time.Duration) {
 	s.throttle.Add(1)
 	if after <= s.cfg.MaxRetryAfter {
-		return sleepCtx(ctx, after)
+		return true, after
 	}
 	s.cfg.Log.WarnContext(ctx, "delivery: retry_after above the cap; record deferred", "chat", r.ChatID, "retry_after", after, "cap", s.cfg.MaxRetryAfter)
 	s.reschedule(sendCtx, r, s.cfg.Now().Add(after), "")
-	return false
+	return false, 0
 }
 
-// backoff waits an exponentially growing, jittered delay after a 5xx or a
-// network error, and parks the record once the attempts are used up.
-func (s *Service) backoff(ctx, sendCtx context.Context, r *record, err error) bool {
+// backoff returns an exponentially growing, jittered delay after a 5xx or
+// a network error, and parks the record once the attempts are used up.
+func (s *Service) backoff(ctx, sendCtx context.Context, r *record, err error) (bool, time.Duration) {
 	r.Attempts++
 	if r.Attempts >= s.cfg.MaxAttempts {
 		s.park(sendCtx, r, err)
-		return false
+		return false, 0
 	}
 	d := min(s.cfg.BackoffMax, s.cfg.BackoffBase<<(r.Attempts-1))
 	d = d/2 + rand.N(d/2+1) // jitter: retries of many chats do not arrive together
 	s.cfg.Log.InfoContext(ctx, "delivery: temporary failure; backing off", "chat", r.ChatID, "attempt", r.Attempts, "wait", d, "err", err)
-	return sleepCtx(ctx, d)
+	return true, d
 }
 
 // park keeps a record as failed (shown in Stats) and stops retrying it.

@@ -309,6 +309,9 @@ func packMessages(header string, entries []string, limit int) []string {
 	var out []string
 	cur, n := header, digest.UTF16Len(header)
 	for _, e := range entries {
+		if e == "" {
+			continue // nothing to show; at a boundary it would start an empty message
+		}
 		en := digest.UTF16Len(e)
 		if n+2+en > limit && cur != "" {
 			out = append(out, cur)

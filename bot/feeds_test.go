@@ -503,8 +503,8 @@ func TestFeedEntryWorstCase(t *testing.T) {
 }
 
 // FuzzPackMessages: whatever the entries, as long as each fits a message,
-// every message fits, and the messages hold the header and every entry
-// exactly once, in order.
+// every message fits and none is empty, and the messages hold the header
+// and every non-empty entry exactly once, in order.
 func FuzzPackMessages(f *testing.F) {
 	f.Add("<b>Feeds</b> (2)", "1. a\nb", "2. ج\nد", 4096)
 	f.Add("h", strings.Repeat("x", 60), strings.Repeat("😀", 30), 64)
@@ -521,11 +521,17 @@ func FuzzPackMessages(f *testing.F) {
 		}
 		msgs := packMessages(header, entries, limit)
 		for _, m := range msgs {
-			if n := digest.UTF16Len(m); n > limit {
-				t.Fatalf("message of %d units > %d", n, limit)
+			if n := digest.UTF16Len(m); n > limit || m == "" {
+				t.Fatalf("message of %d units (limit %d)", n, limit)
 			}
 		}
-		want := strings.Join(append([]string{header}, entries...), "\n\n")
+		shown := []string{header} // an empty entry shows nothing and takes no separator
+		for _, e := range entries {
+			if e != "" {
+				shown = append(shown, e)
+			}
+		}
+		want := strings.Join(shown, "\n\n")
 		got := strings.Join(msgs, "\n\n")
 		if got != want {
 			t.Fatalf("content changed:\n%q\nwant\n%q", got, want)

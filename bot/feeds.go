@@ -51,6 +51,7 @@ type feedAdmin struct {
 	svc          Feeds
 	fileEndpoint string // fmt pattern (token, file path) of Bot API file downloads
 	maxUpload    int64
+	allowPrivate bool // NEWSDIGEST_ALLOW_PRIVATE_FEEDS: OPML uploads may name private hosts
 }
 
 // WithFileEndpoint sets where uploaded files are downloaded from, a pattern
@@ -64,6 +65,11 @@ func WithFileEndpoint(pattern string) Option {
 // WithMaxUpload caps the size of an uploaded OPML file (default
 // DefaultMaxUpload).
 func WithMaxUpload(n int64) Option { return func(b *Bot) { b.feeds.maxUpload = n } }
+
+// WithPrivateFeeds lets an uploaded OPML file name feeds on loopback and
+// private addresses (NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1); by default such an
+// upload is refused before anything is imported.
+func WithPrivateFeeds(allow bool) Option { return func(b *Bot) { b.feeds.allowPrivate = allow } }
 
 // FileEndpoint derives the file-download pattern from a Bot API endpoint
 // pattern ("http://host/bot%s/%s" → "http://host/file/bot%s/%s").
@@ -404,6 +410,9 @@ func (b *Bot) importOPML(ctx context.Context, r request, doc *tgbotapi.Document)
 		b.reply(ctx, r, text(r.lang, msgOPMLFailed, userText(err.Error())))
 		return err
 	}
+	if refused := b.privateFeeds(ctx, data); len(refused) > 0 {
+		return b.replyErr(ctx, r, text(r.lang, msgOPMLPrivate, userList(r.lang, clipAll(refused[:min(len(refused), 10)], 200))))
+	}
 	res, err := b.feeds.svc.ImportOPML(ctx, bytes.NewReader(data))
 	if err != nil && res.Added+res.Updated == 0 && countInvalid(err) == 0 {
 		return b.replyErr(ctx, r, text(r.lang, msgOPMLBad, userText(clip(err.Error(), 300))))
@@ -413,6 +422,24 @@ func (b *Bot) importOPML(ctx context.Context, r request, doc *tgbotapi.Document)
 		out += "\n" + userText(clip(err.Error(), 600))
 	}
 	return b.replyErr(ctx, r, out)
+}
+
+// privateFeeds lists the feeds of an OPML upload on private addresses, the
+// check /addfeed's first fetch makes, unless the operator allows them.
+func (b *Bot) privateFeeds(ctx context.Context, data []byte) []string {
+	if b.feeds.allowPrivate {
+		return nil
+	}
+	specs, _ := news.ParseOPML(bytes.NewReader(data)) // bad outlines are the import's to report
+	urls := make([]string, len(specs))
+	for i, sp := range specs {
+		urls[i] = sp.URL
+	}
+	var pe *news.PrivateFeedsError
+	if errors.As(news.CheckFeedHosts(ctx, urls...), &pe) {
+		return pe.URLs
+	}
+	return nil
 }
 
 // sizeText shows a byte count the way people read file sizes.

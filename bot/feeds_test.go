@@ -57,6 +57,7 @@ func (h *harness) withFeeds(allowPrivate bool) *news.Store {
 		Logger:  slog.New(slog.DiscardHandler), Retention: -1,
 	})
 	WithFeeds(storeFeeds{Store: store, in: in})(h.bot)
+	WithPrivateFeeds(allowPrivate)(h.bot)
 	WithFileEndpoint(FileEndpoint(h.rec.Endpoint()))(h.bot)
 	return store
 }
@@ -420,6 +421,26 @@ func TestOPMLUploadRefusals(t *testing.T) {
 				t.Errorf("downloaded: %v, want %v", d, c.getFile)
 			}
 		})
+	}
+}
+
+// TestOPMLUploadRefusesPrivateAddresses: an uploaded list with a loopback or
+// private feed is refused up front, naming it, and imports nothing, unless
+// the operator allows private feeds.
+func TestOPMLUploadRefusesPrivateAddresses(t *testing.T) {
+	data := []byte(`<opml version="2.0"><body><outline text="ok" xmlUrl="https://good.example/rss"/>` +
+		`<outline text="meta" xmlUrl="http://169.254.169.254/latest/meta-data"/><outline text="nat64" xmlUrl="http://[64:ff9b::7f00:1]/"/></body></opml>`)
+	for _, allow := range []bool{false, true} {
+		h := newHarness(t)
+		store := h.withFeeds(allow)
+		got := h.upload(user{id: adminID, lang: "en"}, "feeds.opml", "", data)
+		n := len(feedURLs(t, store))
+		switch {
+		case !allow && (n != 0 || !strings.Contains(got, "Nothing imported") || !strings.Contains(got, "169.254.169.254") || !strings.Contains(got, "64:ff9b::7f00:1")):
+			t.Errorf("private feeds refused: answer %q, %d feeds stored, want a refusal naming both and none stored", got, n)
+		case allow && (n != 3 || !strings.Contains(got, "3 added")):
+			t.Errorf("private feeds allowed: answer %q, %d feeds stored, want 3", got, n)
+		}
 	}
 }
 

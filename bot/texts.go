@@ -118,6 +118,7 @@ const (
 	msgOPMLNotOPML
 	msgOPMLTooLarge
 	msgOPMLBad
+	msgOPMLPrivate
 	msgOPMLImported
 	msgOPMLFailed
 	msgExportCaption
@@ -244,6 +245,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgOPMLNotOPML:        "To import feeds, send the list as an <i>.opml</i> or <i>.xml</i> file.",
 		msgOPMLTooLarge:       "That file is too large: I import OPML files of up to %s.",
 		msgOPMLBad:            "I could not read that file as OPML: %s",
+		msgOPMLPrivate:        "Nothing imported: %s on a loopback, private or link-local address, which I refuse. Remove them from the file, or an operator can allow them with NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1.",
 		msgOPMLImported:       "Imported %s: %d added, %d updated, %d invalid.",
 		msgOPMLFailed:         "I could not download that file: %s",
 		msgExportCaption:      "Feed list: %d feeds (OPML). Send this file back to me to import it.",
@@ -359,6 +361,7 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgOPMLNotOPML:        "لاستيراد المصادر أرسل القائمة في ملف <i>.opml</i> أو <i>.xml</i>.",
 		msgOPMLTooLarge:       "الملف كبير جدًا: أستورد ملفات OPML حتى %s.",
 		msgOPMLBad:            "تعذّرت قراءة الملف بصيغة OPML: %s",
+		msgOPMLPrivate:        "لم يُستورد شيء: %s على عنوان محلي أو خاص أو link-local، وأنا أرفض ذلك. احذفها من الملف، أو يمكن للمشغّل السماح بها بـ NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1.",
 		msgOPMLImported:       "استُورد %s: أُضيف %d، حُدّث %d، غير صالح %d.",
 		msgOPMLFailed:         "تعذّر تنزيل الملف: %s",
 		msgExportCaption:      "قائمة المصادر: %d مصدرًا (OPML). أرسل هذا الملف إليّ لاستيراده.",

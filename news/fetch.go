@@ -123,15 +123,6 @@ func refusePrivate(_, address string, _ syscall.RawConn) error {
 	return nil
 }
 
-// cgnat is the carrier-grade NAT range, internal like RFC 1918 space.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
-// publicAddr reports whether a is a routable public unicast address.
-func publicAddr(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsGlobalUnicast() && !a.IsPrivate() && !cgnat.Contains(a)
-}
-
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > MaxRedirects {
 		return fmt.Errorf("%w (more than %d)", ErrTooManyRedirects, MaxRedirects)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -287,4 +288,98 @@ func FuzzParseFeed(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPublicAddr: the SSRF guard's view of each address range. Transition
+// forms (NAT64, 6to4) are judged by the IPv4 address they carry.
+func TestPublicAddr(t *testing.T) {
+	tests := []struct {
+		addr   string
+		public bool
+	}{
+		{"93.184.215.14", true},
+		{"2606:2800:21f:cb07:6820:80da:af6b:8b2c", true},
+		{"127.0.0.1", false},
+		{"10.1.2.3", false},
+		{"172.16.0.1", false},
+		{"192.168.1.1", false},
+		{"169.254.169.254", false},
+		{"100.64.0.1", false}, // carrier-grade NAT
+		{"0.0.0.0", false},
+		{"0.1.2.3", false}, // "this network"
+		{"192.0.0.1", false},
+		{"192.0.0.170", false},
+		{"198.18.0.1", false}, // benchmarking
+		{"198.19.255.254", false},
+		{"198.20.0.1", true},
+		{"240.0.0.1", false}, // reserved
+		{"255.255.255.255", false},
+		{"224.0.0.1", false},
+		{"::1", false},
+		{"::", false},
+		{"fe80::1", false},
+		{"fc00::1", false},
+		{"fec0::1", false}, // site-local
+		{"feff::1", false},
+		{"::ffff:127.0.0.1", false},
+		{"::ffff:93.184.215.14", true},
+		{"::127.0.0.1", false}, // IPv4-compatible, deprecated
+		{"::93.184.215.14", false},
+		{"64:ff9b::7f00:1", false}, // NAT64 of 127.0.0.1
+		{"64:ff9b::a9fe:a9fe", false},
+		{"64:ff9b::a01:203", false},
+		{"64:ff9b::5db8:d70e", true}, // NAT64 of a public address: how IPv6-only hosts reach IPv4 sites
+		{"64:ff9b:1::5db8:d70e", false},
+		{"64:ff9b:1:ffff::1", false},
+		{"2002:7f00:1::1", false}, // 6to4 of 127.0.0.1
+		{"2002:a9fe:a9fe::1", false},
+		{"2002:c0a8:101::", false},
+		{"2002:5db8:d70e::1", true},
+	}
+	for _, tt := range tests {
+		a := netip.MustParseAddr(tt.addr)
+		if got := publicAddr(a); got != tt.public {
+			t.Errorf("publicAddr(%s) = %v, want %v", tt.addr, got, tt.public)
+		}
+	}
+}
+
+// TestCheckFeedHosts: the up-front check refuses IP literals and localhost
+// names the fetch guard would refuse, names every one, and passes other
+// names without resolving them.
+func TestCheckFeedHosts(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		urls    []string
+		refused []string // substrings of the error; nil means no error
+	}{
+		{[]string{"https://news.example/rss", "http://93.184.215.14/feed", "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/"}, nil},
+		{[]string{"http://127.0.0.1:8080/rss"}, []string{"127.0.0.1:8080"}},
+		{[]string{"http://LOCALHOST./rss", "http://api.localhost/x"}, []string{"LOCALHOST.", "api.localhost"}},
+		{[]string{"http://[64:ff9b::a9fe:a9fe]/latest/meta-data", "https://ok.example/", "http://[2002:7f00:1::1]/"}, []string{"64:ff9b::a9fe:a9fe", "2002:7f00:1::1"}},
+		{[]string{"http://[fe80::1%25eth0]/"}, []string{"fe80::1"}},
+		{[]string{"http://user:pw@10.0.0.1/"}, []string{"10.0.0.1"}},
+		{[]string{"::not a url"}, nil}, // left to the caller's URL validation
+	}
+	for _, tt := range tests {
+		err := CheckFeedHosts(ctx, tt.urls...)
+		if tt.refused == nil {
+			if err != nil {
+				t.Errorf("CheckFeedHosts(%q) = %v, want nil", tt.urls, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrPrivateAddress) {
+			t.Errorf("CheckFeedHosts(%q) = %v, want ErrPrivateAddress", tt.urls, err)
+			continue
+		}
+		for _, want := range tt.refused {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("CheckFeedHosts(%q) = %v, does not name %s", tt.urls, err, want)
+			}
+		}
+		if strings.Contains(err.Error(), "ok.example") || strings.Contains(err.Error(), "pw@") {
+			t.Errorf("CheckFeedHosts(%q) = %v names a public feed or a password", tt.urls, err)
+		}
+	}
 }

@@ -195,11 +195,11 @@ func tagToken(z *html.Tokenizer, tt html.TokenType, skip int, flush func()) int 
 }
 
 // collapseSpace trims and collapses whitespace runs (including NBSP) to one
-// space and drops control characters.
+// space and drops escape sequences and control characters (StripControls).
 func collapseSpace(s string) string {
 	var b strings.Builder
 	space := false
-	for _, r := range s {
+	for _, r := range StripControls(s) {
 		switch {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
@@ -254,7 +254,7 @@ func NormalizeItem(it *gofeed.Item, fi FeedInfo) (Article, bool) {
 	a.URL = itemURL(it, fi)
 	a.Hash = ContentHash(a.Title, a.Text)
 	a.ID = itemID(a, it)
-	a.Source = firstNonEmpty(fi.Title, a.Source, hostOf(fi.URL))
+	a.Source = firstNonEmpty(collapseSpace(fi.Title), a.Source, hostOf(fi.URL))
 	a.Lang = itemLang(a, fi.Language)
 	a.Topics = mergeTopics(fi.Topics, it.Categories)
 	a.Published = itemTime(it)

@@ -157,6 +157,11 @@ func FuzzNormalizeItem(f *testing.F) {
 				t.Fatalf("invalid UTF-8 in %q", s)
 			}
 		}
+		for _, s := range []string{a.Title, a.Text, a.Place, a.Source} {
+			if hasControlRune(s) {
+				t.Fatalf("control character kept: %q", s)
+			}
+		}
 		if a.ID == "" || a.Hash == "" || strings.Contains(a.Title, "\n") {
 			t.Fatalf("bad article: %+v", a)
 		}

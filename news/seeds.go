@@ -52,6 +52,7 @@ func ParseSeed(name string, data []byte) (Article, error) {
 		return Article{}, fmt.Errorf("%w: %s", ErrSeedUTF8, name)
 	}
 	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	text = StripControls(text) // as feed items are: nothing may act on the terminal that prints it
 	var a Article
 	var err error
 	switch strings.ToLower(path.Ext(name)) {
@@ -73,6 +74,12 @@ func ParseSeed(name string, data []byte) (Article, error) {
 
 // finishSeed fills the fields every seed gets the same way.
 func finishSeed(name string, a Article) Article {
+	// Front matter values are YAML: "\e[1m" in quotes decodes to an escape
+	// after the file's text was stripped.
+	a.Title, a.Source, a.Place = collapseSpace(a.Title), collapseSpace(a.Source), collapseSpace(a.Place)
+	for i, t := range a.Topics {
+		a.Topics[i] = collapseSpace(t)
+	}
 	a.Feed = SeedsFeed
 	a.Hash = ContentHash(a.Title, a.Text)
 	a.ID = "seed:" + strings.ToValidUTF8(name, "\uFFFD") + ":" + a.Hash[:16]

@@ -226,5 +226,10 @@ func FuzzParseSeed(f *testing.F) {
 		if len(strings.Fields(a.Place)) > 4 {
 			t.Fatalf("Place %q is not a dateline", a.Place)
 		}
+		for _, s := range []string{a.Title, a.Text, a.Place, a.Source} {
+			if hasControlRune(s) {
+				t.Fatalf("control character kept: %q", s)
+			}
+		}
 	})
 }

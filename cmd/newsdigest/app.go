@@ -115,7 +115,7 @@ func (m *Main) wire(ctx context.Context) error {
 	}
 	m.bot = bot.New(api, m.botConfig(), m.subs, m.delivery, m.log,
 		bot.WithDB(m.db), bot.WithOps(m.opsAdapter()),
-		bot.WithFeeds(feedAdmin{Store: m.articles, ingester: m.ingester}),
+		bot.WithFeeds(feedAdmin{Store: m.articles, ingester: m.ingester}), bot.WithPrivateFeeds(m.cfg.AllowPrivate),
 		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics), bot.WithLimiter(sender))
 	m.gauges()
 	return nil

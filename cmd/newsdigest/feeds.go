@@ -86,6 +86,9 @@ func feedsAdd(ctx context.Context, fc feedCtx, args []string) error {
 	if len(args) == 0 {
 		return errors.New("feeds add: want URL [topic…]")
 	}
+	if err := refusePrivateFeeds(ctx, fc.cfg, args[0]); err != nil {
+		return fmt.Errorf("feeds add: %w", err)
+	}
 	f, created, err := s.AddFeed(ctx, args[0], args[1:])
 	if err != nil {
 		return err
@@ -170,6 +173,9 @@ func feedsImport(ctx context.Context, fc feedCtx, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := refusePrivateFeeds(ctx, fc.cfg, feedURLsIn(data)...); err != nil {
+		return fmt.Errorf("feeds import: nothing imported: %w", err)
+	}
 	var res news.ImportResult
 	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
 		res, err = s.ImportOPML(ctx, bytes.NewReader(data))
@@ -178,6 +184,31 @@ func feedsImport(ctx context.Context, fc feedCtx, args []string) error {
 	}
 	fmt.Fprintf(out, "imported %s: %d added, %d updated\n", args[0], res.Added, res.Updated)
 	return err
+}
+
+// refusePrivateFeeds is the up-front private-address check /addfeed's
+// first fetch makes, skipped when NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1.
+func refusePrivateFeeds(ctx context.Context, cfg Config, urls ...string) error {
+	if cfg.AllowPrivate {
+		return nil
+	}
+	return news.CheckFeedHosts(ctx, urls...)
+}
+
+// feedURLsIn lists the feed URLs of an import file (OPML or a plain list);
+// entries that do not parse are reported by the import itself.
+func feedURLsIn(data []byte) []string {
+	var specs []news.FeedSpec
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
+		specs, _ = news.ParseOPML(bytes.NewReader(data))
+	} else {
+		specs, _ = news.ParseFeedList(string(data))
+	}
+	urls := make([]string, len(specs))
+	for i, sp := range specs {
+		urls[i] = sp.URL
+	}
+	return urls
 }
 
 func importList(ctx context.Context, s *news.Store, list string) (news.ImportResult, error) {

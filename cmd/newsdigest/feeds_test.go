@@ -132,3 +132,36 @@ func TestIngestAndArticlesCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedsCLIRefusesPrivateAddresses: `feeds add` and `feeds import` refuse
+// loopback and private hosts before storing anything, as /addfeed does,
+// unless NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1.
+func TestFeedsCLIRefusesPrivateAddresses(t *testing.T) {
+	env := &feedEnv{"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "cli.db"), "NEWSDIGEST_SEEDS_DIR=../../seeds"}
+	opml := filepath.Join(t.TempDir(), "feeds.opml")
+	os.WriteFile(opml, []byte(`<opml version="2.0"><body><outline text="a" xmlUrl="https://a.example/rss"/>`+
+		`<outline text="meta" xmlUrl="http://[64:ff9b::a9fe:a9fe]/latest/meta-data"/></body></opml>`), 0o600)
+	tests := []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"add", "http://127.0.0.1:8080/rss"}, "127.0.0.1:8080"},
+		{"", []string{"add", "http://localhost/rss"}, "localhost"},
+		{"https://b.example/atom\nhttp://10.0.0.7/feed world\n", []string{"import", "-"}, "10.0.0.7"},
+		{"", []string{"import", opml}, "64:ff9b::a9fe:a9fe"},
+	}
+	for _, tt := range tests {
+		err := env.run(runFeeds, tt.stdin, io.Discard, io.Discard, tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1") {
+			t.Errorf("feeds %v: err = %v, want a refusal naming %s", tt.args, err, tt.want)
+		}
+	}
+	if list := env.cli(t, runFeeds, "", "list"); !strings.Contains(list, "no feeds yet") {
+		t.Errorf("a refused command stored feeds:\n%s", list)
+	}
+	env.set("NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1")
+	if out := env.cli(t, runFeeds, "", "add", "http://127.0.0.1:8080/rss"); !strings.Contains(out, "added http://127.0.0.1:8080/rss") {
+		t.Errorf("allowed private feed: add printed %q", out)
+	}
+}

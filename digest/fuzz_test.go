@@ -1,28 +1,33 @@
 package digest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// FuzzSplitHTML: article text wrapped in the tags the renderer uses is
-// split into chunks that each fit the limit, keep tags balanced and
-// entities whole, and together hold exactly the original text.
+// FuzzSplitHTML: article text wrapped in the tags the renderer uses, with
+// a link of any length, is split into chunks that each fit the limit, show
+// text, keep tags balanced and entities whole, and together hold the
+// original text (only whitespace that alone would fill a chunk is dropped).
 func FuzzSplitHTML(f *testing.F) {
-	f.Add("قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف", 64)
-	f.Add("Tom & Jerry <script> \"quoted\" 😀😀😀 end", 40)
-	f.Fuzz(func(t *testing.T, s string, limit int) {
+	f.Add("قالت أربعة مصادر عراقية إن العراق يريد أن تبدأ قوات التحالف", 64, "https://x.org/?a=1&b=2")
+	f.Add("Tom & Jerry <script> \"quoted\" 😀😀😀 end", 40, "https://x.org/"+strings.Repeat("a", 5000))
+	f.Fuzz(func(t *testing.T, s string, limit int, href string) {
 		limit = 80 + abs(limit)%4096
 		k := len(s) / 2
 		for k > 0 && !utf8.RuneStart(s[k]) {
 			k--
 		}
-		in := "<b>" + EscapeHTML(s[:k]) + "</b>\n" + EscapeHTML(s[k:]) + `<a href="https://x.org/?a=1&amp;b=2"><i>` + EscapeHTML(s) + "</i></a>"
+		in := "<b>" + EscapeHTML(s[:k]) + "</b>\n" + EscapeHTML(s[k:]) + `<a href="` + EscapeHTML(href) + `"><i>` + EscapeHTML(s) + "</i></a>"
 		var text strings.Builder
 		for _, c := range SplitHTML(in, limit) {
 			if n := UTF16Len(c); n > limit {
 				t.Fatalf("chunk of %d > %d units", n, limit)
+			}
+			if strings.TrimSpace(plainText(c)) == "" {
+				t.Fatalf("chunk shows no text: %.200q", c)
 			}
 			checkBalanced(t, c)
 			if utf8.ValidString(s) && !utf8.ValidString(c) {
@@ -30,14 +35,15 @@ func FuzzSplitHTML(f *testing.F) {
 			}
 			text.WriteString(plainText(c))
 		}
-		if text.String() != plainText(in) {
+		if got, want := strings.Fields(text.String()), strings.Fields(plainText(in)); !slices.Equal(got, want) {
 			t.Fatalf("text changed:\n%q\n%q", text.String(), plainText(in))
 		}
 	})
 }
 
 // FuzzRenderHTML: whatever the article text, every message fits Telegram's
-// limit and is well formed.
+// limit, shows text and is well formed, and a digest takes at most
+// MaxDigestMessages messages.
 func FuzzRenderHTML(f *testing.F) {
 	f.Add("عنوان", "ملخص الخبر", "Reuters", "https://reuters.com/a", 3)
 	f.Add("<b>x</b>", strings.Repeat("& 😀 ", 2000), "", "javascript:alert(1)", 1)
@@ -50,12 +56,12 @@ func FuzzRenderHTML(f *testing.F) {
 		}
 		for _, lang := range []string{"ar", "en"} {
 			msgs := RenderHTML(Selection{Stories: stories, More: n}, RenderOptions{Lang: lang})
-			if len(msgs) == 0 {
-				t.Fatal("no message")
+			if len(msgs) == 0 || len(msgs) > MaxDigestMessages {
+				t.Fatalf("%d messages", len(msgs))
 			}
 			for _, m := range msgs {
-				if u := UTF16Len(m); u > MaxMessageUTF16 || strings.TrimSpace(m) == "" {
-					t.Fatalf("message of %d units", u)
+				if u := UTF16Len(m); u > MaxMessageUTF16 || strings.TrimSpace(plainText(m)) == "" {
+					t.Fatalf("message of %d units: %.200q", u, m)
 				}
 				checkBalanced(t, m)
 			}

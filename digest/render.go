@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // RenderOptions says for whom a digest is rendered.
@@ -21,13 +22,33 @@ const MaxMessageUTF16 = 4096
 // maxLinks is how many source links a story shows before only counting them.
 const maxLinks = 3
 
+// Caps on what one feed item can make of a digest; news applies the same at
+// ingest. A real headline is under 200 characters, a source name under 50,
+// a link under 300 bytes; a hostile feed's 1 MB title must not become
+// hundreds of messages to every subscriber.
+const (
+	MaxTitleRunes  = 300  // a longer title is clipped, ending in "…"
+	MaxSourceRunes = 80   // a longer source name (feed title) is clipped
+	MaxLinkBytes   = 2048 // a longer link is not stored, and not linked
+	// MaxDigestMessages caps the messages of one digest: the lowest-ranked
+	// stories beyond it are counted in the "…and N more" line instead.
+	MaxDigestMessages = 5
+)
+
 // RenderHTML renders a selection as Telegram-HTML messages (parse_mode HTML),
 // each at most MaxMessageUTF16 UTF-16 code units. Messages break between
 // stories; a story too long for one message is split without breaking a tag,
 // an entity or a surrogate pair. All article text is escaped.
+// At most MaxDigestMessages messages are sent: the lowest-ranked stories
+// beyond them are counted in the "…and N more" line.
 func RenderHTML(sel Selection, o RenderOptions) []string {
-	blocks := renderBlocks(sel, o, htmlStyle{})
-	return packBlocks(blocks, MaxMessageUTF16)
+	msgs := packBlocks(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
+	for len(msgs) > MaxDigestMessages && len(sel.Stories) > 0 {
+		drop := min(max(len(msgs)-MaxDigestMessages, 1), len(sel.Stories)) // a story takes at most one message
+		sel.Stories, sel.More = sel.Stories[:len(sel.Stories)-drop], sel.More+drop
+		msgs = packBlocks(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
+	}
+	return msgs
 }
 
 // RenderText renders a selection as plain text for a terminal.
@@ -130,21 +151,92 @@ func header(o RenderOptions, lang string, st style) string {
 	return h + "\n" + formatDate(o.Now.In(loc), lang)
 }
 
-// renderStory renders one story: bold title, summary, sources.
+// storyBudget is the most one story may take, in UTF-16 units: a message
+// less room for its section heading, so a story never needs two.
+const storyBudget = MaxMessageUTF16 - 256
+
+// maxSummaryRunes caps a summary before the budget is applied (the engine's
+// summaries are far shorter; this bounds the work on a hostile one).
+const maxSummaryRunes = 1500
+
+// renderStory renders one story: bold title, summary, sources, within
+// storyBudget. Fields are clipped first (see capStory); a story still too
+// long shows its last sources unlinked, then a shorter summary.
 func renderStory(s Story, lang string, st style) string {
+	s = capStory(s)
+	linked := maxLinks
+	for {
+		b := storyBlock(s, lang, st, linked)
+		switch {
+		case UTF16Len(b) <= storyBudget:
+			return b
+		case linked > 0:
+			linked--
+		case s.Summary != "":
+			s.Summary = ClipRunes(s.Summary, utf8.RuneCountInString(s.Summary)/2)
+		default:
+			return b // unreachable: capped title and names fit the budget
+		}
+	}
+}
+
+func storyBlock(s Story, lang string, st style, linked int) string {
 	dir := uiDir(lang)
 	var b strings.Builder
 	b.WriteString(st.bold(st.text(s.Title, needsIsolate(s.Title, dir))))
 	if s.Summary != "" {
 		b.WriteString("\n" + st.text(s.Summary, needsIsolate(s.Summary, dir)))
 	}
-	if src := renderSources(s.Sources, lang, st); src != "" {
+	if src := renderSources(s.Sources, lang, st, linked); src != "" {
 		b.WriteString("\n" + src)
 	}
 	return b.String()
 }
 
-func renderSources(srcs []Source, lang string, st style) string {
+// capStory clips a story's title, summary and source names to their caps
+// and unlinks links over MaxLinkBytes, on a copy. News caps them at ingest
+// too; this covers stories built any other way.
+func capStory(s Story) Story {
+	s.Title = ClipRunes(s.Title, MaxTitleRunes)
+	s.Summary = ClipRunes(s.Summary, maxSummaryRunes)
+	srcs := make([]Source, min(len(s.Sources), maxLinks))
+	for i := range srcs {
+		src := s.Sources[i]
+		if src.Name == "" {
+			src.Name = hostOf(src.URL)
+		}
+		src.Name = ClipRunes(src.Name, MaxSourceRunes)
+		if len(src.URL) > MaxLinkBytes {
+			src.URL = ""
+		}
+		srcs[i] = src
+	}
+	s.Sources = append(srcs, s.Sources[len(srcs):]...) // the rest are only counted
+	return s
+}
+
+// ClipRunes shortens s to at most n runes, ending the cut with "…" (news
+// uses it for the same caps at ingest).
+func ClipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 1 {
+		return "…"
+	}
+	cut := 0
+	for i := range s {
+		if n--; n == 0 {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + "…"
+}
+
+// renderSources names the first maxLinks sources, the first linked of them
+// with their links.
+func renderSources(srcs []Source, lang string, st style, linked int) string {
 	dir := uiDir(lang)
 	var parts []string
 	for i, s := range srcs {
@@ -155,7 +247,11 @@ func renderSources(srcs []Source, lang string, st style) string {
 		if name == "" {
 			name = hostOf(s.URL)
 		}
-		parts = append(parts, st.link(st.text(name, needsIsolate(name, dir)), s.URL))
+		part := st.text(name, needsIsolate(name, dir))
+		if i < linked {
+			part = st.link(part, s.URL)
+		}
+		parts = append(parts, part)
 	}
 	out := strings.Join(parts, " · ")
 	if len(srcs) > 1 {

@@ -50,23 +50,29 @@ func packBlocks(blocks []string, limit int) []string {
 // htmlToken is one indivisible piece of Telegram HTML: a tag, an entity, or
 // a run of text ending after whitespace (a word and its trailing space).
 type htmlToken struct {
-	s     string
-	units int
-	tag   string // element name for tags ("b", "/b"); "" otherwise
+	s       string
+	units   int
+	tag     string // element name for tags ("b", "/b"); "" otherwise
+	dropped bool   // an opening tag SplitHTML leaves out (see addOpener)
 }
 
 // SplitHTML splits Telegram HTML into chunks of at most limit UTF-16 units.
 // It breaks after whitespace when it can, never inside a tag, an entity or a
 // surrogate pair, closes the tags open at the end of a chunk and reopens them
 // at the start of the next, so every chunk is well formed and the text of
-// the chunks, concatenated, is the text of s. limit must leave room for the
-// longest opening tags (a few hundred units); Telegram's 4096 does.
+// the chunks, concatenated, is the text of s. Every chunk shows text: a
+// chunk that would hold only tags and whitespace (which Telegram refuses) is
+// not emitted. Open tags never take more than half a chunk: an opening tag
+// that would (a link to a 4 KB URL) is left out with its closing tag, its
+// text kept, so there is always room for text. limit must be at least a few
+// dozen units; Telegram's 4096 is.
 func SplitHTML(s string, limit int) []string {
 	sp := splitter{limit: limit}
 	for _, tok := range tokenizeHTML(s) {
 		sp.add(tok)
 	}
-	if sp.curLen > sp.openLen() {
+	if sp.visible {
+		sp.closeOpen()
 		sp.chunks = append(sp.chunks, sp.cur.String())
 	}
 	return sp.chunks
@@ -74,64 +80,117 @@ func SplitHTML(s string, limit int) []string {
 
 // splitter is the state of one SplitHTML call.
 type splitter struct {
-	limit  int
-	chunks []string
-	cur    strings.Builder
-	curLen int
-	open   []htmlToken // open tags, outermost first
+	limit   int
+	chunks  []string
+	cur     strings.Builder
+	curLen  int
+	visible bool        // cur holds text other than whitespace
+	open    []htmlToken // open tags, outermost first
 }
 
 func (sp *splitter) add(tok htmlToken) {
-	need := tok.units
 	switch {
 	case tok.tag == "":
+		sp.addText(tok)
 	case strings.HasPrefix(tok.tag, "/"):
-		need = 0 // its room is already reserved by closersLen
+		sp.addCloser(tok)
 	default:
-		need += len(tok.tag) + 3
+		sp.addOpener(tok)
 	}
-	if sp.curLen+need+closersLen(sp.open) > sp.limit {
-		sp.flush()
-	}
-	if tok.tag == "" && sp.curLen+need+closersLen(sp.open) > sp.limit {
-		// a word longer than a whole chunk: split it by runes
-		for _, part := range splitRunes(tok.s, sp.limit-sp.openLen()-closersLen(sp.open)) {
-			if sp.curLen+UTF16Len(part)+closersLen(sp.open) > sp.limit {
-				sp.flush()
-			}
-			sp.cur.WriteString(part)
-			sp.curLen += UTF16Len(part)
-		}
+}
+
+// addOpener writes an opening tag, or leaves it out when the open tags with
+// it would take more than half a chunk.
+func (sp *splitter) addOpener(tok htmlToken) {
+	cost := tok.units + len(tok.tag) + 3 // the tag and its closer
+	if openersLen(sp.open)+closersLen(sp.open)+cost > sp.limit/2 {
+		tok.dropped = true
+		sp.open = append(sp.open, tok)
 		return
 	}
-	sp.cur.WriteString(tok.s)
-	sp.curLen += tok.units
-	sp.open = trackTag(sp.open, tok)
+	if sp.curLen+cost+closersLen(sp.open) > sp.limit {
+		sp.flush()
+	}
+	sp.write(tok.s, tok.units)
+	sp.open = append(sp.open, tok)
+}
+
+// addCloser writes a closing tag (its room is reserved by closersLen), or
+// leaves it out when its opening tag was left out or was never opened.
+func (sp *splitter) addCloser(tok htmlToken) {
+	name := tok.tag[1:]
+	for i := len(sp.open) - 1; i >= 0; i-- {
+		if sp.open[i].tag != name {
+			continue
+		}
+		if !sp.open[i].dropped {
+			sp.write(tok.s, tok.units)
+		}
+		sp.open = append(sp.open[:i:i], sp.open[i+1:]...)
+		return
+	}
+}
+
+// addText writes text or an entity; a word longer than a whole chunk is
+// split by runes.
+func (sp *splitter) addText(tok htmlToken) {
+	if sp.curLen+tok.units+closersLen(sp.open) > sp.limit {
+		sp.flush()
+	}
+	if sp.curLen+tok.units+closersLen(sp.open) <= sp.limit {
+		sp.writeText(tok.s, tok.units)
+		return
+	}
+	for _, part := range splitRunes(tok.s, sp.limit-openersLen(sp.open)-closersLen(sp.open)) {
+		n := UTF16Len(part)
+		if sp.curLen+n+closersLen(sp.open) > sp.limit {
+			sp.flush()
+		}
+		sp.writeText(part, n)
+	}
+}
+
+func (sp *splitter) write(s string, units int) {
+	sp.cur.WriteString(s)
+	sp.curLen += units
+}
+
+func (sp *splitter) writeText(s string, units int) {
+	sp.write(s, units)
+	sp.visible = sp.visible || strings.TrimSpace(s) != ""
 }
 
 // flush ends the current chunk, closing the open tags, and starts the next
-// one with them reopened. A chunk holding only reopened tags is not emitted.
+// one with them reopened. A chunk showing no text is not emitted: its tags
+// are reopened in the next one, only whitespace is lost.
 func (sp *splitter) flush() {
-	if sp.curLen > sp.openLen() {
-		for i := len(sp.open) - 1; i >= 0; i-- {
-			sp.cur.WriteString("</" + sp.open[i].tag + ">")
-		}
+	if sp.visible {
+		sp.closeOpen()
 		sp.chunks = append(sp.chunks, sp.cur.String())
 	}
 	sp.cur.Reset()
-	sp.curLen = 0
+	sp.curLen, sp.visible = 0, false
 	for _, t := range sp.open {
-		sp.cur.WriteString(t.s)
-		sp.curLen += t.units
+		if !t.dropped {
+			sp.write(t.s, t.units)
+		}
 	}
 }
 
-func (sp *splitter) openLen() int { return openersLen(sp.open) }
+func (sp *splitter) closeOpen() {
+	for i := len(sp.open) - 1; i >= 0; i-- {
+		if !sp.open[i].dropped {
+			sp.cur.WriteString("</" + sp.open[i].tag + ">")
+		}
+	}
+}
 
 func closersLen(open []htmlToken) int {
 	n := 0
 	for _, t := range open {
-		n += len(t.tag) + 3
+		if !t.dropped {
+			n += len(t.tag) + 3
+		}
 	}
 	return n
 }
@@ -139,26 +198,11 @@ func closersLen(open []htmlToken) int {
 func openersLen(open []htmlToken) int {
 	n := 0
 	for _, t := range open {
-		n += t.units
+		if !t.dropped {
+			n += t.units
+		}
 	}
 	return n
-}
-
-// trackTag updates the stack of open tags with one token.
-func trackTag(open []htmlToken, tok htmlToken) []htmlToken {
-	switch {
-	case tok.tag == "":
-		return open
-	case strings.HasPrefix(tok.tag, "/"):
-		name := tok.tag[1:]
-		for i := len(open) - 1; i >= 0; i-- {
-			if open[i].tag == name {
-				return append(open[:i:i], open[i+1:]...)
-			}
-		}
-		return open
-	}
-	return append(open, tok)
 }
 
 // splitRunes cuts s into pieces of at most n UTF-16 units at rune boundaries

@@ -1,11 +1,17 @@
 package news
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+
+	"newsdigest/digest"
 )
 
 // hostileControls are what a hostile or careless source puts in text to
@@ -72,4 +78,92 @@ func hasControlRune(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool {
 		return (unicode.IsControl(r) && r != '\n' && r != '\t') || (r >= 0x202a && r <= 0x202e)
 	})
+}
+
+// TestIngestCapsLengths: a 1 MB title, a 5,000-character feed title and a
+// 5 KB link are cut at ingest to the digest's caps: the title clipped, the
+// source name clipped, the link not kept (the item keeps a GUID identity).
+func TestIngestCapsLengths(t *testing.T) {
+	long := "https://news.example/" + strings.Repeat("p", 5000)
+	it := &gofeed.Item{Title: strings.Repeat("Headline ", 120000), Description: "Body.", Link: long, GUID: "item-1"}
+	p, _ := gofeed.NewParser().ParseString(`<rss version="2.0"><channel><title>` + strings.Repeat("Feed ", 1000) + `</title><link>https://news.example/</link></channel></rss>`)
+	a, ok := NormalizeItem(it, FeedInfoFrom("https://news.example/rss", p, nil))
+	if !ok {
+		t.Fatal("item dropped")
+	}
+	if n := utf8.RuneCountInString(a.Title); n > digest.MaxTitleRunes || !strings.HasSuffix(a.Title, "…") || !strings.HasPrefix(a.Title, "Headline Headline") {
+		t.Errorf("title of %d runes: %.40q…", n, a.Title)
+	}
+	if n := utf8.RuneCountInString(a.Source); n > digest.MaxSourceRunes || !strings.HasPrefix(a.Source, "Feed Feed") {
+		t.Errorf("source of %d runes: %.40q", n, a.Source)
+	}
+	if a.URL != "" || a.ID != "guid:item-1" {
+		t.Errorf("over-long link kept: URL %.40q, ID %.40q", a.URL, a.ID)
+	}
+
+	seed := "---\ntitle: " + strings.Repeat("Seed title ", 1000) + "\nsource: " + strings.Repeat("Wire ", 1000) + "\nurl: " + long + "\n---\nBody of the seed.\n"
+	s, err := ParseSeed("long.md", []byte(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if utf8.RuneCountInString(s.Title) > digest.MaxTitleRunes || utf8.RuneCountInString(s.Source) > digest.MaxSourceRunes || s.URL != "" {
+		t.Errorf("seed not capped: title %d runes, source %d runes, URL %d bytes", utf8.RuneCountInString(s.Title), utf8.RuneCountInString(s.Source), len(s.URL))
+	}
+}
+
+// TestHostileFeedMakesAShortDigest: a feed with a 5,000-character title and
+// items with 300 KB titles and 5 KB links, fetched over HTTP and ingested,
+// gives a digest of at most MaxDigestMessages messages, each story in one,
+// where it used to give about 80 messages per item.
+func TestHostileFeedMakesAShortDigest(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, newFakeClock())
+	srv := newFeedServer(t)
+	var items []item
+	for i := range 6 {
+		word := fmt.Sprintf("Story%d ", i)
+		items = append(items, item{strings.Repeat(word, 300<<10/len(word)), "https://site.example/" + strings.Repeat(fmt.Sprint(i), 5000),
+			"A body for story " + fmt.Sprint(i) + ".", "Sun, 01 Mar 2026 09:00:00 GMT"})
+	}
+	srv.set("/hostile.xml", rssDoc(strings.Repeat("Feed ", 1000), items...), 0)
+	mustAddFeed(t, s, srv.URL+"/hostile.xml")
+	if rep, err := newTestIngester(s, IngesterOptions{}).Run(ctx); err != nil || rep.New != 6 {
+		t.Fatalf("ingest = %+v, %v", rep, err)
+	}
+	arts, err := s.Since(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := make([]digest.Article, len(arts))
+	for i, a := range arts {
+		in[i] = a.Article
+	}
+	sel := digest.Select(engine.Stories(in), digest.Prefs{}, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	msgs := digest.RenderHTML(sel, digest.RenderOptions{Lang: "en"})
+	if len(msgs) == 0 || len(msgs) > digest.MaxDigestMessages {
+		t.Fatalf("%d messages for %d stories, want 1 to %d", len(msgs), len(sel.Stories), digest.MaxDigestMessages)
+	}
+	for i := range 6 {
+		in := 0
+		for _, m := range msgs {
+			if strings.Contains(m, fmt.Sprintf("Story%d", i)) {
+				in++
+			}
+		}
+		if in > 1 {
+			t.Errorf("story %d spans %d messages", i, in)
+		}
+	}
+}
+
+// checkCaps fails when an article is over the digest's length caps.
+func checkCaps(t *testing.T, a Article) {
+	t.Helper()
+	if utf8.RuneCountInString(a.Title) > digest.MaxTitleRunes || utf8.RuneCountInString(a.Source) > digest.MaxSourceRunes || len(a.URL) > digest.MaxLinkBytes {
+		t.Fatalf("over the caps: title %d runes, source %d runes, URL %d bytes", utf8.RuneCountInString(a.Title), utf8.RuneCountInString(a.Source), len(a.URL))
+	}
 }

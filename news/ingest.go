@@ -299,7 +299,7 @@ func (in *Ingester) recordSuccess(gc *groupCommitter, f Feed, r FeedResult, res 
 	if !res.NotModified {
 		r.Status = StatusOK
 		r.Items = len(res.Feed.Items)
-		r.Title = firstNonEmpty(collapseSpace(HTMLToText(res.Feed.Title)), r.Title)
+		r.Title = firstNonEmpty(FeedInfoFrom(f.URL, res.Feed, nil).Title, r.Title) // cleaned and capped as the articles' source
 		arts = in.articles(f, res)
 	}
 	r.MovedTo = res.MovedTo

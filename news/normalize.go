@@ -229,7 +229,7 @@ type FeedInfo struct {
 func FeedInfoFrom(feedURL string, f *gofeed.Feed, topics []string) FeedInfo {
 	fi := FeedInfo{URL: feedURL, Topics: topics}
 	if f != nil {
-		fi.Title, fi.Link, fi.Language = collapseSpace(HTMLToText(f.Title)), f.Link, f.Language
+		fi.Title, fi.Link, fi.Language = digest.ClipRunes(collapseSpace(HTMLToText(f.Title)), digest.MaxSourceRunes), f.Link, f.Language
 	}
 	return fi
 }
@@ -245,7 +245,7 @@ func NormalizeItem(it *gofeed.Item, fi FeedInfo) (Article, bool) {
 	}
 	var a Article
 	a.Feed = fi.URL
-	a.Title = collapseSpace(HTMLToText(it.Title))
+	a.Title = digest.ClipRunes(collapseSpace(HTMLToText(it.Title)), digest.MaxTitleRunes)
 	a.Text = itemText(it)
 	if a.Title == "" && a.Text == "" {
 		return Article{}, false
@@ -254,7 +254,7 @@ func NormalizeItem(it *gofeed.Item, fi FeedInfo) (Article, bool) {
 	a.URL = itemURL(it, fi)
 	a.Hash = ContentHash(a.Title, a.Text)
 	a.ID = itemID(a, it)
-	a.Source = firstNonEmpty(collapseSpace(fi.Title), a.Source, hostOf(fi.URL))
+	a.Source = digest.ClipRunes(firstNonEmpty(collapseSpace(fi.Title), a.Source, hostOf(fi.URL)), digest.MaxSourceRunes)
 	a.Lang = itemLang(a, fi.Language)
 	a.Topics = mergeTopics(fi.Topics, it.Categories)
 	a.Published = itemTime(it)
@@ -308,8 +308,8 @@ func itemURL(it *gofeed.Item, fi FeedInfo) string {
 		if raw == "" {
 			continue
 		}
-		if u, err := CanonicalURL(raw, base); err == nil {
-			return u
+		if u, err := CanonicalURL(raw, base); err == nil && len(u) <= digest.MaxLinkBytes {
+			return u // a longer link is no article's address and breaks message splitting
 		}
 	}
 	return ""

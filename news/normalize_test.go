@@ -162,6 +162,7 @@ func FuzzNormalizeItem(f *testing.F) {
 				t.Fatalf("control character kept: %q", s)
 			}
 		}
+		checkCaps(t, a)
 		if a.ID == "" || a.Hash == "" || strings.Contains(a.Title, "\n") {
 			t.Fatalf("bad article: %+v", a)
 		}

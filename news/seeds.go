@@ -76,7 +76,12 @@ func ParseSeed(name string, data []byte) (Article, error) {
 func finishSeed(name string, a Article) Article {
 	// Front matter values are YAML: "\e[1m" in quotes decodes to an escape
 	// after the file's text was stripped.
-	a.Title, a.Source, a.Place = collapseSpace(a.Title), collapseSpace(a.Source), collapseSpace(a.Place)
+	a.Title = digest.ClipRunes(collapseSpace(a.Title), digest.MaxTitleRunes)
+	a.Source = digest.ClipRunes(collapseSpace(a.Source), digest.MaxSourceRunes)
+	a.Place = collapseSpace(a.Place)
+	if len(a.URL) > digest.MaxLinkBytes {
+		a.URL = "" // as feed items: no link rather than one that breaks the digest
+	}
 	for i, t := range a.Topics {
 		a.Topics[i] = collapseSpace(t)
 	}

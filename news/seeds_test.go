@@ -231,5 +231,6 @@ func FuzzParseSeed(f *testing.F) {
 				t.Fatalf("control character kept: %q", s)
 			}
 		}
+		checkCaps(t, a)
 	})
 }

@@ -30,7 +30,7 @@ func FuzzSplitHTML(f *testing.F) {
 				t.Fatalf("chunk shows no text: %.200q", c)
 			}
 			checkBalanced(t, c)
-			if utf8.ValidString(s) && !utf8.ValidString(c) {
+			if utf8.ValidString(in) && !utf8.ValidString(c) {
 				t.Fatalf("chunk cuts a rune: %q", c)
 			}
 			text.WriteString(plainText(c))

@@ -12,7 +12,8 @@ import (
 // U+009B/U+009D and the other string controls), every other C0 and C1
 // control except line feed and tab, and the bidi embeddings and overrides
 // U+202A–U+202E. Bidi isolates (U+2066–U+2069) and the marks LRM, RLM and
-// ALM stay: Arabic text mixed with Latin needs them.
+// ALM stay: Arabic text mixed with Latin needs them. Invalid UTF-8 bytes
+// are dropped too.
 //
 // Written by hand: the ANSI libraries in reach either strip only SGR colour
 // codes or pull in a terminal toolkit, and the bidi overrides are not
@@ -32,8 +33,8 @@ func StripControls(s string) string {
 			i += n + csiLen(s[i+n:])
 		case r == 0x90 || r == 0x98 || r == 0x9d || r == 0x9e || r == 0x9f: // C1 DCS, SOS, OSC, PM, APC
 			i += n + stringLen(s[i+n:])
-		case dropRune(r):
-			i += n
+		case dropRune(r) || (r == utf8.RuneError && n == 1):
+			i += n // an invalid byte too: with an escape gone it could join its neighbour into a control
 		default:
 			b.WriteString(s[i : i+n])
 			i += n
@@ -44,7 +45,7 @@ func StripControls(s string) string {
 
 func hasControls(s string) bool {
 	for _, r := range s {
-		if r == 0x1b || (r >= 0x80 && r <= 0x9f) || dropRune(r) {
+		if r == 0x1b || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError || dropRune(r) {
 			return true
 		}
 	}

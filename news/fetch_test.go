@@ -360,6 +360,8 @@ func TestCheckFeedHosts(t *testing.T) {
 		{[]string{"http://[fe80::1%25eth0]/"}, []string{"fe80::1"}},
 		{[]string{"http://user:pw@10.0.0.1/"}, []string{"10.0.0.1"}},
 		{[]string{"::not a url"}, nil}, // left to the caller's URL validation
+		{[]string{"http://2130706433/", "http://0x7f.1/", "http://0177.0.0.1/", "http://127.1/rss"}, []string{"2130706433", "0x7f.1", "0177.0.0.1", "127.1/rss"}},
+		{[]string{"http://1572395042/", "http://1.2.3.4.5/", "http://0x/", "http://123.example/"}, nil}, // public, or names
 	}
 	for _, tt := range tests {
 		err := CheckFeedHosts(ctx, tt.urls...)

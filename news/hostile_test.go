@@ -167,3 +167,28 @@ func checkCaps(t *testing.T, a Article) {
 		t.Fatalf("over the caps: title %d runes, source %d runes, URL %d bytes", utf8.RuneCountInString(a.Title), utf8.RuneCountInString(a.Source), len(a.URL))
 	}
 }
+
+// FuzzStripControls: whatever the input, the output holds no control
+// character but line feed and tab and no bidi override, is stable when
+// stripped again, and only removes.
+func FuzzStripControls(f *testing.F) {
+	f.Add("\x1b[31mRed\x1b[0m \x1b]8;;http://x\x07link\x1b]8;;\x07 \u202eevil\u202c \u2068ok\u2069\n\ttab")
+	f.Add("\u009b2J\u009d0;title\u009c \x1bP q \x1b\\ \x1b(B \x1b")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := StripControls(s)
+		if hasControlRune(out) {
+			t.Fatalf("StripControls(%q) = %q keeps a control", s, out)
+		}
+		if again := StripControls(out); again != out {
+			t.Fatalf("not stable: %q → %q → %q", s, out, again)
+		}
+		rest := s // out is s with pieces removed: a byte subsequence of it
+		for i := 0; i < len(out); i++ {
+			j := strings.IndexByte(rest, out[i])
+			if j < 0 {
+				t.Fatalf("StripControls(%q) = %q adds byte %#x", s, out, out[i])
+			}
+			rest = rest[j+1:]
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -116,7 +117,40 @@ func (p addrPolicy) publicHost(host string) bool {
 	h, _, _ := strings.Cut(host, "%") // a zone (fe80::1%eth0) does not change the address
 	a, err := netip.ParseAddr(h)
 	if err != nil {
-		return true // a name: the fetch checks what it resolves to
+		var ok bool
+		if a, ok = looseIPv4(h); !ok {
+			return true // a name: the fetch checks what it resolves to
+		}
 	}
 	return p.public(a)
+}
+
+// looseIPv4 reads the numeric IPv4 forms inet_aton accepts and netip does
+// not: "127.1", "0x7f000001", "2130706433", "0177.0.0.1". A resolver that
+// goes through getaddrinfo dials them as addresses, so they are judged as
+// addresses here (the connect-time check would refuse them later anyway).
+func looseIPv4(host string) (netip.Addr, bool) {
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var ip uint64
+	for i, part := range parts {
+		v, err := strconv.ParseUint(part, 0, 32) // base 0: 0x hex, leading-0 octal, as inet_aton
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		if i < len(parts)-1 {
+			if v > 0xff {
+				return netip.Addr{}, false
+			}
+			ip |= v << (24 - 8*i)
+			continue
+		}
+		if v >= 1<<(8*(5-len(parts))) { // the last part fills the remaining bytes
+			return netip.Addr{}, false
+		}
+		ip |= v
+	}
+	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true
 }

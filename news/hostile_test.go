@@ -119,11 +119,19 @@ func TestHostileFeedMakesAShortDigest(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, newFakeClock())
 	srv := newFeedServer(t)
+	bodies := []string{ // unrelated events, so that they stay six stories
+		"The central bank raised interest rates by half a point on Monday.",
+		"Heavy rain flooded the river valley and closed two highways.",
+		"The national team won the cup final after a late penalty.",
+		"Scientists reported a new vaccine trial with promising results.",
+		"Parliament passed the budget law after a long night session.",
+		"A strong earthquake shook the coastal city before dawn.",
+	}
 	var items []item
-	for i := range 6 {
+	for i, body := range bodies {
 		word := fmt.Sprintf("Story%d ", i)
 		items = append(items, item{strings.Repeat(word, 300<<10/len(word)), "https://site.example/" + strings.Repeat(fmt.Sprint(i), 5000),
-			"A body for story " + fmt.Sprint(i) + ".", "Sun, 01 Mar 2026 09:00:00 GMT"})
+			body, "Sun, 01 Mar 2026 09:00:00 GMT"})
 	}
 	srv.set("/hostile.xml", rssDoc(strings.Repeat("Feed ", 1000), items...), 0)
 	mustAddFeed(t, s, srv.URL+"/hostile.xml")
@@ -144,9 +152,11 @@ func TestHostileFeedMakesAShortDigest(t *testing.T) {
 	}
 	sel := digest.Select(engine.Stories(in), digest.Prefs{}, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	msgs := digest.RenderHTML(sel, digest.RenderOptions{Lang: "en"})
-	if len(msgs) == 0 || len(msgs) > digest.MaxDigestMessages {
-		t.Fatalf("%d messages for %d stories, want 1 to %d", len(msgs), len(sel.Stories), digest.MaxDigestMessages)
+	if len(msgs) == 0 || len(msgs) > digest.MaxDigestMessages || len(sel.Stories) != 6 {
+		t.Fatalf("%d messages for %d stories, want 1 to %d for 6", len(msgs), len(sel.Stories), digest.MaxDigestMessages)
 	}
+	t.Logf("%d messages for %d stories", len(msgs), len(sel.Stories))
+	shown := 0
 	for i := range 6 {
 		in := 0
 		for _, m := range msgs {
@@ -157,6 +167,10 @@ func TestHostileFeedMakesAShortDigest(t *testing.T) {
 		if in > 1 {
 			t.Errorf("story %d spans %d messages", i, in)
 		}
+		shown += in
+	}
+	if more := fmt.Sprintf("…and %d more", 6-shown); shown < 6 && !strings.Contains(strings.Join(msgs, ""), more) {
+		t.Errorf("%d stories shown and no %q line", shown, more)
 	}
 }
 

@@ -30,15 +30,19 @@ var (
 	// agencyDateline: up to six words of place (and date), the agency in
 	// parentheses, then a dash: "WASHINGTON (Reuters) - ", "LONDON, March 3
 	// (AP) — ", «دبي، الإمارات العربية المتحدة (CNN)—», «تونس (رويترز) - ».
-	agencyDateline = regexp.MustCompile(`^(?:[\p{L}\p{M}\p{N}.'’]+[ \t,،]*){0,6}?\(([\p{L}\p{M} .&'’-]{1,30})\)\s*[-–—ـ]{1,3}\s*`)
+	// A country may stand in its own parentheses: «الاقصر (مصر) (ا ف ب) -».
+	agencyDateline = regexp.MustCompile(`^(?:[\p{L}\p{M}\p{N}.'’/]+[ \t,،]*){0,6}?(?:\([^()]{1,40}\)\s*)*\(([\p{L}\p{M} .&'’-]{1,30})\)\s*(?:[-–—]{1,3}|ـ+)\s*`)
 	// latinDateline: an all-capitals place, optional ", Country" or date,
-	// then a dash between spaces: "LONDON - ", "TORONTO, Canada -- ".
-	latinDateline = regexp.MustCompile(`^\p{Lu}[\p{Lu}.'’ ]{1,40}(?:,[^\n\-–—(]{1,30})?\s+[-–—]{1,2}\s+`)
+	// then a dash between spaces or a colon: "LONDON - ", "TORONTO, Canada
+	// -- ", "NEW DELHI, Nov 26: ".
+	latinDateline = regexp.MustCompile(`^\p{Lu}[\p{Lu}.'’ ]{1,40}(?:,[^\n\-–—(:]{1,30})?(?:\s+[-–—]{1,2}|\s?:)\s+`)
 	// arabicDateline: one or two words of place, optionally «، country» of up
 	// to three words, then a dash: «بغداد - », «دبي، الإمارات العربية المتحدة - ».
-	arabicDateline = regexp.MustCompile(`^\p{Arabic}+(?:\s\p{Arabic}+)?(?:\s*،\s*\p{Arabic}+(?:\s\p{Arabic}+){0,2})?\s*[-–—ـ]+\s*`)
-	// sitePrefix: a web outlet named before the dateline: "SPACE.com - ".
-	sitePrefix = regexp.MustCompile(`^[\p{L}\p{N}-]+\.(?:com|net|org|co\.uk|info)\s+[-–—]{1,2}\s+`)
+	// A tatweel is a dash only after a space: «بـ 28» is a preposition.
+	arabicDateline = regexp.MustCompile(`^\p{Arabic}+(?:\s\p{Arabic}+)?(?:\s*،\s*\p{Arabic}+(?:\s\p{Arabic}+){0,2})?(?:\s*[-–—]+|\s+ـ+)\s*`)
+	// sitePrefix: a web outlet or agency named before the dateline or the
+	// text: "SPACE.com - ", "AP - ".
+	sitePrefix = regexp.MustCompile(`^(?:[\p{L}\p{N}-]+\.(?:com|net|org|co\.uk|info)|AP|AFP|Reuters|UPI|PA|CP|AFX)\s+[-–—]{1,2}\s+`)
 	// notPlace: words that open a sentence, never a dateline («قال الوزير - …»).
 	notPlace = regexp.MustCompile(`(?i)^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|هذا|هذه|كان|كانت|إن|أن|لكن|ثم|the|a|an|he|she|it|they|we|i)(?:\s|$)`)
 

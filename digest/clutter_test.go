@@ -141,3 +141,17 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+func TestStripDatelineMore(t *testing.T) {
+	tests := []struct{ in, rest, place string }{
+		{"الاقصر (مصر) (ا ف ب) - قتل 19 شخصا في انفجار منطاد.", "قتل 19 شخصا في انفجار منطاد.", "الاقصر"},
+		{"القاهرة/عمان (رويترز) - استقال معاذ الخطيب.", "استقال معاذ الخطيب.", "القاهرة/عمان"},
+		{"ديرا إسماعيل خان (باكستان) (رويترز) - قال مسؤولون إن متشددين هاجموا نقطة تفتيش.", "قال مسؤولون إن متشددين هاجموا نقطة تفتيش.", "ديرا إسماعيل خان"},
+		{"مطالبات بـ 28 مليون دولار تعويضا للضحايا.", "مطالبات بـ 28 مليون دولار تعويضا للضحايا.", ""}, // a tatweel after a letter is no dash
+	}
+	for _, tt := range tests {
+		if rest, place := StripDateline(tt.in); rest != tt.rest || place != tt.place {
+			t.Errorf("StripDateline(%q) = %q, %q; want %q, %q", tt.in, rest, place, tt.rest, tt.place)
+		}
+	}
+}

@@ -92,7 +92,7 @@ func TestSummarize(t *testing.T) {
 		},
 		{
 			name: "two sentences do not fit: one", budget: 60,
-			a:    Article{Text: "Mr. Smith paid $3.5bn for the firm. Shares rose sharply on the news today in London."},
+			a:    Article{Title: "Smith buys a firm", Text: "Mr. Smith paid $3.5bn for the firm. Shares rose sharply on the news today in London."},
 			want: "Mr. Smith paid $3.5bn for the firm.",
 		},
 		{
@@ -112,7 +112,7 @@ func TestSummarize(t *testing.T) {
 		},
 		{
 			name: "short lead gets the next sentence", budget: 300,
-			a:    Article{Text: "The wage talks have collapsed.\nUnion leaders walked out of the meeting with the ministry after six hours on Tuesday."},
+			a:    Article{Title: "Wage talks", Text: "The wage talks have collapsed.\nUnion leaders walked out of the meeting with the ministry after six hours on Tuesday."},
 			want: "The wage talks have collapsed. Union leaders walked out of the meeting with the ministry after six hours on Tuesday.",
 		},
 		{name: "empty text", a: Article{Text: "  \n "}, budget: 300, want: ""},
@@ -153,13 +153,13 @@ func TestCutAtClauseNeverCutsAWord(t *testing.T) {
 
 func TestDeriveTitle(t *testing.T) {
 	a := seedArticle(t)
-	if got, want := DeriveTitle(a), "العراق يريد أن تبدأ قوات التحالف العسكري بقيادة الولايات المتحدة الانسحاب في سبتمبر أيلول…"; got != want {
+	if got, want := DeriveTitle(a), "العراق يريد أن تبدأ قوات التحالف العسكري بقيادة الولايات المتحدة الانسحاب"; got != want {
 		t.Errorf("derived title %q, want %q", got, want)
 	}
 	tests := []struct{ text, want string }{
 		{"WASHINGTON (Reuters) - Iraq wants coalition forces to leave, four Iraqi sources said on Friday.", "Iraq wants coalition forces to leave"},
 		{"وأعلنت وزارة الصحة أن عدد الإصابات ارتفع.", "عدد الإصابات ارتفع"},
-		{"The minister said the talks had failed.", "The minister said the talks had failed"},
+		{"The minister said the talks had failed.", "The talks had failed"}, // the speaker moves out
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -2,14 +2,10 @@ package digest
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 )
-
-// TitleBudget is the length (runes) of titles derived from an article's lead.
-const TitleBudget = 90
 
 const ellipsis = "…"
 
@@ -33,7 +29,41 @@ func summarizeSentences(st *stemmer, sents []sentence, title string, budget int)
 		return ""
 	}
 	scores := scoreSentences(st, sents, title)
+	if !dropRepeats(sents, scores, title) {
+		return "" // every sentence is already in the headline
+	}
 	return pickSentences(sents, scores, budget)
+}
+
+// dropRepeats applies the rule that a summary must not repeat its headline:
+// a sentence whose words all appear, in order and together, in the
+// headline (the article's title, or the one derived from its lead) says
+// nothing the reader has not read; it is excluded (score -1) and the summary
+// moves on to the next sentence. A lead that was shortened into the
+// headline is longer than it and stays. It reports whether a sentence is
+// left that can stand as the summary: once one was dropped, a fragment of
+// under four words («وكيف تتجنبه») cannot.
+func dropRepeats(sents []sentence, scores []float64, title string) bool {
+	head := CleanTitle(title)
+	if head == "" {
+		head = titleFromSentences(sents)
+	}
+	hw := " " + strings.Join(Words(head), " ") + " "
+	dropped := false
+	for i, s := range sents {
+		if w := Words(s.text); len(w) > 0 && strings.Contains(hw, " "+strings.Join(w, " ")+" ") {
+			scores[i], dropped = -1, true
+		}
+	}
+	if !dropped {
+		return true
+	}
+	for _, sc := range scores {
+		if sc > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // sentence is one sentence, the paragraph it belongs to and its stems.
@@ -162,6 +192,9 @@ func pickSentences(sents []sentence, scores []float64, budget int) string {
 	}
 	short := runeLen(first) < shortLead
 	for _, i := range order[1:] {
+		if scores[i] < 0 {
+			break // excluded sentences sort last
+		}
 		fits := runeLen(first)+1+runeLen(sents[i].text) <= budget
 		if scores[i] > 0 && fits && (short || sents[i].para == sents[best].para) {
 			if i < best {
@@ -211,42 +244,4 @@ func lastClauseMark(rs []rune, limit int) int {
 		}
 	}
 	return -1
-}
-
-// DeriveTitle returns the article's title, or one made from its lead sentence
-// when it has none: the attribution is dropped, as headlines do («قالت
-// مصادر عراقية إن العراق يريد…» → «العراق يريد…», "…, sources said." → "…"),
-// then the rest is cut at a clause or word boundary.
-func DeriveTitle(a Article) string {
-	if t := CleanTitle(a.Title); t != "" {
-		return t
-	}
-	return titleFromSentences(articleSentences(a))
-}
-
-func titleFromSentences(sents []sentence) string {
-	if len(sents) == 0 {
-		return ""
-	}
-	lead := strings.TrimRight(sents[0].text, ".!?؟…")
-	return CutAtClause(dropAttribution(lead), TitleBudget)
-}
-
-// Read-only patterns of reported speech at the edges of a lead sentence.
-var (
-	// arabicAttribution: a reporting verb, at most six words (the speaker),
-	// then إن/أن: «قالت أربعة مصادر عراقية إن».
-	arabicAttribution = regexp.MustCompile(`^(?:و|ف)?(?:قال|قالت|أعلن|أعلنت|أكد|أكدت|أكّد|أكّدت|ذكر|ذكرت|أفاد|أفادت|صرح|صرّح|أوضح|أوضحت|كشف|كشفت)(?:\s+\S+){0,6}?\s+(?:إن|أن|إنّ|أنّ)\s+`)
-	// englishAttribution: a trailing ", four Iraqi sources said" / ", the minister told reporters".
-	englishAttribution = regexp.MustCompile(`,\s+(?:\S+\s+){0,5}(?:said|says|told \S+|reported|announced)(?:\s+on \S+)?$`)
-)
-
-func dropAttribution(s string) string {
-	if m := arabicAttribution.FindString(s); m != "" && len(m) < len(s) {
-		return s[len(m):]
-	}
-	if loc := englishAttribution.FindStringIndex(s); loc != nil && loc[0] > 0 {
-		return s[:loc[0]]
-	}
-	return s
 }

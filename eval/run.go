@@ -34,6 +34,7 @@ type Report struct {
 	Dir      string
 	Budget   int
 	Datasets []DatasetReport
+	Clean    []CleanRow // clean copy per source (eval/clutter.go)
 }
 
 // Progress is told after each step of an evaluation (three steps a data
@@ -66,6 +67,7 @@ func Evaluate(ctx context.Context, dir string, budget int, progress ...Progress)
 			return Report{}, err
 		}
 		rep.Datasets = append(rep.Datasets, evaluateSet(ds, eng, model, budget, &steps))
+		rep.Clean = append(rep.Clean, CleanCopy(eng, ds.Name, ds.Records)...)
 	}
 	return rep, nil
 }
@@ -173,6 +175,7 @@ func (rep Report) Write(w io.Writer) {
 	for _, d := range rep.Datasets {
 		d.write(w)
 	}
+	writeCleanCopy(w, rep.Clean)
 }
 
 func (d DatasetReport) write(w io.Writer) {

@@ -1,0 +1,384 @@
+package digest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Headlines for articles that have none (tweets, wire items, feeds that
+// send only a description). A headline carries the news: the subject, verb
+// and object of the lead, without the reporting frame (who said it, on
+// which day) and cut where a phrase ends, not in the middle of one.
+//
+// Headline does, in order: drop time words («، الجمعة،», «أمس», "on
+// Friday", "yesterday"); move the attribution out («قالت مصادر إن X» → X,
+// «أعلنت وزارة الصحة عن X» → «وزارة الصحة تعلن عن X», "X, officials said"
+// → X, "Officials said X" → X); then, if it is still over HeadlineBudget,
+// cut at the last phrase boundary that leaves a readable clause (a comma,
+// «و» opening a clause, a relative pronoun الذي/التي, "which", "who",
+// "after"…). Only when no boundary leaves enough words is the lead cut at
+// a word and marked with "…".
+
+// HeadlineBudget is the length in runes of a derived headline: 80 for
+// Arabic (its words are longer on screen than the rune count suggests),
+// 90 otherwise.
+func HeadlineBudget(lang string) int {
+	if lang == "ar" {
+		return 80
+	}
+	return 90
+}
+
+// DeriveTitle returns the article's title (without clutter), or a headline
+// derived from its lead sentence when it has none.
+func DeriveTitle(a Article) string {
+	if t := CleanTitle(a.Title); t != "" {
+		return t
+	}
+	return titleFromSentences(articleSentences(a))
+}
+
+// titleFromSentences derives a headline from the first sentence of at least
+// four words (a one- or two-word opening line is a label, not the news).
+func titleFromSentences(sents []sentence) string {
+	for _, s := range sents {
+		if len(strings.Fields(s.text)) >= 4 {
+			return Headline(s.text)
+		}
+	}
+	if len(sents) > 0 {
+		return Headline(sents[0].text)
+	}
+	return ""
+}
+
+// Headline turns a lead sentence into a headline (see the comment at the top
+// of this file).
+func Headline(lead string) string {
+	lang := scriptLang(lead)
+	h := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(lead), ".!?؟…"))
+	h = tidyPunct(dropTimeWords(h))
+	h = tidyPunct(dropAttribution(h))
+	return cutHeadline(h, HeadlineBudget(lang))
+}
+
+// scriptLang is "ar" when most letters of s are Arabic.
+func scriptLang(s string) string {
+	ar, other := 0, 0
+	for _, r := range s {
+		switch {
+		case isArabicLetter(r):
+			ar++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	if ar > other {
+		return "ar"
+	}
+	return "en"
+}
+
+// Read-only patterns and tables of the headline rules (word sets hold
+// Normalize-d words).
+var (
+	arWeekday = `(?:الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|الجمعه|السبت)`
+	// arDayPhrase: «(في) (يوم) (صباح) (اليوم|أمس) الجمعة (الماضي) (14 نوفمبر 2016)».
+	arDayPhrase = regexp.MustCompile(`(^|\s|،)(?:في\s+)?(?:يوم\s+)?(?:(?:صباح|مساء|ظهر|فجر|عصر|ليلة|ليل)\s+)?(?:(?:اليوم|أمس|امس)\s+)?` + arWeekday +
+		`(?:\s+(?:الماضي|المقبل|القادم|الفائت))?(?:\s+\d{1,2}\s+\p{Arabic}+(?:\s+\d{4})?)?(\s|،|$)`)
+	// arYesterday: «أمس» (yesterday) is never anything else; «اليوم» (today /
+	// the day) only before a comma, a content clause or the end.
+	arYesterday = regexp.MustCompile(`(^|\s|،)(?:(?:صباح|مساء|ظهر)\s+)?(?:أمس|امس)(\s|،|$)`)
+	arToday     = regexp.MustCompile(`(\s|،)(?:(?:صباح|مساء)\s+)?اليوم(\s*،|\s+(?:عن|أن|إن|على|في)\s|$)`)
+	// enDay: "on Friday (night)", "last Tuesday", "late on Sunday", a leading "On Friday,".
+	enDay = regexp.MustCompile(`(?i)(?:,\s*)?(?:\b(?:late|early)\s+)?\b(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?\b,?`)
+	enRel = regexp.MustCompile(`(?i)(?:,\s*)?\b(?:yesterday|today|tonight|overnight)\b(?:'s)?,?`)
+	// enBareDay: a weekday left at the end: "…, Friday".
+	enBareDay = regexp.MustCompile(`(?i)[,\s]+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$`)
+	// notDayAfter: «صلاة الجمعة», "Good Friday": the weekday is a name there.
+	notDayBefore = wordSet(`صلاة صلاه خطبة خطبه سوق أسواق good black`)
+
+	// arSpeech maps an Arabic reporting verb in the past to the present, as
+	// headlines write it («أعلنت» → «تعلن»).
+	arSpeech = map[string]string{
+		"قال": "يقول", "قالت": "تقول", "أعلن": "يعلن", "أعلنت": "تعلن", "اعلن": "يعلن", "اعلنت": "تعلن",
+		"أكد": "يؤكد", "أكدت": "تؤكد", "أكّد": "يؤكد", "أكّدت": "تؤكد", "اكد": "يؤكد", "اكدت": "تؤكد",
+		"ذكر": "يذكر", "ذكرت": "تذكر", "أفاد": "يفيد", "أفادت": "تفيد", "افاد": "يفيد", "افادت": "تفيد",
+		"صرح": "يصرح", "صرّح": "يصرح", "صرحت": "تصرح", "أوضح": "يوضح", "أوضحت": "توضح",
+		"كشف": "يكشف", "كشفت": "تكشف", "أشار": "يشير", "أشارت": "تشير",
+	}
+	// arThat: the particles that open reported content («إن», «أن», «بأن»).
+	arThat = wordSet(`إن أن إنّ أنّ بأن ان`)
+	// arNotThat: «بعد أن», «قبل أن»: أن there is not reported speech.
+	arNotThat = wordSet(`بعد قبل منذ دون بدون حتى رغم إلى الى`)
+	// arSubjectEnd: words after which the subject of a reporting verb has ended.
+	arSubjectEnd = wordSet(`عن على في إلى الى من خلال أمام لـ مع بعد قبل أن إن بأن أنه أنها أنهم إنه إنها إنهم بأنه بأنها`)
+	// arChannel: «في بلاغ», «في بيان»: how a statement was made.
+	arChannel = wordSet(`بلاغ بيان تصريح تصريحات حديث مؤتمر ندوة رسالة كلمة منشور تدوينة`)
+
+	enAccordingLead  = regexp.MustCompile(`(?i)^according to [^,]{1,60},\s+`)
+	enAccordingTrail = regexp.MustCompile(`(?i),?\s+according to [^,]{1,60}$`)
+	// enTrailSaid: ", four Iraqi sources said", ", the minister told reporters".
+	enTrailSaid = regexp.MustCompile(`,\s+(?:\S+\s+){0,5}(?:said|says|told \S+|reported|announced|added)$`)
+	// enLeadSaid: "Officials said (on Friday) (that) " opening the lead.
+	enLeadSaid = regexp.MustCompile(`^((?:\S+\s+){1,6}?)(?:said|says|told reporters|told \S+|announced|confirmed|reported)(?:\s+that)?\s+`)
+	enPronoun  = wordSet(`it they he she we`)
+)
+
+// dropTimeWords removes the day of the report: weekdays with their
+// framing, «أمس», «اليوم» used as "today", "on Friday", "yesterday".
+func dropTimeWords(h string) string {
+	h = replaceKeep(arDayPhrase, h)
+	h = arYesterday.ReplaceAllString(h, "$1$2")
+	h = arToday.ReplaceAllString(h, "$1$2")
+	h = enDay.ReplaceAllString(h, " ")
+	h = enRel.ReplaceAllStringFunc(h, func(m string) string {
+		if strings.HasSuffix(strings.TrimRight(m, ","), "'s") {
+			return m // "today's vote" is a noun phrase
+		}
+		return " "
+	})
+	if loc := enBareDay.FindStringIndex(h); loc != nil && !notDayBefore[Normalize(lastWord(h[:loc[0]]))] {
+		h = h[:loc[0]]
+	}
+	return h
+}
+
+// replaceKeep removes arDayPhrase matches except where the weekday is part
+// of a name («صلاة الجمعة»), keeping the delimiters around them.
+func replaceKeep(re *regexp.Regexp, h string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range re.FindAllStringSubmatchIndex(h, -1) {
+		if notDayBefore[Normalize(lastWord(h[:m[0]]))] {
+			continue
+		}
+		b.WriteString(h[last:m[0]])
+		b.WriteString(h[m[2]:m[3]])
+		b.WriteString(" ")
+		b.WriteString(h[m[4]:m[5]])
+		last = m[1]
+	}
+	b.WriteString(h[last:])
+	return b.String()
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.Trim(f[len(f)-1], "،,")
+}
+
+// tidyPunct collapses the commas and spaces left by removals.
+var (
+	doubleComma = regexp.MustCompile(`\s*([،,])(?:\s*[،,])+`)
+	spaceComma  = regexp.MustCompile(`\s+([،,;؛:])`)
+)
+
+func tidyPunct(h string) string {
+	h = strings.Join(strings.Fields(h), " ")
+	h = doubleComma.ReplaceAllString(h, "$1")
+	h = spaceComma.ReplaceAllString(h, "$1")
+	return strings.Trim(h, " ،,;؛:-–—")
+}
+
+// dropAttribution moves the reporting frame out of a lead.
+func dropAttribution(h string) string {
+	if scriptLang(h) == "ar" {
+		return arabicAttribution(h)
+	}
+	return englishAttribution(h)
+}
+
+// arabicAttribution: «قالت مصادر عراقية إن X» → X; a reporting verb
+// without reported speech («أعلنت وزارة الصحة عن X») becomes subject first
+// with the verb in the present («وزارة الصحة تعلن عن X»).
+func arabicAttribution(h string) string {
+	words := strings.Fields(h)
+	if len(words) < 3 {
+		return h
+	}
+	verb := strings.TrimLeft(words[0], "وف")
+	if _, ok := arSpeech[words[0]]; ok {
+		verb = words[0]
+	}
+	present, ok := arSpeech[verb]
+	if !ok {
+		return h
+	}
+	for i := 2; i < len(words)-1 && i <= 10; i++ {
+		if arThat[Normalize(words[i])] && !arNotThat[Normalize(strings.Trim(words[i-1], "،,"))] {
+			return strings.Join(words[i+1:], " ")
+		}
+	}
+	n := subjectLen(words[1:])
+	if n == 0 || n+1 >= len(words) {
+		return h
+	}
+	subject := strings.TrimRight(strings.Join(words[1:1+n], " "), "،,")
+	rest := dropChannel(words[1+n:])
+	return subject + " " + present + " " + strings.TrimLeft(strings.Join(rest, " "), "،, ")
+}
+
+// dropChannel removes how a statement was made when it follows the
+// speaker: «في بلاغ لها على صفحتها الرسمية» up to the «عن»/«أن» that opens
+// what was said.
+func dropChannel(rest []string) []string {
+	if len(rest) < 3 || Normalize(rest[0]) != "في" || !arChannel[Normalize(strings.Trim(rest[1], "،,"))] {
+		return rest
+	}
+	for i := 2; i < len(rest)-1 && i <= 9; i++ {
+		if w := Normalize(rest[i]); w == "عن" || arThat[w] {
+			if arThat[w] {
+				return rest[i+1:]
+			}
+			return rest[i:]
+		}
+	}
+	return rest
+}
+
+// subjectLen guesses how many words form the subject after a verb: up to a
+// preposition, comma or «أنه» within ten words, else the head noun and the
+// definite words that qualify it («وزارة الصحة», «الرئيس الأمريكي»), at
+// most five.
+func subjectLen(words []string) int {
+	for i, w := range words[:min(len(words), 10)] {
+		if i > 0 && arSubjectEnd[Normalize(w)] {
+			return i // «أعلنت جمعية مهرجان الزيتونة الدولي عن …»: the subject ends at عن
+		}
+		if strings.HasSuffix(w, "،") || strings.HasSuffix(w, ",") {
+			return i + 1
+		}
+	}
+	n := 0
+	for i, w := range words {
+		if i >= 5 || arSubjectEnd[Normalize(w)] || arThat[Normalize(w)] || (i > 0 && !strings.HasPrefix(w, "ال")) {
+			break
+		}
+		n++
+		if strings.HasSuffix(w, "،") || strings.HasSuffix(w, ",") || w == ":" {
+			break
+		}
+	}
+	return n
+}
+
+// englishAttribution drops "According to X," and ", X said", and turns
+// "Officials said X" into X (a pronoun subject of X takes the speaker's
+// place: "The company said it would…" → "The company would…").
+func englishAttribution(h string) string {
+	h = enAccordingLead.ReplaceAllString(h, "")
+	h = enAccordingTrail.ReplaceAllString(h, "")
+	if loc := enTrailSaid.FindStringIndex(h); loc != nil && loc[0] > 0 {
+		h = h[:loc[0]]
+	}
+	m := enLeadSaid.FindStringSubmatchIndex(h)
+	if m == nil || strings.ContainsAny(h[m[2]:m[3]], ",\"“") || len(strings.Fields(h[m[1]:])) < 3 {
+		return upperFirst(h)
+	}
+	speaker, rest := strings.TrimSpace(h[m[2]:m[3]]), h[m[1]:]
+	first, tail, _ := strings.Cut(rest, " ")
+	if enPronoun[Normalize(first)] {
+		return upperFirst(speaker + " " + tail)
+	}
+	return upperFirst(rest)
+}
+
+func upperFirst(s string) string {
+	for i, r := range s {
+		return s[:i] + string(unicode.ToUpper(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
+// Phrase boundaries a headline may be cut before. Clause-opening words are
+// listed, not every «و»: «وزارة الصحة والسكان» must not become «وزارة الصحة».
+// A dash is not one: what stands before it is often a label («برنامج - …»).
+var (
+	cutBefore = []string{"،", ",", ";", "؛", ":",
+		" الذي ", " التي ", " الذين ", " اللذين ", " اللتين ", " اللواتي ", " حيث ", " مما ", " بينما ", " فيما ", " وسط ", " عقب ", " بعد أن ", " إثر ",
+		" وقال ", " وقالت ", " وأضاف ", " وأضافت ", " وأكد ", " وأكدت ", " وأشار ", " وأشارت ", " وأوضح ", " وتابع ", " وكان ", " وكانت ", " وقد ", " ولكن ", " وذلك ", " وهو ", " وهي ", " لكن ",
+		" which ", " who ", " while ", " after ", " amid ", " as ", " but ", " and ", " when ", " because ", " saying ", " following ", " despite ", " ahead of ", " where ", " with "}
+	// cutBeforeLate: adjunct phrases («في المهدية», "in Paris") that may be
+	// cut off when no clause boundary is late enough: the clause before them
+	// still says what happened.
+	cutBeforeLate = []string{" في ", " خلال ", " منذ ", " عبر ", " ضمن ", " بمناسبة ", " بعد ", " قبل ", " وذلك ", " لدى ", " على ", " مع ", " بال", " لل",
+		" in ", " at ", " during ", " since ", " near ", " outside ", " across ", " over ", " for ", " on "}
+	// danglingEnd: a cut must not leave these last («… في», "… of the").
+	danglingEnd = wordSet(`في من على إلى الى عن مع أن إن و the a an of in on to for with and or by at from its their his her`)
+)
+
+// cutHeadline keeps h if it fits, else cuts it at the last phrase boundary
+// within budget that leaves at least four words (three in Arabic) and does
+// not end on a preposition, else at a word with "…".
+func cutHeadline(h string, budget int) string {
+	if runeLen(h) <= budget {
+		return h
+	}
+	minWords := 4
+	if scriptLang(h) == "ar" {
+		minWords = 3
+	}
+	best := lastCut(h, cutBefore, budget, minWords)
+	if runeLen(h[:max(best, 0)]) < budget/2 {
+		// a clause boundary this early loses most of the news: an adjunct
+		// boundary later on keeps more of it
+		if late := lastCut(h, cutBeforeLate, budget, minWords+1); runeLen(h[:max(late, 0)]) >= budget*2/5 && late > best {
+			best = late
+		}
+	}
+	if best > 0 {
+		return strings.TrimRight(h[:best], " ،,;؛:-–—")
+	}
+	return cutAtWord(h, budget)
+}
+
+// lastCut returns the byte offset of the last boundary in marks within
+// budget runes that leaves a readable prefix, or -1.
+func lastCut(h string, marks []string, budget, minWords int) int {
+	best := -1
+	for _, mark := range marks {
+		for off := 0; ; {
+			i := strings.Index(h[off:], mark)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(mark)
+			if runeLen(h[:i]) > budget {
+				break
+			}
+			if i > best && readable(h[:i], minWords) {
+				best = i
+			}
+		}
+	}
+	return best
+}
+
+// cutAtWord keeps the words that fit in budget-1 runes, drops a dangling
+// preposition or article at the end, and marks the cut with "…".
+func cutAtWord(h string, budget int) string {
+	words := strings.Fields(h)
+	n, size := 0, 0
+	for n < len(words) && size+runeLen(words[n])+1 <= budget {
+		size += runeLen(words[n]) + 1
+		n++
+	}
+	for n > 1 && danglingEnd[Normalize(strings.TrimRight(words[n-1], "،,;؛:"))] {
+		n--
+	}
+	if n == 0 {
+		return CutAtClause(h, budget) // one word longer than the budget
+	}
+	return strings.TrimRight(strings.Join(words[:n], " "), " ،,;؛:-–—") + ellipsis
+}
+
+func readable(prefix string, minWords int) bool {
+	words := strings.Fields(strings.TrimRight(prefix, " ،,;؛:-–—"))
+	return len(words) >= minWords && !danglingEnd[Normalize(words[len(words)-1])]
+}

@@ -1,0 +1,92 @@
+package digest
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHeadline(t *testing.T) {
+	tests := []struct{ name, lead, want string }{
+		{"arabic speech with time words", "قال مسؤول كبير في وزارة الدفاع الأمريكية، الجمعة، إن القوات الأمريكية ستبقى في العراق.",
+			"القوات الأمريكية ستبقى في العراق"},
+		{"arabic announcement becomes subject first", "أعلنت وزارة الصحة، اليوم الجمعة، عن ارتفاع عدد الإصابات بالحصبة في المدارس.",
+			"وزارة الصحة تعلن عن ارتفاع عدد الإصابات بالحصبة في المدارس"},
+		{"arabic verb with conjunction and yesterday", "وأكد الرئيس الأمريكي أمس دعمه للحكومة العراقية.",
+			"الرئيس الأمريكي يؤكد دعمه للحكومة العراقية"},
+		{"arabic channel phrase dropped", "أعلنت وزارة الشؤون الثقافية في بلاغ لها على صفحتها الرسمية عن تعيين مدير جديد للمهرجان.",
+			"وزارة الشؤون الثقافية تعلن عن تعيين مدير جديد للمهرجان"},
+		{"arabic weekday at the end", "قتل ثلاثة أشخاص في انفجار سيارة مفخخة وسط بغداد يوم الخميس.",
+			"قتل ثلاثة أشخاص في انفجار سيارة مفخخة وسط بغداد"},
+		{"friday prayers are not a day", "ألقى الإمام خطبة الجمعة.", "ألقى الإمام خطبة الجمعة"},
+		{"arabic cut at relative pronoun", "افتتح وزير الثقافة معرض الكتاب الدولي بمشاركة ثلاثين دولة الذي يستمر عشرة أيام في العاصمة التونسية حتى نهاية الشهر.",
+			"افتتح وزير الثقافة معرض الكتاب الدولي بمشاركة ثلاثين دولة"},
+		{"arabic cut at a clause comma", "قررت الحكومة رفع أسعار المحروقات بنسبة خمسة بالمائة، وهو ثالث ارتفاع هذا العام بعد زيادتين في الربيع والصيف.",
+			"قررت الحكومة رفع أسعار المحروقات بنسبة خمسة بالمائة"},
+		{"english trailing attribution and weekday", "Iraq wants coalition forces to leave by September, four Iraqi sources said on Friday.",
+			"Iraq wants coalition forces to leave by September"},
+		{"english leading attribution", "Police said on Friday that two men had been arrested over the bombing.",
+			"Two men had been arrested over the bombing"},
+		{"english pronoun takes the speaker", "The company said it would cut 500 jobs in its European plants.",
+			"The company would cut 500 jobs in its European plants"},
+		{"english according to", "According to the United Nations, one million Syrians have fled the country.",
+			"One million Syrians have fled the country"},
+		{"english time words", "On Friday, the central bank raised interest rates for the fifth time this year.",
+			"The central bank raised interest rates for the fifth time this year"},
+		{"english cut before which", "The European Parliament approved a sweeping overhaul of the bloc's copyright rules, which critics say will hurt the open internet and small publishers.",
+			"The European Parliament approved a sweeping overhaul of the bloc's copyright rules"},
+		{"english yesterday", "Shares in Sears shot up 23 percent yesterday after a property trust bought a stake.", "Shares in Sears shot up 23 percent after a property trust bought a stake"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Headline(tt.lead); got != tt.want {
+				t.Errorf("Headline(%q) =\n%q\nwant\n%q", tt.lead, got, tt.want)
+			}
+		})
+	}
+}
+
+// Derived headlines fit the language's budget, and with no boundary to cut
+// at, end in an ellipsis at a word, never on a preposition.
+func TestHeadlineBudgetAndEllipsis(t *testing.T) {
+	ar := strings.Repeat("كلمة ", 40) + "في النهاية"
+	en := strings.Repeat("word ", 40) + "of the end"
+	for lead, budget := range map[string]int{ar: 80, en: 90} {
+		h := Headline(lead)
+		if runeLen(h) > budget {
+			t.Errorf("headline of %d runes > %d: %q", runeLen(h), budget, h)
+		}
+		if !strings.HasSuffix(h, "…") {
+			t.Errorf("cut headline %q has no ellipsis", h)
+		}
+		last := strings.Fields(strings.TrimSuffix(h, "…"))
+		if w := last[len(last)-1]; danglingEnd[Normalize(w)] {
+			t.Errorf("headline %q ends on %q", h, w)
+		}
+	}
+}
+
+// An untitled article gets a derived headline, and its summary does not
+// repeat it: a lead that became the whole headline gives way to the next
+// sentence, and an article with nothing else has no summary.
+func TestSummaryDoesNotRepeatHeadline(t *testing.T) {
+	a := Article{Text: "The wage talks have collapsed.\nUnion leaders walked out of the meeting with the ministry after six hours."}
+	if got := DeriveTitle(a); got != "The wage talks have collapsed" {
+		t.Fatalf("title %q", got)
+	}
+	if got := Summarize(a, 300); got != "Union leaders walked out of the meeting with the ministry after six hours." {
+		t.Errorf("summary %q repeats the headline or lost the next sentence", got)
+	}
+	tweet := Article{Text: "منظمة اليونيسكو تدرج فخار مدينة سجنان التونسية في قائمة التراث"}
+	if got := Summarize(tweet, 300); got != "" {
+		t.Errorf("summary %q of a one-sentence text repeats its headline", got)
+	}
+	titled := Article{Title: "Wage talks collapse", Text: "Wage talks collapse.\nUnion leaders walked out after six hours of talks."}
+	if got := Summarize(titled, 300); got != "Union leaders walked out after six hours of talks." {
+		t.Errorf("summary %q repeats the given title", got)
+	}
+	// a long lead shortened into the headline still serves as the summary
+	long := Article{Text: "Iraq wants coalition forces to leave by September, four Iraqi sources said on Friday."}
+	if got := Summarize(long, 300); got != long.Text {
+		t.Errorf("summary %q, want the lead", got)
+	}
+}

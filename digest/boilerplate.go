@@ -1,0 +1,176 @@
+package digest
+
+import (
+	"hash/fnv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Boilerplate is what outlets repeat across their articles: related-story
+// teasers, "follow us" lines, photo credits, a trailing block of teasers
+// from other stories. It is not content, so the engine drops it before
+// summarising, clustering and classifying (Engine.clusters).
+//
+// It is learned from the stream, per source, not from a hand list: a
+// paragraph is boilerplate for a source when it occurs (after Normalize,
+// punctuation ignored) in at least BoilerplateMinArticles distinct articles
+// of that source published within BoilerplateWindow of each other. Copies of
+// one report (the same text, or a near-identical title) count once, so a
+// story filed twice or updated under the same headline does not lose its
+// lead paragraph. An article is never emptied: if every paragraph is
+// repeated, it is kept whole.
+//
+// Stories and Annotate learn from the articles they are given. A caller
+// with a longer history (the store's last days) can build a Boilerplate
+// from it with LearnBoilerplate and Add, and Strip articles itself.
+type Boilerplate struct {
+	seen map[bpKey][]bpArticle // (source, paragraph) → the articles it occurs in
+}
+
+// Learning parameters: "seen in ≥ 3 distinct articles within a week".
+const (
+	BoilerplateMinArticles = 3
+	BoilerplateWindow      = 7 * 24 * time.Hour
+	// sameTitle: title word Jaccard at or above which two articles are one report.
+	sameTitle = 0.5
+)
+
+type bpKey struct {
+	source string
+	para   uint64
+}
+
+// bpArticle is what the learner keeps of one article a paragraph occurs in.
+type bpArticle struct {
+	text  uint64 // hash of the whole text: copies count once
+	title string
+	at    time.Time
+}
+
+// LearnBoilerplate learns the repeated paragraphs of arts.
+func LearnBoilerplate(arts []Article) *Boilerplate {
+	b := &Boilerplate{seen: map[bpKey][]bpArticle{}}
+	b.Add(arts...)
+	return b
+}
+
+// Add learns from more articles.
+func (b *Boilerplate) Add(arts ...Article) {
+	for _, a := range arts {
+		me := bpArticle{text: hashString(a.Text), title: a.Title, at: a.Published}
+		here := map[uint64]bool{}
+		for _, p := range strings.Split(a.Text, "\n") {
+			h, ok := paraHash(p)
+			if !ok || here[h] {
+				continue
+			}
+			here[h] = true
+			k := bpKey{a.Source, h}
+			b.seen[k] = append(b.seen[k], me)
+		}
+	}
+}
+
+// Strip returns a without its boilerplate paragraphs; the paragraphs kept
+// are a subsequence of a's, in order. a is returned unchanged when nothing
+// is boilerplate or when nothing with a word would be left.
+func (b *Boilerplate) Strip(a Article) Article {
+	if b == nil || len(b.seen) == 0 {
+		return a
+	}
+	paras := strings.Split(a.Text, "\n")
+	keep := make([]string, 0, len(paras))
+	self := bpArticle{text: hashString(a.Text), title: a.Title, at: a.Published}
+	dropped, worded := false, false
+	for _, p := range paras {
+		if h, ok := paraHash(p); ok && b.repeated(bpKey{a.Source, h}, self) {
+			dropped = true
+			continue
+		}
+		keep = append(keep, p)
+		worded = worded || strings.ContainsFunc(p, unicode.IsLetter)
+	}
+	if !dropped || !worded {
+		return a
+	}
+	a.Text = strings.Join(keep, "\n")
+	return a
+}
+
+// repeated reports whether the paragraph k occurs in at least
+// BoilerplateMinArticles distinct reports within the window of self
+// (self counting as one).
+func (b *Boilerplate) repeated(k bpKey, self bpArticle) bool {
+	occ := b.seen[k]
+	if len(occ) < BoilerplateMinArticles-1 {
+		return false // the common case: a paragraph seen once
+	}
+	reps := []bpArticle{self}
+	words := map[string]map[string]bool{}
+	for _, o := range occ {
+		if !withinWindow(o.at, self.at) || !distinct(o, reps, words) {
+			continue
+		}
+		if reps = append(reps, o); len(reps) >= BoilerplateMinArticles {
+			return true
+		}
+	}
+	return false
+}
+
+// withinWindow: an unknown time (zero) is within any window.
+func withinWindow(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return true
+	}
+	d := a.Sub(b)
+	return d <= BoilerplateWindow && d >= -BoilerplateWindow
+}
+
+// distinct reports whether o is a report of its own, not a copy or an
+// update of one of reps (same text, or titles sharing half their words).
+func distinct(o bpArticle, reps []bpArticle, words map[string]map[string]bool) bool {
+	set := func(title string) map[string]bool {
+		if w, ok := words[title]; ok {
+			return w
+		}
+		w := setOf(Words(title))
+		words[title] = w
+		return w
+	}
+	for _, r := range reps {
+		if o.text == r.text || setJaccard(set(o.title), set(r.title)) >= sameTitle {
+			return false
+		}
+	}
+	return true
+}
+
+// paraHash hashes a paragraph's normalised words (Normalize folding,
+// punctuation and spacing ignored) without building strings; ok is false
+// for a paragraph without a letter or digit.
+func paraHash(p string) (h uint64, ok bool) {
+	f := fnv.New64a()
+	var buf [4]byte
+	gap := false
+	for _, r := range p {
+		r2, keep := foldRune(r)
+		if !keep {
+			continue
+		}
+		if !unicode.IsLetter(r2) && !unicode.IsDigit(r2) {
+			gap = ok
+			continue
+		}
+		if gap {
+			f.Write([]byte{' '})
+			gap = false
+		}
+		n := utf8.EncodeRune(buf[:], r2)
+		f.Write(buf[:n])
+		ok = true
+	}
+	return f.Sum64(), ok
+}

@@ -1,0 +1,41 @@
+package digest_test
+
+import (
+	"testing"
+	"time"
+
+	"newsdigest/digest"
+)
+
+// BenchmarkBoilerplateANT10k measures learning and stripping boilerplate
+// on 10,000 Arabic articles beside a bare tokenisation pass over the same
+// text, both timed in every iteration so the ratio holds on a loaded machine:
+//
+//	go test -run '^$' -bench BoilerplateANT10k -benchtime 3x ./digest
+func BenchmarkBoilerplateANT10k(b *testing.B) {
+	arts := loadANT(b, 10000)
+	var tok, bp time.Duration
+	stripped := 0
+	for b.Loop() {
+		d, _ := measure(func() {
+			for _, a := range arts {
+				_ = digest.Words(a.Title + "\n" + a.Text)
+			}
+		})
+		tok += d
+		d, _ = measure(func() {
+			l := digest.LearnBoilerplate(arts)
+			stripped = 0
+			for _, a := range arts {
+				if l.Strip(a).Text != a.Text {
+					stripped++
+				}
+			}
+		})
+		bp += d
+	}
+	n := float64(b.N * len(arts))
+	b.ReportMetric(float64(bp.Nanoseconds())/n, "boilerplate-ns/article")
+	b.ReportMetric(float64(bp)/float64(tok), "boilerplate/tokenize")
+	b.ReportMetric(float64(stripped), "articles-stripped")
+}

@@ -3,9 +3,12 @@ package delivery
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,17 +46,85 @@ func (s *Service) Push(ctx context.Context, chatIDs []int64) (int, error) {
 // composeAndEnqueue builds and writes the records of one push. Pushes are
 // serialised: two at once would read the same cursors and both send the
 // same articles.
+//
+// A push to many chats runs in bounded memory: a first pass over the chats
+// (BatchSize at a time) reads only their cursors, the stories are built
+// once from the articles the oldest of them has not seen, then a second
+// pass loads, plans and writes one batch of chats after another, and the
+// workers start sending the first batch while the later ones are planned.
 func (s *Service) composeAndEnqueue(ctx context.Context, chatIDs []int64, last func(*bolt.Tx) error) (int, error) {
 	s.composeMu.Lock()
 	defer s.composeMu.Unlock()
 	start := time.Now()
-	plans, err := s.compose(ctx, chatIDs, false)
+	defer func() { s.cfg.Metrics.PushDone(time.Since(start)) }()
+	span, err := s.span(ctx, chatIDs)
 	if err != nil {
 		return 0, err
 	}
-	n, err := s.enqueue(ctx, plans, last)
-	s.cfg.Metrics.PushDone(time.Since(start))
-	return n, err
+	w, err := s.loadWindow(ctx, span)
+	if err != nil {
+		return 0, err
+	}
+	c := newComposer(s, w, false)
+	queued := 0
+	err = inBatches(len(chatIDs), s.cfg.BatchSize, last != nil, func(from, to int, final bool) error {
+		plans, err := c.plans(ctx, chatIDs[from:to])
+		if err != nil {
+			return err
+		}
+		n, err := s.writeBatch(ctx, plans, final, last)
+		queued += n
+		return err
+	})
+	return queued, err
+}
+
+// inBatches calls fn for consecutive ranges [from, to) of at most size of
+// n items, final set on the last; with always set it calls fn once even
+// when n is 0 (the due-check's last transaction must run).
+func inBatches(n, size int, always bool, fn func(from, to int, final bool) error) error {
+	for from := 0; from < n || (from == 0 && always); from += size {
+		if err := fn(from, min(from+size, n), from+size >= n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// span is the oldest cursor among the chats and whether any chat is new
+// (no cursor: its first digest covers NewWindow); it reads the chats
+// BatchSize at a time and keeps none of them.
+func (s *Service) span(ctx context.Context, chatIDs []int64) (windowSpan, error) {
+	var sp windowSpan
+	for from := 0; from < len(chatIDs); from += s.cfg.BatchSize {
+		subs, err := s.subscribers(ctx, chatIDs[from:min(from+s.cfg.BatchSize, len(chatIDs))], false)
+		if err != nil {
+			return sp, err
+		}
+		curs, err := s.cursors(subs)
+		if err != nil {
+			return sp, err
+		}
+		sp.add(curs)
+	}
+	return sp, nil
+}
+
+// windowSpan is what one push must load: every article after oldest, and
+// the last NewWindow when a chat is new.
+type windowSpan struct {
+	oldest uint64
+	anyNew bool
+}
+
+func (sp *windowSpan) add(curs []uint64) {
+	for _, c := range curs {
+		if c == 0 {
+			sp.anyNew = true
+		} else if sp.oldest == 0 || c < sp.oldest {
+			sp.oldest = c
+		}
+	}
 }
 
 // SendNow sends chatID its digest right away, ahead of any bulk push, and
@@ -87,7 +158,8 @@ func (s *Service) SendNow(ctx context.Context, chatID int64) (int, error) {
 	return plans[0].stories, nil
 }
 
-// compose builds each chat's digest over the union of their windows.
+// compose builds each chat's digest over the union of their windows (the
+// few chats of a /digest reply: no batching needed).
 func (s *Service) compose(ctx context.Context, chatIDs []int64, interactive bool) ([]plan, error) {
 	subs, err := s.subscribers(ctx, chatIDs, interactive)
 	if err != nil || len(subs) == 0 {
@@ -97,18 +169,65 @@ func (s *Service) compose(ctx context.Context, chatIDs []int64, interactive bool
 	if err != nil {
 		return nil, err
 	}
-	w, err := s.loadWindow(ctx, curs)
+	var sp windowSpan
+	sp.add(curs)
+	w, err := s.loadWindow(ctx, sp)
 	if err != nil {
 		return nil, err
 	}
-	cache := map[string]rendered{}
+	return newComposer(s, w, interactive).planAll(subs, curs), nil
+}
+
+// composer plans the digests of one push, batch after batch, over one
+// window of stories. Chats with the same stories to choose from and the
+// same preferences share one selection and one rendering.
+type composer struct {
+	s           *Service
+	w           window
+	interactive bool
+	eligible    map[uint64]eligibleSet      // by cursor
+	cache       map[string]rendered         // by eligible set, preferences, language and local date
+	selections  map[string]digest.Selection // by eligible set and preferences
+	keywords    map[string][]bool           // keyword → which of w.stories it matches
+	stems       [][]string                  // per story: stems of title and summary (made on first need)
+	stemCache   map[string]string
+	zones       map[string]*time.Location
+}
+
+// eligibleSet is the stories a cursor has not seen (indexes into
+// w.stories), with a key naming the set (chats with different cursors
+// often see the same stories).
+type eligibleSet struct {
+	idx []int
+	key string
+}
+
+func newComposer(s *Service, w window, interactive bool) *composer {
+	return &composer{s: s, w: w, interactive: interactive, eligible: map[uint64]eligibleSet{}, cache: map[string]rendered{},
+		selections: map[string]digest.Selection{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
+}
+
+// plans loads one batch of chats and plans their digests.
+func (c *composer) plans(ctx context.Context, chatIDs []int64) ([]plan, error) {
+	subs, err := c.s.subscribers(ctx, chatIDs, c.interactive)
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	curs, err := c.s.cursors(subs)
+	if err != nil {
+		return nil, err
+	}
+	return c.planAll(subs, curs), nil
+}
+
+func (c *composer) planAll(subs []subscriptions.Subscriber, curs []uint64) []plan {
 	plans := make([]plan, 0, len(subs))
 	for i, sub := range subs {
-		if p, ok := s.plan(w, sub, curs[i], interactive, cache); ok {
+		if p, ok := c.plan(sub, curs[i]); ok {
 			plans = append(plans, p)
 		}
 	}
-	return plans, nil
+	return plans
 }
 
 // subscribers loads the chats that take digests now (interactive: any
@@ -145,11 +264,11 @@ func (s *Service) cursors(subs []subscriptions.Subscriber) ([]uint64, error) {
 	return out, nil
 }
 
-// loadWindow loads the articles any of the cursors has not seen (a new
-// subscriber: the last NewWindow) and builds the stories once.
-func (s *Service) loadWindow(ctx context.Context, curs []uint64) (window, error) {
+// loadWindow loads the articles of the span and builds the stories once;
+// the articles themselves are dropped once the stories are built.
+func (s *Service) loadWindow(ctx context.Context, sp windowSpan) (window, error) {
 	w := window{now: s.cfg.Now()}
-	arts, err := s.load(ctx, curs, w.now)
+	arts, err := s.load(ctx, sp, w.now)
 	if err != nil || len(arts) == 0 {
 		return w, err
 	}
@@ -157,11 +276,11 @@ func (s *Service) loadWindow(ctx context.Context, curs []uint64) (window, error)
 	seq := make(map[string]news.Article, len(arts))
 	for i, a := range arts {
 		in[i] = a.Article
-		seq[a.ID] = a
+		seq[a.ID] = news.Article{Seq: a.Seq, Fetched: a.Fetched} // no text: kept only for the loop below
 		w.head = max(w.head, a.Seq)
 	}
 	start := time.Now()
-	w.stories = s.engine.Stories(in)
+	w.stories = s.engine.Stories(in) // the last use of the texts: they can be collected from here on
 	s.cfg.Metrics.DigestBuilt(time.Since(start))
 	w.maxSeq = make([]uint64, len(w.stories))
 	w.maxFetch = make([]time.Time, len(w.stories))
@@ -177,24 +296,16 @@ func (s *Service) loadWindow(ctx context.Context, curs []uint64) (window, error)
 	return w, nil
 }
 
-func (s *Service) load(ctx context.Context, curs []uint64, now time.Time) ([]news.Article, error) {
-	oldest, anyNew := uint64(0), false
-	for _, c := range curs {
-		if c == 0 {
-			anyNew = true
-		} else if oldest == 0 || c < oldest {
-			oldest = c
-		}
-	}
+func (s *Service) load(ctx context.Context, sp windowSpan, now time.Time) ([]news.Article, error) {
 	var arts []news.Article
-	if oldest > 0 {
-		a, err := s.articles.Since(ctx, oldest, 0)
+	if sp.oldest > 0 {
+		a, err := s.articles.Since(ctx, sp.oldest, 0)
 		if err != nil {
 			return nil, fmt.Errorf("delivery: load articles: %w", err)
 		}
 		arts = a
 	}
-	if anyNew {
+	if sp.anyNew {
 		a, err := s.articles.SinceTime(ctx, now.Add(-s.cfg.NewWindow))
 		if err != nil {
 			return nil, fmt.Errorf("delivery: load articles: %w", err)
@@ -205,75 +316,187 @@ func (s *Service) load(ctx context.Context, curs []uint64, now time.Time) ([]new
 	return slices.CompactFunc(arts, func(a, b news.Article) bool { return a.Seq == b.Seq }), nil
 }
 
-// plan selects and renders one chat's digest. Chats with the same window
-// and preferences share one rendering. ok is false when nothing is new.
-func (s *Service) plan(w window, sub subscriptions.Subscriber, cur uint64, interactive bool, cache map[string]rendered) (plan, bool) {
+// plan selects and renders one chat's digest; ok is false when nothing is
+// new.
+func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
+	w := c.w
 	if w.head <= cur {
 		return plan{}, false
 	}
 	p := plan{
-		rec: record{ChatID: sub.ChatID, ParseMode: "HTML", Interactive: interactive, State: statePending, Created: w.now},
+		rec: record{ChatID: sub.ChatID, ParseMode: "HTML", Interactive: c.interactive, State: statePending, Created: w.now},
 		cur: cursor{Seq: w.head, Created: sub.Created},
 	}
-	key := renderKey(sub, cur)
-	r, ok := cache[key]
+	el := c.eligibleFor(cur)
+	loc := c.zone(sub.TimeZone)
+	opts := digest.RenderOptions{Lang: sub.Lang, Location: loc, Now: w.now}
+	selKey := selectionKey(el.key, sub)
+	key := selKey + "|" + sub.Lang + "|" + localDate(w.now, loc)
+	r, ok := c.cache[key]
 	if !ok {
-		sel := digest.Select(w.eligible(cur, w.now.Add(-s.cfg.NewWindow)), prefs(sub), w.now)
+		sel, ok := c.selections[selKey]
+		if !ok {
+			stories, p := c.candidates(el, sub)
+			sel = digest.Select(stories, p, w.now)
+			c.selections[selKey] = sel
+		}
 		r.stories = len(sel.Stories)
 		if r.stories > 0 {
-			loc, _ := subscriptions.LoadZone(sub.TimeZone) // validated on write; nil renders in UTC
-			r.msgs = digest.RenderHTML(sel, digest.RenderOptions{Lang: sub.Lang, Location: loc, Now: w.now})
+			r.msgs = digest.RenderHTML(sel, opts)
 			r.body = bodyKey(r.msgs)
 		}
-		cache[key] = r
+		c.cache[key] = r
 	}
 	p.rec.Messages, p.rec.Body, p.stories = r.msgs, r.body, r.stories
 	return p, true
 }
 
-// rendered is one digest shared by chats with the same window and prefs.
+// eligibleFor returns the stories with an article newer than the cursor
+// (for a new subscriber: first seen within NewWindow), computed once per
+// cursor.
+func (c *composer) eligibleFor(cur uint64) eligibleSet {
+	if el, ok := c.eligible[cur]; ok {
+		return el
+	}
+	since := c.w.now.Add(-c.s.cfg.NewWindow)
+	var el eligibleSet
+	h := fnv.New64a()
+	for i := range c.w.stories {
+		if (cur > 0 && c.w.maxSeq[i] > cur) || (cur == 0 && !c.w.maxFetch[i].Before(since)) {
+			el.idx = append(el.idx, i)
+			h.Write(binary.BigEndian.AppendUint32(nil, uint32(i)))
+		}
+	}
+	el.key = strconv.FormatUint(h.Sum64(), 16) + "/" + strconv.Itoa(len(el.idx))
+	c.eligible[cur] = el
+	return el
+}
+
+// candidates returns the eligible stories the chat's keywords allow and
+// the preferences to select among them with. digest.Select would stem
+// every story's words again for each chat with keywords; matching each
+// keyword once per push (digest.MatchKeyword, the same test on the same
+// title and summary) and handing Select only the stories that pass does
+// that work once. Exclusions are then applied; inclusions stay in the
+// preferences because they also rank the stories.
+func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]digest.Story, digest.Prefs) {
+	p := prefs(sub)
+	p.Exclude = nil
+	out := make([]digest.Story, 0, len(el.idx))
+	for _, i := range el.idx {
+		if c.anyMatch(sub.Exclude, i) || (len(sub.Include) > 0 && !c.anyMatch(sub.Include, i)) {
+			continue
+		}
+		out = append(out, c.w.stories[i])
+	}
+	return out, p
+}
+
+func (c *composer) anyMatch(keywords []string, story int) bool {
+	for _, kw := range keywords {
+		if c.matches(kw)[story] {
+			return true
+		}
+	}
+	return false
+}
+
+// matches reports for each story of the window whether kw occurs in its
+// title or summary: digest.MatchKeyword's test (normalised words, stems
+// in a row), with each story's stems computed once per push rather than
+// once per keyword and story.
+func (c *composer) matches(kw string) []bool {
+	if m, ok := c.keywords[kw]; ok {
+		return m
+	}
+	if c.stems == nil {
+		c.stems = make([][]string, len(c.w.stories))
+		for i, st := range c.w.stories {
+			c.stems[i] = c.stemWords(st.Title + "\n" + st.Summary)
+		}
+	}
+	want := c.stemWords(kw)
+	m := make([]bool, len(c.w.stories))
+	for i := range m {
+		m[i] = len(want) > 0 && containsRun(c.stems[i], want)
+	}
+	c.keywords[kw] = m
+	return m
+}
+
+// stemWords is digest.Words then digest.Stem, memoised for the push.
+func (c *composer) stemWords(text string) []string {
+	words := digest.Words(text)
+	for i, w := range words {
+		st, ok := c.stemCache[w]
+		if !ok {
+			st = digest.Stem(w)
+			c.stemCache[w] = st
+		}
+		words[i] = st
+	}
+	return words
+}
+
+// containsRun reports whether needle occurs in hay as consecutive items.
+func containsRun(hay, needle []string) bool {
+	for i := 0; i+len(needle) <= len(hay); i++ {
+		if slices.Equal(hay[i:i+len(needle)], needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// zone loads a chat's zone once per push (validated on write; nil, for a
+// zone that vanished from tzdata, renders in UTC).
+func (c *composer) zone(name string) *time.Location {
+	loc, ok := c.zones[name]
+	if !ok {
+		loc, _ = subscriptions.LoadZone(name)
+		c.zones[name] = loc
+	}
+	return loc
+}
+
+// localDate is the date a digest's header shows in the chat's zone: chats
+// in different zones on the same date share one rendering.
+func localDate(now time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return now.In(loc).Format(time.DateOnly)
+}
+
+// rendered is one digest shared by chats with the same stories and prefs.
 type rendered struct {
 	msgs    []string
 	body    string // bodyKey(msgs), computed once for every chat sharing it
 	stories int
 }
 
-// eligible returns the stories with an article newer than the cursor (for a
-// new subscriber: first seen after since).
-func (w window) eligible(cur uint64, since time.Time) []digest.Story {
-	var out []digest.Story
-	for i, st := range w.stories {
-		if (cur > 0 && w.maxSeq[i] > cur) || (cur == 0 && !w.maxFetch[i].Before(since)) {
-			out = append(out, st)
-		}
-	}
-	return out
-}
-
 func prefs(sub subscriptions.Subscriber) digest.Prefs {
 	return digest.Prefs{Topics: sub.Topics, Include: sub.Include, Exclude: sub.Exclude, MaxStories: sub.MaxStories}
 }
 
-func renderKey(sub subscriptions.Subscriber, cur uint64) string {
-	return fmt.Sprintf("%d|%s|%s|%s|%d|%s|%s", cur, strings.Join(sub.Topics, ","), strings.Join(sub.Include, "\x00"),
-		strings.Join(sub.Exclude, "\x00"), sub.MaxStories, sub.Lang, sub.TimeZone)
+// selectionKey names what digest.Select depends on: the stories to choose
+// from and the chat's topics, keywords and size (not its language or zone,
+// which only change the rendering).
+func selectionKey(eligible string, sub subscriptions.Subscriber) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%d", eligible, strings.Join(sub.Topics, ","), strings.Join(sub.Include, "\x00"),
+		strings.Join(sub.Exclude, "\x00"), sub.MaxStories)
 }
 
 // enqueue writes the plans BatchSize at a time, one transaction per batch;
 // last runs in the final transaction (the due-check's "minute processed").
 func (s *Service) enqueue(ctx context.Context, plans []plan, last func(*bolt.Tx) error) (int, error) {
 	queued := 0
-	for start := 0; start < len(plans) || (start == 0 && last != nil); start += s.cfg.BatchSize {
-		batch := plans[start:min(start+s.cfg.BatchSize, len(plans))]
-		final := start+s.cfg.BatchSize >= len(plans)
-		n, err := s.writeBatch(ctx, batch, final, last)
-		if err != nil {
-			return queued, err
-		}
+	err := inBatches(len(plans), s.cfg.BatchSize, last != nil, func(from, to int, final bool) error {
+		n, err := s.writeBatch(ctx, plans[from:to], final, last)
 		queued += n
-		s.signal()
-	}
-	return queued, nil
+		return err
+	})
+	return queued, err
 }
 
 func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last func(*bolt.Tx) error) (int, error) {
@@ -300,6 +523,7 @@ func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last
 	if err != nil {
 		return 0, fmt.Errorf("delivery: enqueue: %w", err)
 	}
+	s.signal() // the workers may start on this batch while the next is planned
 	return n, nil
 }
 

@@ -53,6 +53,7 @@ func commands() map[string]command {
 		"feeds":       {run: runFeeds, usage: "feeds add URL [topic…] | list | remove URL|N | import FILE | export"},
 		"ingest":      {run: runIngest, usage: "fetch every due feed and the seeds folder once, with a summary"},
 		"articles":    {run: runArticles, usage: "list stored articles: articles [--since 24h]"},
+		"bench":       {run: runBench, usage: "bench [--subscribers N] [--articles M] [--rate R] [--data DIR]: measure one push of a generated database"},
 	}
 }
 

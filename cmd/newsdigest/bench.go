@@ -24,7 +24,7 @@ type benchFlags struct {
 	subscribers, articles int
 	rate                  float64
 	data                  string
-	days                  int
+	days, stories         int
 	seed                  uint64
 
 	child                     string // "push" or "bare": run one measured phase (internal)
@@ -42,6 +42,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 	fl.Float64Var(&f.rate, "rate", 1000, "bot-wide limit in messages/s, enforced by the fake Bot API and given to the sender")
 	fl.StringVar(&f.data, "data", "../shared/data", `folder of article data sets (JSON lines as in ../shared/data); "" = copies of the embedded seeds`)
 	fl.IntVar(&f.days, "days", 14, "the articles' dates are spread over this many days before the push (the default retention)")
+	fl.IntVar(&f.stories, "stories", 20, "stories per digest (/stories) of most subscribers: 20 makes two-message digests, the shipped 10 fits one message")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed of the generated database")
 	fl.StringVar(&f.child, "child", "", "internal: run one measured phase (push or bare)")
 	fl.StringVar(&f.db, "db", "", "internal: database of the push phase")
@@ -57,8 +58,8 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 	if fl.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q", fl.Arg(0))
 	}
-	if f.subscribers < 1 || f.articles < 1 || f.rate <= 0 || f.days < 1 {
-		return f, errors.New("--subscribers, --articles, --rate and --days must be positive")
+	if f.subscribers < 1 || f.articles < 1 || f.rate <= 0 || f.days < 1 || f.stories < 1 || f.stories > 50 {
+		return f, errors.New("--subscribers, --articles, --rate and --days must be positive, --stories 1–50")
 	}
 	return f, nil
 }
@@ -103,6 +104,7 @@ func runBench(ctx context.Context, env *cliEnv, args []string) error {
 	out.line("articles", f.articles)
 	out.line("window_articles", built.window)
 	out.line("rate", f.rate)
+	out.line("stories", f.stories)
 	return benchPhases(ctx, env, f, &out)
 }
 

@@ -45,7 +45,7 @@ func TestBenchCommandPrintsEveryFigure(t *testing.T) {
 		got[k] = f
 	}
 	ranges := map[string][2]float64{
-		"subscribers": {40, 40}, "articles": {150, 150}, "window_articles": {150, 150}, "rate": {1000, 1000},
+		"subscribers": {40, 40}, "articles": {150, 150}, "window_articles": {150, 150}, "rate": {1000, 1000}, "stories": {20, 20},
 		"compose_s": {0, 60}, "first_message_s": {0, 60}, "achieved_per_allowed": {0.001, 100}, "n429": {0, 0},
 		"cpu_us_per_msg": {1, 1e6}, "commits_per_msg": {0.0001, 1}, "peak_rss_mib": {1, 1024},
 		"messages": {1, 400}, "digests": {1, 40}, "messages_per_digest": {1, 10},
@@ -65,7 +65,7 @@ func TestBenchCommandPrintsEveryFigure(t *testing.T) {
 }
 
 func TestBenchCommandRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"--subscribers", "0"}, {"--rate", "-1"}, {"extra"}, {"--child", "nope"}} {
+	for _, args := range [][]string{{"--subscribers", "0"}, {"--rate", "-1"}, {"--stories", "51"}, {"extra"}, {"--child", "nope"}} {
 		if err := runBench(context.Background(), &cliEnv{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}, args); err == nil {
 			t.Errorf("bench %v succeeded", args)
 		}

@@ -91,21 +91,29 @@ func inBatches(n, size int, always bool, fn func(from, to int, final bool) error
 	return nil
 }
 
-// span is the oldest cursor among the chats and whether any chat is new
-// (no cursor: its first digest covers NewWindow); it reads the chats
-// BatchSize at a time and keeps none of them.
+// span is what the chats' digests may need: every article after the
+// oldest delivery cursor among them, and the last NewWindow if a chat has
+// no cursor yet. It reads only delivery's own cursors, in one transaction,
+// rather than decoding every due subscriber once more before the stories
+// (and so the first message) can be built. A cursor left by an
+// earlier subscription of the chat (Prune drops those daily) still counts
+// here; plan then treats the chat as new within what was loaded.
 func (s *Service) span(ctx context.Context, chatIDs []int64) (windowSpan, error) {
 	var sp windowSpan
-	for from := 0; from < len(chatIDs); from += s.cfg.BatchSize {
-		subs, err := s.subscribers(ctx, chatIDs[from:min(from+s.cfg.BatchSize, len(chatIDs))], false)
-		if err != nil {
-			return sp, err
-		}
-		curs, err := s.cursors(subs)
-		if err != nil {
-			return sp, err
+	if err := ctx.Err(); err != nil {
+		return sp, fmt.Errorf("delivery: push: %w", err)
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		curs := make([]uint64, 0, len(chatIDs))
+		for _, id := range chatIDs {
+			c, _ := getCursor(tx, id)
+			curs = append(curs, c.Seq)
 		}
 		sp.add(curs)
+		return nil
+	})
+	if err != nil {
+		return sp, fmt.Errorf("delivery: read cursors: %w", err)
 	}
 	return sp, nil
 }

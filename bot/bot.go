@@ -70,6 +70,8 @@ type Config struct {
 	Workers       int                // chats whose updates are handled at once; default 16
 	UserRate      float64            // commands per second per user; default 1
 	UserBurst     int                // commands a user may send at once; default 8
+	GroupRate     float64            // commands per minute one group or channel may send, whoever writes; default 20 (Telegram's posting limit there)
+	GroupBurst    int                // commands a group may send at once; default 5
 	AdminCacheTTL time.Duration      // how long a chat's administrator list is trusted; default 2 min
 	Topics        []digest.TopicInfo // the topics offered; default digest.Taxonomy()
 }
@@ -81,6 +83,8 @@ func (c Config) withDefaults() Config {
 	c.Workers = positiveOr(c.Workers, 16)
 	c.UserRate = positiveOr(c.UserRate, 1)
 	c.UserBurst = positiveOr(c.UserBurst, 8)
+	c.GroupRate = positiveOr(c.GroupRate, 20)
+	c.GroupBurst = positiveOr(c.GroupBurst, 5)
 	c.AdminCacheTTL = positiveOr(c.AdminCacheTTL, 2*time.Minute)
 	if len(c.Topics) == 0 {
 		c.Topics = digest.Taxonomy()
@@ -109,13 +113,18 @@ type Bot struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	commands    map[string]route // command name → handler; read-only after New
-	limiter     *userLimiter
-	admins      *adminCache
-	pending     *pendingStore         // broadcasts waiting for their confirmation
-	editing     *editTargets          // private chat → channel whose settings it edits
-	bg          sync.WaitGroup        // background work (/pushnow) that shutdown waits for
-	afterHandle func(tgbotapi.Update) // tests: runs after each handled update
+	commands           map[string]route // command name → handler; read-only after New
+	limiter            *userLimiter     // per sender, counted as updates arrive
+	chatLimiter        *userLimiter     // per group or channel, counted as updates arrive
+	recent             *recentIDs       // update IDs handled lately
+	writes             WriteReporter
+	retryPause         time.Duration // tests: the first pause before a failed update is retried; default 1 s
+	webhookReadTimeout time.Duration // tests: how long a webhook request may take to arrive; default 30 s
+	admins             *adminCache
+	pending            *pendingStore         // broadcasts waiting for their confirmation
+	editing            *editTargets          // private chat → channel whose settings it edits
+	bg                 sync.WaitGroup        // background work (/pushnow) that shutdown waits for
+	afterHandle        func(tgbotapi.Update) // tests: runs after each handled update
 
 	metrics     *metrics.Metrics // optional
 	limiter429  Limiter          // optional: Telegram's flood limits for replies
@@ -161,6 +170,8 @@ func New(api *tgbotapi.BotAPI, cfg Config, subs *subscriptions.Store, digests Di
 	}
 	b.touch() // NewAPI's getMe just succeeded
 	b.limiter = newUserLimiter(cfg.UserRate, cfg.UserBurst)
+	b.chatLimiter = newUserLimiter(cfg.GroupRate/60, cfg.GroupBurst)
+	b.recent = newRecentIDs()
 	b.admins = newAdminCache(cfg.AdminCacheTTL)
 	b.pending = newPendingStore()
 	b.editing = newEditTargets()

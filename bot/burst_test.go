@@ -112,24 +112,13 @@ func watchHeap(t *testing.T) func() uint64 {
 // flood-limit bucket (about one message a second), but another user's
 // command in the same batch is answered meanwhile, not after them.
 func TestSlowChatDoesNotHoldUpOthers(t *testing.T) {
-	fake := bottest.New(bottest.Config{GlobalRate: 1000, PrivateRate: 1, PrivateBurst: 2})
-	defer fake.Close()
+	p := newPaced(t, nil)
+	fake, b := p.fake, p.bot
 	const eager, patient = int64(501), int64(502)
 	for range 3 {
 		fake.PushText(eager, "en", "/help")
 	}
 	fake.PushText(patient, "en", "/help")
-	db := dbtest.Open(t)
-	subs, err := subscriptions.NewStore(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, err := NewAPI(context.Background(), fake.Token(), fake.Endpoint(), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := New(api, Config{Token: fake.Token(), PollTimeout: time.Second}, subs, nil, slog.New(slog.DiscardHandler),
-		WithDB(db), WithLimiter(NewSender(api, SenderConfig{Token: fake.Token(), GlobalRate: 1000})))
 	ctx, cancel := context.WithCancel(context.Background())
 	polled := make(chan error, 1)
 	go func() { polled <- b.Poll(ctx) }()

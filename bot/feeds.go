@@ -386,9 +386,6 @@ func (b *Bot) handleDocument(ctx context.Context, msg *tgbotapi.Message) error {
 	}
 	r := request{chat: msg.Chat, from: msg.From, addressed: true, target: msg.Chat.ID,
 		lang: b.chatLang(ctx, msg.Chat.ID, msg.From)}
-	if !b.admitUser(ctx, r) {
-		return nil
-	}
 	return b.importOPML(ctx, r, msg.Document)
 }
 

@@ -131,12 +131,16 @@ func TestTopicKeyboardTogglesInPlace(t *testing.T) {
 			if len(h.newTo(20)) != 0 {
 				t.Error("a tap sent a new message instead of editing")
 			}
-			h.press(u, private(u), welcome[0].MessageID, politics) // tap again: off
-			if got := h.sub(20).Topics; len(got) != 0 {
-				t.Errorf("topics after the second tap = %v", got)
+			h.press(u, private(u), welcome[0].MessageID, politics) // the same press again (a double tap, a replay): still on
+			if got := h.sub(20).Topics; !slices.Equal(got, []string{"politics"}) {
+				t.Fatalf("topics after the same press twice = %v: a repeated press undid itself", got)
 			}
-			if n := len(h.fake.Answers()); n != 2 {
-				t.Errorf("%d callback answers, want 2 (every tap answered)", n)
+			h.press(u, private(u), welcome[0].MessageID, h.lastMarkup(20)[0][1]) // tap the redrawn ✅ button: off
+			if got := h.sub(20).Topics; len(got) != 0 {
+				t.Errorf("topics after tapping the chosen topic = %v", got)
+			}
+			if n := len(h.fake.Answers()); n != 3 {
+				t.Errorf("%d callback answers, want 3 (every tap answered)", n)
 			}
 		})
 	}

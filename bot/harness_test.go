@@ -208,7 +208,8 @@ func newHarness(t *testing.T, mutate ...func(*Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Token: h.fake.Token(), Admins: []int64{adminID}, DefaultTZ: "Asia/Baghdad", PollTimeout: time.Second}
+	cfg := Config{Token: h.fake.Token(), Admins: []int64{adminID}, DefaultTZ: "Asia/Baghdad", PollTimeout: time.Second,
+		GroupBurst: 1000} // the harness clock stands still: a group's allowance never refills
 	for _, m := range mutate {
 		m(&cfg)
 	}

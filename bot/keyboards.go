@@ -16,7 +16,8 @@ import (
 // Callback data is "<kind>:<arg>:<target chat>", at most 64 bytes: kind is
 // one letter, arg a topic ID (≤ 32 bytes) or a short word, the chat ID ≤ 20.
 const (
-	cbTopic     = "t" // arg: topic ID, "*" (all topics) or "." (done)
+	cbTopic     = "p" // arg: "+ID" (choose the topic), "-ID" (drop it), "*" (all topics) or "." (done)
+	cbTopicOld  = "t" // before buttons carried the state: arg "ID" toggled; still on messages out there
 	cbSettings  = "s" // arg: topics | pause | resume | lang | stop
 	cbStop      = "x" // arg: stopDelete | stopResume | stopKeep
 	cbBroadcast = "b" // arg: yes | no; target = pending broadcast ID
@@ -55,11 +56,14 @@ func (b *Bot) topicKeyboard(lang string, sub subscriptions.Subscriber) *tgbotapi
 	var rows [][]tgbotapi.InlineKeyboardButton
 	var row []tgbotapi.InlineKeyboardButton
 	for _, t := range b.cfg.Topics {
-		label := b.topicLabel(t.ID, lang)
+		// A button says what pressing it makes true, so a press that
+		// arrives twice (a double tap, a replayed update) changes nothing
+		// the second time.
+		label, arg := b.topicLabel(t.ID, lang), "+"+t.ID
 		if slices.Contains(sub.Topics, t.ID) {
-			label = "✅ " + label
+			label, arg = "✅ "+label, "-"+t.ID
 		}
-		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, cbData(cbTopic, t.ID, sub.ChatID)))
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, cbData(cbTopic, arg, sub.ChatID)))
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
 		}
@@ -120,7 +124,8 @@ func (b *Bot) settingsKeyboard(lang string, sub subscriptions.Subscriber) *tgbot
 			pause,
 		),
 		tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnLang), cbData(cbSettings, "lang", sub.ChatID)),
+			// Named in the language it switches the target's to.
+			tgbotapi.NewInlineKeyboardButtonData(text(sub.Lang, msgBtnLang), cbData(cbSettings, "lang="+otherLang(sub.Lang), sub.ChatID)),
 			tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnStop), cbData(cbSettings, "stop", sub.ChatID)),
 		),
 	)
@@ -149,14 +154,6 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) err
 	}
 	c := callback{q: q, chat: q.Message.Chat, msgID: q.Message.MessageID, kind: kind, arg: arg, target: target}
 	c.lang = b.chatLang(ctx, c.chat.ID, q.From)
-	if allowed, warn := b.limiter.allow(q.From.ID, b.now()); !allowed {
-		toast := ""
-		if warn {
-			toast = text(c.lang, msgRateLimited)
-		}
-		b.answerCallback(ctx, q.ID, toast)
-		return nil
-	}
 	if kind == cbBroadcast {
 		return b.onBroadcast(ctx, c)
 	}
@@ -191,7 +188,7 @@ func (b *Bot) authorizeCallback(ctx context.Context, c callback) (bool, error) {
 
 func (b *Bot) routeCallback(ctx context.Context, c callback) error {
 	switch c.kind {
-	case cbTopic:
+	case cbTopic, cbTopicOld:
 		return b.onTopic(ctx, c)
 	case cbSettings:
 		return b.onSettings(ctx, c)
@@ -202,35 +199,80 @@ func (b *Bot) routeCallback(ctx context.Context, c callback) error {
 	return nil
 }
 
-// onTopic toggles a topic and redraws the picker in place.
+// onTopic sets a topic on or off (or all topics) and redraws the picker in
+// place.
 func (b *Bot) onTopic(ctx context.Context, c callback) error {
 	if c.arg == "." {
 		return b.finishPicker(ctx, c)
 	}
-	if c.arg != "*" && b.resolveTopic(c.arg) != c.arg {
+	id, on, toggle := topicTarget(c)
+	if id != "*" && b.resolveTopic(id) != id {
 		b.answerCallback(ctx, c.q.ID, "")
 		return nil
 	}
 	sub, err := b.subs.Update(ctx, c.target, func(s *subscriptions.Subscriber) error {
-		s.Topics = toggleTopic(s.Topics, c.arg)
+		if toggle {
+			on = !slices.Contains(s.Topics, id)
+		}
+		s.Topics = setTopic(s.Topics, id, on)
 		return nil
 	})
 	if err != nil {
-		b.answerCallback(ctx, c.q.ID, text(c.lang, msgNotSubscribed))
+		if errors.Is(err, subscriptions.ErrNotFound) {
+			b.answerCallback(ctx, c.q.ID, text(c.lang, msgNotSubscribed))
+		}
 		return ignoreNotFound(err)
 	}
 	b.answerCallback(ctx, c.q.ID, text(c.lang, msgSaved))
 	return b.edit(ctx, c.chat.ID, c.msgID, b.topicsText(c.lang, sub), b.topicKeyboard(c.lang, sub))
 }
 
-func toggleTopic(topics []string, id string) []string {
+// topicTarget reads the topic and the state a press asks for. An old-format
+// button ("t:ID") only named the topic; the state it meant is what its
+// label showed: ✅ (chosen) means the user wants it off. Without the
+// message's keyboard it toggles, as it always did.
+func topicTarget(c callback) (id string, on, toggle bool) {
+	switch {
+	case c.kind == cbTopic && strings.HasPrefix(c.arg, "+"):
+		return c.arg[1:], true, false
+	case c.kind == cbTopic && strings.HasPrefix(c.arg, "-"):
+		return c.arg[1:], false, false
+	case c.kind == cbTopic || c.arg == "*":
+		return c.arg, false, false
+	}
+	label, found := pressedLabel(c.q)
+	if !found {
+		return c.arg, false, true
+	}
+	return c.arg, !strings.HasPrefix(label, "✅"), false
+}
+
+// pressedLabel is the text of the button the user pressed, from the
+// keyboard of the message it belongs to.
+func pressedLabel(q *tgbotapi.CallbackQuery) (string, bool) {
+	if q.Message == nil || q.Message.ReplyMarkup == nil {
+		return "", false
+	}
+	for _, row := range q.Message.ReplyMarkup.InlineKeyboard {
+		for _, btn := range row {
+			if btn.CallbackData != nil && *btn.CallbackData == q.Data {
+				return btn.Text, true
+			}
+		}
+	}
+	return "", false
+}
+
+func setTopic(topics []string, id string, on bool) []string {
 	switch {
 	case id == "*":
 		return nil
-	case slices.Contains(topics, id):
+	case !on:
 		return slices.DeleteFunc(slices.Clone(topics), func(t string) bool { return t == id })
+	case slices.Contains(topics, id):
+		return topics
 	}
-	return append(topics, id)
+	return append(slices.Clone(topics), id)
 }
 
 func (b *Bot) finishPicker(ctx context.Context, c callback) error {
@@ -272,8 +314,10 @@ func (b *Bot) changeFromSettings(ctx context.Context, c callback) error {
 			s.Paused = true
 		case "resume":
 			s.Paused = false
-		case "lang":
-			s.Lang = map[string]string{"ar": "en", "en": "ar"}[s.Lang]
+		case "lang=ar", "lang=en": // the button names the language it switches to
+			s.Lang = strings.TrimPrefix(c.arg, "lang=")
+		case "lang": // the old button toggled; only on messages sent before
+			s.Lang = otherLang(s.Lang)
 		}
 		return nil
 	})
@@ -309,6 +353,9 @@ func (b *Bot) onStop(ctx context.Context, c callback) error {
 	b.editing.forget(c.target)
 	return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgStopped), nil)
 }
+
+// otherLang is the language a language button switches to.
+func otherLang(lang string) string { return pick(lang == "ar", "en", "ar") }
 
 func ignoreNotFound(err error) error {
 	if errors.Is(err, subscriptions.ErrNotFound) {

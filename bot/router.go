@@ -71,21 +71,96 @@ func (b *Bot) routes() map[string]route {
 	}
 }
 
-// handle answers one update. Errors are logged, never fatal: one bad update
-// must not stop the others. A panicking handler is logged and the update
-// counted as handled; otherwise it would crash the bot again after every
-// restart, since an unconfirmed update comes back. It reports whether
-// shutdown may have cut the handler short: ctx ended and the handler failed.
-// A handler that returned nil finished its work even if ctx ended after.
+// admit decides, as an update arrives, what it may cost: the flood guard
+// counts commands and button presses here, not when they are handled, since
+// handling is paced by the chat's reply limit and a flood would otherwise be
+// spread out and answered in full. A sender over their allowance (about one
+// command a second) gets one warning and is then ignored until it refills;
+// so is a group or channel over its own (Telegram lets a bot post about 20
+// messages a minute there), whoever writes.
+func (b *Bot) admit(u tgbotapi.Update) *job {
+	j := &job{u: u, chat: chatOf(u)}
+	sender, counted := b.floodKey(u)
+	if !counted {
+		return j
+	}
+	now := b.now()
+	if ok, warn := b.limiter.allow(sender, now); !ok {
+		j.kind = pick(warn, jobWarnUser, jobDrop)
+		return j
+	}
+	if j.chat < 0 {
+		if ok, warn := b.chatLimiter.allow(j.chat, now); !ok {
+			j.kind = pick(warn, jobWarnChat, jobDrop)
+		}
+	}
+	return j
+}
+
+func pick[T any](cond bool, yes, no T) T {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// floodKey is who an update is counted against, and whether it counts: our
+// commands, uploads and button presses do; plain messages, commands for
+// other bots and membership changes cost nothing.
+func (b *Bot) floodKey(u tgbotapi.Update) (int64, bool) {
+	switch {
+	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
+		return u.CallbackQuery.From.ID, true
+	case u.CallbackQuery != nil:
+		return 0, false
+	case u.Message == nil || u.Message.Chat == nil || u.Message.MigrateToChatID != 0:
+		return 0, false
+	}
+	msg := u.Message
+	if msg.Document == nil {
+		cmd, _, addressed, ok := parseCommand(msg.Text, b.Username())
+		if _, known := b.commands[cmd]; !ok || !(known || addressed || msg.Chat.IsPrivate()) {
+			return 0, false
+		}
+	}
+	switch {
+	case msg.SenderChat != nil: // anonymous admins share one user ID across all groups
+		return msg.SenderChat.ID, true
+	case msg.From != nil:
+		return msg.From.ID, true
+	}
+	return msg.Chat.ID, true
+}
+
+// handle admits and handles one update at once, outside any queue (tests,
+// and the one-off paths that have no inbox). It reports whether shutdown
+// may have cut the handler short.
 func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) (cut bool) {
+	err := b.run(ctx, b.admit(u))
+	if err != nil && !isCanceled(ctx, err) {
+		b.log.ErrorContext(ctx, "update failed", "update", u.UpdateID, "err", err)
+	}
+	return err != nil && ctx.Err() != nil
+}
+
+// run handles one admitted update and returns the handler's error, which
+// decides whether the update counts as handled (see classify). A panicking
+// handler is logged and the update counted as handled; otherwise it would
+// crash the bot again after every restart, since an unconfirmed update
+// comes back.
+func (b *Bot) run(ctx context.Context, j *job) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			b.log.ErrorContext(ctx, "update handler panicked", "update", u.UpdateID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			b.log.ErrorContext(ctx, "update handler panicked", "update", j.u.UpdateID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = nil
 		}
 	}()
 	b.metrics.UpdateHandled()
-	var err error
+	u := j.u
 	switch {
+	case j.kind == jobDrop:
+	case j.kind != jobHandle:
+		err = b.warnFlood(ctx, j)
 	case u.CallbackQuery != nil:
 		err = b.handleCallback(ctx, u.CallbackQuery)
 	case u.MyChatMember != nil:
@@ -93,13 +168,23 @@ func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) (cut bool) {
 	case u.Message != nil && u.Message.Chat != nil:
 		err = b.handleMessage(ctx, u.Message)
 	}
-	if err != nil && !isCanceled(ctx, err) {
-		b.log.ErrorContext(ctx, "update failed", "update", u.UpdateID, "err", err)
-	}
 	if b.afterHandle != nil {
 		b.afterHandle(u)
 	}
-	return err != nil && ctx.Err() != nil
+	return err
+}
+
+// warnFlood sends the one warning of a flood: a toast on a button press, a
+// message otherwise (retried like any reply: the README promises it).
+func (b *Bot) warnFlood(ctx context.Context, j *job) error {
+	key := pick(j.kind == jobWarnChat, msgChatRateLimited, msgRateLimited)
+	if q := j.u.CallbackQuery; q != nil {
+		b.answerCallback(ctx, q.ID, text(b.chatLang(ctx, j.chat, q.From), key))
+		return nil
+	}
+	msg := j.u.Message
+	r := request{chat: msg.Chat, from: msg.From, lang: b.chatLang(ctx, msg.Chat.ID, msg.From)}
+	return b.replyErr(ctx, r, text(r.lang, key))
 }
 
 func (b *Bot) handleMessage(ctx context.Context, msg *tgbotapi.Message) error {
@@ -116,27 +201,7 @@ func (b *Bot) handleMessage(ctx context.Context, msg *tgbotapi.Message) error {
 	r := request{chat: msg.Chat, from: msg.From, senderChat: msg.SenderChat, command: cmd, args: args,
 		addressed: addressed || msg.Chat.IsPrivate(), target: msg.Chat.ID}
 	r.lang = b.chatLang(ctx, msg.Chat.ID, msg.From)
-	if !b.admitUser(ctx, r) {
-		return nil
-	}
 	return b.dispatch(ctx, r)
-}
-
-// admitUser applies the per-user command rate limit; a flooding user gets
-// one polite warning, then silence until their bucket refills.
-func (b *Bot) admitUser(ctx context.Context, r request) bool {
-	id := r.chat.ID
-	switch {
-	case r.senderChat != nil: // anonymous admins share one user ID across all groups
-		id = r.senderChat.ID
-	case r.from != nil:
-		id = r.from.ID
-	}
-	ok, warn := b.limiter.allow(id, b.now())
-	if !ok && warn {
-		b.reply(ctx, r, text(r.lang, msgRateLimited))
-	}
-	return ok
 }
 
 func (b *Bot) dispatch(ctx context.Context, r request) error {

@@ -26,6 +26,7 @@ const (
 	msgAdminsOnly
 	msgAdminCheckFailed
 	msgRateLimited
+	msgChatRateLimited
 	msgTopicsPrompt
 	msgTopicsAll
 	msgSaved
@@ -154,6 +155,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgAdminCheckFailed: "I could not check whether you are an administrator here. Please try again shortly " +
 			"(I need to be a member of this chat).",
 		msgRateLimited:        "You are sending commands faster than I can answer. Please wait a few seconds; I'll ignore the extra ones meanwhile.",
+		msgChatRateLimited:    "This chat is sending commands faster than Telegram lets me answer in a group (about 20 messages a minute). I'll ignore the extra ones for a minute or so.",
 		msgTopicsPrompt:       "Tap topics to choose them (✅ = chosen). With none chosen you get every topic.",
 		msgTopicsAll:          "All topics",
 		msgSaved:              "Saved ✅",
@@ -270,6 +272,7 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgAdminCheckFailed: "تعذّر التحقق من أنك مشرف هنا. حاول بعد قليل " +
 			"(يجب أن أكون عضوًا في هذه المحادثة).",
 		msgRateLimited:        "ترسل الأوامر أسرع مما أستطيع الرد. انتظر بضع ثوانٍ؛ سأتجاهل الأوامر الزائدة حتى ذلك الحين.",
+		msgChatRateLimited:    "تُرسَل الأوامر في هذه المحادثة أسرع مما يسمح لي تيليغرام بالرد في المجموعات (نحو 20 رسالة في الدقيقة). سأتجاهل الأوامر الزائدة لدقيقة تقريبًا.",
 		msgTopicsPrompt:       "اضغط على المواضيع لاختيارها (✅ = مختار). إن لم تختر شيئًا تصلك كل المواضيع.",
 		msgTopicsAll:          "كل المواضيع",
 		msgSaved:              "حُفظ ✅",

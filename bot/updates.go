@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -27,19 +26,22 @@ func (b *Bot) Run(ctx context.Context) error {
 //
 // It does not use the library's GetUpdatesChan: that confirms an update (by
 // advancing the offset) before it is handled, so a crash loses it, and it
-// ignores retry_after. Here an update is confirmed only by a later
-// getUpdates call, after its handler returned, and the confirming offset is
-// recorded in the database (WithDB) after each update; handlers are
-// idempotent, so a crash repeats at most the update in flight and loses
-// none. At a clean stop the handled updates are also confirmed to Telegram.
+// ignores retry_after. Here every update goes into its chat's queue at once
+// (see inbox) and polling goes on while chats are handled, so one chat's
+// backlog never holds up another's. The offset Telegram sees advances past
+// the longest prefix of handled updates; updates handled beyond it are
+// recorded in the database (WithDB), so after a crash or a restart an update
+// is neither lost nor handled twice. At a clean stop the handled updates are
+// also confirmed to Telegram.
 func (b *Bot) Poll(ctx context.Context) error {
 	b.leaveWebhook(ctx)
 	api := b.apiFor(ctx)
-	offset := b.loadOffset()
+	in := b.newInbox(ctx, true)
+	in.ledger.offset = b.loadOffset()
 	backoff := newBackoff(time.Second, 30*time.Second)
 	for ctx.Err() == nil {
 		start := b.now()
-		updates, err := b.getUpdates(api, offset, b.cfg.PollTimeout)
+		updates, err := b.getUpdates(api, in.confirmed(), b.cfg.PollTimeout)
 		if err != nil {
 			if isCanceled(ctx, err) {
 				break
@@ -51,160 +53,17 @@ func (b *Bot) Poll(ctx context.Context) error {
 		}
 		backoff.reset()
 		b.touch()
-		offset = b.handleBatch(ctx, updates, offset)
+		if fresh := in.acceptAll(updates); fresh == 0 && len(updates) > 0 {
+			// Telegram repeats what is not confirmed yet: wait for a
+			// handler to finish instead of asking again at once.
+			in.awaitProgress(ctx, time.Second)
+		}
 		b.idle(ctx, len(updates), b.now().Sub(start))
 	}
+	in.wait()
 	b.bg.Wait()
-	b.confirm(ctx, offset)
+	b.confirm(ctx, in.confirmed())
 	return nil
-}
-
-// handleBatch handles a batch of updates through a sliding window of
-// b.cfg.Workers updates: update i starts only once every update before
-// i-Workers is handled. Each chat's updates run in order on one goroutine;
-// other chats go on meanwhile. It returns the offset that confirms the
-// longest fully handled prefix; that offset is recorded as it advances, so a
-// crash repeats at most the Workers updates of the window and never skips
-// one. An update whose handler was cut short by shutdown is left unconfirmed
-// and handled again after the restart.
-//
-// Updates are handled concurrently because a reply may wait for its chat's
-// flood-limit bucket (about 1 message/s): one user's second command must not
-// hold up everybody else's.
-func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset int) int {
-	w := newWindow(updates, offset, b.cfg.Workers)
-	var wg sync.WaitGroup
-	for i := range updates {
-		if !w.await(ctx, i) {
-			break
-		}
-		if w.enqueue(i) {
-			wg.Go(func() { b.drainChat(ctx, w, i) })
-		}
-	}
-	wg.Wait()
-	return w.confirmed()
-}
-
-// drainChat handles update i, then the updates of the same chat queued
-// behind it, in order.
-func (b *Bot) drainChat(ctx context.Context, w *window, i int) {
-	for ok := true; ok; i, ok = w.next(ctx, i) {
-		if b.handle(ctx, w.updates[i]) {
-			w.abandon(i)
-			return
-		}
-		if off, advanced := w.finish(i); advanced {
-			if err := b.saveOffset(off); err != nil {
-				b.log.WarnContext(ctx, "could not record the updates offset", "err", err)
-			}
-		}
-	}
-}
-
-// window tracks which updates of a batch are queued, in flight and handled.
-type window struct {
-	mu      sync.Mutex
-	cond    *sync.Cond
-	updates []tgbotapi.Update
-	done    []bool
-	queued  map[int64][]int // per chat with an update in flight: its updates waiting behind it
-	first   int             // index of the first update not yet handled
-	offset  int
-	size    int
-}
-
-func newWindow(updates []tgbotapi.Update, offset, size int) *window {
-	w := &window{updates: updates, done: make([]bool, len(updates)), queued: map[int64][]int{}, offset: offset, size: max(1, size)}
-	w.cond = sync.NewCond(&w.mu)
-	return w
-}
-
-// await blocks until update i is inside the window; false once ctx ended.
-func (w *window) await(ctx context.Context, i int) bool {
-	stop := context.AfterFunc(ctx, func() { w.mu.Lock(); w.cond.Broadcast(); w.mu.Unlock() })
-	defer stop()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for ctx.Err() == nil && i >= w.first+w.size {
-		w.cond.Wait()
-	}
-	return ctx.Err() == nil
-}
-
-// enqueue reports whether update i needs a goroutine of its own; otherwise
-// it waits behind its chat's update in flight.
-func (w *window) enqueue(i int) bool {
-	chat, ok := chatOf(w.updates[i])
-	if !ok {
-		return true
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if q, busy := w.queued[chat]; busy {
-		w.queued[chat] = append(q, i)
-		return false
-	}
-	w.queued[chat] = []int{}
-	return true
-}
-
-// next returns the chat's next queued update after i, or frees the chat.
-func (w *window) next(ctx context.Context, i int) (int, bool) {
-	chat, ok := chatOf(w.updates[i])
-	if !ok {
-		return 0, false
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	q := w.queued[chat]
-	if len(q) == 0 || ctx.Err() != nil {
-		delete(w.queued, chat)
-		return 0, false
-	}
-	w.queued[chat] = q[1:]
-	return q[0], true
-}
-
-// finish marks update i handled and reports the new confirmable offset when
-// the handled prefix grew.
-func (w *window) finish(i int) (int, bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	defer w.cond.Broadcast()
-	w.done[i] = true
-	start := w.first
-	for w.first < len(w.done) && w.done[w.first] {
-		w.first++
-	}
-	if w.first == start {
-		return w.offset, false
-	}
-	w.offset = w.updates[w.first-1].UpdateID + 1
-	return w.offset, true
-}
-
-// abandon frees update i's chat without marking it handled (shutdown).
-func (w *window) abandon(i int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if chat, ok := chatOf(w.updates[i]); ok {
-		delete(w.queued, chat)
-	}
-	w.cond.Broadcast()
-}
-
-func (w *window) confirmed() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.offset
-}
-
-func chatOf(u tgbotapi.Update) (int64, bool) {
-	if c := u.FromChat(); c != nil {
-		return c.ID, true
-	}
-	return 0, false
 }
 
 // confirm tells Telegram the handled updates are done, with a short context

@@ -113,8 +113,10 @@ func killAndRestart(t *testing.T, workers int) {
 	if err := h.bot.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.fake.Unconfirmed(); got != n {
-		t.Fatalf("after the kill %d updates unconfirmed at Telegram, want %d (nothing could be confirmed)", got, n)
+	// Polling goes on while chats are handled, so a poll before the kill
+	// may have confirmed the updates handled by then, never the rest.
+	if got := h.fake.Unconfirmed(); got == 0 {
+		t.Fatal("after the kill every update is confirmed at Telegram: the kill came too late to test anything")
 	}
 	h.rec.Intercept("getUpdates", nil)
 
@@ -266,9 +268,7 @@ func TestStoredOffsetExpires(t *testing.T) {
 	if got := h.bot.loadOffset(); got != 0 {
 		t.Fatalf("fresh database offset = %d", got)
 	}
-	if err := h.bot.saveOffset(77); err != nil {
-		t.Fatal(err)
-	}
+	h.bot.markHandled(context.Background(), 76, 77, true)
 	if got := h.bot.loadOffset(); got != 77 {
 		t.Errorf("offset = %d, want 77", got)
 	}

@@ -46,7 +46,7 @@ func (b *Bot) serveWebhookOn(ctx context.Context, ln net.Listener) error {
 	if err != nil {
 		return fmt.Errorf("bot: webhook URL: %w", err)
 	}
-	srv := &http.Server{Handler: onlyPath(cmp.Or(u.Path, "/"), b.WebhookHandler(ctx, secret)), ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	srv := b.webhookServer(ctx, onlyPath(cmp.Or(u.Path, "/"), b.WebhookHandler(ctx, secret)))
 	if err := b.setWebhook(ctx, secret); err != nil {
 		ln.Close()
 		return err
@@ -62,6 +62,17 @@ func (b *Bot) serveWebhookOn(ctx context.Context, ln net.Listener) error {
 		err = errors.Join(err, serr)
 	}
 	return err
+}
+
+// webhookServer bounds how long a caller may take to send its request:
+// without ReadTimeout a client that sends headers and then the body one byte
+// at a time holds a connection (and a goroutine) for as long as it likes.
+// There is no WriteTimeout: the answer waits for the update to be handled,
+// which may wait for the chat's flood limit.
+func (b *Bot) webhookServer(ctx context.Context, h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: positiveOr(b.webhookReadTimeout, 30*time.Second), IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
 }
 
 // onlyPath serves h on exactly one path, POST only. (Not a ServeMux
@@ -104,7 +115,7 @@ func (b *Bot) setWebhook(ctx context.Context, secret string) error {
 		"url":             b.cfg.WebhookURL,
 		"secret_token":    secret,
 		"allowed_updates": string(allowed),
-		"max_connections": "8",
+		"max_connections": "40", // Telegram's default: a chat waiting for its flood limit holds one
 	}
 	if _, err := b.apiFor(ctx).MakeRequest("setWebhook", params); err != nil {
 		return fmt.Errorf("bot: setWebhook: %w", Redact(err, b.cfg.Token))
@@ -114,9 +125,14 @@ func (b *Bot) setWebhook(ctx context.Context, secret string) error {
 
 // WebhookHandler serves Telegram's webhook requests: 401 unless the secret
 // header matches (compared in constant time), 400 for a body that is not an
-// update, otherwise the update is handled and 200 returned.
+// update, otherwise the update goes into its chat's queue and the request
+// waits for it: 200 once it is handled (or was handled before: Telegram
+// repeats a call it got no answer to), 503 when it should come again (a
+// storage or temporary Bot API error, shutdown), which Telegram does with
+// its own backoff.
 func (b *Bot) WebhookHandler(ctx context.Context, secret string) http.Handler {
 	want := []byte(secret)
+	in := b.newInbox(ctx, false)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := []byte(r.Header.Get(SecretHeader))
 		if len(want) == 0 || subtle.ConstantTimeCompare(got, want) != 1 {
@@ -124,8 +140,13 @@ func (b *Bot) WebhookHandler(ctx context.Context, secret string) http.Handler {
 			return
 		}
 		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
-		if err != nil {
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		case err != nil: // cut off or too slow (ReadTimeout)
+			http.Error(w, "incomplete body", http.StatusBadRequest)
 			return
 		}
 		u, err := decodeUpdate(data)
@@ -134,9 +155,10 @@ func (b *Bot) WebhookHandler(ctx context.Context, secret string) http.Handler {
 			return
 		}
 		b.touch()
-		b.handle(ctx, u)
-		if ctx.Err() != nil { // cut short by shutdown: let Telegram send it again
-			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		result := make(chan outcome, 1)
+		in.accept(u, result)
+		if o := <-result; o != finished {
+			http.Error(w, "not handled yet; send it again", http.StatusServiceUnavailable)
 			return
 		}
 		w.WriteHeader(http.StatusOK)

@@ -59,6 +59,7 @@ type Main struct {
 	ingester *news.Ingester
 	delivery *delivery.Service
 	bot      *bot.Bot
+	writes   ops.WriteHealth // the bot's database writes, for /readyz
 
 	lastIngest  atomic.Int64  // unix nanoseconds of the last finished ingest
 	firstIngest chan struct{} // closed when the ingest at start finished
@@ -116,7 +117,8 @@ func (m *Main) wire(ctx context.Context) error {
 	m.bot = bot.New(api, m.botConfig(), m.subs, m.delivery, m.log,
 		bot.WithDB(m.db), bot.WithOps(m.opsAdapter()),
 		bot.WithFeeds(feedAdmin{Store: m.articles, ingester: m.ingester}), bot.WithPrivateFeeds(m.cfg.AllowPrivate),
-		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics), bot.WithLimiter(sender))
+		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics), bot.WithLimiter(sender),
+		bot.WithWriteReporter(&m.writes))
 	m.gauges()
 	return nil
 }

@@ -12,11 +12,13 @@ import (
 	"newsdigest/ops"
 )
 
-// readiness lists what /readyz checks: the database answers, updates were
-// received recently, and articles were ingested recently.
+// readiness lists what /readyz checks: the database answers and accepts
+// writes, updates were received recently, and articles were ingested
+// recently.
 func (m *Main) readiness() []ops.Check {
 	checks := []ops.Check{
 		{Name: "database", Run: func(context.Context) error { return m.db.View(func(*bolt.Tx) error { return nil }) }},
+		m.writes.Check(),
 		{Name: "ingest", Run: m.checkIngest},
 	}
 	if m.cfg.WebhookURL == "" { // a webhook is only called when users write

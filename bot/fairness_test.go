@@ -34,7 +34,9 @@ type paced struct {
 
 func newPaced(t *testing.T, mutate func(*Config)) paced {
 	t.Helper()
-	fake := bottest.New(bottest.Config{GlobalRate: 1000, PrivateRate: 1, PrivateBurst: 1})
+	// Burst 2: the sender paces exactly one a second; network jitter may
+	// bring two a little closer at the fake.
+	fake := bottest.New(bottest.Config{GlobalRate: 1000, PrivateRate: 1, PrivateBurst: 2})
 	t.Cleanup(fake.Close)
 	db := dbtest.Open(t)
 	subs, err := subscriptions.NewStore(context.Background(), db)

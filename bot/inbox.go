@@ -252,6 +252,32 @@ func (in *inbox) awaitProgress(ctx context.Context, d time.Duration) {
 	}
 }
 
+// pollLimit is how many updates getUpdates returns at most (Telegram's
+// default and maximum): always the oldest unconfirmed ones.
+const pollLimit = 100
+
+// pollPause is how long the loop waits for a handler to finish before it
+// polls again while Telegram has only updates in hand to give.
+const pollPause = 250 * time.Millisecond
+
+// awaitRoom holds the next poll while half of what getUpdates can return
+// is unconfirmed updates already received, for at most pollPause: polling
+// at once would fetch them again and little else. In a burst this keeps
+// polls to one per ~50 new updates instead of one per handled update.
+func (in *inbox) awaitRoom(ctx context.Context) {
+	deadline := time.Now().Add(pollPause)
+	for ctx.Err() == nil {
+		in.mu.Lock()
+		unconfirmed := len(in.ledger.ids)
+		in.mu.Unlock()
+		left := time.Until(deadline)
+		if unconfirmed < pollLimit/2 || left <= 0 {
+			return
+		}
+		in.awaitProgress(ctx, left)
+	}
+}
+
 // wait returns when every chat's goroutine has ended (after ctx ended, or
 // once the queues are empty).
 func (in *inbox) wait() { in.wg.Wait() }

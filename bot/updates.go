@@ -40,6 +40,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 	in.ledger.offset = b.loadOffset()
 	backoff := newBackoff(time.Second, 30*time.Second)
 	for ctx.Err() == nil {
+		in.awaitRoom(ctx)
 		start := b.now()
 		updates, err := b.getUpdates(api, in.confirmed(), b.cfg.PollTimeout)
 		if err != nil {
@@ -54,9 +55,9 @@ func (b *Bot) Poll(ctx context.Context) error {
 		backoff.reset()
 		b.touch()
 		if fresh := in.acceptAll(updates); fresh == 0 && len(updates) > 0 {
-			// Telegram repeats what is not confirmed yet: wait for a
-			// handler to finish instead of asking again at once.
-			in.awaitProgress(ctx, time.Second)
+			// Telegram answers at once with what is not confirmed yet:
+			// wait for a handler to finish instead of asking again at once.
+			in.awaitProgress(ctx, pollPause)
 		}
 		b.idle(ctx, len(updates), b.now().Sub(start))
 	}

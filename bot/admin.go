@@ -15,6 +15,8 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	bolt "go.etcd.io/bbolt"
+
+	"newsdigest/digest"
 )
 
 // stats shows subscriber counts and, with Ops, delivery figures.
@@ -32,7 +34,8 @@ func (b *Bot) stats(ctx context.Context, r request) error {
 		topics[label] += n
 	}
 	out := text(r.lang, msgStats, st.Total, st.Active, st.Paused, st.Inactive,
-		countList(r.lang, st.ByLang), countList(r.lang, topics), countList(r.lang, st.ByType))
+		countList(r.lang, relabel(st.ByLang, func(k string) string { return chatTypeLabel(r.lang, k) })), countList(r.lang, topics),
+		countList(r.lang, relabel(st.ByType, func(k string) string { return chatTypeLabel(r.lang, k) })))
 	if b.ops != nil {
 		os, err := b.ops.Status(ctx)
 		if err != nil {
@@ -115,7 +118,7 @@ func (p *progress) finish(ctx context.Context, err error) {
 	defer p.mu.Unlock()
 	if err != nil {
 		p.b.log.ErrorContext(ctx, "pushnow failed", "err", err)
-		p.editLocked(context.WithoutCancel(ctx), text(p.lang, msgPushFailed, p.done, p.total, userText(err.Error())))
+		p.editLocked(context.WithoutCancel(ctx), text(p.lang, msgPushFailed, p.done, p.total, failureSentence(p.lang, err.Error())))
 		return
 	}
 	p.editLocked(ctx, text(p.lang, msgPushDone, p.done, p.total))
@@ -127,6 +130,12 @@ func (p *progress) editLocked(ctx context.Context, html string) {
 	}
 }
 
+// maxBroadcastUnits bounds a broadcast's text (in UTF-16 units, as Telegram
+// counts): every subscriber gets it as one message, and the confirmation
+// shows it after a line of its own, both within maxMessageUnits. It is
+// measured escaped (an & counts 5), as our own length checks count HTML.
+const maxBroadcastUnits = 3900
+
 // broadcast shows the message to send with a confirmation button; the text
 // is sent escaped, as the admin typed it.
 func (b *Bot) broadcast(ctx context.Context, r request) error {
@@ -137,6 +146,9 @@ func (b *Bot) broadcast(ctx context.Context, r request) error {
 		return b.replyErr(ctx, r, text(r.lang, msgBroadcastUsage))
 	}
 	body := html.EscapeString(r.args)
+	if n := digest.UTF16Len(body); n > maxBroadcastUnits {
+		return b.replyErr(ctx, r, text(r.lang, msgBroadcastTooLong, count(r.lang, n, nounChar), count(r.lang, maxBroadcastUnits, nounChar)))
+	}
 	id := b.pending.add(r.from.ID, body, b.now())
 	n, _ := strconv.ParseInt(id, 10, 64)
 	kb := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
@@ -165,7 +177,7 @@ func (b *Bot) onBroadcast(ctx context.Context, c callback) error {
 	if err != nil {
 		return fmt.Errorf("broadcast: %w", err)
 	}
-	return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgBroadcastQueued, n), nil)
+	return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgBroadcastQueued, count(c.lang, n, nounChat)), nil)
 }
 
 // backup sends a consistent copy of the database as a document, always to
@@ -190,7 +202,7 @@ func (b *Bot) backup(ctx context.Context, r request) error {
 	doc.ParseMode = tgbotapi.ModeHTML
 	if _, err := b.apiFor(ctx).Send(doc); err != nil {
 		err = Redact(err, b.cfg.Token)
-		b.reply(ctx, r, text(r.lang, msgBackupFailed, userText(err.Error())))
+		b.reply(ctx, r, text(r.lang, msgBackupFailed, failureSentence(r.lang, err.Error())))
 		return fmt.Errorf("bot: backup: %w", err)
 	}
 	return nil

@@ -85,7 +85,7 @@ func TestCommands(t *testing.T) {
 			func(s subscriptions.Subscriber) bool {
 				return slices.Equal(s.Topics, []string{"sport"}) && slices.Equal(s.Include, []string{"النفط العراقي"})
 			}},
-		{"subscribe too long", "ar", "/subscribe " + long, "أطول من 64", func(s subscriptions.Subscriber) bool { return len(s.Include) == 0 }},
+		{"subscribe too long", "ar", "/subscribe " + long, "الحد الأقصى 64 حرفًا", func(s subscriptions.Subscriber) bool { return len(s.Include) == 0 }},
 		{"subscribe too many", "en", "/subscribe " + manyWords(51), "At most 50 keywords", func(s subscriptions.Subscriber) bool { return len(s.Include) == 0 }},
 		{"subscribe usage", "en", "/subscribe", "Usage: /subscribe", func(s subscriptions.Subscriber) bool { return len(s.Topics) == 0 }},
 		{"subscribe html", "en", "/subscribe <i>x</i>", "&lt;i&gt;x&lt;/i&gt;", func(s subscriptions.Subscriber) bool { return slices.Equal(s.Include, []string{"<i>x</i>"}) }},

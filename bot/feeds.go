@@ -92,11 +92,11 @@ func (b *Bot) addFeed(ctx context.Context, r request) error {
 	}
 	fields := argFields(r.args)
 	if len(fields) == 0 {
-		return b.replyErr(ctx, r, text(r.lang, msgAddFeedUsage, userText(b.topicIDs())))
+		return b.replyErr(ctx, r, text(r.lang, msgAddFeedUsage, b.topicNames(r.lang)))
 	}
 	topics, bad := b.feedTopics(fields[1:])
 	if bad != "" {
-		return b.replyErr(ctx, r, text(r.lang, msgFeedUnknownTopic, userText(bad), userText(b.topicIDs())))
+		return b.replyErr(ctx, r, text(r.lang, msgFeedUnknownTopic, userText(bad), b.topicNames(r.lang)))
 	}
 	f, created, err := b.feeds.svc.AddFeed(ctx, fields[0], topics)
 	if errors.Is(err, news.ErrBadURL) || errors.Is(err, news.ErrScheme) {
@@ -161,7 +161,7 @@ func (b *Bot) fetchAnswer(ctx context.Context, lang string, f news.Feed, res new
 	feedURL := userText(clip(cmp.Or(res.MovedTo, f.URL), 500))
 	if res.Err == nil {
 		title := userText(clip(cmp.Or(res.Title, f.Title, f.URL), 200))
-		out := text(lang, msgFeedFetchOK, feedURL, title, res.Items, res.New)
+		out := text(lang, msgFeedFetchOK, feedURL, title, count(lang, res.Items, nounItem), count(lang, res.New, nounArticle))
 		if res.Status == news.StatusNotModified {
 			out = text(lang, msgFeedNotModified, feedURL)
 		}
@@ -204,7 +204,7 @@ func fetchReason(lang string, err error) string {
 	case errors.Is(err, news.ErrScheme):
 		return text(lang, msgWhyScheme)
 	}
-	return text(lang, msgWhyOther, userText(clip(err.Error(), 300)))
+	return failureSentence(lang, err.Error())
 }
 
 // delFeed removes a feed by URL or by its number in /feeds.
@@ -241,6 +241,7 @@ func (b *Bot) listFeeds(ctx context.Context, r request) error {
 	}
 	entries := make([]string, len(feeds))
 	for i, f := range feeds {
+		f.Topics = b.topicLabels(r.lang, f.Topics)
 		entries[i] = feedEntry(r.lang, i+1, f)
 	}
 	for _, m := range packMessages(text(r.lang, msgFeedsHeader, len(feeds)), entries, maxMessageUnits) {
@@ -288,16 +289,16 @@ func feedEntryClipped(lang string, n int, f news.Feed, d int) string {
 // the feed's fields (Status itself is English only); the last error is
 // clipped to errRunes.
 func feedState(lang string, f news.Feed, errRunes int) string {
-	lastErr := userText(clip(f.LastResult, errRunes))
+	lastErr := clip(failureSentence(lang, f.LastResult), errRunes)
 	switch {
 	case f.Disabled:
 		return text(lang, msgFeedDisabled, stamp(f.DisabledAt), stamp(f.FailingSince), lastErr)
 	case f.LastFetch.IsZero():
 		return text(lang, msgFeedNever)
 	case f.Errors > 0:
-		return text(lang, msgFeedFailing, f.Errors, stamp(f.FailingSince), stamp(f.NextFetch), lastErr)
+		return text(lang, msgFeedFailing, count(lang, f.Errors, nounFailedFetch), stamp(f.FailingSince), stamp(f.NextFetch), lastErr)
 	}
-	return text(lang, msgFeedOK, stamp(f.LastOK), f.LastItems, f.Articles)
+	return text(lang, msgFeedOK, stamp(f.LastOK), count(lang, f.LastItems, nounItem), count(lang, f.Articles, nounArticle))
 }
 
 // stamp shows a time in UTC, isolated so that it reads left to right inside
@@ -367,11 +368,11 @@ func (b *Bot) exportFeeds(ctx context.Context, r request) error {
 	}
 	name := "newsdigest-feeds-" + b.now().UTC().Format("20060102") + ".opml"
 	doc := tgbotapi.NewDocument(r.from.ID, tgbotapi.FileBytes{Name: name, Bytes: buf.Bytes()})
-	doc.Caption = text(r.lang, msgExportCaption, len(feeds))
+	doc.Caption = text(r.lang, msgExportCaption, count(r.lang, len(feeds), nounFeed))
 	doc.ParseMode = tgbotapi.ModeHTML
 	if _, err := b.apiFor(ctx).Send(doc); err != nil {
 		err = Redact(err, b.cfg.Token)
-		b.reply(ctx, r, text(r.lang, msgExportFailed, userText(err.Error())))
+		b.reply(ctx, r, text(r.lang, msgExportFailed, failureSentence(r.lang, err.Error())))
 		return fmt.Errorf("bot: export feeds: %w", err)
 	}
 	return nil
@@ -404,7 +405,7 @@ func (b *Bot) importOPML(ctx context.Context, r request, doc *tgbotapi.Document)
 		return b.replyErr(ctx, r, text(r.lang, msgOPMLTooLarge, userText(sizeText(maxBytes))))
 	}
 	if err != nil {
-		b.reply(ctx, r, text(r.lang, msgOPMLFailed, userText(err.Error())))
+		b.reply(ctx, r, text(r.lang, msgOPMLFailed, failureSentence(r.lang, err.Error())))
 		return err
 	}
 	if refused := b.privateFeeds(ctx, data); len(refused) > 0 {
@@ -550,11 +551,11 @@ func (b *Bot) NotifyDisabledFeeds(ctx context.Context, urls []string) error {
 	for i, u := range urls {
 		lines[i] = "• " + userText(clip(u, 500))
 	}
-	days := strconv.Itoa(int(news.DisableAfter.Hours() / 24))
+	days := int(news.DisableAfter.Hours() / 24)
 	var errs []error
 	for _, id := range b.cfg.Admins {
 		lang := b.chatLang(ctx, id, nil)
-		for _, m := range packMessages(text(lang, msgDisabledFeeds, days), lines, maxMessageUnits) {
+		for _, m := range packMessages(text(lang, msgDisabledFeeds, count(lang, days, nounDay)), lines, maxMessageUnits) {
 			if err := b.SendHTML(ctx, id, m); err != nil {
 				errs = append(errs, err)
 				break

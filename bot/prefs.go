@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,30 +16,48 @@ import (
 // splitArgs splits command arguments on spaces and commas (Latin or
 // Arabic), keeping "quoted phrases" and «guillemets» together.
 func splitArgs(s string) []string {
-	var out []string
+	words := splitQuoted(s)
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w.text
+	}
+	return out
+}
+
+// argWord is one argument and whether the user quoted it.
+type argWord struct {
+	text   string
+	quoted bool
+}
+
+// splitQuoted is splitArgs keeping which words were quoted. The isolates
+// our answers wrap values in are dropped: a user may copy them along.
+func splitQuoted(s string) []argWord {
+	var out []argWord
 	var cur strings.Builder
 	var quote rune
-	flush := func() {
+	flush := func(quoted bool) {
 		if w := strings.TrimSpace(cur.String()); w != "" {
-			out = append(out, w)
+			out = append(out, argWord{w, quoted})
 		}
 		cur.Reset()
 	}
 	for _, r := range s {
 		switch {
+		case r == '\u2068' || r == '\u2069':
 		case quote != 0 && r == quote:
 			quote = 0
-			flush()
+			flush(true)
 		case quote == 0 && closingQuote(r) != 0:
-			flush()
+			flush(false)
 			quote = closingQuote(r)
 		case quote == 0 && (unicode.IsSpace(r) || r == ',' || r == '،'):
-			flush()
+			flush(false)
 		default:
 			cur.WriteRune(r)
 		}
 	}
-	flush()
+	flush(quote != 0)
 	return out
 }
 
@@ -64,7 +83,8 @@ type prefChange struct {
 // checks each keyword; the error message is ready to send.
 func (b *Bot) parsePrefs(lang, args string) (prefChange, string) {
 	var c prefChange
-	for _, w := range splitArgs(args) {
+	for _, aw := range splitQuoted(args) {
+		w := aw.text
 		switch word, excl := strings.CutPrefix(w, "-"); {
 		case excl:
 			if msg := keywordProblem(lang, strings.TrimSpace(word)); msg != "" {
@@ -73,6 +93,10 @@ func (b *Bot) parsePrefs(lang, args string) (prefChange, string) {
 			c.exclude = append(c.exclude, strings.TrimSpace(word))
 		case b.resolveTopic(w) != "":
 			c.topics = append(c.topics, b.resolveTopic(w))
+		case !aw.quoted && b.nearTopic(w) != "":
+			// "sports" as a keyword would narrow every digest to stories
+			// saying "sports": almost surely the topic was meant.
+			return c, text(lang, msgDidYouMean, userText(w), userText(b.topicLabel(b.nearTopic(w), lang)), userText(w))
 		default:
 			if msg := keywordProblem(lang, w); msg != "" {
 				return c, msg
@@ -89,7 +113,7 @@ func keywordProblem(lang, kw string) string {
 	case fe == nil:
 		return ""
 	case fe.Code == subscriptions.CodeTooLong:
-		return text(lang, msgKeywordTooLong, userText(kw), subscriptions.MaxKeywordLen)
+		return text(lang, msgKeywordTooLong, userText(kw), count(lang, subscriptions.MaxKeywordLen, nounChar))
 	default:
 		return text(lang, msgKeywordBad, userText(kw))
 	}
@@ -97,13 +121,17 @@ func keywordProblem(lang, kw string) string {
 
 func (b *Bot) subscribe(ctx context.Context, r request) error {
 	if r.args == "" {
-		return b.replyErr(ctx, r, text(r.lang, msgSubscribeUsage, b.topicIDs()))
+		return b.replyErr(ctx, r, text(r.lang, msgSubscribeUsage, b.topicNames(r.lang)))
 	}
 	c, problem := b.parsePrefs(r.lang, r.args)
 	if problem != "" {
 		return b.replyErr(ctx, r, problem)
 	}
-	return b.updatePrefs(ctx, r, func(s *subscriptions.Subscriber) {
+	note := ""
+	if len(c.include) > 0 {
+		note = text(r.lang, msgKeywordsAdded, userList(r.lang, c.include)) + "\n\n"
+	}
+	return b.updatePrefs(ctx, r, note, func(s *subscriptions.Subscriber) {
 		s.Topics = addAll(s.Topics, c.topics)
 		s.Include = addAll(removeAll(s.Include, c.exclude), c.include)
 		s.Exclude = addAll(removeAll(s.Exclude, c.include), c.exclude)
@@ -118,7 +146,7 @@ func (b *Bot) unsubscribe(ctx context.Context, r request) error {
 	if problem != "" {
 		return b.replyErr(ctx, r, problem)
 	}
-	return b.updatePrefs(ctx, r, func(s *subscriptions.Subscriber) {
+	return b.updatePrefs(ctx, r, "", func(s *subscriptions.Subscriber) {
 		s.Topics = removeAll(s.Topics, c.topics)
 		s.Include = removeAll(s.Include, c.include)
 		s.Exclude = removeAll(s.Exclude, c.exclude)
@@ -134,14 +162,14 @@ func (b *Bot) keywords(ctx context.Context, r request) error {
 			return b.replyErr(ctx, r, b.prefsText(r.lang, sub))
 		})
 	case "clear", "مسح":
-		return b.updatePrefs(ctx, r, func(s *subscriptions.Subscriber) { s.Include, s.Exclude = nil, nil })
+		return b.updatePrefs(ctx, r, "", func(s *subscriptions.Subscriber) { s.Include, s.Exclude = nil, nil })
 	}
 	return b.subscribe(ctx, r)
 }
 
-// updatePrefs applies a change and answers with the new preferences, or
-// with the limit the change would break.
-func (b *Bot) updatePrefs(ctx context.Context, r request, change func(*subscriptions.Subscriber)) error {
+// updatePrefs applies a change and answers with note and the new
+// preferences, or with the limit the change would break.
+func (b *Bot) updatePrefs(ctx context.Context, r request, note string, change func(*subscriptions.Subscriber)) error {
 	return b.withSub(ctx, r, func(subscriptions.Subscriber) error {
 		sub, err := b.subs.Update(ctx, r.target, func(s *subscriptions.Subscriber) error {
 			change(s)
@@ -150,13 +178,13 @@ func (b *Bot) updatePrefs(ctx context.Context, r request, change func(*subscript
 		var fe *subscriptions.FieldError
 		switch {
 		case errors.As(err, &fe) && fe.Code == subscriptions.CodeTooMany:
-			return b.replyErr(ctx, r, text(r.lang, msgKeywordsTooMany, subscriptions.MaxKeywords))
+			return b.replyErr(ctx, r, text(r.lang, msgKeywordsTooMany, count(r.lang, subscriptions.MaxKeywords, nounKeyword)))
 		case errors.As(err, &fe):
 			return b.replyErr(ctx, r, text(r.lang, msgKeywordBad, userText(fe.Value)))
 		case err != nil:
 			return err
 		}
-		return b.replyErr(ctx, r, b.prefsText(r.lang, sub))
+		return b.replyErr(ctx, r, note+b.prefsText(r.lang, sub))
 	})
 }
 
@@ -173,14 +201,6 @@ func (b *Bot) topicsList(lang string, sub subscriptions.Subscriber) string {
 		labels[i] = b.topicLabel(t, lang)
 	}
 	return userList(lang, labels)
-}
-
-func (b *Bot) topicIDs() string {
-	ids := make([]string, len(b.cfg.Topics))
-	for i, t := range b.cfg.Topics {
-		ids[i] = t.ID
-	}
-	return strings.Join(ids, ", ")
 }
 
 // addAll appends the words not already present (case-insensitively).
@@ -204,7 +224,7 @@ func (b *Bot) setTime(ctx context.Context, r request) error {
 	return b.withSub(ctx, r, func(sub subscriptions.Subscriber) error {
 		words := splitArgs(r.args)
 		if len(words) == 0 {
-			return b.replyErr(ctx, r, text(r.lang, msgTimeUsage, subscriptions.MaxTimes, userList(r.lang, sub.Times), userText(sub.TimeZone)))
+			return b.replyErr(ctx, r, text(r.lang, msgTimeUsage, count(r.lang, subscriptions.MaxTimes, nounTime), userList(r.lang, sub.Times), userText(sub.TimeZone)))
 		}
 		times, problem := parseTimes(r.lang, words)
 		if problem != "" {
@@ -233,7 +253,7 @@ func parseTimes(lang string, words []string) ([]string, string) {
 		}
 	}
 	if len(times) > subscriptions.MaxTimes {
-		return nil, text(lang, msgTimesTooMany, subscriptions.MaxTimes)
+		return nil, text(lang, msgTimesTooMany, count(lang, subscriptions.MaxTimes, nounTime))
 	}
 	slices.Sort(times)
 	return times, ""
@@ -303,7 +323,7 @@ func (b *Bot) setStories(ctx context.Context, r request) error {
 		}); err != nil {
 			return err
 		}
-		return b.replyErr(ctx, r, text(r.lang, msgStoriesSet, n))
+		return b.replyErr(ctx, r, text(r.lang, msgStoriesSet, count(r.lang, n, nounStory)))
 	})
 }
 
@@ -316,4 +336,43 @@ func asciiDigits(r rune) rune {
 		return '0' + (r - '۰')
 	}
 	return r
+}
+
+// nearTopic is the topic a word that is none was probably meant to be
+// ("sports", "politic", "الرياضة"), or "". It asks for the same first
+// letter, so "wealth" is not taken for "health".
+func (b *Bot) nearTopic(word string) string {
+	w := []rune(strings.ToLower(word))
+	if len(w) < 4 {
+		return ""
+	}
+	for _, t := range b.cfg.Topics {
+		for _, name := range append([]string{t.ID}, slices.Collect(maps.Values(t.Labels))...) {
+			n := []rune(strings.ToLower(name))
+			limit := pick(len(n) <= 5, 1, 2)
+			if strings.ToLower(word) == "ال"+strings.ToLower(name) || len(n) > 0 && n[0] == w[0] && editDistance(w, n) <= limit {
+				return t.ID
+			}
+		}
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between two words. Written here
+// (a dozen lines) rather than adding a module for it.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := pick(a[i-1] == b[j-1], 0, 1)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -103,7 +103,6 @@ const (
 	msgWhyTooLarge
 	msgWhyRedirects
 	msgWhyScheme
-	msgWhyOther
 	msgDelFeedUsage
 	msgFeedNotFound
 	msgFeedRemoved
@@ -125,6 +124,20 @@ const (
 	msgExportCaption
 	msgExportFailed
 	msgDisabledFeeds
+	msgBroadcastTooLong
+	msgDidYouMean
+	msgKeywordsAdded
+	msgErrDNS
+	msgErrRefused
+	msgErrTimeout
+	msgErrTLS
+	msgErrDropped
+	msgErrUnreachable
+	msgErrStorage
+	msgErrTelegram
+	msgErrShutdown
+	msgErrUnexpected
+	msgCount // not a text: the number of keys
 )
 
 // catalogue returns the texts of one language. Texts are Telegram HTML; the
@@ -164,12 +177,12 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgUnknownTopic:       "%s is not a topic or a usable keyword.",
 		msgPrefsNow:           "Topics: %s\nKeywords: %s\nExcluded: %s",
 		msgKeywordsNone:       "none",
-		msgKeywordTooLong:     "The keyword %s is longer than %d characters.",
-		msgKeywordsTooMany:    "At most %d keywords (included and excluded together).",
+		msgKeywordTooLong:     "The keyword %s is too long: at most %s.",
+		msgKeywordsTooMany:    "At most %s (included and excluded together).",
 		msgKeywordBad:         "%s cannot be used as a keyword.",
-		msgTimeUsage:          "Usage: /time <i>HH:MM</i> [<i>HH:MM</i> …], e.g. /time 07:30 19:00 (up to %d times a day).\nNow: %s (%s)",
+		msgTimeUsage:          "Usage: /time <i>HH:MM</i> [<i>HH:MM</i> …], e.g. /time 07:30 19:00 (up to %s a day).\nNow: %s (%s)",
 		msgTimeBad:            "%s is not a time. Use HH:MM with a 24-hour clock, e.g. 07:30.",
-		msgTimesTooMany:       "At most %d delivery times a day.",
+		msgTimesTooMany:       "At most %s a day.",
 		msgTimeSet:            "Digests will arrive at %s (%s).",
 		msgZoneUsage:          "Usage: /timezone <i>Area/City</i> (e.g. Asia/Baghdad, Europe/Berlin), a city such as Cairo, or an offset such as +03:00.\nNow: %s",
 		msgZoneBad:            "%s is not a time zone I know. Try Area/City, e.g. Asia/Baghdad, or an offset such as +03:00.",
@@ -178,7 +191,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgLangSet:            "From now on I will write in English.",
 		msgSettings:           "<b>Settings</b>%s\nLanguage: English\nTopics: %s\nKeywords: %s\nExcluded: %s\nTimes: %s\nTime zone: %s\nStories per digest: %d\nDaily digests: %s",
 		msgStoriesUsage:       "Usage: /stories <i>N</i>, from 1 to %d: the most stories a digest holds.",
-		msgStoriesSet:         "Digests will hold at most %d stories.",
+		msgStoriesSet:         "Digests will hold at most %s.",
 		msgPaused:             "Daily digests are paused. Send /resume to restart them; /digest still works.",
 		msgResumed:            "Daily digests are on again, at %s (%s).",
 		msgChannelUsage:       "Usage: /channel <i>@channelname</i> (or the channel's numeric ID). Add me to the channel as an administrator first. /channel alone goes back to this chat's settings.",
@@ -196,7 +209,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgPushFailed:         "Push stopped after %d of %d: %s",
 		msgBroadcastUsage:     "Usage: /broadcast <i>text</i>",
 		msgBroadcastConfirm:   "Send this to every active subscriber?\n\n%s",
-		msgBroadcastQueued:    "Broadcast queued for %d chats.",
+		msgBroadcastQueued:    "Broadcast queued for %s.",
 		msgBroadcastExpired:   "This confirmation has expired. Send /broadcast again.",
 		msgBackupCaption:      "Database backup, %s",
 		msgBackupFailed:       "The backup failed: %s",
@@ -219,7 +232,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgFeedBadURL:         "%s is not a feed address I can use: give a full http:// or https:// address.",
 		msgFeedAdded:          "Added %s. Fetching it now…",
 		msgFeedUpdated:        "%s was already in the list: its topics are updated and it is enabled. Fetching it now…",
-		msgFeedFetchOK:        "✅ %s works: %s, %d items, %d new articles.",
+		msgFeedFetchOK:        "✅ %s works: %s; %s in the feed, new: %s.",
 		msgFeedNotModified:    "✅ %s works: unchanged since its last fetch.",
 		msgFeedMoved:          "\nIt has moved for good; it is now kept as %s.",
 		msgFeedFetchFailed:    "⚠️ %s is in the list, but fetching it failed: %s\nI will retry with growing pauses; /delfeed %s removes it.",
@@ -231,7 +244,6 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgWhyTooLarge:        "it is larger than the size limit.",
 		msgWhyRedirects:       "it redirects too many times.",
 		msgWhyScheme:          "only http and https addresses are allowed.",
-		msgWhyOther:           "%s",
 		msgDelFeedUsage:       "Usage: /delfeed <i>URL</i> or /delfeed <i>N</i> (the number shown by /feeds).",
 		msgFeedNotFound:       "There is no feed %s. /feeds lists them with their numbers.",
 		msgFeedRemoved:        "Removed %s. Its articles stay until they age out.",
@@ -241,8 +253,8 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgFeedNoTitle:        "(no title yet)",
 		msgFeedTopics:         "Topics: %s",
 		msgFeedNever:          "⏳ not fetched yet",
-		msgFeedOK:             "✅ fetched %s: %d items in the feed, %d articles stored",
-		msgFeedFailing:        "⚠️ %d failed fetches in a row since %s; next try %s\nLast error: %s",
+		msgFeedOK:             "✅ fetched %s: %s in the feed, %s stored",
+		msgFeedFailing:        "⚠️ %s in a row since %s; next try %s\nLast error: %s",
 		msgFeedDisabled:       "⛔ disabled on %s, failing since %s\nLast error: %s\n/addfeed with its address enables it again.",
 		msgOPMLNotOPML:        "To import feeds, send the list as an <i>.opml</i> or <i>.xml</i> file.",
 		msgOPMLTooLarge:       "That file is too large: I import OPML files of up to %s.",
@@ -250,9 +262,23 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgOPMLPrivate:        "Nothing imported: %s on a loopback, private or link-local address, which I refuse. Remove them from the file, or an operator can allow them with NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1.",
 		msgOPMLImported:       "Imported %s: %d added, %d updated, %d invalid.",
 		msgOPMLFailed:         "I could not download that file: %s",
-		msgExportCaption:      "Feed list: %d feeds (OPML). Send this file back to me to import it.",
+		msgExportCaption:      "Feed list: %s (OPML). Send this file back to me to import it.",
 		msgExportFailed:       "The export failed: %s",
-		msgDisabledFeeds:      "⛔ <b>Feeds disabled</b> after failing for %s days. /addfeed with the address enables one again, /delfeed removes it.",
+		msgPushUsage:          "Usage: /pushnow [<i>chat ID</i>]: without an ID every active subscriber gets the digest now; with one (a number such as 12345 or -100123), only that chat.",
+		msgBroadcastTooLong:   "That broadcast is %s long (with < > & counting 4–5 each); one Telegram message holds at most %s. Please shorten it.",
+		msgDidYouMean:         "%s is not a topic. Did you mean %s? Nothing was changed. To follow the word itself as a keyword, put it in quotes: /subscribe \"%s\"",
+		msgKeywordsAdded:      "Keywords added: %s. With keywords, a digest holds only stories that mention one of them.",
+		msgErrDNS:             "the server's name could not be found.",
+		msgErrRefused:         "the server refused the connection.",
+		msgErrTimeout:         "the server did not answer in time.",
+		msgErrTLS:             "the server's secure connection (its certificate) could not be verified.",
+		msgErrDropped:         "the connection was cut off.",
+		msgErrUnreachable:     "the server could not be reached.",
+		msgErrStorage:         "the database could not be written (is the disk full?).",
+		msgErrTelegram:        "Telegram refused the request.",
+		msgErrShutdown:        "the service was shutting down.",
+		msgErrUnexpected:      "an unexpected error (the details are in the service log).",
+		msgDisabledFeeds:      "⛔ <b>Feeds disabled</b> after failing for %s. /addfeed with the address enables one again, /delfeed removes it.",
 	}
 })
 
@@ -281,12 +307,12 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgUnknownTopic:       "%s ليس موضوعًا ولا كلمة مفتاحية صالحة.",
 		msgPrefsNow:           "المواضيع: %s\nالكلمات المفتاحية: %s\nالمستبعدة: %s",
 		msgKeywordsNone:       "لا شيء",
-		msgKeywordTooLong:     "الكلمة %s أطول من %d حرفًا.",
-		msgKeywordsTooMany:    "الحد الأقصى %d كلمة مفتاحية (المضافة والمستبعدة معًا).",
+		msgKeywordTooLong:     "الكلمة %s طويلة: الحد الأقصى %s.",
+		msgKeywordsTooMany:    "الحد الأقصى %s (المضافة والمستبعدة معًا).",
 		msgKeywordBad:         "لا يمكن استخدام %s كلمةً مفتاحية.",
-		msgTimeUsage:          "الاستخدام: /time <i>HH:MM</i> [<i>HH:MM</i> …]، مثل /time 07:30 19:00 (حتى %d مواعيد في اليوم).\nالآن: %s (%s)",
+		msgTimeUsage:          "الاستخدام: /time <i>HH:MM</i> [<i>HH:MM</i> …]، مثل /time 07:30 19:00 (الحد الأقصى %s في اليوم).\nالآن: %s (%s)",
 		msgTimeBad:            "%s ليس وقتًا صالحًا. استخدم HH:MM بنظام 24 ساعة، مثل 07:30.",
-		msgTimesTooMany:       "الحد الأقصى %d مواعيد في اليوم.",
+		msgTimesTooMany:       "الحد الأقصى %s في اليوم.",
 		msgTimeSet:            "سيصلك الموجز في %s (%s).",
 		msgZoneUsage:          "الاستخدام: /timezone <i>Area/City</i> (مثل Asia/Baghdad أو Africa/Cairo)، أو اسم مدينتك مثل بغداد، أو فارق توقيت مثل +03:00.\nالآن: %s",
 		msgZoneBad:            "%s ليست منطقة زمنية أعرفها. جرّب Area/City مثل Asia/Baghdad، أو فارقًا مثل +03:00.",
@@ -295,7 +321,7 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgLangSet:            "سأكتب لك بالعربية من الآن.",
 		msgSettings:           "<b>الإعدادات</b>%s\nاللغة: العربية\nالمواضيع: %s\nالكلمات المفتاحية: %s\nالمستبعدة: %s\nالمواعيد: %s\nالمنطقة الزمنية: %s\nعدد الأخبار في الموجز: %d\nالموجز اليومي: %s",
 		msgStoriesUsage:       "الاستخدام: /stories <i>N</i>، من 1 إلى %d: أكبر عدد من الأخبار في الموجز.",
-		msgStoriesSet:         "سيحمل الموجز %d خبرًا على الأكثر.",
+		msgStoriesSet:         "الحد الأقصى للموجز الآن %s.",
 		msgPaused:             "أوقفتَ الموجز اليومي. أرسل /resume لاستئنافه؛ ويبقى /digest متاحًا.",
 		msgResumed:            "عاد الموجز اليومي، في %s (%s).",
 		msgChannelUsage:       "الاستخدام: /channel <i>@channelname</i> (أو رقم القناة). أضفني أولًا مشرفًا في القناة. أرسل /channel وحده للعودة إلى إعدادات هذه المحادثة.",
@@ -313,7 +339,7 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgPushFailed:         "توقف الإرسال بعد %d من %d: %s",
 		msgBroadcastUsage:     "الاستخدام: /broadcast <i>نص</i>",
 		msgBroadcastConfirm:   "هل أرسل هذه الرسالة إلى كل المشتركين النشطين؟\n\n%s",
-		msgBroadcastQueued:    "وُضعت الرسالة في طابور الإرسال إلى %d محادثة.",
+		msgBroadcastQueued:    "وُضعت الرسالة في طابور الإرسال، والمحادثات المستهدفة: %s.",
 		msgBroadcastExpired:   "انتهت صلاحية هذا التأكيد. أرسل /broadcast من جديد.",
 		msgBackupCaption:      "نسخة احتياطية من قاعدة البيانات، %s",
 		msgBackupFailed:       "فشل النسخ الاحتياطي: %s",
@@ -336,7 +362,7 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgFeedBadURL:         "%s ليس عنوان مصدر أستطيع استخدامه: أرسل عنوانًا كاملًا يبدأ بـ http:// أو https://.",
 		msgFeedAdded:          "أُضيف %s. أجلبه الآن…",
 		msgFeedUpdated:        "%s موجود في القائمة: حُدّثت مواضيعه وفُعّل. أجلبه الآن…",
-		msgFeedFetchOK:        "✅ %s يعمل: %s، %d عنصرًا، %d مقالًا جديدًا.",
+		msgFeedFetchOK:        "✅ %s يعمل: %s؛ فيه %s، والجديد منها %s.",
 		msgFeedNotModified:    "✅ %s يعمل: لم يتغير منذ آخر جلب.",
 		msgFeedMoved:          "\nانتقل نهائيًا، ويُحفظ الآن باسم %s.",
 		msgFeedFetchFailed:    "⚠️ %s في القائمة، لكن جلبه فشل: %s\nسأعيد المحاولة بفواصل متزايدة؛ /delfeed %s يحذفه.",
@@ -348,7 +374,6 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgWhyTooLarge:        "حجمه أكبر من الحد المسموح.",
 		msgWhyRedirects:       "يعيد التوجيه مرات كثيرة.",
 		msgWhyScheme:          "لا أقبل إلا عناوين http وhttps.",
-		msgWhyOther:           "%s",
 		msgDelFeedUsage:       "الاستخدام: /delfeed <i>URL</i> أو /delfeed <i>N</i> (الرقم الظاهر في /feeds).",
 		msgFeedNotFound:       "لا يوجد مصدر %s. يعرض /feeds المصادر بأرقامها.",
 		msgFeedRemoved:        "حُذف %s. تبقى مقالاته حتى تنتهي مدة حفظها.",
@@ -358,8 +383,8 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgFeedNoTitle:        "(بلا عنوان بعد)",
 		msgFeedTopics:         "المواضيع: %s",
 		msgFeedNever:          "⏳ لم يُجلب بعد",
-		msgFeedOK:             "✅ جُلب في %s: %d عنصرًا في المصدر، %d مقالًا محفوظًا",
-		msgFeedFailing:        "⚠️ %d محاولات فاشلة متتالية منذ %s؛ المحاولة التالية %s\nآخر خطأ: %s",
+		msgFeedOK:             "✅ جُلب في %s: في المصدر %s، والمحفوظ %s",
+		msgFeedFailing:        "⚠️ %s على التوالي منذ %s؛ المحاولة التالية %s\nآخر خطأ: %s",
 		msgFeedDisabled:       "⛔ معطّل منذ %s، يفشل منذ %s\nآخر خطأ: %s\n/addfeed مع عنوانه يعيد تفعيله.",
 		msgOPMLNotOPML:        "لاستيراد المصادر أرسل القائمة في ملف <i>.opml</i> أو <i>.xml</i>.",
 		msgOPMLTooLarge:       "الملف كبير جدًا: أستورد ملفات OPML حتى %s.",
@@ -367,9 +392,23 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgOPMLPrivate:        "لم يُستورد شيء: %s على عنوان محلي أو خاص أو link-local، وأنا أرفض ذلك. احذفها من الملف، أو يمكن للمشغّل السماح بها بـ NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1.",
 		msgOPMLImported:       "استُورد %s: أُضيف %d، حُدّث %d، غير صالح %d.",
 		msgOPMLFailed:         "تعذّر تنزيل الملف: %s",
-		msgExportCaption:      "قائمة المصادر: %d مصدرًا (OPML). أرسل هذا الملف إليّ لاستيراده.",
+		msgExportCaption:      "قائمة المصادر: %s (OPML). أرسل هذا الملف إليّ لاستيراده.",
 		msgExportFailed:       "فشل التصدير: %s",
-		msgDisabledFeeds:      "⛔ <b>مصادر معطّلة</b> بعد فشلها %s أيام. /addfeed مع العنوان يعيد تفعيل المصدر، و/delfeed يحذفه.",
+		msgPushUsage:          "الاستخدام: /pushnow [<i>رقم المحادثة</i>]: بلا رقم يُرسَل الموجز الآن إلى كل المشتركين النشطين، ومع رقم (مثل 12345 أو -100123) إلى تلك المحادثة وحدها.",
+		msgBroadcastTooLong:   "طول هذه الرسالة %s (يُحسب كل من < و> و& بـ4–5 أحرف)، والحد الأقصى لرسالة واحدة في تيليغرام %s. اختصرها من فضلك.",
+		msgDidYouMean:         "%s ليس موضوعًا. هل تقصد %s؟ لم يتغير شيء. لمتابعة الكلمة نفسها كلمةً مفتاحية ضعها بين علامتي تنصيص: /subscribe \"%s\"",
+		msgKeywordsAdded:      "أُضيفت الكلمات المفتاحية: %s. مع الكلمات المفتاحية لا يحمل الموجز إلا الأخبار التي تذكر إحداها.",
+		msgErrDNS:             "تعذّر العثور على اسم الخادم.",
+		msgErrRefused:         "رفض الخادم الاتصال.",
+		msgErrTimeout:         "لم يُجب الخادم في الوقت المحدد.",
+		msgErrTLS:             "تعذّر التحقق من الاتصال الآمن بالخادم (شهادته).",
+		msgErrDropped:         "انقطع الاتصال.",
+		msgErrUnreachable:     "تعذّر الوصول إلى الخادم.",
+		msgErrStorage:         "تعذّرت الكتابة في قاعدة البيانات (هل امتلأ القرص؟).",
+		msgErrTelegram:        "رفض تيليغرام الطلب.",
+		msgErrShutdown:        "كانت الخدمة تتوقف.",
+		msgErrUnexpected:      "خطأ غير متوقع (التفاصيل في سجل الخدمة).",
+		msgDisabledFeeds:      "⛔ <b>مصادر معطّلة</b> (مدة الفشل: %s). /addfeed مع العنوان يعيد تفعيل المصدر، و/delfeed يحذفه.",
 	}
 })
 

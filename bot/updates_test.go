@@ -62,8 +62,9 @@ func TestPollConfirmsOnlyAfterHandling(t *testing.T) {
 	}
 	stop := runPoll(t, h.bot)
 	<-inHandler
-	if n := h.fake.Unconfirmed(); n != 3 {
-		t.Errorf("while update 2 is being handled, %d updates are unconfirmed, want all 3", n)
+	// Update 1 may be confirmed meanwhile (polling goes on), 2 and 3 not.
+	if n := h.fake.Unconfirmed(); n < 2 {
+		t.Errorf("while update 2 is being handled, %d updates are unconfirmed, want it and the one after", n)
 	}
 	close(release)
 	waitFor(t, "all updates confirmed", func() bool { return h.fake.Unconfirmed() == 0 })

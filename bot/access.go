@@ -169,6 +169,13 @@ func (p *pendingStore) add(admin int64, html string, now time.Time) string {
 	return id
 }
 
+// restore puts back a broadcast taken for a send that failed.
+func (p *pendingStore) restore(id string, admin int64, html string, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.m[id] = pendingBroadcast{admin: admin, html: html, expires: now.Add(pendingTTL)}
+}
+
 // take removes and returns the broadcast if it exists, is fresh and belongs
 // to admin.
 func (p *pendingStore) take(id string, admin int64, now time.Time) (string, bool) {

@@ -175,6 +175,9 @@ func (b *Bot) onBroadcast(ctx context.Context, c callback) error {
 	}
 	n, err := b.ops.Broadcast(ctx, body)
 	if err != nil {
+		// Keep the confirmation: the update is retried on a storage or
+		// temporary error, and its retry must find the text again.
+		b.pending.restore(strconv.FormatInt(c.target, 10), c.q.From.ID, body, b.now())
 		return fmt.Errorf("broadcast: %w", err)
 	}
 	return b.edit(ctx, c.chat.ID, c.msgID, text(c.lang, msgBroadcastQueued, count(c.lang, n, nounChat)), nil)

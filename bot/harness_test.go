@@ -136,6 +136,7 @@ func (f *fakeDigests) SendNow(_ context.Context, chatID int64) (int, error) {
 // fakeOps records what the admin commands ask of the delivery service.
 type fakeOps struct {
 	mu         sync.Mutex
+	failNext   error // returned by the next Broadcast
 	pushed     [][]int64
 	broadcasts []string
 	pushTotal  int
@@ -160,6 +161,10 @@ func (f *fakeOps) PushNow(_ context.Context, chats []int64, progress func(done, 
 func (f *fakeOps) Broadcast(_ context.Context, html string) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.failNext; err != nil {
+		f.failNext = nil
+		return 0, err
+	}
 	f.broadcasts = append(f.broadcasts, html)
 	return 3, nil
 }

@@ -5,12 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"newsdigest/news"
 )
@@ -236,5 +240,29 @@ func TestWebhookDropsASlowBody(t *testing.T) {
 		if resp.StatusCode == http.StatusOK {
 			t.Fatalf("a body that never arrived was answered %s", resp.Status)
 		}
+	}
+}
+
+// TestBroadcastSurvivesAFailedQueue: the outbox cannot be written when the
+// admin confirms; the press is retried and the broadcast queued once, not
+// lost as "expired".
+func TestBroadcastSurvivesAFailedQueue(t *testing.T) {
+	h := newHarness(t)
+	h.bot.retryPause = 10 * time.Millisecond
+	admin := user{id: adminID, lang: "en"}
+	msgs := h.say(admin, private(admin), "/broadcast Maintenance tonight")
+	h.ops.failNext = &fs.PathError{Op: "write", Path: "newsdigest.db", Err: syscall.ENOSPC}
+	h.fake.PushUpdate(tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{ID: "send", From: admin.tg(),
+		Data: button(t, h.lastMarkup(adminID), "Send"), Message: &tgbotapi.Message{MessageID: msgs[0].MessageID, Chat: private(admin)}}})
+	stop := runPoll(t, h.bot)
+	waitFor(t, "the press confirmed", func() bool { return h.fake.Unconfirmed() == 0 })
+	stop()
+	h.ops.mu.Lock()
+	defer h.ops.mu.Unlock()
+	if len(h.ops.broadcasts) != 1 {
+		t.Fatalf("%d broadcasts queued, want 1", len(h.ops.broadcasts))
+	}
+	if edits := h.fake.Edits(); len(edits) == 0 || !strings.Contains(edits[len(edits)-1].Text, "queued for 3 chats") {
+		t.Errorf("the confirmation ends as %+v, want queued", edits)
 	}
 }

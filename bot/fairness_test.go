@@ -77,6 +77,15 @@ func TestFlooderDoesNotDelayOthers(t *testing.T) {
 	if answers != burst || warnings != 1 {
 		t.Errorf("flooder got %d answers and %d warnings, want %d and exactly 1", answers, warnings, burst)
 	}
+	if len(ot) == 1 {
+		before := 0
+		for _, m := range fl {
+			if m.Seq < ot[0].Seq {
+				before++
+			}
+		}
+		t.Logf("flood=30 answered=%d warnings=%d other_reply_after_flooder_messages=%d", answers, warnings, before)
+	}
 	if len(ot) != 1 || len(fl) < 2 || ot[0].Seq > fl[1].Seq {
 		t.Fatalf("the other user's reply (%d messages) came after the flooder's second: it waited behind the flood", len(ot))
 	}

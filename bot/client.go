@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -49,27 +50,37 @@ func (c *ctxClient) Do(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// Redact returns err with every occurrence of token (raw or URL-escaped)
-// replaced by "<token>". It keeps the *tgbotapi.Error and context errors
-// reachable through errors.As/Is when they carry no token.
+// Redact returns err with every occurrence of token (raw or URL-escaped,
+// once or several times, in any letter case) replaced by "<token>". It keeps
+// the *tgbotapi.Error and context errors reachable through errors.As/Is when
+// they carry no token.
 func Redact(err error, token string) error {
 	if err == nil || token == "" {
 		return err
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, token) && !strings.Contains(msg, url.PathEscape(token)) {
+	red := RedactString(msg, token)
+	if red == msg {
 		return err
 	}
-	return &redactedError{msg: RedactString(msg, token), cause: unwrapSafe(err)}
+	return &redactedError{msg: red, cause: unwrapSafe(err)}
 }
 
-// RedactString replaces the token in s.
+// RedactString replaces the token in s. A token is "<bot id>:<secret>"; the
+// secret's letters (A-Z a-z 0-9 _ -) are never escaped by URL encoders, only
+// the colon is (%3A, %253A once escaped twice…), so the secret itself is
+// matched in any of its encodings, with the ID and colon when they precede it.
 func RedactString(s, token string) string {
 	if token == "" {
 		return s
 	}
-	s = strings.ReplaceAll(s, token, "<token>")
-	return strings.ReplaceAll(s, url.PathEscape(token), "<token>")
+	id, secret, ok := strings.Cut(token, ":")
+	if !ok || secret == "" {
+		s = strings.ReplaceAll(s, token, "<token>")
+		return strings.ReplaceAll(s, url.QueryEscape(token), "<token>")
+	}
+	re := regexp.MustCompile(`(?i)(?:` + regexp.QuoteMeta(id) + `(?::|%(?:25)*3a))?` + regexp.QuoteMeta(secret))
+	return re.ReplaceAllLiteralString(s, "<token>")
 }
 
 type redactedError struct {

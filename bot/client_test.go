@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +61,25 @@ func TestRedactKeepsCancellation(t *testing.T) {
 	_, err := NewAPI(ctx, secretToken, hang.URL+"/bot%s/%s", time.Second)
 	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "AAsecret") {
 		t.Fatalf("want a redacted error that is still context.Canceled, got %v", err)
+	}
+}
+
+// TestRedactEveryEncoding: the token is hidden however a URL quoted it,
+// e.g. query-escaped in a redirect's target.
+func TestRedactEveryEncoding(t *testing.T) {
+	escaped := url.QueryEscape("https://api.telegram.org/bot" + secretToken + "/getMe")
+	for _, msg := range []string{
+		"Get \"https://api.telegram.org/bot" + secretToken + "/getMe\": EOF",
+		"Get \"http://127.0.0.1:1/r?next=" + escaped + "\": stopped after 10 redirects",
+		"Get \"http://127.0.0.1:1/r?next=" + strings.ToLower(escaped) + "\": x",
+		"Get \"http://127.0.0.1:1/r?next=" + url.QueryEscape(escaped) + "\": x",
+	} {
+		got := Redact(errors.New(msg), secretToken).Error()
+		if strings.Contains(strings.ToLower(got), "aasecret") {
+			t.Errorf("the token leaked: %s", got)
+		}
+		if !strings.Contains(got, "<token>") {
+			t.Errorf("want <token> in %s", got)
+		}
 	}
 }

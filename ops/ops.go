@@ -125,27 +125,55 @@ func (o Options) authorised(enabled bool, next http.HandlerFunc) http.HandlerFun
 	}
 }
 
+// DefaultIdleTimeout closes keep-alive connections that sent nothing for
+// this long, so idle clients (a scraper, a stuck script) cannot hold
+// connections and file descriptors forever.
+const DefaultIdleTimeout = 2 * time.Minute
+
+// Server is the operators' listener.
+type Server struct {
+	Addr        string
+	Handler     http.Handler
+	IdleTimeout time.Duration // 0: DefaultIdleTimeout
+	// Ready, when set, receives the address actually bound (":0" picks a port).
+	Ready chan<- string
+}
+
 // Serve runs the handler on addr until ctx ends, then shuts down within 5 s.
 func Serve(ctx context.Context, addr string, h http.Handler, ready chan<- string) error {
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	ln, err := listen(ctx, addr)
+	return Server{Addr: addr, Handler: h, Ready: ready}.Run(ctx)
+}
+
+func (s Server) httpServer() *http.Server {
+	idle := s.IdleTimeout
+	if idle <= 0 {
+		idle = DefaultIdleTimeout
+	}
+	return &http.Server{Addr: s.Addr, Handler: s.Handler, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: idle}
+}
+
+// Run serves until ctx ends, then shuts down within 5 s.
+func (s Server) Run(ctx context.Context) error {
+	srv := s.httpServer()
+	ln, err := listen(ctx, s.Addr)
 	if err != nil {
 		return err
 	}
-	if ready != nil {
-		ready <- ln.Addr().String()
+	if s.Ready != nil {
+		s.Ready <- ln.Addr().String()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("ops: serve %s: %w", addr, err)
+		return fmt.Errorf("ops: serve %s: %w", s.Addr, err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
 }
+
 func listen(ctx context.Context, addr string) (net.Listener, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"newsdigest/bot"
@@ -56,12 +58,16 @@ var _ bot.Ops = opsAdapter{}
 
 // PushNow queues the digests, then reports progress as the outbox drains
 // until every queued record is out or ctx ends.
+// Chats named explicitly must be subscribers: pushing to an unknown chat
+// sends nothing, and reporting success would mislead the operator.
 func (a opsAdapter) PushNow(ctx context.Context, chatIDs []int64, progress func(done, total int)) error {
 	if len(chatIDs) == 0 {
 		var err error
 		if chatIDs, err = a.activeChats(ctx); err != nil {
 			return err
 		}
+	} else if err := a.known(ctx, chatIDs); err != nil {
+		return err
 	}
 	before, err := a.delivery.Stats(ctx)
 	if err != nil {
@@ -125,4 +131,26 @@ func (a opsAdapter) activeChats(ctx context.Context) ([]int64, error) {
 		return nil
 	})
 	return chats, err
+}
+
+// known fails naming the chats that are not subscribers.
+func (a opsAdapter) known(ctx context.Context, chatIDs []int64) error {
+	subs, err := a.subs.GetMany(ctx, chatIDs)
+	if err != nil {
+		return err
+	}
+	found := map[int64]bool{}
+	for _, s := range subs {
+		found[s.ChatID] = true
+	}
+	var unknown []string
+	for _, id := range chatIDs {
+		if !found[id] {
+			unknown = append(unknown, strconv.FormatInt(id, 10))
+		}
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("not a subscriber: chat %s (nothing was sent)", strings.Join(unknown, ", "))
+	}
+	return nil
 }

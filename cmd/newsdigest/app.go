@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -169,12 +170,8 @@ func (m *Main) ingest(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
+	// The ingester logs "ingest done" and unreadable seed files itself.
 	m.lastIngest.Store(time.Now().UnixNano())
-	m.log.InfoContext(ctx, "ingest done", "new", rep.New, "seeds_new", rep.SeedsNew, "failed", rep.Failed,
-		"not_modified", rep.NotModified, "pruned", rep.Pruned, "took", rep.Duration)
-	if rep.SeedErr != nil {
-		m.log.WarnContext(ctx, "some seed files could not be read", "err", rep.SeedErr)
-	}
 	if len(rep.NewlyDisabled) > 0 {
 		m.log.WarnContext(ctx, "feeds disabled after failing for days", "feeds", rep.NewlyDisabled)
 		if err := m.bot.NotifyDisabledFeeds(ctx, rep.NewlyDisabled); err != nil {
@@ -229,7 +226,8 @@ func (m *Main) closeDelivery() error {
 }
 
 // serveOps starts the operators' HTTP listener; its error arrives on the
-// channel once ctx ends.
+// channel once ctx ends. The address it bound is written to addrPath for
+// the ops commands (the port may have been picked) and removed at the end.
 func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 	done := make(chan error, 1)
 	if m.cfg.HTTPAddr == "off" {
@@ -248,12 +246,24 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 		Push:     m.opsAdapter().PushNow,
 	})
 	ready := make(chan string, 1)
-	go func() { done <- ops.Serve(ctx, m.cfg.HTTPAddr, h, ready) }()
+	served := make(chan error, 1)
+	go func() { served <- ops.Serve(ctx, m.cfg.HTTPAddr, h, ready) }()
 	select {
 	case addr := <-ready:
 		m.log.InfoContext(ctx, "ops endpoints listening", "addr", addr)
+		werr := writePrivate(addrPath(m.cfg), []byte(dialAddr(addr)+"\n"))
+		go func() {
+			err := <-served
+			if rerr := os.Remove(addrPath(m.cfg)); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+				err = errors.Join(err, rerr)
+			}
+			done <- err
+		}()
+		if werr != nil {
+			m.log.WarnContext(ctx, "the ops commands will not find this service", "err", werr)
+		}
 		return done, nil
-	case err := <-done:
+	case err := <-served:
 		return nil, err
 	}
 }

@@ -101,6 +101,13 @@ func options() []option {
 // loadConfig applies defaults, then the environment (a list of KEY=value
 // lines, so tests never touch the real environment), then flags.
 func loadConfig(name string, env, args []string, stderr io.Writer) (Config, []string, error) {
+	return loadConfigWith(name, env, args, stderr, nil)
+}
+
+// loadConfigWith is loadConfig for a command with flags of its own, which
+// extra defines on the same flag set. Flags may come before, between or
+// after the positional arguments (returned in order); "--" ends the flags.
+func loadConfigWith(name string, env, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (Config, []string, error) {
 	opts := options()
 	values := map[string]string{}
 	for _, o := range opts {
@@ -119,7 +126,11 @@ func loadConfig(name string, env, args []string, stderr io.Writer) (Config, []st
 	for _, o := range opts {
 		flagVals[o.env] = fs.String(o.flag, values[o.env], o.usage+" ($"+o.env+")")
 	}
-	if err := fs.Parse(args); err != nil {
+	if extra != nil {
+		extra(fs)
+	}
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return Config{}, nil, err
 	}
 	c := Config{raw: map[string]string{}}
@@ -130,7 +141,26 @@ func loadConfig(name string, env, args []string, stderr io.Writer) (Config, []st
 		}
 		c.raw[o.env] = v
 	}
-	return c, fs.Args(), nil
+	return c, rest, nil
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments
+// and returns the positional ones ("feeds add URL --db x" honours --db).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if consumed := len(args) - len(left); consumed > 0 && args[consumed-1] == "--" {
+			return append(rest, left...), nil
+		}
+		if len(left) == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, left[0]), left[1:]
+	}
 }
 
 // A Bot API token is "<bot id>:<secret>"; the value itself never appears in

@@ -51,6 +51,13 @@ func startService(t *testing.T, emu *tgemu.Emulator, seedsDir string) *Main {
 // the token never reached the logs.
 func serve(t *testing.T, token string, env []string) *Main {
 	t.Helper()
+	m, _ := serveLogged(t, token, env)
+	return m
+}
+
+// serveLogged is serve that also returns the service's logs.
+func serveLogged(t *testing.T, token string, env []string) (*Main, *syncBuffer) {
+	t.Helper()
 	env = append([]string{"TELEGRAM_BOT_TOKEN=" + token, "NEWSDIGEST_LOG_LEVEL=debug",
 		"NEWSDIGEST_DB=" + filepath.Join(t.TempDir(), "service.db")}, env...)
 	cfg, _, err := loadConfig("run", env, nil, os.Stderr)
@@ -84,7 +91,7 @@ func serve(t *testing.T, token string, env []string) *Main {
 			t.Error("the bot token appears in the logs")
 		}
 	})
-	return m
+	return m, logs
 }
 
 func copySeed(t *testing.T, dir string) {

@@ -41,13 +41,14 @@ func withIO(f ioCommand) func(context.Context, *cliEnv, []string) error {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":         {run: runMain, usage: "run the bot (default); without a token, print the seed digest"},
+		"run":         {run: runMain, usage: "run the bot (default); without a token: in a terminal print the seed digest, else fail"},
+		"version":     {run: runVersion, usage: "print the module version, Go version and commit the binary was built from"},
 		"digest":      {run: runDigest, usage: "print the digest built from a seeds folder"},
 		"annotate":    {run: withIO(runAnnotate), usage: "annotate article JSON lines from stdin with lang, title, summary, topics, story"},
 		"eval":        {run: withIO(runEval), usage: "eval [--data DIR]: ROUGE, topic macro-F1 and clustering of the embedded engine"},
-		"config":      {run: runConfig, usage: "print the effective configuration (token redacted)"},
+		"config":      {run: runConfig, usage: "print the effective configuration (secrets redacted)"},
 		"backup":      {run: runBackup, usage: "backup FILE: a verified copy of the database, also while the bot runs"},
-		"push":        {run: runPush, usage: "push [--chat ID]…: the running bot sends the digest now, with progress"},
+		"push":        {run: runPush, usage: "push --chat ID… | --all: the running bot sends the digest now, with progress"},
 		"restore":     {run: runRestore, usage: "restore FILE: replace the database with a backup (bot stopped)"},
 		"healthcheck": {run: runHealthcheck, usage: "exit 0 when the running bot answers /healthz (for container HEALTHCHECK)"},
 		"feeds":       {run: runFeeds, usage: "feeds add URL [topic…] | list | remove URL|N | import FILE | export"},

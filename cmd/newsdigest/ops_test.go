@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -224,5 +225,95 @@ func TestExtraTopicsConfigErrors(t *testing.T) {
 		if code == 0 || !strings.Contains(errOut, "NEWSDIGEST_EXTRA_TOPICS") {
 			t.Errorf("%q: exit %d, stderr %q", v, code, errOut)
 		}
+	}
+}
+
+// TestConfigRedactsEverySecret: secrets without a public part are hidden
+// whole; the token keeps only the bot's public numeric ID.
+func TestConfigRedactsEverySecret(t *testing.T) {
+	code, out, errOut := runCLI([]string{"NEWSDIGEST_WEBHOOK_SECRET=hook-secret-value"}, "config", "--token", "987654321:AAHsecretPartThatMustNeverShow_123")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, leak := range []string{"hook-secret", "AAHsecret"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("config prints %q:\n%s", leak, out)
+		}
+	}
+	if !strings.Contains(out, "NEWSDIGEST_WEBHOOK_SECRET=<redacted>\n") || !strings.Contains(out, "TELEGRAM_BOT_TOKEN=987654321:<redacted>\n") {
+		t.Errorf("want both secrets shown as redacted:\n%s", out)
+	}
+}
+
+// TestHealthcheckPaths: a path without its slash is accepted, an unknown
+// one is refused with a message, never a panic.
+func TestHealthcheckPaths(t *testing.T) {
+	env, _ := runningService(t)
+	if code, out, errOut := runCLI(env, "healthcheck", "--path", "readyz"); code != 0 || !strings.Contains(out, "healthy") {
+		t.Fatalf("healthcheck --path readyz: exit %d, %q %q", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(env, "healthcheck", "--path", "http://evil.example/"); code == 0 || !strings.Contains(errOut, "/healthz or /readyz") {
+		t.Fatalf("healthcheck with a URL as path: exit %d, %q", code, errOut)
+	}
+}
+
+// TestOpsCommandsFindAPickedPort: with NEWSDIGEST_HTTP_ADDR=127.0.0.1:0 the
+// service writes the port it got beside the database (0600) and the ops
+// commands use it; at shutdown the file goes away. With "off" they say so.
+func TestOpsCommandsFindAPickedPort(t *testing.T) {
+	api := bottest.New(bottest.Config{})
+	t.Cleanup(api.Close)
+	db := filepath.Join(t.TempDir(), "picked.db")
+	env := []string{"TELEGRAM_BOT_TOKEN=" + api.Token(), "TELEGRAM_API_ENDPOINT=" + api.Endpoint(),
+		"NEWSDIGEST_DB=" + db, "NEWSDIGEST_HTTP_ADDR=127.0.0.1:0"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- cli(ctx, &cliEnv{environ: env, stdout: io.Discard, stderr: io.Discard}, []string{"run"})
+	}()
+	waitHealthy(t, env)
+	assertPrivateFile(t, db+".ops-addr")
+	if code, out, errOut := runCLI(env, "push", "--all"); code != 0 || !strings.Contains(out, "push done") {
+		t.Fatalf("push --all on a picked port: exit %d, %q %q", code, out, errOut)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("run exited %d", code)
+	}
+	if _, err := os.Stat(db + ".ops-addr"); !os.IsNotExist(err) {
+		t.Fatalf("the ops address file outlived the service: %v", err)
+	}
+
+	off := []string{"NEWSDIGEST_DB=" + db, "NEWSDIGEST_HTTP_ADDR=off"}
+	for _, args := range [][]string{{"healthcheck"}, {"push", "--all"}} {
+		if code, _, errOut := runCLI(off, args...); code == 0 || !strings.Contains(errOut, "NEWSDIGEST_HTTP_ADDR is off") {
+			t.Errorf("%v with the ops listener off: exit %d, %q", args, code, errOut)
+		}
+	}
+}
+
+// TestPushNeedsATarget: a bare number (--chat forgotten) or nothing at all
+// pushes to nobody; an unknown chat is reported, not counted as sent.
+func TestPushNeedsATarget(t *testing.T) {
+	env, api := runningService(t)
+	api.PushText(4242, "en", "/start")
+	waitSubscribed(t, api, 4242)
+	before := len(api.SentTo(4242))
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"push", "4242"}, "unexpected arguments"},
+		{[]string{"push"}, "--all"},
+		{[]string{"push", "--all", "--chat", "4242"}, "not both"},
+		{[]string{"push", "--chat", "99999"}, "99999"},
+	}
+	for _, tc := range tests {
+		if code, out, errOut := runCLI(env, tc.args...); code == 0 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q (want %q)", tc.args, code, out, errOut, tc.want)
+		}
+	}
+	if got := len(api.SentTo(4242)); got != before {
+		t.Fatalf("refused pushes sent %d messages to chat 4242", got-before)
 	}
 }

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -17,26 +22,33 @@ import (
 	"newsdigest/ops"
 )
 
-// runConfig prints the effective configuration, token redacted.
+// runConfig prints the effective configuration, secrets redacted.
 func runConfig(_ context.Context, env *cliEnv, args []string) error {
-	cfg, _, err := loadConfig("config", env.environ, args, env.stderr)
+	cfg, rest, err := loadConfig("config", env.environ, args, env.stderr)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q (config takes only flags)", rest)
 	}
 	for _, o := range options() {
 		v := cfg.raw[o.env]
 		if o.secret && v != "" {
-			v = redactToken(v)
+			v = redactSecret(v)
 		}
 		fmt.Fprintf(env.stdout, "%s=%s\n", o.env, v)
 	}
 	return nil
 }
 
-// redactToken keeps the bot's numeric ID, which is public, and hides the secret.
-func redactToken(token string) string {
-	id, _, _ := strings.Cut(token, ":")
-	return id + ":<redacted>"
+// redactSecret hides a secret whole, except the numeric bot ID of a Bot API
+// token, which is public (it is the bot's user ID).
+func redactSecret(v string) string {
+	if tokenPattern.MatchString(v) {
+		id, _, _ := strings.Cut(v, ":")
+		return id + ":<redacted>"
+	}
+	return "<redacted>"
 }
 
 // runBackup copies the database to FILE: through the running process when
@@ -87,26 +99,38 @@ func runRestore(_ context.Context, env *cliEnv, args []string) error {
 // runHealthcheck asks the running process for /healthz, for the container's
 // HEALTHCHECK (the image has no shell or curl).
 func runHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
-	fl := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fl.SetOutput(env.stderr)
-	cfg, _, err := loadConfig("healthcheck", env.environ, nil, env.stderr)
+	var path string
+	cfg, rest, err := loadConfigWith("healthcheck", env.environ, args, env.stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&path, "path", "/healthz", "endpoint to ask: /healthz or /readyz")
+	})
 	if err != nil {
 		return err
 	}
-	path := fl.String("path", "/healthz", "endpoint to ask: /healthz or /readyz")
-	if err := fl.Parse(args); err != nil {
-		return err
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q", rest)
+	}
+	path = "/" + strings.TrimPrefix(path, "/")
+	if path != "/healthz" && path != "/readyz" {
+		return fmt.Errorf("--path %q: want /healthz or /readyz", path)
+	}
+	base, err := serviceURL(cfg)
+	if err != nil {
+		return fmt.Errorf("unhealthy: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+dialAddr(cfg.HTTPAddr)+*path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+	if err != nil {
+		return fmt.Errorf("unhealthy: %w", err)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("unhealthy: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("unhealthy: %s answered %s", *path, resp.Status)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("unhealthy: %s answered %s\n%s", path, resp.Status, body)
 	}
 	fmt.Fprintln(env.stdout, "healthy")
 	return nil
@@ -114,28 +138,39 @@ func runHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 
 // runPush asks the running service to send the digest now, through its
 // outbox and rate limits, and shows progress until the queue is drained.
+// Pushing to everyone needs --all: a bare ID ("push 1013", --chat
+// forgotten) must not reach every subscriber.
 func runPush(ctx context.Context, env *cliEnv, args []string) error {
-	fl := flag.NewFlagSet("push", flag.ContinueOnError)
-	fl.SetOutput(env.stderr)
 	var chats []int64
-	fl.Func("chat", "chat ID to push to (repeatable; default: every active subscriber)", func(v string) error {
-		id, err := strconv.ParseInt(v, 10, 64)
-		chats = append(chats, id)
-		return err
+	var all bool
+	cfg, rest, err := loadConfigWith("push", env.environ, args, env.stderr, func(fs *flag.FlagSet) {
+		fs.Func("chat", "chat ID to push to (repeatable)", func(v string) error {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a chat ID", v)
+			}
+			chats = append(chats, id)
+			return nil
+		})
+		fs.BoolVar(&all, "all", false, "push to every active subscriber")
 	})
-	if err := fl.Parse(args); err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig("push", env.environ, nil, env.stderr)
 	if err != nil {
 		return err
 	}
-	secret, err := os.ReadFile(secretPath(cfg))
+	switch {
+	case len(rest) > 0:
+		return fmt.Errorf("unexpected arguments %q: use --chat ID (repeatable) or --all", rest)
+	case all && len(chats) > 0:
+		return errors.New("give --chat ID or --all, not both")
+	case !all && len(chats) == 0:
+		return errors.New("say who gets the digest: --chat ID (repeatable) or --all for every active subscriber")
+	}
+	svc, err := findService(cfg)
 	if err != nil {
-		return fmt.Errorf("push needs the running service (its secret %s): %w", secretPath(cfg), err)
+		return fmt.Errorf("push needs the running service: %w", err)
 	}
 	show := newProgress(env.stderr, "pushing")
-	err = ops.RequestPush(ctx, "http://"+dialAddr(cfg.HTTPAddr), string(secret), chats, func(done, total int) {
+	err = ops.RequestPush(ctx, svc.url, svc.secret, chats, func(done, total int) {
 		show(done, total, "digests sent")
 	})
 	if err != nil {
@@ -143,6 +178,38 @@ func runPush(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintln(env.stdout, "push done")
 	return nil
+}
+
+// runVersion prints what the binary was built from.
+func runVersion(_ context.Context, env *cliEnv, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	fmt.Fprintln(env.stdout, versionText())
+	return nil
+}
+
+func versionText() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "newsdigest (no build information) " + runtime.Version()
+	}
+	version := cmp.Or(bi.Main.Version, "(devel)")
+	line := fmt.Sprintf("newsdigest %s %s", version, bi.GoVersion)
+	settings := map[string]string{}
+	for _, s := range bi.Settings {
+		settings[s.Key] = s.Value
+	}
+	if rev := settings["vcs.revision"]; rev != "" {
+		line += " commit " + rev
+		if t := settings["vcs.time"]; t != "" {
+			line += " (" + t + ")"
+		}
+		if settings["vcs.modified"] == "true" {
+			line += " with local changes"
+		}
+	}
+	return line
 }
 
 // dialAddr turns a listen address into one a local client can dial.
@@ -167,14 +234,86 @@ func isConnRefused(err error) bool {
 // database may also back it up, and nobody else.
 func secretPath(cfg Config) string { return cfg.DBPath + ".ops-secret" }
 
+// addrPath holds the address the running service's ops listener actually
+// bound (NEWSDIGEST_HTTP_ADDR may be ":0"); it is removed at shutdown.
+func addrPath(cfg Config) string { return cfg.DBPath + ".ops-addr" }
+
 func writeSecret(cfg Config) (string, error) {
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
 		return "", err
 	}
 	secret := hex.EncodeToString(buf)
-	if err := os.WriteFile(secretPath(cfg), []byte(secret), 0o600); err != nil {
-		return "", fmt.Errorf("write %s: %w", secretPath(cfg), err)
+	if err := writePrivate(secretPath(cfg), []byte(secret)); err != nil {
+		return "", err
 	}
 	return secret, nil
+}
+
+// writePrivate replaces path with a new 0600 file holding data. It writes a
+// temporary file and renames it over path, so a file left with a wider mode
+// keeps nothing of it, and a symlink at path is replaced, never followed.
+func writePrivate(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*") // created 0600
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o600) // in case of an unusual umask or filesystem
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// service is how a command reaches the running newsdigest.
+type service struct {
+	url    string // http://host:port
+	secret string
+}
+
+// errOpsOff says why a command cannot reach the service at all.
+var errOpsOff = errors.New("NEWSDIGEST_HTTP_ADDR is off, so the running service has no ops endpoints: " +
+	"set it (e.g. 127.0.0.1:8080) and restart the service, or stop the service and run the command again")
+
+// serviceURL is the base URL of the running service's ops listener: the
+// address it wrote at start, else the configured one.
+func serviceURL(cfg Config) (string, error) {
+	if b, err := os.ReadFile(addrPath(cfg)); err == nil && strings.TrimSpace(string(b)) != "" {
+		return "http://" + strings.TrimSpace(string(b)), nil
+	}
+	if cfg.HTTPAddr == "off" {
+		return "", errOpsOff
+	}
+	if _, port, err := net.SplitHostPort(cfg.HTTPAddr); err == nil && port == "0" {
+		return "", fmt.Errorf("NEWSDIGEST_HTTP_ADDR %s picks a free port at start and %s, where the service writes it, is missing: is the service running?",
+			cfg.HTTPAddr, addrPath(cfg))
+	}
+	return "http://" + dialAddr(cfg.HTTPAddr), nil
+}
+
+// findService reads the ops secret and address of the service that runs on
+// cfg's database.
+func findService(cfg Config) (service, error) {
+	secret, err := os.ReadFile(secretPath(cfg))
+	if err != nil {
+		return service{}, fmt.Errorf("no ops secret (%w); is the service running on %s?", err, cfg.DBPath)
+	}
+	u, err := serviceURL(cfg)
+	if err != nil {
+		return service{}, err
+	}
+	return service{url: u, secret: strings.TrimSpace(string(secret))}, nil
 }

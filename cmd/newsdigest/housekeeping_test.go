@@ -18,7 +18,10 @@ func TestGoModIsTidy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
 	cmd := exec.Command(gobin, "mod", "tidy", "-diff")
 	cmd.Dir = filepath.Join("..", "..")
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=mod")

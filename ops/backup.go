@@ -11,7 +11,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // WriteBackup writes a consistent copy of db to w from one read transaction,
@@ -32,6 +31,9 @@ func WriteBackup(_ context.Context, db *bolt.DB, w io.Writer) (int64, error) {
 // FetchBackup downloads a backup from a running newsdigest's /backup
 // endpoint into dst, verifies it, and only then moves it into place.
 func FetchBackup(ctx context.Context, baseURL, secret, dst string) (int64, error) {
+	if err := checkTarget(dst); err != nil {
+		return 0, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/backup", nil)
 	if err != nil {
 		return 0, fmt.Errorf("ops: backup request: %w", err)
@@ -51,75 +53,137 @@ func FetchBackup(ctx context.Context, baseURL, secret, dst string) (int64, error
 // CopyDB copies the database file at src (not opened by anyone else) to dst,
 // verified. It fails fast when another process holds src.
 func CopyDB(ctx context.Context, src, dst string) (int64, error) {
-	db, err := bolt.Open(src, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
+	if err := RefuseLive(src, dst); err != nil {
+		return 0, err
+	}
+	db, err := OpenDB(src, true, time.Second)
+	if errors.Is(err, ErrHeld) {
 		return 0, fmt.Errorf("ops: %s is held by another newsdigest process: %w", src, err)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("ops: open %s: %w", src, err)
+		return 0, fmt.Errorf("ops: %w", err)
 	}
 	defer db.Close()
 	return writeVerified(dst, func(w io.Writer) (int64, error) { return WriteBackup(ctx, db, w) })
 }
 
-// Restore replaces the database at dbPath with the backup at src. It
-// refuses when a running process holds dbPath or src is not a sound bbolt
-// file, and keeps the replaced database as dbPath+".before-restore".
-func Restore(dbPath, src string) error {
-	if err := Verify(src); err != nil {
-		return err
-	}
-	if held, err := isHeld(dbPath); err != nil || held {
-		if held {
-			return fmt.Errorf("ops: %s is held by a running newsdigest: stop it before restoring", dbPath)
-		}
-		return err
-	}
-	tmp := dbPath + ".restore-tmp"
-	if _, err := writeVerified(tmp, func(w io.Writer) (int64, error) { return copyFile(w, src) }); err != nil {
-		return err
-	}
-	if _, err := os.Stat(dbPath); err == nil {
-		if err := os.Rename(dbPath, dbPath+".before-restore"); err != nil {
-			return fmt.Errorf("ops: keep the old database: %w", err)
+// RefuseLive fails when writing to dst would replace the database at live:
+// the same file (also through a symlink or a hard link), or any database a
+// process has open. A running bot keeps writing to the inode it opened, so
+// a file renamed over it loses every later write.
+func RefuseLive(live, dst string) error {
+	if a, err := os.Stat(live); err == nil {
+		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
+			return fmt.Errorf("ops: %s is the database itself (%s): give a backup file beside it, e.g. %s.backup", dst, live, live)
 		}
 	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return fmt.Errorf("ops: move the restored database into place: %w", err)
+	return checkTarget(dst)
+}
+
+// checkTarget refuses a dst that an open database occupies.
+func checkTarget(dst string) error {
+	held, err := isHeld(dst)
+	if err != nil {
+		return err
+	}
+	if held {
+		return fmt.Errorf("ops: %s is a database a running process has open: choose another file", dst)
 	}
 	return nil
 }
 
-// Verify opens path read-only and runs bbolt's consistency check.
-func Verify(path string) error {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if err != nil {
-		return fmt.Errorf("ops: %s is not a readable newsdigest database: %w", path, err)
+// Restore replaces the database at dbPath with the backup at src, also
+// when the current file is damaged. It refuses when a running process holds
+// dbPath or src is not a sound bbolt file. The replaced file is kept, as
+// dbPath.before-restore-<time>, or dbPath.damaged-<time> when it fails the
+// checks; the path kept is returned ("" when there was no file). The new
+// file replaces the old one in one rename, so dbPath is never missing.
+func Restore(dbPath, src string, now time.Time) (string, error) {
+	if err := Verify(src); err != nil {
+		return "", err
 	}
-	defer db.Close()
-	return db.View(func(tx *bolt.Tx) error {
-		var first error
-		for err := range tx.Check() { // drain fully so Check's goroutine ends
-			if first == nil {
-				first = fmt.Errorf("ops: %s is damaged: %w", path, err)
-			}
+	if a, err := os.Stat(dbPath); err == nil {
+		if b, err := os.Stat(src); err == nil && os.SameFile(a, b) {
+			return "", fmt.Errorf("ops: %s is the database itself", src)
 		}
-		return first
-	})
+	}
+	held, err := isHeld(dbPath)
+	if err != nil {
+		return "", err
+	}
+	if held {
+		return "", fmt.Errorf("ops: %s is held by a running newsdigest: stop it before restoring", dbPath)
+	}
+	tmp := dbPath + ".restore-tmp"
+	if _, err := writeVerified(tmp, func(w io.Writer) (int64, error) { return copyFile(w, src) }); err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp)
+	aside, err := keepAside(dbPath, now)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return aside, fmt.Errorf("ops: move the restored database into place: %w", err)
+	}
+	return aside, syncDir(filepath.Dir(dbPath))
 }
 
-func isHeld(path string) (bool, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return false, nil
+// keepAside keeps the current database under a new name (a hard link, so
+// the database path stays valid until the rename replaces it).
+func keepAside(dbPath string, now time.Time) (string, error) {
+	if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
+		return "", nil
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return true, nil
+	state := "before-restore"
+	if err := Verify(dbPath); err != nil {
+		state = "damaged"
 	}
+	aside := fmt.Sprintf("%s.%s-%s", dbPath, state, now.UTC().Format("20060102T150405Z"))
+	if err := os.Link(dbPath, aside); err != nil {
+		// No hard links on this filesystem: copy instead.
+		if _, cerr := copyTo(aside, dbPath); cerr != nil {
+			return "", fmt.Errorf("ops: keep the old database as %s: %w", aside, errors.Join(err, cerr))
+		}
+	}
+	return aside, nil
+}
+
+func copyTo(dst, src string) (int64, error) {
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return false, fmt.Errorf("ops: open %s: %w", path, err)
+		return 0, err
 	}
-	return false, db.Close()
+	n, err := copyFile(f, src)
+	if err == nil {
+		err = f.Sync()
+	}
+	return n, errors.Join(err, f.Close())
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("ops: sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("ops: sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Verify opens path read-only and runs the checks OpenDB runs.
+func Verify(path string) error {
+	db, err := OpenDB(path, true, time.Second)
+	if err != nil {
+		var damaged *DamagedError
+		if errors.As(err, &damaged) {
+			return fmt.Errorf("ops: %s is not a sound newsdigest database: %w", path, damaged.Err)
+		}
+		return fmt.Errorf("ops: %s is not a readable newsdigest database: %w", path, err)
+	}
+	return db.Close()
 }
 
 func copyFile(w io.Writer, src string) (int64, error) {
@@ -151,6 +215,9 @@ func writeVerified(dst string, write func(io.Writer) (int64, error)) (int64, err
 		return n, fmt.Errorf("ops: write %s: %w", dst, err)
 	}
 	if err := Verify(tmp.Name()); err != nil {
+		return n, err
+	}
+	if err := checkTarget(dst); err != nil {
 		return n, err
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {

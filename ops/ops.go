@@ -36,9 +36,12 @@ type Options struct {
 	// Push sends the digest now to the given chats (all active ones when
 	// empty), reporting progress as chats are done.
 	Push func(ctx context.Context, chatIDs []int64, progress func(done, total int)) error
+	// Command runs a CLI command on the service's open database (feeds,
+	// ingest, articles), writing its output to stdout; same secret.
+	Command func(ctx context.Context, req CommandRequest, stdout io.Writer) error
 }
 
-// Handler serves /healthz, /readyz, /metrics and /backup.
+// Handler serves /healthz, /readyz, /metrics, /backup, /push and /command.
 func Handler(o Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -48,6 +51,7 @@ func Handler(o Options) http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(o.Gatherer, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /backup", o.authorised(o.Backup != nil, o.backup))
 	mux.HandleFunc("POST /push", o.authorised(o.Push != nil, o.push))
+	mux.HandleFunc("POST /command", o.authorised(o.Command != nil, o.command))
 	return mux
 }
 

@@ -153,14 +153,14 @@ func TestRestore(t *testing.T) {
 	}
 	f.Close()
 
-	if err := ops.Restore(live, backup); err == nil || !strings.Contains(err.Error(), "stop it") {
+	if _, err := ops.Restore(live, backup, time.Now()); err == nil || !strings.Contains(err.Error(), "stop it") {
 		t.Fatalf("restore over a running database: want a refusal, got %v", err)
 	}
 	db.Close()
 
 	garbage := filepath.Join(t.TempDir(), "garbage.db")
 	_ = os.WriteFile(garbage, []byte("not a database"), 0o600)
-	if err := ops.Restore(live, garbage); err == nil {
+	if _, err := ops.Restore(live, garbage, time.Now()); err == nil {
 		t.Fatal("restoring a file that is not a database must fail")
 	}
 	if got := readKey(t, live); got != "layla" {
@@ -168,7 +168,7 @@ func TestRestore(t *testing.T) {
 	}
 
 	target := filepath.Join(t.TempDir(), "fresh.db")
-	if err := ops.Restore(target, backup); err != nil {
+	if _, err := ops.Restore(target, backup, time.Now()); err != nil {
 		t.Fatalf("restore: %v", err)
 	}
 	if got := readKey(t, target); got != "layla" {

@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
 	"newsdigest/bot"
 	"newsdigest/delivery"
@@ -24,11 +23,24 @@ import (
 	"newsdigest/subscriptions"
 )
 
-// runMain runs the bot, or without a token prints the seed digest.
+// errNoToken stops a container or service started without a token: it
+// exits non-zero so the failure shows (docker ps, systemctl status) instead
+// of a clean exit restarted forever.
+var errNoToken = errors.New("TELEGRAM_BOT_TOKEN is not set, so the bot cannot run: set it to the token @BotFather gave you " +
+	"(in Docker: in the env file). `newsdigest digest` prints the digest of the built-in seeds without a token")
+
+// runMain runs the bot. Without a token, a person at a terminal gets the
+// seed digest and a hint (exit 0); anything else fails with errNoToken.
 func runMain(ctx context.Context, env *cliEnv, args []string) error {
-	cfg, _, err := loadConfig("run", env.environ, args, env.stderr)
+	cfg, rest, err := loadConfig("run", env.environ, args, env.stderr)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q (run takes only flags)", rest)
+	}
+	if cfg.Token == "" && !env.terminal {
+		return errNoToken
 	}
 	if cfg.Token == "" {
 		if err := printSeedDigest(ctx, env.stdout, seedsFS(cfg.SeedsDir), "text", "en"); err != nil {
@@ -82,15 +94,10 @@ func NewMain(ctx context.Context, cfg Config, log *slog.Logger) (*Main, error) {
 	return m, nil
 }
 
+// openDB opens and checks the database: a damaged file is an error naming
+// the file and the fix (newsdigest restore), not a panic or a crash loop.
 func openDB(path string) (*bolt.DB, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("open %s: another newsdigest process holds the database: %w", path, err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return db, nil
+	return ops.OpenDB(path, false, 5*time.Second)
 }
 
 func (m *Main) wire(ctx context.Context) error {
@@ -162,13 +169,20 @@ func topics(extra map[string][]string) []digest.TopicInfo {
 
 // ingest fetches feeds and seeds once; the delivery service's cron calls it.
 func (m *Main) ingest(ctx context.Context) error {
+	_, err := m.ingestPass(ctx)
+	return err
+}
+
+// ingestPass is one ingest with its report, also for `newsdigest ingest`
+// run while the service holds the database.
+func (m *Main) ingestPass(ctx context.Context) (news.Report, error) {
 	rep, err := m.ingester.Run(ctx)
 	for _, f := range rep.Feeds {
 		m.metrics.Ingested(f.URL, f.New, f.Err)
 	}
 	m.metrics.Ingested("seeds", rep.SeedsNew, rep.SeedErr)
 	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
+		return rep, fmt.Errorf("ingest: %w", err)
 	}
 	// The ingester logs "ingest done" and unreadable seed files itself.
 	m.lastIngest.Store(time.Now().UnixNano())
@@ -178,7 +192,7 @@ func (m *Main) ingest(ctx context.Context) error {
 			m.log.ErrorContext(ctx, "could not tell the admins about disabled feeds", "err", err)
 		}
 	}
-	return nil
+	return rep, nil
 }
 
 // Run serves until ctx ends, then stops receiving updates, lets the
@@ -244,6 +258,7 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 		Secret:   secret,
 		Backup:   func(ctx context.Context, w io.Writer) (int64, error) { return ops.WriteBackup(ctx, m.db, w) },
 		Push:     m.opsAdapter().PushNow,
+		Command:  m.runServiceCommand,
 	})
 	ready := make(chan string, 1)
 	served := make(chan error, 1)

@@ -185,11 +185,12 @@ func push(t *testing.T, m *Main, chatID int64, want int) {
 	}
 }
 
-// TestRunWithoutToken is the newcomer's first command: no token, so the
-// digest of the embedded seeds is printed and the exit code is 0.
+// TestRunWithoutToken is the newcomer's first command in a terminal: no
+// token, so the digest of the embedded seeds is printed and the exit code
+// is 0.
 func TestRunWithoutToken(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, nil)
+	code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr, terminal: true}, nil)
 	if code != 0 {
 		t.Fatalf("exit code %d, stderr: %s", code, stderr.String())
 	}
@@ -198,6 +199,20 @@ func TestRunWithoutToken(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "TELEGRAM_BOT_TOKEN") {
 		t.Fatalf("want a hint on how to run the bot, got: %s", stderr.String())
+	}
+}
+
+// TestRunWithoutTokenOffATerminal: a container or service without a token
+// fails (non-zero, with the message) instead of exiting 0 and being
+// restarted forever.
+func TestRunWithoutTokenOffATerminal(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, []string{"run"})
+	if code == 0 || !strings.Contains(stderr.String(), "TELEGRAM_BOT_TOKEN is not set") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	if stdout.Len() > 0 {
+		t.Fatalf("printed the digest off a terminal:\n%s", stdout.String())
 	}
 }
 

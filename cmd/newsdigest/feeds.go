@@ -10,75 +10,183 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"newsdigest/news"
+	"newsdigest/ops"
 )
 
-const feedsUsage = `usage: newsdigest feeds add URL [topic…] | check URL|N | list | remove URL|N | import FILE | export
+const feedsUsage = `usage: newsdigest feeds add URL [topic…] | check URL|N | list | remove URL | import FILE | export
   add      subscribe to a feed (or update its topics and re-enable it)
   check    fetch one feed now and say what came back (a site address adopts the feed it links to)
   list     every feed with its status; N is the number check and remove accept
-  remove   unsubscribe by URL or list number
+  remove   unsubscribe by URL (given a list number, it names the feed's URL to use)
   import   add the feeds of an OPML file, or of a plain list (one "URL [topic…]" per line); "-" reads stdin
   export   print every feed as OPML`
 
-// feedCtx is what a feeds subcommand works with.
+// feedCtx is what a feeds subcommand works with: this process's store, or
+// the running service's when the command runs there.
 type feedCtx struct {
-	cfg   Config
-	store *news.Store
-	stdin io.Reader
-	out   io.Writer
+	cfg      Config
+	store    *news.Store
+	ingester *news.Ingester // the service's; nil: build one from cfg
+	// ingestPass is the service's ingest (metrics, admins told of disabled
+	// feeds); nil: run a local ingester.
+	ingestPass func(context.Context) (news.Report, error)
+	stdin      io.Reader
+	out        io.Writer
+	errOut     io.Writer // progress; discarded when the service runs the command
 }
 
-// withNewsStore opens the database named by NEWSDIGEST_DB and runs fn on the
-// article/feed store, closing the database afterwards.
-func withNewsStore(ctx context.Context, cfg Config, fn func(*news.Store) error) (err error) {
-	path := cfg.DBPath
-	db, err := openDB(path)
+// storeCommand is a command that works on the article/feed store: flags
+// defines its own flags (beside the configuration's), run does the work.
+// Both are built afresh per invocation (flags bind run's variables).
+type storeCommand struct {
+	flags func(*flag.FlagSet)
+	// check, when set, vets the arguments before the database is opened.
+	check func(args []string, stderr io.Writer) error
+	run   func(ctx context.Context, fc feedCtx, args []string) error
+}
+
+// storeCommands are the commands a second process may have the running
+// service run (bbolt lets one process open the file).
+func storeCommands() map[string]func() storeCommand {
+	return map[string]func() storeCommand{"feeds": feedsCommand, "ingest": ingestCommand, "articles": articlesCommand}
+}
+
+// runStore runs a store command on NEWSDIGEST_DB: here when the file is
+// free, else through the running service's ops API (authorised by its
+// secret beside the database), which runs it on its open database with
+// its own configuration.
+func runStore(ctx context.Context, env *cliEnv, name string, args []string) error {
+	sc := storeCommands()[name]()
+	var parsed *flag.FlagSet
+	cfg, rest, err := loadConfigWith(name, env.environ, args, env.stderr, func(fs *flag.FlagSet) {
+		if sc.flags != nil {
+			sc.flags(fs)
+		}
+		parsed = fs
+	})
+	if err != nil {
+		return err
+	}
+	if sc.check != nil {
+		if err := sc.check(rest, env.stderr); err != nil {
+			return err
+		}
+	}
+	fc := feedCtx{cfg: cfg, stdin: env.stdin, out: env.stdout, errOut: env.stderr}
+	db, err := ops.OpenDB(cfg.DBPath, false, 100*time.Millisecond)
+	if errors.Is(err, ops.ErrHeld) {
+		svc, serr := findService(cfg)
+		if serr != nil {
+			return fmt.Errorf("%w, and the service cannot be asked to run the command: %w", err, serr)
+		}
+		req := ops.CommandRequest{Name: name, Args: append(ownFlags(parsed), rest...)}
+		if slices.Contains(rest, "-") {
+			if req.Stdin, err = io.ReadAll(env.stdin); err != nil {
+				return err
+			}
+		}
+		return ops.RunCommand(ctx, svc.url, svc.secret, req, env.stdout)
+	}
 	if err != nil {
 		return err
 	}
 	defer func() {
 		if cerr := db.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("close %s: %w", path, cerr)
+			err = fmt.Errorf("close %s: %w", cfg.DBPath, cerr)
 		}
 	}()
-	s, err := news.NewStore(ctx, db)
-	if err != nil {
+	if fc.store, err = news.NewStore(ctx, db); err != nil {
 		return err
 	}
-	return fn(s)
+	return sc.run(ctx, fc, rest)
+}
+
+// ownFlags returns the command's own flags that were set on parsed, as
+// --name=value, for the service to parse again (the configuration's flags
+// stay here: the service runs with its own configuration).
+func ownFlags(parsed *flag.FlagSet) []string {
+	config := map[string]bool{}
+	for _, o := range options() {
+		config[o.flag] = true
+	}
+	var out []string
+	parsed.Visit(func(f *flag.Flag) {
+		if !config[f.Name] {
+			out = append(out, "--"+f.Name+"="+f.Value.String())
+		}
+	})
+	return out
+}
+
+// runServiceCommand runs a store command that another process sent to
+// the running service, on its store and ingester.
+func (m *Main) runServiceCommand(ctx context.Context, req ops.CommandRequest, stdout io.Writer) error {
+	mk, ok := storeCommands()[req.Name]
+	if !ok {
+		return fmt.Errorf("unknown command %q", req.Name)
+	}
+	sc := mk()
+	fs := flag.NewFlagSet(req.Name, flag.ContinueOnError)
+	var usage strings.Builder
+	fs.SetOutput(&usage)
+	if sc.flags != nil {
+		sc.flags(fs)
+	}
+	rest, err := parseInterspersed(fs, req.Args)
+	if err != nil {
+		return fmt.Errorf("%w %s", err, usage.String())
+	}
+	fc := feedCtx{cfg: m.cfg, store: m.articles, ingester: m.ingester, ingestPass: m.ingestPass,
+		stdin: bytes.NewReader(req.Stdin), out: stdout, errOut: io.Discard}
+	return sc.run(ctx, fc, rest)
 }
 
 // runFeeds manages the feed list: add, list, remove, import, export.
 func runFeeds(ctx context.Context, env *cliEnv, args []string) error {
-	stderr := env.stderr
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(env.stderr, feedsUsage)
+		return flag.ErrHelp
+	}
+	return runStore(ctx, env, "feeds", args)
+}
+
+func checkFeedsArgs(args []string, stderr io.Writer) error {
+	if len(args) == 0 {
 		fmt.Fprintln(stderr, feedsUsage)
+		return errors.New("feeds: missing subcommand")
+	}
+	if _, ok := feedsSubcommands()[args[0]]; !ok {
+		fmt.Fprintln(stderr, feedsUsage)
+		return fmt.Errorf("feeds: unknown subcommand %q", args[0])
+	}
+	return nil
+}
+
+func feedsSubcommands() map[string]func(context.Context, feedCtx, []string) error {
+	return map[string]func(context.Context, feedCtx, []string) error{
+		"add": feedsAdd, "check": feedsCheck, "list": feedsList, "remove": feedsRemove, "rm": feedsRemove,
+		"import": feedsImport, "export": feedsExport,
+	}
+}
+
+func feedsCommand() storeCommand {
+	return storeCommand{check: checkFeedsArgs, run: func(ctx context.Context, fc feedCtx, args []string) error {
 		if len(args) == 0 {
 			return errors.New("feeds: missing subcommand")
 		}
-		return flag.ErrHelp
-	}
-	sub, rest := args[0], args[1:]
-	run, ok := map[string]func(context.Context, feedCtx, []string) error{
-		"add": feedsAdd, "check": feedsCheck, "list": feedsList, "remove": feedsRemove, "rm": feedsRemove,
-		"import": feedsImport, "export": feedsExport,
-	}[sub]
-	if !ok {
-		fmt.Fprintln(stderr, feedsUsage)
-		return fmt.Errorf("feeds: unknown subcommand %q", sub)
-	}
-	cfg, _, err := loadConfig("feeds", env.environ, nil, stderr)
-	if err != nil {
-		return err
-	}
-	return withNewsStore(ctx, cfg, func(s *news.Store) error {
-		return run(ctx, feedCtx{cfg: cfg, store: s, stdin: env.stdin, out: env.stdout}, rest)
-	})
+		run, ok := feedsSubcommands()[args[0]]
+		if !ok {
+			return fmt.Errorf("feeds: unknown subcommand %q", args[0])
+		}
+		return run(ctx, fc, args[1:])
+	}}
 }
 
 func feedsAdd(ctx context.Context, fc feedCtx, args []string) error {
@@ -114,9 +222,13 @@ func feedsCheck(ctx context.Context, fc feedCtx, args []string) error {
 	if err != nil {
 		return err
 	}
-	o := ingestOptions(fc.cfg, slog.New(slog.DiscardHandler))
-	o.Seeds = nil
-	r, err := news.NewIngester(s, o).RunFeed(ctx, f.URL)
+	in := fc.ingester
+	if in == nil {
+		o := ingestOptions(fc.cfg, slog.New(slog.DiscardHandler))
+		o.Seeds = nil
+		in = news.NewIngester(s, o)
+	}
+	r, err := in.RunFeed(ctx, f.URL)
 	if err != nil {
 		return err
 	}
@@ -152,7 +264,18 @@ func feedsList(ctx context.Context, fc feedCtx, _ []string) error {
 func feedsRemove(ctx context.Context, fc feedCtx, args []string) error {
 	s, out := fc.store, fc.out
 	if len(args) != 1 {
-		return errors.New("feeds remove: want one URL or list number")
+		return errors.New("feeds remove: want the feed's URL")
+	}
+	// A list number names another feed once one before it is removed, so
+	// the same command run twice would remove two feeds: say which feed N
+	// is and take its URL.
+	if _, err := strconv.Atoi(args[0]); err == nil {
+		f, err := s.GetFeed(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("feeds remove: number %s is %s now; list numbers change as feeds go, so remove it by URL: newsdigest feeds remove %s",
+			args[0], f.URL, f.URL)
 	}
 	f, err := s.RemoveFeed(ctx, args[0])
 	if err != nil {
@@ -267,29 +390,34 @@ func firstStartFeeds(ctx context.Context, s *news.Store, cfg Config) (int, error
 // runIngest fetches every due feed once and stores new articles, with a
 // progress bar on a terminal (plain lines otherwise) and a summary table.
 func runIngest(ctx context.Context, env *cliEnv, args []string) error {
-	stdout, stderr := env.stdout, env.stderr
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	workers := fs.Int("workers", news.DefaultWorkers, "concurrent fetches")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, _, err := loadConfig("ingest", env.environ, nil, stderr)
-	if err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	return withNewsStore(ctx, cfg, func(s *news.Store) error {
-		if _, err := firstStartFeeds(ctx, s, cfg); err != nil {
+	return runStore(ctx, env, "ingest", args)
+}
+
+// ingestCommand: here it runs its own ingester (--workers); in the running
+// service it runs the service's, with the service's worker count.
+func ingestCommand() storeCommand {
+	var workers int
+	return storeCommand{
+		flags: func(fs *flag.FlagSet) { fs.IntVar(&workers, "workers", news.DefaultWorkers, "concurrent fetches") },
+		run: func(ctx context.Context, fc feedCtx, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("ingest: unexpected arguments %q", args)
+			}
+			pass := fc.ingestPass
+			if pass == nil {
+				if _, err := firstStartFeeds(ctx, fc.store, fc.cfg); err != nil {
+					return err
+				}
+				o := ingestOptions(fc.cfg, slog.New(slog.NewTextHandler(fc.errOut, &slog.HandlerOptions{Level: slog.LevelError})))
+				o.Workers = workers
+				o.Progress = progressReporter(fc.errOut)
+				pass = news.NewIngester(fc.store, o).Run
+			}
+			rep, err := pass(ctx)
+			printReport(fc.out, rep)
 			return err
-		}
-		o := ingestOptions(cfg, log)
-		o.Workers = *workers
-		o.Progress = progressReporter(stderr)
-		rep, err := news.NewIngester(s, o).Run(ctx)
-		printReport(stdout, rep)
-		return err
-	})
+		},
+	}
 }
 
 // progressReporter shows ingest progress, a line per feed off a terminal.
@@ -343,34 +471,39 @@ func printReport(w io.Writer, rep news.Report) {
 
 // runArticles lists stored articles first seen within --since.
 func runArticles(ctx context.Context, env *cliEnv, args []string) error {
-	stdout, stderr := env.stdout, env.stderr
-	fs := flag.NewFlagSet("articles", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	since := fs.Duration("since", 24*time.Hour, "list articles first seen within this long")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return runStore(ctx, env, "articles", args)
+}
+
+func articlesCommand() storeCommand {
+	var since time.Duration
+	return storeCommand{
+		flags: func(fs *flag.FlagSet) {
+			fs.DurationVar(&since, "since", 24*time.Hour, "list articles first seen within this long")
+		},
+		run: func(ctx context.Context, fc feedCtx, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("articles: unexpected arguments %q", args)
+			}
+			return listArticles(ctx, fc, time.Now().Add(-since)) // one cutoff for the query and the footer
+		},
 	}
-	cfg, _, err := loadConfig("articles", env.environ, nil, stderr)
+}
+
+func listArticles(ctx context.Context, fc feedCtx, from time.Time) error {
+	arts, err := fc.store.SinceTime(ctx, from)
 	if err != nil {
 		return err
 	}
-	from := time.Now().Add(-*since) // one cutoff for the query and the footer
-	return withNewsStore(ctx, cfg, func(s *news.Store) error {
-		arts, err := s.SinceTime(ctx, from)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEQ\tINGESTED\tLANG\tSOURCE\tTITLE")
-		for _, a := range arts {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.Seq, a.Fetched.Local().Format("2006-01-02 15:04"), a.Lang, clip(a.Source, 30), clip(articleTitle(a), 80))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%d articles since %s\n", len(arts), from.Format(time.DateTime))
-		return nil
-	})
+	tw := tabwriter.NewWriter(fc.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tINGESTED\tLANG\tSOURCE\tTITLE")
+	for _, a := range arts {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", a.Seq, a.Fetched.Local().Format("2006-01-02 15:04"), a.Lang, clip(a.Source, 30), clip(articleTitle(a), 80))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(fc.out, "%d articles since %s\n", len(arts), from.Format(time.DateTime))
+	return nil
 }
 
 // articleTitle falls back to the lead of the text for untitled articles.

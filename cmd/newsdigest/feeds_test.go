@@ -58,7 +58,15 @@ func TestFeedsCLIManageImportExport(t *testing.T) {
 	if !strings.Contains(opml, `xmlUrl="https://wire.example/rss"`) || !strings.Contains(opml, `category="world"`) {
 		t.Errorf("export:\n%s", opml)
 	}
-	env.cli(t, runFeeds, "", "remove", "1")
+	// A list number is not removed blindly (run twice it would remove two
+	// feeds): the error names the feed to remove by URL, which is idempotent.
+	if err := env.run(runFeeds, "", io.Discard, io.Discard, "remove", "1"); err == nil || !strings.Contains(err.Error(), "feeds remove https://b.example/atom") {
+		t.Errorf("remove 1: err = %v, want the feed's URL to remove it by", err)
+	}
+	env.cli(t, runFeeds, "", "remove", "https://b.example/atom")
+	if err := env.run(runFeeds, "", io.Discard, io.Discard, "remove", "https://b.example/atom"); err == nil || !strings.Contains(err.Error(), "no such feed") {
+		t.Errorf("removing the same URL twice: err = %v, want no such feed", err)
+	}
 	env.cli(t, runFeeds, "", "remove", "https://c.example/feed")
 	if list := env.cli(t, runFeeds, "", "list"); strings.Contains(list, "b.example") || strings.Contains(list, "c.example") {
 		t.Errorf("removed feeds still listed:\n%s", list)
@@ -163,5 +171,60 @@ func TestFeedsCLIRefusesPrivateAddresses(t *testing.T) {
 	env.set("NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1")
 	if out := env.cli(t, runFeeds, "", "add", "http://127.0.0.1:8080/rss"); !strings.Contains(out, "added http://127.0.0.1:8080/rss") {
 		t.Errorf("allowed private feed: add printed %q", out)
+	}
+}
+
+// TestStoreCommandsHonourFlags: --db and the commands' own flags work
+// before and after the arguments.
+func TestStoreCommandsHonourFlags(t *testing.T) {
+	env := newFeedEnv(t)
+	other := filepath.Join(t.TempDir(), "other.db")
+	env.cli(t, runFeeds, "", "add", "https://wire.example/rss", "--db", other)
+	if list := env.cli(t, runFeeds, "", "list"); strings.Contains(list, "wire.example") {
+		t.Fatalf("--db was ignored: the feed went to NEWSDIGEST_DB:\n%s", list)
+	}
+	if list := env.cli(t, runFeeds, "", "--db="+other, "list"); !strings.Contains(list, "wire.example") {
+		t.Fatalf("the feed is not in the --db database:\n%s", list)
+	}
+	if out := env.cli(t, runArticles, "", "--db", other, "--since", "1h"); !strings.Contains(out, "0 articles since") {
+		t.Fatalf("articles --db: %q", out)
+	}
+}
+
+// TestStoreCommandsWhileTheServiceRuns: feeds, ingest and articles work
+// while the bot holds the database, through its ops API, on its data.
+func TestStoreCommandsWhileTheServiceRuns(t *testing.T) {
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>Loopback Wire</title>
+<item><title>Ferry service resumes</title><link>https://wire.example/ferry</link><description>The ferry sailed again on Friday.</description></item>
+</channel></rss>`)
+	}))
+	defer feed.Close()
+	env, _ := runningService(t, "NEWSDIGEST_ALLOW_PRIVATE_FEEDS=1")
+	steps := []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"feeds", "add", feed.URL + "/rss", "world"}, "", "added " + feed.URL + "/rss (topics: world)"},
+		{[]string{"feeds", "import", "-"}, "https://b.example/atom economy\n", "1 added, 0 updated"},
+		{[]string{"feeds", "list"}, "", "https://b.example/atom"},
+		{[]string{"feeds", "remove", "https://b.example/atom"}, "", "removed https://b.example/atom"},
+		{[]string{"ingest", "--workers", "2"}, "", "1 new from feeds"},
+		{[]string{"articles", "--since", "1h"}, "", "Ferry service resumes"},
+	}
+	for _, st := range steps {
+		var out, errOut bytes.Buffer
+		code := cli(context.Background(), &cliEnv{environ: env, stdin: strings.NewReader(st.stdin), stdout: &out, stderr: &errOut}, st.args)
+		if code != 0 || !strings.Contains(out.String(), st.want) {
+			t.Fatalf("%v while the service runs: exit %d, stdout %q, stderr %q (want %q)", st.args, code, out.String(), errOut.String(), st.want)
+		}
+	}
+	if code, _, errOut := runCLI(env, "feeds", "remove", "https://b.example/atom"); code == 0 || !strings.Contains(errOut, "no such feed") {
+		t.Fatalf("a failing remote command must fail here too: exit %d, %q", code, errOut)
+	}
+	if code, out, _ := runCLI(env, "feeds", "list"); code != 0 || strings.Contains(out, "b.example") || !strings.Contains(out, "Loopback Wire") {
+		t.Fatalf("the service's feed list after remove and ingest:\n%s", out)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // subscribers' zones resolve even on an image without zoneinfo
+
+	"golang.org/x/term"
 )
 
 // command is one subcommand. Every command gets the environment as a list so
@@ -27,6 +29,9 @@ type cliEnv struct {
 	environ        []string
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// terminal: a person runs the command in a terminal (stdin or stdout is
+	// a TTY), not a container, a service manager or a script.
+	terminal bool
 }
 
 // ioCommand is the shape of commands that need no environment list.
@@ -60,7 +65,8 @@ func commands() map[string]command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli(ctx, &cliEnv{environ: os.Environ(), stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
+	terminal := term.IsTerminal(int(os.Stdin.Fd())) || term.IsTerminal(int(os.Stdout.Fd()))
+	code := cli(ctx, &cliEnv{environ: os.Environ(), stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: terminal}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }

@@ -69,10 +69,15 @@ func runBackup(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
+// backup refuses a target that is the database itself or any open
+// database before it fetches anything: renaming a file over the live
+// database would leave the bot writing to a deleted file.
 func backup(ctx context.Context, cfg Config, dst string) (int64, error) {
-	secret, err := os.ReadFile(secretPath(cfg))
-	if err == nil && cfg.HTTPAddr != "off" {
-		n, ferr := ops.FetchBackup(ctx, "http://"+dialAddr(cfg.HTTPAddr), string(secret), dst)
+	if err := ops.RefuseLive(cfg.DBPath, dst); err != nil {
+		return 0, err
+	}
+	if svc, err := findService(cfg); err == nil {
+		n, ferr := ops.FetchBackup(ctx, svc.url, svc.secret, dst)
 		if ferr == nil || !isConnRefused(ferr) {
 			return n, ferr
 		}
@@ -81,6 +86,7 @@ func backup(ctx context.Context, cfg Config, dst string) (int64, error) {
 }
 
 // runRestore replaces the database with a backup; the bot must be stopped.
+// It works over a damaged database, which it keeps aside.
 func runRestore(_ context.Context, env *cliEnv, args []string) error {
 	cfg, rest, err := loadConfig("restore", env.environ, args, env.stderr)
 	if err != nil {
@@ -89,10 +95,14 @@ func runRestore(_ context.Context, env *cliEnv, args []string) error {
 	if len(rest) != 1 {
 		return errors.New("usage: newsdigest restore FILE")
 	}
-	if err := ops.Restore(cfg.DBPath, rest[0]); err != nil {
+	aside, err := ops.Restore(cfg.DBPath, rest[0], time.Now())
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "restored %s from %s (the previous file is kept as %s.before-restore)\n", cfg.DBPath, rest[0], cfg.DBPath)
+	fmt.Fprintf(env.stdout, "restored %s from %s\n", cfg.DBPath, rest[0])
+	if aside != "" {
+		fmt.Fprintf(env.stdout, "the previous file is kept as %s\n", aside)
+	}
 	return nil
 }
 

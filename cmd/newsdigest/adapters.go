@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -133,24 +132,31 @@ func (a opsAdapter) activeChats(ctx context.Context) ([]int64, error) {
 	return chats, err
 }
 
-// known fails naming the chats that are not subscribers.
+// known fails naming the chats that would get nothing: not subscribers,
+// paused, or gone (blocked the bot, chat deleted).
 func (a opsAdapter) known(ctx context.Context, chatIDs []int64) error {
 	subs, err := a.subs.GetMany(ctx, chatIDs)
 	if err != nil {
 		return err
 	}
-	found := map[int64]bool{}
+	found := map[int64]subscriptions.Subscriber{}
 	for _, s := range subs {
-		found[s.ChatID] = true
+		found[s.ChatID] = s
 	}
-	var unknown []string
+	var problems []string
 	for _, id := range chatIDs {
-		if !found[id] {
-			unknown = append(unknown, strconv.FormatInt(id, 10))
+		s, ok := found[id]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("chat %d is not a subscriber", id))
+		case s.Inactive:
+			problems = append(problems, fmt.Sprintf("chat %d has blocked the bot or is gone", id))
+		case s.Paused:
+			problems = append(problems, fmt.Sprintf("chat %d has paused its digests", id))
 		}
 	}
-	if len(unknown) > 0 {
-		return fmt.Errorf("not a subscriber: chat %s (nothing was sent)", strings.Join(unknown, ", "))
+	if len(problems) > 0 {
+		return fmt.Errorf("%s (nothing was sent)", strings.Join(problems, "; "))
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"newsdigest/bot/bottest"
 )
 
 // feedEnv is the environment the feed commands see in a test.
@@ -226,5 +228,21 @@ func TestStoreCommandsWhileTheServiceRuns(t *testing.T) {
 	}
 	if code, out, _ := runCLI(env, "feeds", "list"); code != 0 || strings.Contains(out, "b.example") || !strings.Contains(out, "Loopback Wire") {
 		t.Fatalf("the service's feed list after remove and ingest:\n%s", out)
+	}
+}
+
+// TestStoreCommandsWhileRunningWithoutOps: with the ops listener off the
+// feed commands cannot reach the service, and say why and what to do.
+func TestStoreCommandsWhileRunningWithoutOps(t *testing.T) {
+	api := bottest.New(bottest.Config{})
+	t.Cleanup(api.Close)
+	db := filepath.Join(t.TempDir(), "noops.db")
+	env := []string{"NEWSDIGEST_DB=" + db, "NEWSDIGEST_HTTP_ADDR=off"}
+	serve(t, api.Token(), append([]string{"TELEGRAM_API_ENDPOINT=" + api.Endpoint()}, env...))
+	for _, args := range [][]string{{"feeds", "list"}, {"backup", filepath.Join(t.TempDir(), "b.db")}} {
+		code, _, errOut := runCLI(env, args...)
+		if code == 0 || !strings.Contains(errOut, "another newsdigest process holds the database") || !strings.Contains(errOut, "NEWSDIGEST_HTTP_ADDR is off") {
+			t.Errorf("%v with the service running and its ops listener off: exit %d, %q", args, code, errOut)
+		}
 	}
 }

@@ -188,6 +188,18 @@ func scrape(t *testing.T, env []string) string {
 	return string(b)
 }
 
+// waitMessages waits until chatID got n messages.
+func waitMessages(t *testing.T, api *bottest.Server, chatID int64, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(api.SentTo(chatID)) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("chat %d got %d messages, want %d", chatID, len(api.SentTo(chatID)), n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // waitSubscribed waits until the bot answered chatID's /start.
 func waitSubscribed(t *testing.T, api *bottest.Server, chatID int64) {
 	t.Helper()
@@ -305,6 +317,11 @@ func TestPushNeedsATarget(t *testing.T) {
 	env, api := runningService(t)
 	api.PushText(4242, "en", "/start")
 	waitSubscribed(t, api, 4242)
+	api.PushText(4343, "en", "/start")
+	waitSubscribed(t, api, 4343)
+	welcomed := len(api.SentTo(4343))
+	api.PushText(4343, "en", "/pause")
+	waitMessages(t, api, 4343, welcomed+1)
 	before := len(api.SentTo(4242))
 	tests := []struct {
 		args []string
@@ -313,7 +330,8 @@ func TestPushNeedsATarget(t *testing.T) {
 		{[]string{"push", "4242"}, "unexpected arguments"},
 		{[]string{"push"}, "--all"},
 		{[]string{"push", "--all", "--chat", "4242"}, "not both"},
-		{[]string{"push", "--chat", "99999"}, "99999"},
+		{[]string{"push", "--chat", "99999"}, "chat 99999 is not a subscriber"},
+		{[]string{"push", "--chat", "4343"}, "chat 4343 has paused its digests"},
 	}
 	for _, tc := range tests {
 		if code, out, errOut := runCLI(env, tc.args...); code == 0 || !strings.Contains(errOut, tc.want) {

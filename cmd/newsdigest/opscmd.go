@@ -76,13 +76,18 @@ func backup(ctx context.Context, cfg Config, dst string) (int64, error) {
 	if err := ops.RefuseLive(cfg.DBPath, dst); err != nil {
 		return 0, err
 	}
-	if svc, err := findService(cfg); err == nil {
+	svc, serr := findService(cfg)
+	if serr == nil {
 		n, ferr := ops.FetchBackup(ctx, svc.url, svc.secret, dst)
 		if ferr == nil || !isConnRefused(ferr) {
 			return n, ferr
 		}
 	}
-	return ops.CopyDB(ctx, cfg.DBPath, dst)
+	n, err := ops.CopyDB(ctx, cfg.DBPath, dst)
+	if errors.Is(err, ops.ErrHeld) && serr != nil {
+		return n, fmt.Errorf("%w, and the running service cannot make the backup: %w", err, serr)
+	}
+	return n, err
 }
 
 // runRestore replaces the database with a backup; the bot must be stopped.
@@ -317,13 +322,13 @@ func serviceURL(cfg Config) (string, error) {
 // findService reads the ops secret and address of the service that runs on
 // cfg's database.
 func findService(cfg Config) (service, error) {
-	secret, err := os.ReadFile(secretPath(cfg))
-	if err != nil {
-		return service{}, fmt.Errorf("no ops secret (%w); is the service running on %s?", err, cfg.DBPath)
-	}
 	u, err := serviceURL(cfg)
 	if err != nil {
 		return service{}, err
+	}
+	secret, err := os.ReadFile(secretPath(cfg))
+	if err != nil {
+		return service{}, fmt.Errorf("no ops secret (%w); is the service running on %s?", err, cfg.DBPath)
 	}
 	return service{url: u, secret: strings.TrimSpace(string(secret))}, nil
 }

@@ -356,3 +356,33 @@ func countContaining(msgs []bottest.Sent, s string) int {
 	}
 	return n
 }
+
+// TestWebhookAsksForARetryOnATemporaryFailure: in webhook mode a reply
+// lost to a 502 is answered 503, so Telegram sends the update again; the
+// repeat is handled (the user is answered once) and answered 200.
+func TestWebhookAsksForARetryOnATemporaryFailure(t *testing.T) {
+	h := newHarness(t)
+	h.fake.SetFault(81, bottest.Fault{Kind: bottest.ServerError, Code: http.StatusBadGateway, Times: 1})
+	srv := httptest.NewServer(h.bot.WebhookHandler(context.Background(), "s"))
+	defer srv.Close()
+	post := func() int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(updateJSON(t, 81, "/help")))
+		req.Header.Set(SecretHeader, "s")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(); code != http.StatusServiceUnavailable {
+		t.Fatalf("a reply lost to a 502 answered %d, want 503 (send it again)", code)
+	}
+	if code := post(); code != http.StatusOK {
+		t.Fatalf("Telegram's repeat answered %d, want 200", code)
+	}
+	if code := post(); code != http.StatusOK || len(h.fake.SentTo(81)) != 1 {
+		t.Fatalf("a third delivery answered %d; the user got %d replies, want exactly 1", code, len(h.fake.SentTo(81)))
+	}
+}

@@ -31,20 +31,21 @@ var (
 	// parentheses, then a dash: "WASHINGTON (Reuters) - ", "LONDON, March 3
 	// (AP) — ", «دبي، الإمارات العربية المتحدة (CNN)—», «تونس (رويترز) - ».
 	// A country may stand in its own parentheses: «الاقصر (مصر) (ا ف ب) -».
-	agencyDateline = regexp.MustCompile(`^(?:[\p{L}\p{M}\p{N}.'’/]+[ \t,،]*){0,6}?(?:\([^()]{1,40}\)\s*)*\(([\p{L}\p{M} .&'’-]{1,30})\)\s*(?:[-–—]{1,3}|ـ+)\s*`)
+	agencyDateline = regexp.MustCompile(`^(?:[\p{L}\p{M}\p{N}.'’/-]+[ \t,،]*){0,6}?(?:\([^()]{1,40}\)\s*)*\(([\p{L}\p{M} .&'’/-]{1,30})\)\s*(?:[-–—]{1,3}|ـ+)\s*`)
 	// latinDateline: an all-capitals place, optional ", Country" or date,
 	// then a dash between spaces or a colon: "LONDON - ", "TORONTO, Canada
-	// -- ", "NEW DELHI, Nov 26: ".
-	latinDateline = regexp.MustCompile(`^\p{Lu}[\p{Lu}.'’ ]{1,40}(?:,[^\n\-–—(:]{1,30})?(?:\s+[-–—]{1,2}|\s?:)\s+`)
+	// -- ", "NEW DELHI, Nov 26: ", "NEW YORK, (Aug. 30, 2004) - ".
+	latinDateline = regexp.MustCompile(`^\p{Lu}[\p{Lu}.'’ ]{1,40}(?:,[^\n\-–—(:]{1,30})?(?:,?\s*\([^()]{1,30}\))?(?:\s+[-–—]{1,2}|\s?:)\s+`)
 	// arabicDateline: one or two words of place, optionally «، country» of up
 	// to three words, then a dash: «بغداد - », «دبي، الإمارات العربية المتحدة - ».
 	// A tatweel is a dash only after a space: «بـ 28» is a preposition.
 	arabicDateline = regexp.MustCompile(`^\p{Arabic}+(?:\s\p{Arabic}+)?(?:\s*،\s*\p{Arabic}+(?:\s\p{Arabic}+){0,2})?(?:\s*[-–—]+|\s+ـ+)\s*`)
 	// sitePrefix: a web outlet or agency named before the dateline or the
 	// text: "SPACE.com - ", "AP - ".
-	sitePrefix = regexp.MustCompile(`^(?:[\p{L}\p{N}-]+\.(?:com|net|org|co\.uk|info)|AP|AFP|Reuters|UPI|PA|CP|AFX)\s+[-–—]{1,2}\s+`)
+	sitePrefix = regexp.MustCompile(`^(?:[\p{L}\p{N}-]+\.(?:com|net|org|co\.uk|info)|AP|AFP|Reuters|UPI|PA|CP|AFX|Canadian Press)\s+[-–—]{1,2}\s+`)
 	// notPlace: words that open a sentence, never a dateline («قال الوزير - …»).
-	notPlace = regexp.MustCompile(`(?i)^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|هذا|هذه|كان|كانت|إن|أن|لكن|ثم|the|a|an|he|she|it|they|we|i)(?:\s|$)`)
+	// Case matters: "THE HAGUE (Reuters) -" is a place.
+	notPlace = regexp.MustCompile(`^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|هذا|هذه|كان|كانت|إن|أن|لكن|ثم|The|A|An|He|She|It|They|We|I)(?:\s|$)`)
 
 	// readMore: read-more links, social calls to action, copyright lines.
 	readMore = regexp.MustCompile(`(?i)^\s*(?:read more|read also|see also|related:|related stories|click here|follow us|share this|subscribe|copyright|©|all rights reserved|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|اقرأ المزيد|للمزيد|تابعونا|تابعوا|شاهد أيضا|شاهد ايضا|اضغط هنا|أخبار متعلقة|اخبار متعلقة|الأخبار المتعلقة|مواضيع ذات صلة|صور متعلقة|لمشاهدة الفيديو)`)
@@ -67,6 +68,8 @@ var (
 	// trailingAgency: "(Reuters)", "(SPACE.com)", "(AP)" ending a headline.
 	trailingAgency = regexp.MustCompile(`\s*\((?:Reuters|AP|AFP|UPI|Bloomberg|CNN|BBC|Canadian Press|PA|[\p{Lu}][\p{L}]*\.(?:com|net|org))\)$`)
 	spaces         = regexp.MustCompile(`[ \t]{2,}`)
+	// rule: a run of dashes or stars opening a line ("----- NASHVILLE …").
+	rule = regexp.MustCompile(`^\s*[-–—=*_]{3,}\s*`)
 )
 
 // CleanText removes wire clutter (see the comment at the top of this file)
@@ -81,11 +84,7 @@ func CleanText(text string) (clean, place string) {
 			continue
 		}
 		if len(kept) < 2 {
-			rest, p := StripDateline(ln)
-			if p != "" && place == "" {
-				place = p
-			}
-			if ln = rest; ln == "" {
+			if ln = stripDatelines(ln, &place); ln == "" {
 				continue
 			}
 		}
@@ -95,9 +94,13 @@ func CleanText(text string) (clean, place string) {
 }
 
 // CleanTitle removes clutter from a headline: URLs, media marks, hashtags
-// (inlined, a trailing run dropped) and a trailing agency tag "(Reuters)".
+// (inlined, a trailing run dropped), an opening "(Agency) - " and a
+// trailing agency tag "(Reuters)".
 func CleanTitle(title string) string {
 	t := cleanLine(title)
+	if m := agencyDateline.FindStringSubmatch(t); m != nil && len(m[0]) < len(t) && isAgency(m[1]) && !notPlace.MatchString(m[0]) {
+		t = t[len(m[0]):] // "(Sports Network) - Beltran may be…"
+	}
 	for {
 		s := trailingAgency.ReplaceAllString(t, "")
 		if s == t {
@@ -111,7 +114,7 @@ func CleanTitle(title string) string {
 // hashtags out, spaces collapsed. A line that was only tags, symbols and
 // links comes back empty.
 func cleanLine(ln string) string {
-	ln = strings.TrimSpace(strings.Map(dropInvisible, ln))
+	ln = strings.TrimSpace(rule.ReplaceAllString(strings.Map(dropInvisible, ln), ""))
 	if ln == "" {
 		return ""
 	}
@@ -201,6 +204,23 @@ func isByline(ln string) bool {
 	return false
 }
 
+// stripDatelines strips up to two datelines: wire copy relayed by another
+// outlet carries both ("SEPTEMBER 27, 2004 (COMPUTERWORLD) - CHICAGO -- …").
+// The first place found is stored in *place.
+func stripDatelines(ln string, place *string) string {
+	for range 2 {
+		rest, p := StripDateline(ln)
+		if p != "" && *place == "" {
+			*place = p
+		}
+		if rest == ln {
+			break
+		}
+		ln = rest
+	}
+	return ln
+}
+
 // StripDateline removes a dateline opening ln: the whole line when it is a
 // short place ending in a dash («بغداد-»), or an inline prefix of one of the
 // shapes in the comment at the top of this file. It returns the rest and the
@@ -226,7 +246,7 @@ func StripDateline(ln string) (rest, place string) {
 		}
 		return strings.TrimSpace(body[len(m[0]):]), p
 	}
-	return ln, ""
+	return body, "" // "AP - " alone: the agency goes, there is no place
 }
 
 // isAgency: text in the parentheses of a dateline is an agency's name — a
@@ -236,6 +256,9 @@ func isAgency(s string) bool {
 	words := strings.Fields(s)
 	if len(words) == 0 || len(words) > 4 {
 		return false
+	}
+	if len(words) == 1 && runeLen(s) <= 4 {
+		return true // "dpa", "KRT"
 	}
 	for _, w := range words {
 		r := []rune(w)[0]

@@ -15,6 +15,13 @@ func TestStripDateline(t *testing.T) {
 		{"city agency dash", "Gaza City (AFP) - Three people were killed.", "Three people were killed.", "Gaza City"},
 		{"capitals without agency", "NEW YORK - Stocks rose on Monday.", "Stocks rose on Monday.", "NEW YORK"},
 		{"site prefix then dateline", "SPACE.com - TORONTO, Canada -- A second team of rocketeers set a date.", "A second team of rocketeers set a date.", "TORONTO"},
+		{"agency prefix alone", "AP - Randy Johnson took a four-hitter into the ninth inning.", "Randy Johnson took a four-hitter into the ninth inning.", ""},
+		{"agency prefix then dateline", "Canadian Press - VANCOUVER (CP) - The sister of a man who died has demanded action.", "The sister of a man who died has demanded action.", "VANCOUVER"},
+		{"agency with slash", "NEW YORK (CNN/Money) - Money managers are growing more pessimistic.", "Money managers are growing more pessimistic.", "NEW YORK"},
+		{"agency alone in parentheses", "(KRT) - Despite criticism, the forecast was not far off.", "Despite criticism, the forecast was not far off.", ""},
+		{"the hague", "THE HAGUE (Reuters) - Judges imposed a defense counsel.", "Judges imposed a defense counsel.", "THE HAGUE"},
+		{"lower-case agency and date", "ABUJA, Aug 25, 2004 (dpa) -- Rebel groups agreed to talks.", "Rebel groups agreed to talks.", "ABUJA"},
+		{"date in parentheses", "NEW YORK, (Aug. 30, 2004) - Cattle farmers are out of luck.", "Cattle farmers are out of luck.", "NEW YORK"},
 		{"cnn arabic", "دبي، الإمارات العربية المتحدة (CNN)— أعلنت السلطات فتح الطريق.", "أعلنت السلطات فتح الطريق.", "دبي"},
 		{"cnn arabic double dash", "بيروت، لبنان (CNN)-- قال الجيش إن الهدوء عاد.", "قال الجيش إن الهدوء عاد.", "بيروت"},
 		{"arabic agency", "تونس (رويترز) - قال الوزير إن الإصلاح سيستمر.", "قال الوزير إن الإصلاح سيستمر.", "تونس"},
@@ -45,6 +52,8 @@ func TestCleanTextClutter(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
+		{"relayed wire copy with two datelines", "SEPTEMBER 27, 2004 (COMPUTERWORLD) - CHICAGO -- Microsoft's announcement positions the company to compete.", "Microsoft's announcement positions the company to compete."},
+		{"hyphenated place", "PORT-AU-PRINCE, Haiti (Reuters) - Shooting erupted on Wednesday outside the palace while talks went on.", "Shooting erupted on Wednesday outside the palace while talks went on."},
 		{"byline line then text", "عين اليوم – جدة\nأطلقت وزارة العمل خدمة جديدة.", "أطلقت وزارة العمل خدمة جديدة."},
 		{"reporter byline", "رغد عشميل – عين اليوم\nافتتح المعرض أبوابه.", "افتتح المعرض أبوابه."},
 		{"writer byline with colon", "كتب - محمود الطباخ:\nقررت المحكمة تأجيل القضية.", "قررت المحكمة تأجيل القضية."},
@@ -87,6 +96,7 @@ func TestCleanTitle(t *testing.T) {
 		{"افتتاح معرض الكتاب #الرياض #ثقافة", "افتتاح معرض الكتاب"},
 		{"بالصور: غرق شوارع المدينة (صور)", "بالصور: غرق شوارع المدينة"},
 		{"Obama (D) wins Senate vote", "Obama (D) wins Senate vote"},
+		{"(Sports Network) - Carlos Beltran may be the newest Killer B", "Carlos Beltran may be the newest Killer B"},
 	}
 	for _, tt := range tests {
 		if got := CleanTitle(tt.in); got != tt.want {

@@ -60,7 +60,21 @@ func Headline(lead string) string {
 	h := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(lead), ".!?؟…"))
 	h = tidyPunct(dropTimeWords(h))
 	h = tidyPunct(dropAttribution(h))
-	return cutHeadline(h, HeadlineBudget(lang))
+	return trimDayEnd(cutHeadline(h, HeadlineBudget(lang)))
+}
+
+// dayEnd: a weekday a cut left at the end («… الأحد», "… the marathon Sunday").
+var dayEnd = regexp.MustCompile(`(?i)[\s،,]+(?:(?:يوم|اليوم|أمس|on|last|late on|early on)\s+)?(?:` + arWeekday[3:len(arWeekday)-1] +
+	`|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:الماضي|المقبل|morning|afternoon|evening|night))?\s*(…?)$`)
+
+// trimDayEnd removes a weekday ending the headline unless it is part of a
+// name («صلاة الجمعة», "Good Friday").
+func trimDayEnd(h string) string {
+	m := dayEnd.FindStringSubmatchIndex(h)
+	if m == nil || m[0] == 0 || notDayBefore[Normalize(lastWord(h[:m[0]]))] {
+		return h
+	}
+	return strings.TrimRight(h[:m[0]], " ،,;؛:-–—") + h[m[2]:m[3]]
 }
 
 // scriptLang is "ar" when most letters of s are Arabic.

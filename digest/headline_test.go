@@ -34,6 +34,9 @@ func TestHeadline(t *testing.T) {
 			"The central bank raised interest rates for the fifth time this year"},
 		{"english cut before which", "The European Parliament approved a sweeping overhaul of the bloc's copyright rules, which critics say will hurt the open internet and small publishers.",
 			"The European Parliament approved a sweeping overhaul of the bloc's copyright rules"},
+		{"weekday left by a cut", "Natalie Coughlin won gold in the backstroke at the Athens pool Monday, beating the record her rival set in Sydney four years ago.",
+			"Natalie Coughlin won gold in the backstroke at the Athens pool"},
+		{"good friday is a name", "Thousands of pilgrims walked the Way of the Cross in Jerusalem on Good Friday", "Thousands of pilgrims walked the Way of the Cross in Jerusalem on Good Friday"},
 		{"english yesterday", "Shares in Sears shot up 23 percent yesterday after a property trust bought a stake.", "Shares in Sears shot up 23 percent after a property trust bought a stake"},
 	}
 	for _, tt := range tests {

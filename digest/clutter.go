@@ -114,19 +114,47 @@ func CleanTitle(title string) string {
 // hashtags out, spaces collapsed. A line that was only tags, symbols and
 // links comes back empty.
 func cleanLine(ln string) string {
-	ln = strings.TrimSpace(rule.ReplaceAllString(strings.Map(dropInvisible, ln), ""))
+	// The regexps run only on lines that hold what they look for: CleanText
+	// reads every line of every article.
+	ln = strings.TrimSpace(strings.Map(dropInvisible, ln))
+	if strings.HasPrefix(ln, "---") || strings.ContainsAny(firstRune(ln), "=*_—–") {
+		ln = strings.TrimSpace(rule.ReplaceAllString(ln, ""))
+	}
 	if ln == "" {
 		return ""
 	}
-	if noURL := strings.TrimSpace(urlRe.ReplaceAllString(ln, " ")); noURL != ln {
+	if hasLink(ln) {
+		noURL := strings.TrimSpace(urlRe.ReplaceAllString(ln, " "))
 		if strings.HasSuffix(noURL, ":") {
 			return "" // «المزيد على الرابط التالي:», "Watch it here:"
 		}
 		ln = noURL
 	}
-	ln = mediaMark.ReplaceAllString(ln, " ")
-	ln = urlRe.ReplaceAllString(cleanTags(ln), " ") // "#_http://…" is a link once the tag is a word
-	return strings.TrimSpace(spaces.ReplaceAllString(ln, " "))
+	if strings.ContainsAny(ln, "([") {
+		ln = mediaMark.ReplaceAllString(ln, " ")
+	}
+	if strings.Contains(ln, "#") {
+		ln = cleanTags(ln)
+		if hasLink(ln) {
+			ln = urlRe.ReplaceAllString(ln, " ") // "#_http://…" is a link once the tag is a word
+		}
+	}
+	if strings.Contains(ln, "  ") || strings.Contains(ln, "\t") {
+		ln = spaces.ReplaceAllString(ln, " ")
+	}
+	return strings.TrimSpace(ln)
+}
+
+func hasLink(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "://") || strings.Contains(l, "www.") || strings.Contains(l, "pic.twitter.com/")
+}
+
+func firstRune(s string) string {
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
 }
 
 // dropInvisible removes format characters (bidi marks, ZWJ) that outlets
@@ -175,13 +203,13 @@ func lastRune(s string) string {
 // read-more calls, captions and credits, agency lines, end marks, and lines
 // without a letter (".", "* * *").
 func isClutterLine(ln string) bool {
-	if readMore.MatchString(ln) || endMark.MatchString(ln) || agencyLine.MatchString(ln) || datedCredit.MatchString(ln) {
-		return true
-	}
-	if !strings.ContainsFunc(ln, unicode.IsLetter) {
+	if !strings.ContainsFunc(ln, unicode.IsLetter) || readMore.MatchString(ln) {
 		return true
 	}
 	n := runeLen(ln)
+	if n <= 130 && (endMark.MatchString(ln) || agencyLine.MatchString(ln) || datedCredit.MatchString(ln)) {
+		return true
+	}
 	if creditLine.MatchString(ln) && n <= 80 && (strings.Contains(ln, ":") || !strings.ContainsAny(ln, ".!?؟")) {
 		return true
 	}

@@ -48,9 +48,15 @@ func dropRepeats(sents []sentence, scores []float64, title string) bool {
 	if head == "" {
 		head = titleFromSentences(sents)
 	}
+	if head == "" {
+		return true
+	}
 	hw := " " + strings.Join(Words(head), " ") + " "
 	dropped := false
 	for i, s := range sents {
+		if len(s.text) > 2*len(head)+16 {
+			continue // too long to fit in the headline: skip the word split
+		}
 		if w := Words(s.text); len(w) > 0 && strings.Contains(hw, " "+strings.Join(w, " ")+" ") {
 			scores[i], dropped = -1, true
 		}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Wire clutter: what agencies and outlets put around the news that a digest
@@ -98,6 +99,9 @@ func CleanText(text string) (clean, place string) {
 // trailing agency tag "(Reuters)".
 func CleanTitle(title string) string {
 	t := cleanLine(title)
+	if !strings.Contains(t, "(") {
+		return t
+	}
 	if m := agencyDateline.FindStringSubmatch(t); m != nil && len(m[0]) < len(t) && isAgency(m[1]) && !notPlace.MatchString(m[0]) {
 		t = t[len(m[0]):] // "(Sports Network) - Beltran may be…"
 	}
@@ -259,8 +263,11 @@ func StripDateline(ln string) (rest, place string) {
 	if trimmed != ln && runeLen(trimmed) <= 30 && len(strings.Fields(trimmed)) <= 3 && !strings.ContainsAny(trimmed, ".!?؟") {
 		return "", trimmed
 	}
-	body := sitePrefix.ReplaceAllString(ln, "")
-	for _, re := range []*regexp.Regexp{agencyDateline, latinDateline, arabicDateline} {
+	body := ln
+	if head := prefix(ln, 40); strings.Contains(head, " -") || strings.Contains(head, " –") || strings.Contains(head, " —") {
+		body = sitePrefix.ReplaceAllString(ln, "")
+	}
+	for _, re := range datelineShapes(body) {
 		m := re.FindStringSubmatch(body)
 		if m == nil || len(m[0]) >= len(body) || notPlace.MatchString(m[0]) {
 			continue
@@ -275,6 +282,37 @@ func StripDateline(ln string) (rest, place string) {
 		return strings.TrimSpace(body[len(m[0]):]), p
 	}
 	return body, "" // "AP - " alone: the agency goes, there is no place
+}
+
+// datelineShapes returns the dateline patterns worth trying on ln: a
+// pattern runs only if its mark (a parenthesis, a dash, a capital letter)
+// is near the start, since CleanText tries the opening lines of every
+// article.
+func datelineShapes(ln string) []*regexp.Regexp {
+	head := prefix(ln, 160)
+	out := make([]*regexp.Regexp, 0, 3)
+	if strings.Contains(head, "(") {
+		out = append(out, agencyDateline)
+	}
+	dash := strings.ContainsAny(head, "-–—ـ")
+	if r := []rune(firstRune(ln)); len(r) == 1 && unicode.IsUpper(r[0]) && (dash || strings.Contains(head, ":")) {
+		out = append(out, latinDateline)
+	}
+	if dash {
+		out = append(out, arabicDateline)
+	}
+	return out
+}
+
+// prefix returns at most n bytes of s, cut at a rune boundary.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // isAgency: text in the parentheses of a dateline is an agency's name — a

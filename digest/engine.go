@@ -135,10 +135,10 @@ func (e *Engine) Stories(arts []Article) []Story {
 // Each source's repeated paragraphs (boilerplate, learned from arts) are
 // dropped first, so they reach neither summaries nor clustering nor topics.
 func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
-	bp := LearnBoilerplate(arts)
+	bp, hashes := learnHashed(arts)
 	prep := make([]prepared, len(arts))
 	for i, a := range arts {
-		prep[i] = e.prepare(st, bp.Strip(a))
+		prep[i] = e.prepare(st, bp.stripHashed(a, hashes[i]))
 		prep[i].index = i
 	}
 	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })

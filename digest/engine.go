@@ -41,11 +41,14 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	e.extra = extra
 	e.lex = compileLexicon()
-	model, err := EmbeddedModel()
-	if err != nil {
-		return nil, err
+	e.model = cfg.TopicModel
+	if e.model == nil {
+		model, err := EmbeddedModel()
+		if err != nil {
+			return nil, err
+		}
+		e.model = model
 	}
-	e.model = model
 	return e, nil
 }
 

@@ -25,20 +25,27 @@ var (
 
 	// middleEastPlaces is the gazetteer behind the middle-east topic: countries,
 	// capitals and big cities of the Levant, the Gulf, Iraq, Iran, Turkey,
-	// Egypt and Yemen, in Arabic and English, stemmed at first use. The
-	// Maghreb (Tunisia, Algeria, Morocco, Libya) is left out on purpose: it is
-	// usually filed as North Africa, and the Tunisian Arabic corpus would
-	// otherwise tag its local news as middle-east.
-	middleEastPlaces = wordSet(`
+	// Egypt and Yemen, in Arabic and English, with the adjective and plural
+	// forms of their peoples (see demonyms). The Maghreb (Tunisia, Algeria,
+	// Morocco, Libya) is left out on purpose: it is usually filed as North
+	// Africa, and the Tunisian Arabic corpus would otherwise tag its local
+	// news as middle-east.
+	middleEastPlaces = gazetteer(`
 		العراق بغداد البصره الموصل اربيل كردستان سوريا سوريه دمشق حلب ادلب لبنان بيروت الاردن عمان
-		فلسطين فلسطيني غزه الضفه القدس رامالله اسرائيل اسرائيلي السعوديه الرياض جده مكه الامارات
+		فلسطين غزه الضفه القدس رامالله اسرائيل السعوديه الرياض جده مكه الامارات
 		دبي ابوظبي قطر الدوحه الكويت البحرين المنامه اليمن صنعاء عدن الحوثي الحوثيين ايران طهران تركيا
-		انقره اسطنبول مصر القاهره الاسكندريه سلطنه مسقط حماس حزبالله
-		iraq iraqi baghdad basra mosul erbil kurdistan syria syrian damascus aleppo idlib lebanon
-		lebanese beirut jordan amman palestine palestinian gaza jerusalem israel israeli saudi
+		انقره اسطنبول مصر القاهره الاسكندريه سلطنه مسقط حماس حزبالله الخليج
+		iraq baghdad basra mosul erbil kurdistan syria damascus aleppo idlib lebanon
+		beirut jordan amman palestine gaza jerusalem israel saudi
 		riyadh jeddah mecca emirates uae dubai dhabi qatar doha kuwait bahrain yemen sanaa aden
-		houthi houthis iran iranian tehran turkey turkish ankara istanbul egypt egyptian cairo
-		alexandria oman muscat hamas hezbollah mideast`)
+		houthi houthis iran tehran turkey turkish ankara istanbul egypt cairo
+		alexandria oman muscat hamas hezbollah mideast lebanese kurdish`,
+		// Arabic nisba stems: each gives X, الX, Xه, الXه, Xين, الXين, Xون, الXون
+		`عراقي سوري لبناني اردني فلسطيني اسرائيلي سعودي اماراتي قطري كويتي بحريني يمني ايراني تركي
+		مصري عماني خليجي حوثي كردي`,
+		// English demonyms: each gives X and Xs
+		`iraqi syrian jordanian palestinian israeli emirati qatari kuwaiti bahraini yemeni
+		iranian turk egyptian omani kurd`)
 )
 
 // lexiconTopics are the taxonomy topics no shared data set labels (so the
@@ -126,6 +133,23 @@ func hintTopic(hint string) string {
 	return ""
 }
 
+// gazetteer builds the middle-east word set from place names, Arabic nisba
+// adjectives (given without the article: «عراقي» also yields «العراقي»,
+// «العراقيه», «العراقيين», «العراقيون») and English demonyms ("Iraqi" also
+// yields "Iraqis"), all normalised.
+func gazetteer(places, arabicNisbas, englishDemonyms string) map[string]bool {
+	out := wordSet(places)
+	for _, w := range strings.Fields(Normalize(arabicNisbas)) {
+		for _, suffix := range []string{"", "ه", "ين", "ون"} {
+			out[w+suffix], out["ال"+w+suffix] = true, true
+		}
+	}
+	for _, w := range strings.Fields(Normalize(englishDemonyms)) {
+		out[w], out[w+"s"] = true, true
+	}
+	return out
+}
+
 // middleEastScore counts gazetteer places in the title (weighted double) and
 // the lead of an article, and turns the count into a confidence.
 func middleEastScore(title, lead string) float64 {
@@ -149,10 +173,10 @@ func countPlaces(s string) int {
 	return n
 }
 
-// stripArabicPrefix removes one conjunction or preposition glued to a place
-// name («والعراق», «بغزه», «لسوريا») so the gazetteer matches its bare form.
+// stripArabicPrefix removes a conjunction and/or preposition glued to a place
+// name («والعراق», «بغزه», «لسوريا», «وبالمصريين») so the gazetteer matches its bare form.
 func stripArabicPrefix(w string) string {
-	for _, p := range []string{"وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف"} {
+	for _, p := range []string{"وبال", "ولل", "فبال", "وال", "بال", "فال", "كال", "لل", "وب", "ول", "و", "ب", "ل", "ف"} {
 		if rest, ok := strings.CutPrefix(w, p); ok && len([]rune(rest)) >= 3 {
 			if middleEastPlaces[rest] {
 				return rest
@@ -165,80 +189,158 @@ func stripArabicPrefix(w string) string {
 	return w
 }
 
-// topicThreshold is the confidence a topic needs to be kept beside the best one.
-const topicThreshold = 0.3
+// Topic selection constants. The classifier's scores are calibrated
+// posteriors (see TopicModel.ClassifyTerms), so one threshold serves every
+// topic.
+const (
+	// topicThreshold is the confidence a topic needs to be kept beside the
+	// section topic.
+	topicThreshold = 0.3
+	// subjectFloor is the confidence the best subject needs to become the
+	// section topic ahead of a region: below it the story is filed by region.
+	subjectFloor = 0.1
+	// hintConfidence is what a feed's own section or an RSS category adds
+	// (noisy-OR) to its topic: strong evidence, not proof.
+	hintConfidence = 0.9
+	// clearText is the classifier confidence in another subject, with the
+	// hinted subject below clearAgainst, at which the text overrides a hint.
+	clearText    = 0.9
+	clearAgainst = 0.02
+)
+
+// regionTopics say where a story happened; every other topic (built-in,
+// lexicon or admin) says what it is about.
+var regionTopics = map[string]bool{"middle-east": true, "world": true}
+
+// IsRegionTopic reports whether id names a region (middle-east, world)
+// rather than a subject.
+func IsRegionTopic(id string) bool { return regionTopics[id] }
+
+// topicEvidence is what topic selection weighs for one story.
+type topicEvidence struct {
+	score  map[string]float64 // combined confidence per topic
+	model  map[string]float64 // the classifier's own posterior
+	hinted map[string]bool    // topics named by a feed hint or RSS category
+}
 
 // topics combines, for a story, the classifier on the lead article, the feed
-// hints of every article (noisy-OR with confidence 0.8: a feed's own section
-// is strong evidence, not proof; a hint may also name an admin topic), the
+// hints of every article (a hint may also name an admin topic), the
 // middle-east gazetteer, the health/science lexicon and admin keyword topics
-// (certain when a keyword matches). The best topic is always kept; others
-// need topicThreshold.
+// (certain when a keyword matches), then arranges them with arrangeTopics.
 func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 	lead := c[0]
-	score := map[string]float64{}
+	ev := topicEvidence{score: map[string]float64{}, model: map[string]float64{}, hinted: map[string]bool{}}
 	for _, ts := range e.model.ClassifyTerms(lead.lang, lead.stems) {
-		score[ts.ID] = ts.Score
+		ev.score[ts.ID], ev.model[ts.ID] = ts.Score, ts.Score
 	}
 	for _, a := range c {
 		for _, h := range a.Topics {
-			if id := e.hintTopic(h); id != "" {
-				score[id] = 1 - (1-score[id])*(1-0.8)
+			if id := e.hintTopic(h); id != "" && !ev.hinted[id] {
+				ev.hinted[id] = true
+				ev.score[id] = 1 - (1-ev.score[id])*(1-hintConfidence)
 			}
 		}
 	}
 	leadText := leadSentences(lead.sents, 3)
-	if me := middleEastScore(lead.title, leadText); me > score["middle-east"] {
-		score["middle-east"] = me
+	if me := middleEastScore(lead.title, leadText); me > ev.score["middle-east"] {
+		ev.score["middle-east"] = me
 	}
 	titleStems, leadStems := setOf(st.stemAll(Words(lead.title))), setOf(st.stemAll(Words(leadText)))
 	for _, t := range e.lex {
-		if s := lexiconScore(t, titleStems, leadStems); s > score[t.id] {
-			score[t.id] = s
+		if s := lexiconScore(t, titleStems, leadStems); s > ev.score[t.id] {
+			ev.score[t.id] = s
 		}
 	}
 	if len(e.extra) > 0 {
 		texts := clusterStems(st, c) // once for all admin topics, not once per topic
 		for _, t := range e.extra {
 			if matchesAny(texts, t.keywords) {
-				score[t.id] = 1
+				ev.score[t.id] = 1
 			}
 		}
 	}
-	return keepTopics(score)
+	return arrangeTopics(ev)
 }
 
-func keepTopics(score map[string]float64) []TopicScore {
-	all := make([]TopicScore, 0, len(score))
-	for id, s := range score {
-		if s > 0 {
-			all = append(all, TopicScore{ID: id, Score: s})
+// arrangeTopics keeps at most one region and, when one applies, at least
+// one subject, and puts the section subject first: a region never displaces
+// a subject as the topic a digest files the story under. A hinted subject is
+// the section unless the text clearly says otherwise (another subject at
+// clearText while the classifier gives the hinted one under clearAgainst).
+func arrangeTopics(ev topicEvidence) []TopicScore {
+	var subjects []TopicScore
+	region := TopicScore{}
+	for id, s := range ev.score {
+		switch {
+		case s <= 0:
+		case !regionTopics[id]:
+			subjects = append(subjects, TopicScore{ID: id, Score: s})
+		case betterRegion(TopicScore{ID: id, Score: s}, region, ev.hinted):
+			region = TopicScore{ID: id, Score: s}
 		}
 	}
-	sortScores(all)
-	out := all[:0]
-	for i, ts := range all {
-		if i == 0 || ts.Score >= topicThreshold {
+	sortScores(subjects)
+	if len(subjects) == 0 && region.ID == "" {
+		return nil
+	}
+	var out []TopicScore
+	if i := sectionSubject(subjects, ev); i >= 0 {
+		out = append(out, subjects[i])
+		subjects = slices.Delete(subjects, i, i+1)
+	}
+	if region.ID != "" && (len(out) == 0 || region.Score >= topicThreshold || ev.hinted[region.ID]) {
+		out = append(out, region)
+	}
+	for _, ts := range subjects {
+		if ts.Score >= topicThreshold {
 			out = append(out, ts)
 		}
 	}
-	return regionFirst(out)
+	if len(out) == 0 { // only weak subjects and no region: keep the best
+		out = append(out, subjects[0])
+	}
+	return out
 }
 
-// regionFirst lists middle-east before world when both are kept: the region
-// refines "world", so a digest files such a story under Middle East.
-func regionFirst(ts []TopicScore) []TopicScore {
-	if len(ts) < 2 || ts[0].ID != "world" {
-		return ts
+// betterRegion prefers a hinted region, then middle-east once it reaches
+// topicThreshold (it refines world: the gazetteer found the place), then
+// the higher score.
+func betterRegion(a, b TopicScore, hinted map[string]bool) bool {
+	if b.ID == "" {
+		return true
 	}
-	for i, t := range ts {
-		if t.ID == "middle-east" {
-			copy(ts[1:i+1], ts[:i])
-			ts[0] = t
-			break
+	if hinted[a.ID] != hinted[b.ID] {
+		return hinted[a.ID]
+	}
+	me := a
+	if b.ID == "middle-east" {
+		me = b
+	}
+	if me.ID == "middle-east" && me.Score >= topicThreshold {
+		return a.ID == "middle-east"
+	}
+	return a.Score > b.Score
+}
+
+// sectionSubject returns the index in subjects (sorted best first) of the
+// section subject, or -1 when none is strong enough to file the story by.
+func sectionSubject(subjects []TopicScore, ev topicEvidence) int {
+	if len(subjects) == 0 {
+		return -1
+	}
+	for i, ts := range subjects {
+		if !ev.hinted[ts.ID] {
+			continue
 		}
+		if best := subjects[0]; !ev.hinted[best.ID] && ev.model[best.ID] >= clearText && ev.model[ts.ID] < clearAgainst {
+			return 0 // the text clearly says otherwise
+		}
+		return i
 	}
-	return ts
+	if subjects[0].Score >= subjectFloor {
+		return 0
+	}
+	return -1
 }
 
 func leadSentences(sents []sentence, n int) string {

@@ -47,6 +47,7 @@ type Config struct {
 	SummaryBudget int                 // characters (runes) per summary; 0 = DefaultSummaryBudget
 	MergeWindow   time.Duration       // near-duplicates further apart are separate stories; 0 = DefaultMergeWindow
 	ExtraTopics   map[string][]string // admin topics: ID → keywords (matched like subscriber keywords)
+	TopicModel    *TopicModel         // classifier; nil = the embedded model (eval swaps in per-fold models)
 }
 
 // Defaults applied for zero Config fields.

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // topicModelFile is the trained classifier written by `go run ./cmd/trainmodel`
@@ -25,24 +26,27 @@ var topicModelFile []byte
 // ErrBadModel reports a topic model file that cannot be parsed.
 var ErrBadModel = errors.New("digest: bad topic model")
 
-// TopicModel is a multinomial naive Bayes classifier over Boolean stem
-// features (a stem counts once per document), one sub-model per language
-// because Arabic and English stems never share a vocabulary and mixing them
-// would skew each class's word mass by the other language's corpus size.
-// Logistic regression was tried on the same features and split and did not
-// do better (docs/EVALUATION.md), so the smaller, simpler model stays.
+// TopicModel is a multinomial naive Bayes classifier over Boolean features
+// (a feature counts once per document: stems and pairs of adjacent stems,
+// see Features), one sub-model per language because Arabic and English
+// stems never share a vocabulary and mixing them would skew each class's
+// feature mass by the other language's corpus size. It is trained on many
+// outlets at once (TrainTopicModel keeps outlet-specific words from
+// dominating); naive Bayes reached the cross-outlet figures in
+// docs/EVALUATION.md and trains in milliseconds, which the
+// leave-one-outlet-out evaluation (one model per outlet) needs.
 type TopicModel struct {
 	Langs map[string]*LangModel
 }
 
 // LangModel is the naive Bayes model of one language.
 type LangModel struct {
-	Alpha   float64          // additive smoothing
-	Prior   float64          // weight of the class prior against the tempered likelihood
-	Classes []string         // topic IDs
-	Docs    []float64        // training documents per class
-	Counts  map[string][]int // stem → documents of each class containing it
-	total   []float64        // per-class feature mass (computed by finish)
+	Alpha   float64              // additive smoothing
+	Prior   float64              // weight of the class prior against the tempered likelihood
+	Classes []string             // topic IDs
+	Docs    []float64            // training documents per class (weighted)
+	Counts  map[string][]float64 // feature → weighted documents of each class containing it
+	total   []float64            // per-class feature mass (computed by finish)
 	vocab   float64
 }
 
@@ -54,10 +58,12 @@ const (
 )
 
 // LabeledDoc is one training document. Terms, when set, are its stems (see
-// Terms) and spare the trainer stemming Text again.
+// Terms) and spare the trainer stemming Text again. Source is the outlet it
+// came from, for TrainOptions.MinSources and SourceCap.
 type LabeledDoc struct {
 	Lang, Topic, Text string
 	Terms             []string
+	Source            string
 }
 
 func (d LabeledDoc) terms() []string {
@@ -67,66 +73,16 @@ func (d LabeledDoc) terms() []string {
 	return Terms(d.Text)
 }
 
-// TrainTopicModel fits the model with the default hyper-parameters. Stems
-// seen in fewer than minDocs documents are dropped to keep the embedded
-// file small and the model robust.
-func TrainTopicModel(docs []LabeledDoc, minDocs int) (*TopicModel, error) {
-	m := &TopicModel{Langs: map[string]*LangModel{}}
-	for _, d := range docs {
-		lm := m.Langs[d.Lang]
-		if lm == nil {
-			lm = &LangModel{Alpha: DefaultAlpha, Prior: DefaultPrior, Counts: map[string][]int{}}
-			m.Langs[d.Lang] = lm
-		}
-		lm.add(d.Topic, d.terms())
+// Features returns the classifier's features of a stem sequence: every stem
+// and every pair of adjacent stems ("central_bank"), which carry phrases
+// that transfer across outlets better than their words alone.
+func Features(terms []string) []string {
+	out := make([]string, 0, 2*len(terms))
+	out = append(out, terms...)
+	for i := 1; i < len(terms); i++ {
+		out = append(out, terms[i-1]+"_"+terms[i])
 	}
-	if len(m.Langs) == 0 {
-		return nil, fmt.Errorf("%w: no training documents", ErrBadModel)
-	}
-	for _, lm := range m.Langs {
-		lm.prune(minDocs)
-		lm.finish()
-	}
-	return m, nil
-}
-
-func (lm *LangModel) classIndex(topic string) int {
-	for i, c := range lm.Classes {
-		if c == topic {
-			return i
-		}
-	}
-	lm.Classes = append(lm.Classes, topic)
-	lm.Docs = append(lm.Docs, 0)
-	for s, c := range lm.Counts {
-		lm.Counts[s] = append(c, 0)
-	}
-	return len(lm.Classes) - 1
-}
-
-func (lm *LangModel) add(topic string, terms []string) {
-	ci := lm.classIndex(topic)
-	lm.Docs[ci]++
-	for t := range setOf(terms) {
-		c := lm.Counts[t]
-		if c == nil {
-			c = make([]int, len(lm.Classes))
-			lm.Counts[t] = c
-		}
-		c[ci]++
-	}
-}
-
-func (lm *LangModel) prune(minDocs int) {
-	for s, c := range lm.Counts {
-		n := 0
-		for _, v := range c {
-			n += v
-		}
-		if n < minDocs {
-			delete(lm.Counts, s)
-		}
-	}
+	return out
 }
 
 // finish computes the per-class feature mass used by the likelihoods.
@@ -134,7 +90,7 @@ func (lm *LangModel) finish() {
 	lm.total = make([]float64, len(lm.Classes))
 	for _, c := range lm.Counts {
 		for i, v := range c {
-			lm.total[i] += float64(v)
+			lm.total[i] += v
 		}
 	}
 	lm.vocab = float64(len(lm.Counts))
@@ -157,14 +113,14 @@ func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
 	}
 	ll := make([]float64, len(lm.Classes))
 	n := 0
-	for t := range setOf(terms) {
+	for t := range setOf(Features(terms)) {
 		c, ok := lm.Counts[t]
 		if !ok {
 			continue
 		}
 		n++
 		for i := range ll {
-			ll[i] += math.Log((float64(c[i]) + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
+			ll[i] += math.Log((c[i] + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
 		}
 	}
 	var docs float64
@@ -212,7 +168,7 @@ func sortScores(s []TopicScore) {
 //	prior 1
 //	classes politics world ...
 //	docs 12 30 ...
-//	w <stem> <documents per class...>
+//	w <feature> <weighted documents per class...>
 //
 // Stem lines carry the "w" tag so that a stem spelled like a directive
 // ("lang", "prior", "alpha") cannot be mistaken for one.
@@ -245,7 +201,7 @@ func (lm *LangModel) write(w io.Writer, lang string) {
 	for _, s := range slices.Sorted(maps.Keys(lm.Counts)) {
 		fmt.Fprint(w, "w ", s)
 		for _, v := range lm.Counts[s] {
-			fmt.Fprintf(w, " %d", v)
+			fmt.Fprintf(w, " %s", strconv.FormatFloat(v, 'f', -1, 64))
 		}
 		fmt.Fprintln(w)
 	}
@@ -295,7 +251,7 @@ func (m *TopicModel) readLine(f []string, cur **LangModel) error {
 		return errors.New("too few fields")
 	}
 	if f[0] == "lang" {
-		*cur = &LangModel{Alpha: DefaultAlpha, Prior: DefaultPrior, Counts: map[string][]int{}}
+		*cur = &LangModel{Alpha: DefaultAlpha, Prior: DefaultPrior, Counts: map[string][]float64{}}
 		m.Langs[f[1]] = *cur
 		return nil
 	}
@@ -314,7 +270,7 @@ func (m *TopicModel) readLine(f []string, cur **LangModel) error {
 	case "docs":
 		return parseFloats(f[1:], &lm.Docs, len(lm.Classes))
 	case "w":
-		counts, err := parseInts(f[2:], len(lm.Classes))
+		counts, err := parseCounts(f[2:], len(lm.Classes))
 		lm.Counts[f[1]] = counts
 		return err
 	}
@@ -344,14 +300,14 @@ func parseFloats(f []string, out *[]float64, n int) error {
 	return nil
 }
 
-func parseInts(f []string, n int) ([]int, error) {
+func parseCounts(f []string, n int) ([]float64, error) {
 	if len(f) != n {
 		return nil, fmt.Errorf("want %d counts, got %d", n, len(f))
 	}
-	out := make([]int, n)
+	out := make([]float64, n)
 	for i, s := range f {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 0 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil, fmt.Errorf("bad count %q", s)
 		}
 		out[i] = v
@@ -359,7 +315,17 @@ func parseInts(f []string, n int) ([]int, error) {
 	return out, nil
 }
 
-// EmbeddedModel parses the topic model compiled into the binary.
+// EmbeddedModel returns the topic model compiled into the binary, parsed
+// once per process (the file holds some 170,000 features: parsing it for
+// every engine would cost each one a second). The model is shared: callers
+// must not modify it.
 func EmbeddedModel() (*TopicModel, error) {
-	return ParseTopicModel(topicModelFile)
+	return embeddedModel()
 }
+
+// embeddedModel is set once at package initialisation and never replaced;
+// the sync.OnceValues makes the first call parse and every other call wait
+// for and share that result.
+var embeddedModel = sync.OnceValues(func() (*TopicModel, error) {
+	return ParseTopicModel(topicModelFile)
+})

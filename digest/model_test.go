@@ -10,22 +10,22 @@ import (
 
 func trainingDocs() []LabeledDoc {
 	return []LabeledDoc{
-		{"en", "sport", "The striker scored a late goal and the club won the cup final.", nil},
-		{"en", "sport", "The coach praised the players after the league match and the goal.", nil},
-		{"en", "economy", "The central bank raised interest rates as inflation and prices climbed.", nil},
-		{"en", "economy", "Shares fell on the stock market as the bank warned on inflation.", nil},
-		{"ar", "sport", "سجل المهاجم هدفا في المباراة وفاز الفريق بالكأس.", nil},
-		{"ar", "sport", "فاز الفريق في مباراة الدوري بهدف المهاجم.", nil},
-		{"ar", "economy", "رفع البنك المركزي نسبة الفائدة بسبب التضخم والأسعار.", nil},
-		{"ar", "economy", "تراجعت الأسعار في البورصة وحذر البنك من التضخم.", nil},
+		{"en", "sport", "The striker scored a late goal and the club won the cup final.", nil, "test"},
+		{"en", "sport", "The coach praised the players after the league match and the goal.", nil, "test"},
+		{"en", "economy", "The central bank raised interest rates as inflation and prices climbed.", nil, "test"},
+		{"en", "economy", "Shares fell on the stock market as the bank warned on inflation.", nil, "test"},
+		{"ar", "sport", "سجل المهاجم هدفا في المباراة وفاز الفريق بالكأس.", nil, "test"},
+		{"ar", "sport", "فاز الفريق في مباراة الدوري بهدف المهاجم.", nil, "test"},
+		{"ar", "economy", "رفع البنك المركزي نسبة الفائدة بسبب التضخم والأسعار.", nil, "test"},
+		{"ar", "economy", "تراجعت الأسعار في البورصة وحذر البنك من التضخم.", nil, "test"},
 	}
 }
 
 func TestTopicModelTrainClassifyRoundTrip(t *testing.T) {
 	docs := append(trainingDocs(), // stems spelled like the file's directives
-		LabeledDoc{"en", "sport", "Lang prior alpha classes docs w goal", nil},
-		LabeledDoc{"en", "economy", "Lang prior alpha classes docs w bank", nil})
-	m, err := TrainTopicModel(docs, 1)
+		LabeledDoc{"en", "sport", "Lang prior alpha classes docs w goal", nil, "test"},
+		LabeledDoc{"en", "economy", "Lang prior alpha classes docs w bank", nil, "test"})
+	m, err := TrainTopicModel(docs, TrainOptions{MinDocs: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestTopicModelTrainClassifyRoundTrip(t *testing.T) {
 	if got := m.Classify("fr", "Le but"); got != nil {
 		t.Errorf("unknown language classified: %+v", got)
 	}
-	if _, err := TrainTopicModel(nil, 1); !errors.Is(err, ErrBadModel) {
+	if _, err := TrainTopicModel(nil, TrainOptions{MinDocs: 1}); !errors.Is(err, ErrBadModel) {
 		t.Errorf("empty training set: err = %v", err)
 	}
 }

@@ -151,14 +151,16 @@ func gazetteer(places, arabicNisbas, englishDemonyms string) map[string]bool {
 }
 
 // middleEastScore counts gazetteer places in the title (weighted double) and
-// the lead of an article, and turns the count into a confidence.
+// the lead of an article, and turns the count into a confidence that adds
+// to the classifier's (noisy-OR): one mention in the title alone is not
+// enough for the region, several are.
 func middleEastScore(title, lead string) float64 {
 	n := 2*countPlaces(title) + countPlaces(lead)
 	switch {
 	case n >= 4:
-		return 0.9
+		return 0.7
 	case n >= 2:
-		return 0.6
+		return 0.4
 	}
 	return 0
 }
@@ -193,9 +195,12 @@ func stripArabicPrefix(w string) string {
 // posteriors (see TopicModel.ClassifyTerms), so one threshold serves every
 // topic.
 const (
-	// topicThreshold is the confidence a topic needs to be kept beside the
-	// section topic.
-	topicThreshold = 0.3
+	// topicThreshold is the confidence a subject needs to be kept beside
+	// the section topic.
+	topicThreshold = 0.2
+	// regionThreshold is the confidence a region needs to be kept beside a
+	// subject (higher: a passing mention of a place is no region).
+	regionThreshold = 0.5
 	// subjectFloor is the confidence the best subject needs to become the
 	// section topic ahead of a region: below it the story is filed by region.
 	subjectFloor = 0.1
@@ -242,8 +247,8 @@ func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 		}
 	}
 	leadText := leadSentences(lead.sents, 3)
-	if me := middleEastScore(lead.title, leadText); me > ev.score["middle-east"] {
-		ev.score["middle-east"] = me
+	if me := middleEastScore(lead.title, leadText); me > 0 {
+		ev.score["middle-east"] = 1 - (1-ev.score["middle-east"])*(1-me)
 	}
 	titleStems, leadStems := setOf(st.stemAll(Words(lead.title))), setOf(st.stemAll(Words(leadText)))
 	for _, t := range e.lex {
@@ -288,7 +293,7 @@ func arrangeTopics(ev topicEvidence) []TopicScore {
 		out = append(out, subjects[i])
 		subjects = slices.Delete(subjects, i, i+1)
 	}
-	if region.ID != "" && (len(out) == 0 || region.Score >= topicThreshold || ev.hinted[region.ID]) {
+	if region.ID != "" && (len(out) == 0 || region.Score >= regionThreshold || ev.hinted[region.ID]) {
 		out = append(out, region)
 	}
 	for _, ts := range subjects {
@@ -303,8 +308,7 @@ func arrangeTopics(ev topicEvidence) []TopicScore {
 }
 
 // betterRegion prefers a hinted region, then middle-east once it reaches
-// topicThreshold (it refines world: the gazetteer found the place), then
-// the higher score.
+// regionThreshold (it refines world), then the higher score.
 func betterRegion(a, b TopicScore, hinted map[string]bool) bool {
 	if b.ID == "" {
 		return true
@@ -316,7 +320,7 @@ func betterRegion(a, b TopicScore, hinted map[string]bool) bool {
 	if b.ID == "middle-east" {
 		me = b
 	}
-	if me.ID == "middle-east" && me.Score >= topicThreshold {
+	if me.ID == "middle-east" && me.Score >= regionThreshold {
 		return a.ID == "middle-east"
 	}
 	return a.Score > b.Score

@@ -36,6 +36,8 @@ type Record struct {
 	URL       string
 	Published time.Time // zero when absent or unparsable
 	Hints     []string  // a "topics" field that is a list of strings (feed topic hints)
+	Corpus    string    // the "corpus" field (news-multi-outlet); empty in the older sets
+	Gold      string    // the "topic" field: our topic ID given by the data set (see Topic)
 }
 
 // Dataset is the records of one JSON-lines file.
@@ -61,6 +63,8 @@ type rawRecord struct {
 	Article   string          `json:"article"`
 	Lang      string          `json:"lang"`
 	Topics    json.RawMessage `json:"topics"`
+	Corpus    string          `json:"corpus"`
+	Topic     string          `json:"topic"`
 }
 
 // LoadDir finds every *.jsonl file in dir and its sub-folders whose lines
@@ -155,7 +159,8 @@ func ParseRecord(line []byte) (Record, error) {
 
 func (raw rawRecord) record() Record {
 	r := Record{ID: raw.ID, Category: raw.Category, Title: strings.TrimSpace(raw.Title), Text: raw.Text,
-		Reference: raw.Abstract, Source: raw.Source, URL: raw.URL, Lang: raw.Lang, Published: ParseTime(raw.Published)}
+		Reference: raw.Abstract, Source: raw.Source, URL: raw.URL, Lang: raw.Lang, Published: ParseTime(raw.Published),
+		Corpus: raw.Corpus, Gold: raw.Topic}
 	if raw.Article != "" && raw.Text == "" {
 		r.Title, r.Text = splitTitle(raw.Article, r.Title)
 	}

@@ -25,7 +25,6 @@ type DatasetReport struct {
 	Langs    map[string]int
 	SummaryN int              // held-out records with a reference summary
 	Summary  map[string]Rouge // by summarizer name
-	Topics   *Confusion       // held-out records with a mapped category
 	Clusters ClusterStats
 }
 
@@ -37,8 +36,9 @@ type Report struct {
 	Clean    []CleanRow // clean copy per source (eval/clutter.go)
 }
 
-// Progress is told after each step of an evaluation (three steps a data
-// set: summaries, topics, clustering), for a progress bar.
+// Progress is told after each step of an evaluation (two steps a data
+// set: summaries, clustering; topics are evaluated leave-one-outlet-out by
+// EvaluateTopics), for a progress bar.
 type Progress func(done, total int, step string)
 
 // Evaluate runs the shipped engine (embedded model, default config but for
@@ -56,17 +56,13 @@ func Evaluate(ctx context.Context, dir string, budget int, progress ...Progress)
 	if err != nil {
 		return Report{}, fmt.Errorf("eval: %w", err)
 	}
-	model, err := digest.EmbeddedModel()
-	if err != nil {
-		return Report{}, fmt.Errorf("eval: %w", err)
-	}
 	rep := Report{Dir: dir, Budget: budget}
-	steps := stepper{total: 3 * len(sets), report: progress}
+	steps := stepper{total: 2 * len(sets), report: progress}
 	for _, ds := range sets {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
 		}
-		rep.Datasets = append(rep.Datasets, evaluateSet(ds, eng, model, budget, &steps))
+		rep.Datasets = append(rep.Datasets, evaluateSet(ds, eng, budget, &steps))
 		rep.Clean = append(rep.Clean, CleanCopy(eng, ds.Name, ds.Records)...)
 	}
 	return rep, nil
@@ -85,8 +81,8 @@ func (s *stepper) step(name string) {
 	}
 }
 
-func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel, budget int, steps *stepper) DatasetReport {
-	r := DatasetReport{Name: ds.Name, Records: len(ds.Records), Langs: map[string]int{}, Topics: NewConfusion()}
+func evaluateSet(ds Dataset, eng *digest.Engine, budget int, steps *stepper) DatasetReport {
+	r := DatasetReport{Name: ds.Name, Records: len(ds.Records), Langs: map[string]int{}}
 	sums := map[string]Rouge{}
 	for _, rec := range ds.Records {
 		r.Langs[rec.Lang]++
@@ -109,8 +105,6 @@ func evaluateSet(ds Dataset, eng *digest.Engine, model *digest.TopicModel, budge
 		}
 	}
 	steps.step(ds.Name + ": summaries")
-	r.Topics = TopicConfusion(model, ds.Records)
-	steps.step(ds.Name + ": topics")
 	r.Summary = map[string]Rouge{}
 	for name, s := range sums {
 		n := float64(r.SummaryN)
@@ -145,30 +139,6 @@ func candidates(rec Record, budget int) map[string]string {
 	}
 }
 
-// TopicConfusion classifies the held-out records that have a mapped
-// category and some text.
-func TopicConfusion(model *digest.TopicModel, recs []Record) *Confusion {
-	c := NewConfusion()
-	for _, rec := range recs {
-		if gold := Topic(rec); gold != "" && HeldOut(rec) && strings.TrimSpace(rec.Text) != "" {
-			c.Add(gold, PredictTopic(model, rec))
-		}
-	}
-	return c
-}
-
-// PredictTopic is the classifier's best subject topic for a record. The
-// middle-east region topic (from the gazetteer) is not a subject and no data
-// set labels it, so it is not a candidate here.
-func PredictTopic(model *digest.TopicModel, rec Record) string {
-	for _, ts := range model.Classify(rec.Lang, rec.Title+"\n"+rec.Text) {
-		if ts.ID != "middle-east" {
-			return ts.ID
-		}
-	}
-	return "none"
-}
-
 // Write prints the report.
 func (rep Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "newsdigest eval: data %s; held-out split: %d%% of each data set by text hash (eval.HeldOut); summary budget %d characters\n", rep.Dir, HeldOutPercent, rep.Budget)
@@ -187,10 +157,6 @@ func (d DatasetReport) write(w io.Writer) {
 			s := d.Summary[name]
 			fmt.Fprintf(w, "  %-10s %8.4f %8.4f %8.4f\n", name, s.R1, s.R2, s.RL)
 		}
-	}
-	if n := d.Topics.Total(); n > 0 {
-		fmt.Fprintf(w, "\nTopics: %d held-out records with a mapped category: accuracy %.4f, macro-F1 %.4f\n", n, d.Topics.Accuracy(), d.Topics.MacroF1())
-		d.Topics.Write(w)
 	}
 	d.Clusters.write(w)
 }

@@ -3,6 +3,8 @@ package eval
 import (
 	"hash/fnv"
 	"strings"
+
+	"newsdigest/digest"
 )
 
 // HeldOutPercent is the share of every data set the classifier never sees.
@@ -34,7 +36,8 @@ func collapseSpace(s string) string {
 // (national news of Tunisia: crime, weather, administration, politics alike)
 // and "diverse" (miscellany) name no subject, so they map to nothing and
 // are left out of training and of the topic scores. No data set has a
-// middle-east label: that topic comes from the gazetteer, not the classifier.
+// middle-east label: in Arabic that topic is learnt from the Egyptian outlets
+// of news-multi-outlet (their "Arab news" sections), else the gazetteer's.
 var categoryTopics = map[string]string{
 	// ant-jawharafm
 	"culture":           "culture",
@@ -51,8 +54,16 @@ var categoryTopics = map[string]string{
 	"tech":          "technology",
 }
 
-// Topic returns the taxonomy topic of a record's category, or "" for a
-// category that names no subject (ANT localNews, diverse) or is unknown.
+// Topic returns the taxonomy topic of a record: the data set's own topic ID
+// when it gives one (news-multi-outlet), else its category mapped by
+// categoryTopics, or "" for a category that names no subject (ANT
+// localNews, diverse) or is unknown.
 func Topic(r Record) string {
+	if r.Gold != "" {
+		if digest.TopicLabel(r.Gold, "en") != r.Gold {
+			return r.Gold
+		}
+		return ""
+	}
 	return categoryTopics[r.Category]
 }

@@ -19,13 +19,36 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	fs.SetOutput(stderr)
 	data := fs.String("data", "../shared/data", "folder of data sets (JSON lines as in ../shared/data)")
 	budget := fs.Int("budget", digest.DefaultSummaryBudget, "summary length in characters (the engine's and the lead-1-cut baseline's)")
+	topicSample := fs.Int("topic-sample", 0, "leave-one-outlet-out topics: test at most this many articles per outlet (0: all, as in docs/EVALUATION.md)")
+	topicsOnly := fs.Bool("topics-only", false, "run only the leave-one-outlet-out topic evaluation")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
 	}
-	rep, err := eval.Evaluate(ctx, *data, *budget, newProgress(stderr, "evaluating"))
+	if !*topicsOnly {
+		rep, err := eval.Evaluate(ctx, *data, *budget, newProgress(stderr, "evaluating"))
+		if err != nil {
+			return err
+		}
+		rep.Write(stdout)
+	}
+	return runTopicEval(ctx, *data, *topicSample, stdout, stderr)
+}
+
+// runTopicEval prints the leave-one-outlet-out topic evaluation.
+func runTopicEval(ctx context.Context, data string, sample int, stdout, stderr io.Writer) error {
+	sets, err := eval.LoadDir(ctx, data)
+	if err != nil {
+		return err
+	}
+	docs, err := eval.TopicDocs(ctx, sets, false)
+	if err != nil {
+		return err
+	}
+	rep, err := eval.EvaluateTopics(ctx, docs, eval.TopicOptions{Params: eval.DefaultTopicParams, Sample: sample,
+		Progress: eval.Progress(newProgress(stderr, "topics, leave-one-outlet-out"))})
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,14 @@
 // Command trainmodel trains the topic classifier that the digest package
-// embeds. It reads the data sets in ../shared/data (or --data), keeps the
-// training part of the reproducible split (eval.HeldOut says which records
-// are held out), maps categories to topics with eval.Topic and
+// embeds. It reads every data set in ../shared/data (or --data) the same way
+// (eval.TopicDocs: the record's own topic ID, else its category mapped by
+// eval.Topic), trains on all of them together with eval.TrainTopics and
 // writes digest/model/topics.model.gz:
 //
-//	go run ./cmd/trainmodel
+//	go run ./cmd/trainmodel              # the shipped model: every set
+//	go run ./cmd/trainmodel --permissive # only the permissively licensed sets
 //
 // Run it from the module root; then rebuild so the binary embeds the model.
+// Training is deterministic: the same data gives the same bytes.
 package main
 
 import (
@@ -21,7 +23,6 @@ import (
 	"slices"
 	"strings"
 
-	"newsdigest/digest"
 	"newsdigest/eval"
 )
 
@@ -42,25 +43,30 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("trainmodel", flag.ContinueOnError)
 	data := fs.String("data", "../shared/data", "folder of data sets (JSON lines, formats of ../shared/data)")
 	out := fs.String("out", "digest/model/topics.model.gz", "model file to write")
-	minDocs := fs.Int("min-docs", 3, "drop stems found in fewer training documents")
+	permissive := fs.Bool("permissive", false, "train only on the permissively licensed corpora (leave out the non-commercial ones)")
+	p := eval.DefaultTopicParams
+	fs.IntVar(&p.MinDocs, "min-docs", p.MinDocs, "drop features found in fewer training documents")
+	fs.IntVar(&p.MinSources, "min-sources", p.MinSources, "drop features found in fewer outlets (1 or 2)")
+	fs.Float64Var(&p.SourceCap, "source-cap", p.SourceCap, "weigh the articles of one outlet and topic as at most this many (0: no cap)")
+	fs.Float64Var(&p.Alpha, "alpha", p.Alpha, "additive smoothing")
+	fs.Float64Var(&p.Prior, "prior", p.Prior, "weight of the class prior")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	docs, err := trainingDocs(ctx, *data)
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	sets, err := eval.LoadDir(ctx, *data)
 	if err != nil {
 		return err
 	}
-	model, err := digest.TrainTopicModel(docs, *minDocs)
+	docs, err := eval.TopicDocs(ctx, sets, *permissive)
 	if err != nil {
 		return err
 	}
-	for _, lang := range slices.Sorted(maps.Keys(model.Langs)) {
-		lm := model.Langs[lang]
-		best, err := selectParams(lang, docs, *minDocs, stdout)
-		if err != nil {
-			return err
-		}
-		lm.Alpha, lm.Prior = best.alpha, best.prior
+	model, err := eval.TrainTopics(docs, p)
+	if err != nil {
+		return err
 	}
 	b, err := model.MarshalText()
 	if err != nil {
@@ -69,105 +75,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.WriteFile(*out, b, 0o644); err != nil {
 		return fmt.Errorf("write model: %w", err)
 	}
-	fmt.Fprintf(stdout, "trained on %d documents (%s); wrote %s (%d bytes)\n", len(docs), describe(docs), *out, len(b))
+	fmt.Fprintf(stdout, "trained on %d articles:\n", len(docs))
+	for _, line := range eval.Corpora(docs) {
+		fmt.Fprintln(stdout, "  "+line)
+	}
+	fmt.Fprintf(stdout, "per topic: %s\n", describe(docs))
+	for _, lang := range slices.Sorted(maps.Keys(model.Langs)) {
+		fmt.Fprintf(stdout, "%s: %d features\n", lang, len(model.Langs[lang].Counts))
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, len(b))
 	return nil
 }
 
-// params is one point of the hyper-parameter grid.
-type params struct{ alpha, prior float64 }
-
-// grid: additive smoothing, and the weight of the class prior (1 = plain
-// naive Bayes; lower helps small topics, which macro-F1 counts alike).
-var grid = []params{{0.05, 0.3}, {0.05, 1}, {0.1, 0.3}, {0.1, 1}, {0.3, 0.3}, {0.3, 1}, {1, 0.3}, {1, 1}}
-
-// cvFolds is the number of cross-validation folds over the training split.
-const cvFolds = 5
-
-// selectParams picks smoothing and prior weight for one language by 5-fold
-// cross-validation on the training documents only (the held-out split stays
-// unseen), maximising macro-F1.
-func selectParams(lang string, docs []digest.LabeledDoc, minDocs int, w io.Writer) (params, error) {
-	var own []digest.LabeledDoc
-	for _, d := range docs {
-		if d.Lang == lang {
-			own = append(own, d)
-		}
-	}
-	best, bestScore := grid[0], -1.0
-	for _, p := range grid {
-		f1, err := crossValidate(own, minDocs, p)
-		if err != nil {
-			return params{}, err
-		}
-		fmt.Fprintf(w, "cv %s alpha=%-4g prior=%-3g macro-F1 %.4f\n", lang, p.alpha, p.prior, f1)
-		if f1 > bestScore {
-			best, bestScore = p, f1
-		}
-	}
-	fmt.Fprintf(w, "chosen for %s: alpha=%g prior=%g\n", lang, best.alpha, best.prior)
-	return best, nil
-}
-
-// crossValidate returns the macro-F1 of p over the folds (document i is in
-// fold i mod cvFolds).
-func crossValidate(docs []digest.LabeledDoc, minDocs int, p params) (float64, error) {
-	conf := eval.NewConfusion()
-	for fold := range cvFolds {
-		var train, test []digest.LabeledDoc
-		for i, d := range docs {
-			if i%cvFolds == fold {
-				test = append(test, d)
-			} else {
-				train = append(train, d)
-			}
-		}
-		m, err := digest.TrainTopicModel(train, minDocs)
-		if err != nil {
-			return 0, err
-		}
-		for _, lm := range m.Langs {
-			lm.Alpha, lm.Prior = p.alpha, p.prior
-		}
-		for _, d := range test {
-			conf.Add(d.Topic, bestSubject(m.ClassifyTerms(d.Lang, d.Terms)))
-		}
-	}
-	return conf.MacroF1(), nil
-}
-
-// bestSubject mirrors eval.PredictTopic on precomputed stems.
-func bestSubject(ts []digest.TopicScore) string {
-	for _, t := range ts {
-		if t.ID != "middle-east" {
-			return t.ID
-		}
-	}
-	return "none"
-}
-
-// trainingDocs returns the records of the training split that have a
-// mapped topic, some text, and are Arabic or English (the few ANT records
-// that are mostly French are left out), with their stems computed once.
-func trainingDocs(ctx context.Context, dir string) ([]digest.LabeledDoc, error) {
-	sets, err := eval.LoadDir(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	var docs []digest.LabeledDoc
-	for _, ds := range sets {
-		for _, r := range ds.Records {
-			topic := eval.Topic(r)
-			if topic == "" || eval.HeldOut(r) || strings.TrimSpace(r.Text) == "" || (r.Lang != "ar" && r.Lang != "en") {
-				continue
-			}
-			text := r.Title + "\n" + r.Text
-			docs = append(docs, digest.LabeledDoc{Lang: r.Lang, Topic: topic, Text: text, Terms: digest.Terms(text)})
-		}
-	}
-	return docs, nil
-}
-
-func describe(docs []digest.LabeledDoc) string {
+func describe(docs []eval.TopicDoc) string {
 	n := map[string]int{}
 	for _, d := range docs {
 		n[d.Lang+"/"+d.Topic]++

@@ -1,0 +1,238 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"newsdigest/digest"
+)
+
+// TopicOptions limit the leave-one-outlet-out evaluation.
+type TopicOptions struct {
+	Params TopicParams
+	// Sample, when > 0, tests at most Sample articles of each outlet (every
+	// k-th, deterministic) for a quick run; the documented figures use 0.
+	Sample int
+	// Progress is told after each fold.
+	Progress Progress
+}
+
+// TopicReport is the leave-one-outlet-out evaluation of topics: for each
+// language, one model per outlet trained on all the other outlets of that
+// language and tested on that outlet.
+type TopicReport struct {
+	Params TopicParams
+	Sample int
+	Langs  []LangTopics
+}
+
+// LangTopics is the evaluation of one language.
+type LangTopics struct {
+	Lang    string
+	Outlets []OutletTopics
+	Pooled  *Confusion // every outlet's test articles: best topic against gold
+	Folded  *Confusion // the same with world and middle-east as one class
+	Desks   map[string]*DeskStats
+	Total   int // articles tested
+}
+
+// OutletTopics is one fold: the outlet held out and how its articles fared.
+type OutletTopics struct {
+	Outlet, Corpus string
+	Conf           *Confusion
+}
+
+// DeskStats is the subscriber view of one topic: what a subscriber to it
+// receives of the engine's topics (the multi-label set of Story.Topics:
+// classifier, gazetteer and lexicon, no feed hints).
+type DeskStats struct {
+	Desk      int // articles whose gold topic (the outlet's desk) it is
+	DeskCarry int // of those, carrying the topic at all
+	Carry     int // articles carrying it
+	CarryOwn  int // of those, from its own desk
+}
+
+// Recall is the share of the desk's articles a subscriber receives.
+func (d DeskStats) Recall() float64 { return ratio(d.DeskCarry, d.Desk) }
+
+// Precision is the share of the articles received that belong to the desk.
+func (d DeskStats) Precision() float64 { return ratio(d.CarryOwn, d.Carry) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// regionsFolded is world and middle-east as one class.
+const regionsFolded = "world+me"
+
+// fold maps world and middle-east to one class.
+func fold(topic string) string {
+	if digest.IsRegionTopic(topic) {
+		return regionsFolded
+	}
+	return topic
+}
+
+// EvaluateTopics runs the leave-one-outlet-out evaluation over docs.
+func EvaluateTopics(ctx context.Context, docs []TopicDoc, opt TopicOptions) (TopicReport, error) {
+	rep := TopicReport{Params: opt.Params, Sample: opt.Sample}
+	byLang := map[string][]TopicDoc{}
+	for _, d := range docs {
+		byLang[d.Lang] = append(byLang[d.Lang], d)
+	}
+	folds, done := 0, 0
+	for _, ds := range byLang {
+		folds += len(outlets(ds))
+	}
+	trainer := newTopicTrainer(docs, opt.Params) // features interned once for every fold
+	for _, lang := range slices.Sorted(maps.Keys(byLang)) {
+		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Desks: map[string]*DeskStats{}}
+		for _, o := range outlets(byLang[lang]) {
+			if err := ctx.Err(); err != nil {
+				return TopicReport{}, err
+			}
+			ot, err := evaluateOutlet(trainer, byLang[lang], o, opt, &lt)
+			if err != nil {
+				return TopicReport{}, err
+			}
+			lt.Outlets = append(lt.Outlets, ot)
+			done++
+			if opt.Progress != nil {
+				opt.Progress(done, folds, lang+" "+o)
+			}
+		}
+		rep.Langs = append(rep.Langs, lt)
+	}
+	return rep, nil
+}
+
+// outlets lists the outlets of docs, sorted.
+func outlets(docs []TopicDoc) []string {
+	seen := map[string]bool{}
+	for _, d := range docs {
+		seen[d.Outlet] = true
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// evaluateOutlet trains without outlet o, tests on o and adds the results
+// to lt.
+func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOptions, lt *LangTopics) (OutletTopics, error) {
+	var test []TopicDoc
+	for _, d := range docs {
+		if d.Outlet == o {
+			test = append(test, d)
+		}
+	}
+	ot := OutletTopics{Outlet: o, Corpus: test[0].Corpus, Conf: NewConfusion()}
+	if len(test) == len(docs) {
+		return ot, nil // nothing left to train on
+	}
+	test = sample(test, opt.Sample)
+	model, err := trainer.model(o)
+	if err != nil {
+		return ot, err
+	}
+	eng, err := digest.NewEngine(digest.Config{TopicModel: model})
+	if err != nil {
+		return ot, fmt.Errorf("eval: %w", err)
+	}
+	arts := make([]digest.Article, len(test))
+	for i, d := range test {
+		arts[i] = Article(d.Rec)
+	}
+	for i, ann := range eng.Annotate(arts) {
+		d := test[i]
+		pred := "none"
+		if ts := model.ClassifyTerms(d.Lang, d.Terms); len(ts) > 0 {
+			pred = ts[0].ID
+		}
+		ot.Conf.Add(d.Topic, pred)
+		lt.Pooled.Add(d.Topic, pred)
+		lt.Folded.Add(fold(d.Topic), fold(pred))
+		lt.addDesk(d.Topic, ann.Topics)
+	}
+	return ot, nil
+}
+
+func (lt *LangTopics) addDesk(gold string, topics []digest.TopicScore) {
+	lt.Total++
+	stats := func(id string) *DeskStats {
+		if lt.Desks[id] == nil {
+			lt.Desks[id] = &DeskStats{}
+		}
+		return lt.Desks[id]
+	}
+	stats(gold).Desk++
+	if digest.IsRegionTopic(gold) {
+		stats(regionsFolded).Desk++
+	}
+	anyRegion := false
+	for _, ts := range topics {
+		if digest.IsRegionTopic(ts.ID) && !anyRegion {
+			anyRegion = true
+			s := stats(regionsFolded)
+			s.Carry++
+			if digest.IsRegionTopic(gold) {
+				s.CarryOwn++
+				s.DeskCarry++
+			}
+		}
+		s := stats(ts.ID)
+		s.Carry++
+		if ts.ID == gold {
+			s.CarryOwn++
+			stats(gold).DeskCarry++
+		}
+	}
+}
+
+// sample keeps every k-th document so that at most n remain (n ≤ 0: all).
+func sample(docs []TopicDoc, n int) []TopicDoc {
+	if n <= 0 || len(docs) <= n {
+		return docs
+	}
+	out := make([]TopicDoc, 0, n)
+	for i := range n {
+		out = append(out, docs[i*len(docs)/n])
+	}
+	return out
+}
+
+// Write prints the report.
+func (rep TopicReport) Write(w io.Writer) {
+	p := rep.Params
+	fmt.Fprintf(w, "\n== Topics, leave-one-outlet-out: per language, one model per outlet trained on every other outlet (alpha %g, prior %g, min-docs %d, min-sources %d, source-cap %g)",
+		p.Alpha, p.Prior, p.MinDocs, p.MinSources, p.SourceCap)
+	if rep.Sample > 0 {
+		fmt.Fprintf(w, "; SAMPLE of at most %d test articles per outlet", rep.Sample)
+	}
+	fmt.Fprintln(w)
+	for _, lt := range rep.Langs {
+		lt.write(w)
+	}
+}
+
+func (lt LangTopics) write(w io.Writer) {
+	fmt.Fprintf(w, "\n-- %s: %d test articles from %d outlets\n", lt.Lang, lt.Total, len(lt.Outlets))
+	fmt.Fprintf(w, "  %-22s %-18s %6s %8s %8s\n", "outlet held out", "corpus", "n", "accuracy", "macro-F1")
+	for _, o := range lt.Outlets {
+		fmt.Fprintf(w, "  %-22s %-18s %6d %8.4f %8.4f\n", o.Outlet, o.Corpus, o.Conf.Total(), o.Conf.Accuracy(), o.Conf.MacroF1())
+	}
+	fmt.Fprintf(w, "  pooled (%s): accuracy %.4f, macro-F1 %.4f unfolded; world+middle-east folded: accuracy %.4f, macro-F1 %.4f\n",
+		lt.Lang, lt.Pooled.Accuracy(), lt.Pooled.MacroF1(), lt.Folded.Accuracy(), lt.Folded.MacroF1())
+	fmt.Fprintf(w, "\n  Subscriber view (%s; engine topics, no feed hints): desk = articles of that gold topic\n", lt.Lang)
+	fmt.Fprintf(w, "  %-12s %6s %14s %14s %14s\n", "topic", "desk", "desk carrying", "carrying: own", "on all")
+	for _, id := range slices.Sorted(maps.Keys(lt.Desks)) {
+		d := lt.Desks[id]
+		fmt.Fprintf(w, "  %-12s %6d %14.3f %14.3f %14.3f\n", id, d.Desk, d.Recall(), d.Precision(), ratio(d.Carry, lt.Total))
+	}
+	fmt.Fprintf(w, "\n  Confusion (%s, pooled, unfolded):\n", lt.Lang)
+	lt.Pooled.Write(w)
+}

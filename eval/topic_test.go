@@ -1,0 +1,90 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"newsdigest/digest"
+)
+
+// looDocs is a small multi-outlet set: outlets A, B and C file sport and
+// economy; outlet D alone files culture.
+func looDocs() []TopicDoc {
+	texts := map[string][]string{
+		"sport":   {"the striker scored a late goal and the club won the league match", "the coach praised the players after the cup final win"},
+		"economy": {"the central bank raised interest rates as inflation climbed", "shares fell on the stock market as the bank warned on profits"},
+		"culture": {"the film festival opened with a new play by the theatre director", "the singer released an album of songs at the music festival"},
+	}
+	var docs []TopicDoc
+	add := func(outlet, topic string, i int) {
+		text := fmt.Sprintf("%s %s report %d", texts[topic][i%2], strings.ToLower(outlet)+"town", i)
+		docs = append(docs, TopicDoc{Corpus: "fixture", Outlet: outlet, Lang: "en", Topic: topic,
+			Rec: Record{ID: fmt.Sprint(outlet, topic, i), Lang: "en", Title: texts[topic][i%2], Text: text}, Terms: digest.Terms(text)})
+	}
+	for _, o := range []string{"A", "B", "C"} {
+		for i := range 12 {
+			add(o, "sport", i)
+			add(o, "economy", i)
+		}
+	}
+	for i := range 6 {
+		add("D", "culture", i)
+	}
+	return docs
+}
+
+func TestEvaluateTopicsLeavesEachOutletOut(t *testing.T) {
+	p := TopicParams{Alpha: 0.1, Prior: 1, TrainOptions: digest.TrainOptions{MinDocs: 1, MinSources: 2}}
+	var steps []string
+	rep, err := EvaluateTopics(context.Background(), looDocs(), TopicOptions{Params: p, Progress: func(done, total int, step string) {
+		steps = append(steps, fmt.Sprintf("%d/%d %s", done, total, step))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Langs) != 1 || len(rep.Langs[0].Outlets) != 4 || strings.Join(steps, ",") != "1/4 en A,2/4 en B,3/4 en C,4/4 en D" {
+		t.Fatalf("folds: %+v, progress %v", rep.Langs, steps)
+	}
+	en := rep.Langs[0]
+	if en.Pooled.Total() != 78 || en.Total != 78 {
+		t.Errorf("pooled %d / %d test articles, want all 78", en.Pooled.Total(), en.Total)
+	}
+	for _, o := range en.Outlets {
+		acc := o.Conf.Accuracy()
+		switch {
+		case o.Outlet == "D" && acc != 0: // culture is D's alone: its fold never saw it
+			t.Errorf("outlet D scored %.2f: its own articles leaked into its fold's training", acc)
+		case o.Outlet != "D" && acc < 0.99:
+			t.Errorf("outlet %s accuracy %.2f on separable topics", o.Outlet, acc)
+		}
+	}
+	if d := en.Desks["sport"]; d.Desk != 36 || d.Recall() < 0.99 || d.Precision() < 0.85 { // at most D's six culture articles on top
+		t.Errorf("subscriber view of sport: %+v", d)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	for _, want := range []string{"leave-one-outlet-out", "pooled (en): accuracy", "Subscriber view (en", "Confusion (en", "  D  "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestEvaluateTopicsSample(t *testing.T) {
+	p := TopicParams{Alpha: 0.1, Prior: 1, TrainOptions: digest.TrainOptions{MinDocs: 1, MinSources: 2}}
+	rep, err := EvaluateTopics(context.Background(), looDocs(), TopicOptions{Params: p, Sample: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.Langs[0].Total; n != 20 {
+		t.Errorf("tested %d articles, want 5 per outlet", n)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	if !strings.Contains(out.String(), "SAMPLE of at most 5") {
+		t.Errorf("a sampled run does not say so:\n%s", out.String())
+	}
+}

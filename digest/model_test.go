@@ -124,6 +124,8 @@ func TestHintTopic(t *testing.T) {
 		"politics": "politics", "Sports": "sport", "Business": "economy", "tech": "technology",
 		"رياضة": "sport", "الرياضة": "sport", "internationalNews": "world", "Arts & Entertainment": "culture",
 		"middle-east": "middle-east", "#Health": "health", "weather": "", "": "",
+		"Middle East": "middle-east", "الشرق الأوسط": "middle-east", "العالم العربي": "middle-east", "Arab World": "middle-east",
+		"World News": "world", "كرة القدم": "sport", "اقتصاد وأعمال": "economy", "Sci/Tech": "technology",
 	}
 	for hint, want := range tests {
 		if got := hintTopic(hint); got != want {

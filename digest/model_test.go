@@ -54,6 +54,19 @@ func TestTopicModelTrainClassifyRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// a calibration temperature survives the file and softens the scores
+	sharp := m.Classify("en", "A late goal won the match for the club.")[0].Score
+	m.Langs["en"].Temp = 3
+	data, err = m.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err = ParseTopicModel(data); err != nil || again.Langs["en"].Temp != 3 {
+		t.Fatalf("temperature lost in the round trip: %v", err)
+	}
+	if soft := again.Classify("en", "A late goal won the match for the club."); soft[0].ID != "sport" || soft[0].Score >= sharp {
+		t.Errorf("temperature 3: %+v, want sport below %.3f", soft, sharp)
+	}
 	if got := m.Classify("fr", "Le but"); got != nil {
 		t.Errorf("unknown language classified: %+v", got)
 	}
@@ -77,6 +90,7 @@ func TestParseTopicModelRejectsBadFiles(t *testing.T) {
 		"negative count":    gz("lang en\nclasses sport economy\ndocs 2 2\nw goal 1 -2\n"),
 		"untagged line":     gz("lang en\nclasses sport economy\ndocs 2 2\ngoal 1 2\n"),
 		"bad alpha":         gz("lang en\nalpha x\n"),
+		"negative temp":     gz("lang en\ntemp -1\n"),
 		"no classes":        gz("lang en\nalpha 0.1\n"),
 		"zero docs":         gz("lang en\nclasses sport\ndocs 0\n"),
 	}

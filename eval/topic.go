@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 
 	"newsdigest/digest"
@@ -37,6 +38,25 @@ type LangTopics struct {
 	Folded  *Confusion // the same with world and middle-east as one class
 	Desks   map[string]*DeskStats
 	Total   int // articles tested
+	// Reliability buckets the classifier's best score: articles and how
+	// many of them it got right, per bucket of reliabilityEdges.
+	Reliability [len(reliabilityEdges)][2]int
+}
+
+// reliabilityEdges are the lower bounds of the score buckets.
+var reliabilityEdges = [...]float64{0, 0.4, 0.6, 0.8, 0.9}
+
+func (lt *LangTopics) addReliability(score float64, right bool) {
+	b := 0
+	for i, e := range reliabilityEdges {
+		if score >= e {
+			b = i
+		}
+	}
+	lt.Reliability[b][0]++
+	if right {
+		lt.Reliability[b][1]++
+	}
 }
 
 // OutletTopics is one fold: the outlet held out and how its articles fared.
@@ -152,6 +172,7 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 		pred := "none"
 		if ts := model.ClassifyTerms(d.Lang, d.Terms); len(ts) > 0 {
 			pred = ts[0].ID
+			lt.addReliability(ts[0].Score, pred == d.Topic)
 		}
 		ot.Conf.Add(d.Topic, pred)
 		lt.Pooled.Add(d.Topic, pred)
@@ -208,8 +229,8 @@ func sample(docs []TopicDoc, n int) []TopicDoc {
 // Write prints the report.
 func (rep TopicReport) Write(w io.Writer) {
 	p := rep.Params
-	fmt.Fprintf(w, "\n== Topics, leave-one-outlet-out: per language, one model per outlet trained on every other outlet (alpha %g, prior %g, min-docs %d, min-sources %d, source-cap %g)",
-		p.Alpha, p.Prior, p.MinDocs, p.MinSources, p.SourceCap)
+	fmt.Fprintf(w, "\n== Topics, leave-one-outlet-out: per language, one model per outlet trained on every other outlet (alpha %g, prior %g, min-docs %d, min-sources %d, source-cap %g, temperatures %v)",
+		p.Alpha, p.Prior, p.MinDocs, p.MinSources, p.SourceCap, p.Temps)
 	if rep.Sample > 0 {
 		fmt.Fprintf(w, "; SAMPLE of at most %d test articles per outlet", rep.Sample)
 	}
@@ -233,6 +254,78 @@ func (lt LangTopics) write(w io.Writer) {
 		d := lt.Desks[id]
 		fmt.Fprintf(w, "  %-12s %6d %14.3f %14.3f %14.3f\n", id, d.Desk, d.Recall(), d.Precision(), ratio(d.Carry, lt.Total))
 	}
+	fmt.Fprintf(w, "\n  Calibration (%s): the classifier's best score against how often it is right\n", lt.Lang)
+	for i, e := range reliabilityEdges {
+		hi := 1.0
+		if i+1 < len(reliabilityEdges) {
+			hi = reliabilityEdges[i+1]
+		}
+		r := lt.Reliability[i]
+		fmt.Fprintf(w, "  score %.1f–%.1f: %6d articles, right %.3f\n", e, hi, r[0], ratio(r[1], r[0]))
+	}
 	fmt.Fprintf(w, "\n  Confusion (%s, pooled, unfolded):\n", lt.Lang)
 	lt.Pooled.Write(w)
+}
+
+// temperatures are the calibration temperatures FitTemperatures tries.
+var temperatures = []float64{1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5}
+
+// FitTemperatures chooses, per language, the calibration temperature that
+// minimises the log-loss of leave-one-outlet-out predictions (each outlet
+// classified by a model trained without it), so that scores mean the same
+// on outlets the model never saw. It returns the temperature and the
+// log-loss before (temperature 1) and after, per language.
+func FitTemperatures(ctx context.Context, docs []TopicDoc, p TopicParams) (map[string][3]float64, error) {
+	trainer := newTopicTrainer(docs, p)
+	byOutlet := map[string][]TopicDoc{}
+	for _, d := range docs {
+		byOutlet[d.Outlet] = append(byOutlet[d.Outlet], d)
+	}
+	loss := map[string][]float64{} // lang → summed log-loss per temperature
+	n := map[string]int{}
+	for _, o := range slices.Sorted(maps.Keys(byOutlet)) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		model, err := trainer.model(o)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range sample(byOutlet[o], 500) {
+			lm := model.Langs[d.Lang]
+			if lm == nil {
+				continue
+			}
+			if loss[d.Lang] == nil {
+				loss[d.Lang] = make([]float64, len(temperatures))
+			}
+			n[d.Lang]++
+			for i, t := range temperatures {
+				lm.Temp = t
+				loss[d.Lang][i] += logLoss(model.ClassifyTerms(d.Lang, d.Terms), d.Topic)
+			}
+		}
+	}
+	out := map[string][3]float64{}
+	for lang, l := range loss {
+		best := 0
+		for i := range l {
+			if l[i] < l[best] {
+				best = i
+			}
+		}
+		out[lang] = [3]float64{temperatures[best], l[0] / float64(n[lang]), l[best] / float64(n[lang])}
+	}
+	return out, nil
+}
+
+// logLoss is −log of the score given to the gold topic (floored, so that
+// a topic the fold never saw costs a bounded amount).
+func logLoss(ts []digest.TopicScore, gold string) float64 {
+	for _, t := range ts {
+		if t.ID == gold {
+			return -math.Log(max(t.Score, 1e-4))
+		}
+	}
+	return -math.Log(1e-4)
 }

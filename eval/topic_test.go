@@ -66,7 +66,7 @@ func TestEvaluateTopicsLeavesEachOutletOut(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.Write(&out)
-	for _, want := range []string{"leave-one-outlet-out", "pooled (en): accuracy", "Subscriber view (en", "Confusion (en", "  D  "} {
+	for _, want := range []string{"leave-one-outlet-out", "pooled (en): accuracy", "Subscriber view (en", "Calibration (en", "score 0.9–1.0:", "Confusion (en", "  D  "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

@@ -89,6 +89,7 @@ func TopicDocs(ctx context.Context, sets []Dataset, permissiveOnly bool) ([]Topi
 // and every leave-one-outlet-out fold.
 type TopicParams struct {
 	Alpha, Prior float64
+	Temps        map[string]float64 // calibration temperature per language (see FitTemperatures); nil: none
 	digest.TrainOptions
 }
 
@@ -120,8 +121,8 @@ func (tt topicTrainer) model(leaveOut string) (*digest.TopicModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, lm := range m.Langs {
-		lm.Alpha, lm.Prior = tt.p.Alpha, tt.p.Prior
+	for lang, lm := range m.Langs {
+		lm.Alpha, lm.Prior, lm.Temp = tt.p.Alpha, tt.p.Prior, tt.p.Temps[lang]
 	}
 	return m, nil
 }

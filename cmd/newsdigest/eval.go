@@ -47,7 +47,16 @@ func runTopicEval(ctx context.Context, data string, sample int, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	rep, err := eval.EvaluateTopics(ctx, docs, eval.TopicOptions{Params: eval.DefaultTopicParams, Sample: sample,
+	p := eval.DefaultTopicParams
+	model, err := digest.EmbeddedModel()
+	if err != nil {
+		return err
+	}
+	p.Temps = map[string]float64{} // the folds are calibrated like the shipped model
+	for lang, lm := range model.Langs {
+		p.Temps[lang] = lm.Temp
+	}
+	rep, err := eval.EvaluateTopics(ctx, docs, eval.TopicOptions{Params: p, Sample: sample,
 		Progress: eval.Progress(newProgress(stderr, "topics, leave-one-outlet-out"))})
 	if err != nil {
 		return err

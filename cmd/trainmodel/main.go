@@ -68,6 +68,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	temps, err := eval.FitTemperatures(ctx, docs, p)
+	if err != nil {
+		return err
+	}
+	for _, lang := range slices.Sorted(maps.Keys(temps)) {
+		t := temps[lang]
+		model.Langs[lang].Temp = t[0]
+		fmt.Fprintf(stdout, "calibration %s: temperature %g (leave-one-outlet-out log-loss %.4f at 1, %.4f at %g)\n", lang, t[0], t[1], t[2], t[0])
+	}
 	b, err := model.MarshalText()
 	if err != nil {
 		return err

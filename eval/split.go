@@ -35,9 +35,9 @@ func collapseSpace(s string) string {
 // ANT corpus (Jawhara FM, Tunisia) files by newsroom desk: "localNews"
 // (national news of Tunisia: crime, weather, administration, politics alike)
 // and "diverse" (miscellany) name no subject, so they map to nothing and
-// are left out of training and of the topic scores. No data set has a
+// are left out of training and of the topic scores. None of these sets has a
 // middle-east label: in Arabic that topic is learnt from the Egyptian outlets
-// of news-multi-outlet (their "Arab news" sections), else the gazetteer's.
+// of news-multi-outlet (their "Arab news" sections), and the gazetteer adds it.
 var categoryTopics = map[string]string{
 	// ant-jawharafm
 	"culture":           "culture",

@@ -10,10 +10,10 @@ import (
 	"newsdigest/eval"
 )
 
-// runEval evaluates the summariser and topic classifier compiled into this
-// binary on every data set found in --data and prints ROUGE against the
-// Lead-1/Lead-3 baselines, topic accuracy, macro-F1, confusion matrices and
-// clustering statistics.
+// runEval evaluates the summariser compiled into this binary on every data
+// set found in --data and prints ROUGE against the Lead-1/Lead-3 baselines
+// and clustering statistics, then topics leave-one-outlet-out (per outlet,
+// pooled, subscriber view, calibration, confusion matrix).
 func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)

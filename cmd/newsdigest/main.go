@@ -50,7 +50,7 @@ func commands() map[string]command {
 		"version":     {run: runVersion, usage: "print the module version, Go version and commit the binary was built from"},
 		"digest":      {run: runDigest, usage: "print the digest built from a seeds folder"},
 		"annotate":    {run: withIO(runAnnotate), usage: "annotate article JSON lines from stdin with lang, title, summary, topics, story"},
-		"eval":        {run: withIO(runEval), usage: "eval [--data DIR]: ROUGE, topic macro-F1 and clustering of the embedded engine"},
+		"eval":        {run: withIO(runEval), usage: "eval [--data DIR] [--topics-only] [--topic-sample N]: ROUGE and clustering of the embedded engine, topics leave-one-outlet-out"},
 		"config":      {run: runConfig, usage: "print the effective configuration (secrets redacted)"},
 		"backup":      {run: runBackup, usage: "backup FILE: a verified copy of the database, also while the bot runs"},
 		"push":        {run: runPush, usage: "push --chat ID… | --all: the running bot sends the digest now, with progress"},

@@ -57,7 +57,7 @@ func TestAnnotate(t *testing.T) {
 }
 
 func TestAnnotateHints(t *testing.T) {
-	line := `{"id":"h","text":"A short note about the weekend.","category":"sport"}` + "\n"
+	line := `{"id":"h","text":"A short note about the new tax rules.","category":"sport"}` + "\n" // economy by its text
 	for _, tt := range []struct {
 		args      []string
 		wantSport bool

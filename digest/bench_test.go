@@ -2,7 +2,9 @@ package digest_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"sort"
 	"testing"
 	"time"
 
@@ -80,4 +82,48 @@ func measure(f func()) (time.Duration, uint64) {
 	d := time.Since(start)
 	runtime.ReadMemStats(&after)
 	return d, after.Mallocs - before.Mallocs
+}
+
+// BenchmarkStoriesScale measures Stories per article as the store grows, at
+// the same density of news per day: "2.5k" is the oldest 2,500 ANT articles,
+// "40k" is four copies of all ANT articles, each moved four years later (the
+// set spans three), with their own IDs. With a forgetting candidate index the
+// cost per article should not grow with the store. Run:
+//
+//	go test -run '^$' -bench StoriesScale -benchtime 2x ./digest
+func BenchmarkStoriesScale(b *testing.B) {
+	ant := loadANT(b, 10000)
+	sort.SliceStable(ant, func(i, j int) bool { return ant[i].Published.Before(ant[j].Published) })
+	var big []digest.Article
+	for k := range 4 {
+		for _, a := range ant {
+			a.ID = fmt.Sprintf("c%d-%s", k, a.ID)
+			a.URL = fmt.Sprintf("%s#c%d", a.URL, k)
+			if !a.Published.IsZero() {
+				a.Published = a.Published.AddDate(4*k, 0, 0)
+			}
+			big = append(big, a)
+		}
+	}
+	eng, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sets := []struct {
+		name string
+		arts []digest.Article
+	}{{"2.5k", ant[:2500]}, {"40k", big}}
+	elapsed := make([]time.Duration, len(sets))
+	for b.Loop() {
+		for i, s := range sets {
+			d, _ := measure(func() { _ = eng.Stories(s.arts) })
+			elapsed[i] += d
+		}
+	}
+	per := make([]float64, len(sets))
+	for i, s := range sets {
+		per[i] = float64(elapsed[i].Nanoseconds()) / float64(b.N*len(s.arts))
+		b.ReportMetric(per[i], s.name+"-ns/article")
+	}
+	b.ReportMetric(per[1]/per[0], "40k/2.5k")
 }

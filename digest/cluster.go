@@ -25,12 +25,7 @@ const (
 	mergeTitle       = 0.6
 	mergeWeakJaccard = 0.1
 	// Reports of one event by different outlets are rewritten, not copied:
-	// they share the event's words (names, places, verbs) more than word
-	// pairs. Across outlets only, a lead (title + first two sentences) stem
-	// Jaccard of mergeLead with some headline overlap (mergeLeadTitle) also
-	// merges. Within one outlet that would merge its templated bulletins.
-	mergeLead      = 0.3
-	mergeLeadTitle = 0.15
+	// merge.go scores those.
 
 	// maxBucket caps the earlier articles looked at per index key (the most
 	// recent ones), so a title word every article shares costs nothing.
@@ -42,8 +37,7 @@ type signature struct {
 	min    [minhashSize]uint64
 	empty  bool
 	title  map[string]bool
-	lead   map[string]bool // stems of title and first two sentences
-	titleK []string        // title stems and stem bigrams, for the title index
+	titleK []string // title stems and stem bigrams, for the title index
 }
 
 func newSignature(stems []string) signature {
@@ -66,15 +60,9 @@ func newSignature(stems []string) signature {
 	return s
 }
 
-func (s *signature) setTitle(st *stemmer, title string, sents []sentence) {
+func (s *signature) setTitle(st *stemmer, title string) {
 	ts := st.terms(title)
 	s.title = setOf(ts)
-	s.lead = setOf(ts)
-	for _, sn := range sents[:min(2, len(sents))] {
-		for _, t := range sn.terms {
-			s.lead[t] = true
-		}
-	}
 	for i := range ts {
 		s.titleK = append(s.titleK, ts[i])
 		if i+1 < len(ts) {
@@ -124,27 +112,6 @@ func setJaccard(a, b map[string]bool) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-// sameStory decides whether two articles report the same event: same
-// language, published within the window (unknown times are not kept apart),
-// and much shared text, or a near-identical title with some shared text, or
-// (different outlets only) a lead telling the same facts under a related
-// headline.
-func (e *Engine) sameStory(a, b *prepared) bool {
-	if a.lang != b.lang || !e.inWindow(a, b) {
-		return false
-	}
-	j := a.sig.jaccard(&b.sig)
-	if j >= mergeJaccard {
-		return true
-	}
-	tj := setJaccard(a.sig.title, b.sig.title)
-	if j >= mergeWeakJaccard && tj >= mergeTitle {
-		return true
-	}
-	crossOutlet := a.Source != "" && b.Source != "" && a.Source != b.Source
-	return crossOutlet && tj >= mergeLeadTitle && setJaccard(a.sig.lead, b.sig.lead) >= mergeLead
-}
-
 // inWindow: published within the merge window (unknown times are not kept apart).
 func (e *Engine) inWindow(a, b *prepared) bool {
 	return a.Published.IsZero() || b.Published.IsZero() || absDuration(a.Published.Sub(b.Published)) <= e.window
@@ -157,33 +124,17 @@ func absDuration(d time.Duration) time.Duration {
 	return d
 }
 
-// cluster groups prepared articles (sorted oldest first) into stories. Each
-// article joins the cluster of the most similar earlier article among the LSH
-// and title-index candidates, or starts a new cluster.
+// cluster groups prepared articles (sorted oldest first) into stories by
+// candidate and verify (merge.go): each article's candidates come from the
+// forgetting index, and it joins the story it is strongly linked to, or
+// starts a new one.
 func (e *Engine) cluster(st *stemmer, prep []prepared) [][]prepared {
-	owner := make([]int, len(prep)) // article → cluster
-	var clusters [][]int            // members, earliest first
-	index := map[uint64][]int{}     // band or title key → article indexes
-	for i := range prep {
-		p := &prep[i]
-		p.sig.setTitle(st, p.title, p.sents)
-		keys := indexKeys(&p.sig)
-		best := e.bestMatch(prep, i, candidates(index, keys), func(j int) *prepared { return &prep[clusters[owner[j]][0]] })
-		if best < 0 {
-			owner[i] = len(clusters)
-			clusters = append(clusters, []int{i})
-		} else {
-			owner[i] = owner[best]
-			clusters[owner[i]] = append(clusters[owner[i]], i)
-		}
-		for _, k := range keys {
-			index[k] = append(index[k], i)
-		}
-	}
-	out := make([][]prepared, len(clusters))
-	for ci, members := range clusters {
-		for _, i := range members {
-			out[ci] = append(out[ci], prep[i])
+	m := e.newMerger(st, prep)
+	m.run()
+	out := make([][]prepared, len(m.stories))
+	for si, s := range m.stories {
+		for _, i := range s.members {
+			out[si] = append(out[si], prep[i])
 		}
 	}
 	return out
@@ -205,38 +156,4 @@ func indexKeys(s *signature) []uint64 {
 		keys = append(keys, hashString("t:"+t))
 	}
 	return keys
-}
-
-// candidates returns the distinct earlier articles sharing a key (the
-// maxBucket most recent per key).
-func candidates(index map[uint64][]int, keys []uint64) []int {
-	seen := map[int]bool{}
-	var out []int
-	for _, k := range keys {
-		bucket := index[k]
-		for _, j := range bucket[max(0, len(bucket)-maxBucket):] {
-			if !seen[j] {
-				seen[j] = true
-				out = append(out, j)
-			}
-		}
-	}
-	return out
-}
-
-// bestMatch returns the candidate most similar to article i that is the same
-// story, or -1. The window is also checked against the first report of the
-// candidate's story, so a chain of similar articles (daily bulletins) cannot
-// stretch one story over days.
-func (e *Engine) bestMatch(prep []prepared, i int, cands []int, first func(j int) *prepared) int {
-	best, bestJ := -1, -1.0
-	for _, j := range cands {
-		if !e.sameStory(&prep[i], &prep[j]) || !e.inWindow(&prep[i], first(j)) {
-			continue
-		}
-		if sim := prep[i].sig.jaccard(&prep[j].sig); sim > bestJ || (sim == bestJ && j < best) {
-			best, bestJ = j, sim
-		}
-	}
-	return best
 }

@@ -151,7 +151,7 @@ func TestStoriesMergeRewritesAcrossOutlets(t *testing.T) {
 		want string
 	}{
 		{"two outlets, one event", []Article{bbc, reuters, other}, "b+r,p"},
-		{"one outlet's two texts stay apart", []Article{sameOutlet, reuters}, "r,r2"},
+		{"one outlet's two reports of one event are one story", []Article{sameOutlet, reuters}, "r+r2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,9 +12,11 @@ import (
 type Engine struct {
 	budget int
 	window time.Duration
-	extra  []extraTopic
-	lex    []extraTopic // lexicon topics the classifier has no training data for
-	model  *TopicModel
+	// mergeThreshold: merge score above which two outlets' reports are one event
+	mergeThreshold float64
+	extra          []extraTopic
+	lex            []extraTopic // lexicon topics the classifier has no training data for
+	model          *TopicModel
 }
 
 // extraTopic is an admin-defined topic: an ID and its keywords, pre-stemmed.
@@ -25,8 +27,8 @@ type extraTopic struct {
 
 // NewEngine validates cfg, fills defaults and loads the embedded topic model.
 func NewEngine(cfg Config) (*Engine, error) {
-	if cfg.SummaryBudget < 0 || cfg.MergeWindow < 0 {
-		return nil, fmt.Errorf("%w: negative SummaryBudget or MergeWindow", ErrBadConfig)
+	if cfg.SummaryBudget < 0 || cfg.MergeWindow < 0 || cfg.MergeThreshold < 0 {
+		return nil, fmt.Errorf("%w: negative SummaryBudget, MergeWindow or MergeThreshold", ErrBadConfig)
 	}
 	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow}
 	if e.budget == 0 {
@@ -34,6 +36,10 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	if e.window == 0 {
 		e.window = DefaultMergeWindow
+	}
+	e.mergeThreshold = cfg.MergeThreshold
+	if e.mergeThreshold == 0 {
+		e.mergeThreshold = DefaultMergeThreshold
 	}
 	extra, err := compileExtraTopics(cfg.ExtraTopics)
 	if err != nil {
@@ -87,6 +93,7 @@ type prepared struct {
 	sig   signature
 	sents []sentence // cleaned text split once for title, summary and topics
 	index int        // position in the caller's slice
+	doc   mergeDoc   // what merging compared, kept to pick a story's best lead
 }
 
 // key identifies an article for story IDs: its ID, or else its URL or
@@ -185,28 +192,27 @@ func articleBefore(a, b prepared) bool {
 }
 
 // story builds one Story from a cluster whose first member is the earliest
-// report: its title and summary speak for the story, and its ID names it so
-// that the story keeps its ID when later reports join.
+// report, which names it, so that the story keeps its ID when later reports
+// join. Its title and summary come from the best-written member (see
+// bestMember), or from the latest report when the members disagree on a
+// figure; its sources are its distinct outlets.
 func (e *Engine) story(st *stemmer, c []prepared) Story {
-	lead := c[0]
-	s := Story{
-		ID:      storyID(lead.key()),
-		Title:   lead.title,
-		Summary: summarizeSentences(st, lead.sents, lead.Article.Title, e.budget),
-		Lang:    lead.lang,
-	}
-	seen := map[string]bool{}
+	s := Story{ID: storyID(c[0].key()), Lang: c[0].lang, Sources: distinctSources(c)}
 	for _, a := range c {
 		s.Articles = append(s.Articles, a.ID)
 		if a.Published.After(s.Published) {
 			s.Published = a.Published
 		}
-		key := a.Source + "\x00" + a.URL
-		if !seen[key] && (a.Source != "" || a.URL != "") {
-			seen[key] = true
-			s.Sources = append(s.Sources, Source{Name: a.Source, URL: a.URL})
+		if !a.Published.IsZero() && (s.FirstReported.IsZero() || a.Published.Before(s.FirstReported)) {
+			s.FirstReported = a.Published
 		}
 	}
+	pick, summary := e.bestMember(st, c)
+	if s.Disputed = disputedFigures(c); s.Disputed && pick != latestMember(c) {
+		pick = latestMember(c)
+		summary = summarizeSentences(st, c[pick].sents, c[pick].Article.Title, e.budget)
+	}
+	s.Title, s.Summary = c[pick].title, summary
 	s.Topics = e.topics(st, c)
 	return s
 }

@@ -187,6 +187,9 @@ func storyBlock(s Story, lang string, st style, linked int) string {
 	if s.Summary != "" {
 		b.WriteString("\n" + st.text(s.Summary, needsIsolate(s.Summary, dir)))
 	}
+	if s.Disputed {
+		b.WriteString("\n" + st.text(uiText(lang, "disputed"), false))
+	}
 	if src := renderSources(s.Sources, lang, st, linked); src != "" {
 		b.WriteString("\n" + src)
 	}
@@ -254,6 +257,9 @@ func renderSources(srcs []Source, lang string, st style, linked int) string {
 		parts = append(parts, part)
 	}
 	out := strings.Join(parts, " · ")
+	if len(srcs) > maxLinks {
+		out += fmt.Sprintf(" +%d", len(srcs)-maxLinks) // the count stays the outlets' count
+	}
 	if len(srcs) > 1 {
 		out = "🔗 " + sourcesCount(len(srcs), lang) + ": " + out
 	}

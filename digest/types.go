@@ -37,9 +37,14 @@ type Story struct {
 	Summary   string
 	Lang      string
 	Topics    []TopicScore // best first
-	Sources   []Source
-	Published time.Time // newest article's
-	Articles  []string  // IDs of the articles merged into this story
+	Sources   []Source     // distinct outlets, in the order they first reported; each links its latest report
+	Published time.Time    // newest article's
+	// FirstReported is the earliest report's time (zero when no member is dated).
+	FirstReported time.Time
+	// Disputed: the reports disagree on a figure ("seven wounded" / "no
+	// injuries"); Title and Summary are then the latest report's.
+	Disputed bool
+	Articles []string // IDs of the articles merged into this story
 }
 
 // Config tunes the engine; the zero value means the defaults.
@@ -48,6 +53,10 @@ type Config struct {
 	MergeWindow   time.Duration       // near-duplicates further apart are separate stories; 0 = DefaultMergeWindow
 	ExtraTopics   map[string][]string // admin topics: ID → keywords (matched like subscriber keywords)
 	TopicModel    *TopicModel         // classifier; nil = the embedded model (eval swaps in per-fold models)
+	// MergeThreshold is the merge score (IDF-weighted lead cosine plus shared
+	// names and figures) above which two outlets' reports are one story;
+	// 0 = DefaultMergeThreshold. Lower merges more.
+	MergeThreshold float64
 }
 
 // Defaults applied for zero Config fields.

@@ -13,12 +13,15 @@ var uiTexts = map[string]map[string]string{
 		"empty":  "لا أخبار جديدة تطابق اختياراتك.",
 		"footer": "⚙️ المواضيع والكلمات والمواعيد: /settings",
 		"other":  "أخبار أخرى",
+		// a story whose reports disagree on a figure shows the latest one
+		"disputed": "⚠️ تختلف الأرقام بين المصادر؛ المعروض أحدث رواية.",
 	},
 	"en": {
-		"title":  "News digest",
-		"empty":  "No new stories match your settings.",
-		"footer": "⚙️ Topics, keywords and times: /settings",
-		"other":  "Other news",
+		"title":    "News digest",
+		"empty":    "No new stories match your settings.",
+		"footer":   "⚙️ Topics, keywords and times: /settings",
+		"other":    "Other news",
+		"disputed": "⚠️ Reports differ on the figures; the latest is shown.",
 	},
 }
 

@@ -34,7 +34,8 @@ type Record struct {
 	Reference string // reference summary (ANT abstract, BBC extractive summary); may be empty
 	Source    string
 	URL       string
-	Published time.Time // zero when absent or unparsable
+	Published time.Time // zero when absent or unreadable
+	BadDate   string    // the published field when no known format reads it
 	Hints     []string  // a "topics" field that is a list of strings (feed topic hints)
 	Corpus    string    // the "corpus" field (news-multi-outlet); empty in the older sets
 	Gold      string    // the "topic" field: our topic ID given by the data set (see Topic)
@@ -121,7 +122,8 @@ func LoadFile(ctx context.Context, path string) (Dataset, error) {
 
 // ReadRecords parses JSON lines of articles. Blank lines are skipped; a line
 // that is not a JSON object, or has neither text nor article, is an error
-// naming the line.
+// naming the line. A record whose published date no known format reads is
+// kept without a time and with BadDate set, for the report to warn about.
 func ReadRecords(ctx context.Context, r io.Reader) ([]Record, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1024*1024), 64*1024*1024)
@@ -134,6 +136,9 @@ func ReadRecords(ctx context.Context, r io.Reader) ([]Record, error) {
 			continue
 		}
 		rec, err := ParseRecord(sc.Bytes())
+		if errors.Is(err, ErrBadDate) {
+			err = nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
@@ -145,7 +150,9 @@ func ReadRecords(ctx context.Context, r io.Reader) ([]Record, error) {
 	return out, nil
 }
 
-// ParseRecord reads one JSON object in either known format.
+// ParseRecord reads one JSON object in either known format. When only the
+// published date is unreadable it returns the record, without a time, and an
+// error wrapping ErrBadDate, so a caller may warn and keep the article.
 func ParseRecord(line []byte) (Record, error) {
 	var raw rawRecord
 	if err := json.Unmarshal(line, &raw); err != nil {
@@ -154,12 +161,18 @@ func ParseRecord(line []byte) (Record, error) {
 	if raw.Text == "" && raw.Article == "" && raw.Abstract == "" && raw.Title == "" {
 		return Record{}, errUnknownFormat
 	}
-	return raw.record(), nil
+	rec := raw.record()
+	t, err := ParseTime(raw.Published)
+	rec.Published = t
+	if err != nil {
+		rec.BadDate = raw.Published
+	}
+	return rec, err
 }
 
 func (raw rawRecord) record() Record {
 	r := Record{ID: raw.ID, Category: raw.Category, Title: strings.TrimSpace(raw.Title), Text: raw.Text,
-		Reference: raw.Abstract, Source: raw.Source, URL: raw.URL, Lang: raw.Lang, Published: ParseTime(raw.Published),
+		Reference: raw.Abstract, Source: raw.Source, URL: raw.URL, Lang: raw.Lang,
 		Corpus: raw.Corpus, Gold: raw.Topic}
 	if raw.Article != "" && raw.Text == "" {
 		r.Title, r.Text = splitTitle(raw.Article, r.Title)
@@ -190,17 +203,4 @@ func splitTitle(article, title string) (string, string) {
 		paras[i] = strings.Join(strings.Fields(p), " ")
 	}
 	return title, strings.Join(paras, "\n")
-}
-
-// ParseTime reads the time formats found in the data: RFC 3339,
-// "2017-01-20T214300" (no colons, no zone: UTC) and "20/01/2017" (day first,
-// no time). Anything else is the zero time.
-func ParseTime(s string) time.Time {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.RFC3339, "2006-01-02T150405", "02/01/2006", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
 }

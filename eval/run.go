@@ -26,6 +26,7 @@ type DatasetReport struct {
 	SummaryN int              // held-out records with a reference summary
 	Summary  map[string]Rouge // by summarizer name
 	Clusters ClusterStats
+	BadDates []string // IDs of records whose published date no format reads
 }
 
 // Report is one eval run over a folder.
@@ -86,6 +87,9 @@ func evaluateSet(ds Dataset, eng *digest.Engine, budget int, steps *stepper) Dat
 	sums := map[string]Rouge{}
 	for _, rec := range ds.Records {
 		r.Langs[rec.Lang]++
+		if rec.BadDate != "" {
+			r.BadDates = append(r.BadDates, rec.ID)
+		}
 		if !HeldOut(rec) {
 			continue
 		}
@@ -150,6 +154,9 @@ func (rep Report) Write(w io.Writer) {
 
 func (d DatasetReport) write(w io.Writer) {
 	fmt.Fprintf(w, "\n== %s: %d records (languages %v), %d held out\n", d.Name, d.Records, d.Langs, d.HeldOut)
+	if n := len(d.BadDates); n > 0 {
+		fmt.Fprintf(w, "warning: %d records have a published date no known format reads (first: %s); they are clustered without a time\n", n, d.BadDates[0])
+	}
 	if d.SummaryN > 0 {
 		fmt.Fprintf(w, "\nSummaries: mean ROUGE F1 on %d held-out records with a reference\n", d.SummaryN)
 		fmt.Fprintf(w, "  %-10s %8s %8s %8s\n", "", "ROUGE-1", "ROUGE-2", "ROUGE-L")

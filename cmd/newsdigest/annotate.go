@@ -68,7 +68,12 @@ func annotateLines(lines []inputLine, eng *digest.Engine, hints bool, stdout, st
 	var idx []int
 	bad := 0
 	for i := range lines {
-		if err := lines[i].parse(i+1, hints); err != nil {
+		err := lines[i].parse(i+1, hints)
+		if errors.Is(err, eval.ErrBadDate) {
+			fmt.Fprintf(stderr, "annotate: line %d: %v (annotated without a time, so it is not kept apart from reports days away)\n", i+1, err)
+			err = nil
+		}
+		if err != nil {
 			if len(bytes.TrimSpace(lines[i].raw)) > 0 {
 				bad++
 				fmt.Fprintf(stderr, "annotate: line %d: %v (written back unchanged)\n", i+1, err)
@@ -98,7 +103,7 @@ func (l *inputLine) parse(lineNo int, hints bool) error {
 		return err
 	}
 	rec, err := eval.ParseRecord(l.raw)
-	if err != nil {
+	if err != nil && !errors.Is(err, eval.ErrBadDate) {
 		return err
 	}
 	if rec.ID == "" {
@@ -108,7 +113,7 @@ func (l *inputLine) parse(lineNo int, hints bool) error {
 	if hints {
 		l.art.Topics = append(append([]string(nil), rec.Hints...), rec.Category)
 	}
-	return nil
+	return err // nil, or ErrBadDate: the article is kept without a time
 }
 
 // topicOut is one topic in the output: its ID, its label in the article's

@@ -89,3 +89,30 @@ func TestAnnotateBadLinesAreKept(t *testing.T) {
 		}
 	}
 }
+
+// An identical report five days later is a new story only if annotate reads
+// the feed's date formats; a date it cannot read is a warning, not silence.
+func TestAnnotateHonoursFeedDates(t *testing.T) {
+	text := `"text":"The city council approved the new budget for schools and roads on Monday after a long debate."`
+	in := `{"id":"a","published":"Mon, 23 Nov 2026 09:00:00 GMT",` + text + "}\n" +
+		`{"id":"b","published":"28 Nov 2026 09:00 +0000",` + text + "}\n" +
+		`{"id":"c","published":"last week",` + text + "}\n"
+	var out, errOut bytes.Buffer
+	if err := runAnnotate(context.Background(), nil, strings.NewReader(in), &out, &errOut); err != nil {
+		t.Fatalf("annotate: %v (stderr %s)", err, errOut.String())
+	}
+	var recs []struct{ Story, Summary string }
+	for _, l := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+		var r struct{ Story, Summary string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	if len(recs) != 3 || recs[0].Story == recs[1].Story || recs[2].Summary == "" {
+		t.Errorf("records %+v: the reports five days apart must be two stories, the undated one annotated", recs)
+	}
+	if !strings.Contains(errOut.String(), `line 3: unreadable published date: "last week"`) {
+		t.Errorf("stderr lacks the date warning: %s", errOut.String())
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"newsdigest/digest"
 	"newsdigest/eval"
@@ -21,11 +23,17 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	budget := fs.Int("budget", digest.DefaultSummaryBudget, "summary length in characters (the engine's and the lead-1-cut baseline's)")
 	topicSample := fs.Int("topic-sample", 0, "leave-one-outlet-out topics: test at most this many articles per outlet (0: all, as in docs/EVALUATION.md)")
 	topicsOnly := fs.Bool("topics-only", false, "run only the leave-one-outlet-out topic evaluation")
+	merge := fs.Bool("merge", false, "run the merging benchmark instead: pair precision and recall on the labelled same-event/different-event pairs")
+	pairs := fs.String("merge-pairs", eval.MergePairsFile, "labelled pairs for -merge (tab-separated: id_a, id_b, same|diff|related, reason)")
+	thresholds := fs.String("merge-thresholds", "0.3,0.35,0.4,0.45,0.5,0.55", "merge score thresholds -merge sweeps, besides the default")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
+	}
+	if *merge {
+		return runMergeEval(ctx, *data, *pairs, *thresholds, stdout)
 	}
 	if !*topicsOnly {
 		rep, err := eval.Evaluate(ctx, *data, *budget, newProgress(stderr, "evaluating"))
@@ -58,6 +66,31 @@ func runTopicEval(ctx context.Context, data string, sample int, stdout, stderr i
 	}
 	rep, err := eval.EvaluateTopics(ctx, docs, eval.TopicOptions{Params: p, Sample: sample,
 		Progress: eval.Progress(newProgress(stderr, "topics, leave-one-outlet-out"))})
+	if err != nil {
+		return err
+	}
+	rep.Write(stdout)
+	return nil
+}
+
+// runMergeEval is `newsdigest eval -merge`.
+func runMergeEval(ctx context.Context, data, pairsPath, thresholds string, stdout io.Writer) error {
+	var ts []float64
+	for _, f := range strings.Split(thresholds, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		t, err := strconv.ParseFloat(f, 64)
+		if err != nil || t <= 0 {
+			return fmt.Errorf("eval: -merge-thresholds: %q is not a positive number", f)
+		}
+		ts = append(ts, t)
+	}
+	pairs, err := eval.LoadMergePairs(pairsPath)
+	if err != nil {
+		return err
+	}
+	rep, err := eval.EvaluateMerge(ctx, data, pairs, ts)
 	if err != nil {
 		return err
 	}

@@ -36,3 +36,21 @@ func TestEvalCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestEvalMergeCommand(t *testing.T) {
+	var out bytes.Buffer
+	args := []string{"--data", "../../eval/testdata/merge", "--merge", "--merge-pairs", "../../eval/testdata/merge/pairs.tsv", "--merge-thresholds", "0.4, 0.5"}
+	if err := runEval(context.Background(), args, nil, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"newsdigest eval -merge: 5 labelled pairs", "0.40", "0.50", "(default)", "stories at the default threshold"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, bad := range [][]string{{"--merge", "--merge-thresholds", "0.4,x"}, {"--merge", "--merge-pairs", "../../eval/testdata/none.tsv"}} {
+		if err := runEval(context.Background(), append([]string{"--data", "../../eval/testdata/merge"}, bad...), nil, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+			t.Errorf("runEval(%v) succeeded", bad)
+		}
+	}
+}

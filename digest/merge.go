@@ -1,0 +1,468 @@
+package digest
+
+import (
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Cross-outlet merging: candidate and verify.
+//
+// Near-copies of one wire are caught by MinHash (cluster.go). Reports of one
+// event by different desks are rewrites: they share the event's rare words
+// (names, places, figures) in the title and lead more than their phrasing.
+// Each article gets a mergeDoc: the distinct terms of its title and first two
+// sentences, weighted by inverse document frequency learned from the articles
+// of the same call (so "said" and an outlet's stock words weigh little and a
+// town's name weighs much), its named entities and its numbers. Candidates
+// come from an index of LSH bands, title words and the lead's rarest words;
+// each candidate is verified by mergeScore. An article joins a story only
+// through strong links (see join), so A~B and B~C cannot chain A and C.
+
+// Merge score weights and thresholds, tuned on the tuning half of the
+// labelled pairs in eval/testdata/merge-pairs.tsv (see docs/EVALUATION.md).
+const (
+	// DefaultMergeThreshold is the score above which two reports by
+	// different outlets are one event.
+	DefaultMergeThreshold = 0.46
+	// sameOutletExtra is added to the threshold for two reports of one
+	// outlet: an outlet's templated bulletins (weather, prices, fixtures,
+	// quarterly results) share its stock phrasing.
+	sameOutletExtra = 0.22
+	entityWeight    = 0.06 // per shared named entity, at most maxEntities
+	maxEntities     = 3
+	numberWeight    = 0.05 // per shared number, at most maxNumbers
+	maxNumbers      = 2
+	gapWeight       = 0.25 // penalty at the window's edge, linear in the time apart: one event is mostly reported within a day
+	// figureConflict is the penalty when each headline carries a figure the
+	// other lacks: "1,677 refugees crossed" and "2,628 refugees crossed" are
+	// an outlet's daily bulletin on two days, not one event.
+	figureConflict = 0.3
+	leadKeys       = 6 // rarest lead terms an article is indexed under
+	// avgLinkShare and avgMembers: see fitsOnAverage.
+	avgLinkShare = 0.75
+	avgMembers   = 8
+)
+
+// mergeDoc is what the verify step knows about one article.
+type mergeDoc struct {
+	terms []int32   // sorted distinct term IDs of the head: the first headTerms stems of title and text
+	w     []float64 // (1 + log tf)·idf of each term, the vector scaled to unit length
+	rare  []bool    // the term is rare in this call (termStats.rare), parallel to terms
+	ents  []int32   // sorted term IDs of named entities and gazetteer places in title and lead
+	nums  []string  // figures in title and lead
+	tnums []string  // figures in the title
+	lead  []string  // normalised words of title and first two sentences
+}
+
+// cosine returns the tf·idf cosine of two heads and how many rare terms
+// they share.
+func (a *mergeDoc) cosine(b *mergeDoc) (float64, int) {
+	var dot float64
+	rare := 0
+	for x, y := 0, 0; x < len(a.terms) && y < len(b.terms); {
+		switch {
+		case a.terms[x] < b.terms[y]:
+			x++
+		case a.terms[x] > b.terms[y]:
+			y++
+		default:
+			dot += a.w[x] * b.w[y]
+			if a.rare[x] {
+				rare++
+			}
+			x++
+			y++
+		}
+	}
+	return dot, rare
+}
+
+// headTerms is how much of an article the verify step compares: the title
+// and about the first two or three sentences. A rewrite keeps the event's
+// facts at the top and changes the rest (background, quotes, teasers).
+const headTerms = 60
+
+// termStats interns the stems of one call and counts their document
+// frequency over the articles' leads.
+type termStats struct {
+	ids map[string]int32
+	df  []int32
+	n   int
+}
+
+func (ts *termStats) id(t string) int32 {
+	if id, ok := ts.ids[t]; ok {
+		return id
+	}
+	id := int32(len(ts.df))
+	ts.ids[t] = id
+	ts.df = append(ts.df, 0)
+	return id
+}
+
+// idf is the smoothed inverse document frequency of a term.
+func (ts *termStats) idf(id int32) float64 {
+	return math.Log(float64(ts.n+1)/float64(ts.df[id]+1)) + 1
+}
+
+// rare reports a term few leads of this call share: for Arabic, which has no
+// capital letters, a rare word of the lead stands in for a named entity.
+func (ts *termStats) rare(id int32) bool {
+	return int(ts.df[id]) <= max(2, ts.n/200)
+}
+
+// buildMergeDocs computes every article's mergeDoc and the call's IDF.
+func buildMergeDocs(st *stemmer, prep []prepared) ([]mergeDoc, *termStats) {
+	ts := &termStats{ids: map[string]int32{}, n: len(prep)}
+	docs := make([]mergeDoc, len(prep))
+	counts := map[int32]int{}
+	for i := range prep {
+		p := &prep[i]
+		d := &docs[i]
+		clear(counts)
+		for _, t := range p.stems[:min(headTerms, len(p.stems))] {
+			counts[ts.id(t)]++
+		}
+		d.terms = slices.Sorted(maps.Keys(counts))
+		d.w = make([]float64, len(d.terms))
+		for k, id := range d.terms {
+			d.w[k] = 1 + math.Log(float64(counts[id]))
+			ts.df[id]++
+		}
+		lead := leadText(p)
+		d.lead = Words(lead)
+		for _, e := range entities(st, lead, d.lead) {
+			d.ents = append(d.ents, ts.id(e))
+		}
+		d.ents = slices.Compact(slices.Sorted(slices.Values(d.ents)))
+		d.nums = numbers(lead)
+		d.tnums = numbers(p.title)
+	}
+	for i := range docs {
+		d := &docs[i]
+		var sum float64
+		d.rare = make([]bool, len(d.terms))
+		for k, id := range d.terms {
+			d.w[k] *= ts.idf(id)
+			sum += d.w[k] * d.w[k]
+			d.rare[k] = ts.rare(id)
+		}
+		for k := range d.w {
+			d.w[k] /= math.Sqrt(sum)
+		}
+	}
+	return docs, ts
+}
+
+// leadText is the title and first two sentences as written.
+func leadText(p *prepared) string {
+	var b strings.Builder
+	b.WriteString(p.title)
+	for _, s := range p.sents[:min(2, len(p.sents))] {
+		b.WriteString("\n")
+		b.WriteString(s.text)
+	}
+	return b.String()
+}
+
+// entities returns the stems of capitalised Latin words that are not stop
+// words (names of people, places, bodies) and, from the lead's normalised
+// words, gazetteer places, prefixed so that they never collide with plain
+// terms.
+func entities(st *stemmer, text string, words []string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if r < unicode.MaxASCII && unicode.IsUpper(r) && len(w) >= 2 {
+			if n := Normalize(w); !isStopWord(n) {
+				out = append(out, "e:"+st.stem(n))
+			}
+		}
+	}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); !isArabicLetter(r) {
+			continue
+		}
+		if p := stripArabicPrefix(w); middleEastPlaces[p] {
+			out = append(out, "e:"+p)
+		}
+	}
+	return out
+}
+
+// numbers returns the distinct figures of a text, with Arabic-Indic and
+// Persian digits read as Latin ones and thousands separators dropped
+// ("1,200" and "١٬٢٠٠" are one figure). A scan of the runes, not Normalize:
+// this runs on every article's lead.
+func numbers(text string) []string {
+	var out []string
+	var cur []byte
+	flush := func() {
+		if n := strings.TrimLeft(string(cur), "0"); len(cur) > 0 {
+			out = append(out, n)
+		}
+		cur = cur[:0]
+	}
+	for _, r := range text {
+		switch {
+		case r >= '0' && r <= '9':
+			cur = append(cur, byte(r))
+		case r >= '٠' && r <= '٩':
+			cur = append(cur, byte('0'+r-'٠'))
+		case r >= '۰' && r <= '۹':
+			cur = append(cur, byte('0'+r-'۰'))
+		case (r == ',' || r == '٬') && len(cur) > 0:
+		default:
+			flush()
+		}
+	}
+	flush()
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// mergeScore is the evidence that two articles report one event: tf·idf
+// cosine of their heads, plus shared named entities (rare lead words in
+// Arabic) and figures, less a penalty growing with the time between them.
+func (m *merger) mergeScore(i, j int) float64 {
+	a, b := &m.docs[i], &m.docs[j]
+	cos, rare := a.cosine(b)
+	ents := sharedCount(a.ents, b.ents)
+	if m.prep[i].lang == "ar" {
+		ents += rare
+	}
+	s := cos + entityWeight*float64(min(ents, maxEntities)) + numberWeight*float64(min(sharedStrings(a.nums, b.nums), maxNumbers))
+	if m.figuresConflict(i, j) {
+		s -= figureConflict
+		if m.prep[i].Source == m.prep[j].Source {
+			s -= figureConflict // an outlet's own template, filled in anew
+		}
+	}
+	if pi, pj := m.prep[i].Published, m.prep[j].Published; !pi.IsZero() && !pj.IsZero() && m.window > 0 {
+		s -= gapWeight * float64(absDuration(pi.Sub(pj))) / float64(m.window)
+	}
+	return s
+}
+
+// figuresConflict: each headline carries a figure the other lacks ("1677
+// refugees in 24 hours" and "2628 refugees in 24 hours").
+func (m *merger) figuresConflict(i, j int) bool {
+	a, b := m.docs[i].tnums, m.docs[j].tnums
+	n := sharedStrings(a, b)
+	return n < len(a) && n < len(b)
+}
+
+func sharedCount(a, b []int32) int {
+	n := 0
+	for x, y := 0, 0; x < len(a) && y < len(b); {
+		switch {
+		case a[x] < b[y]:
+			x++
+		case a[x] > b[y]:
+			y++
+		default:
+			n++
+			x++
+			y++
+		}
+	}
+	return n
+}
+
+func sharedStrings(a, b []string) int {
+	n := 0
+	for _, s := range a {
+		if _, ok := slices.BinarySearch(b, s); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// merger holds one clustering pass: the articles oldest first, their docs,
+// the forgetting candidate index and the stories built so far.
+type merger struct {
+	e         *Engine
+	window    time.Duration
+	threshold float64
+	prep      []prepared
+	docs      []mergeDoc
+	ts        *termStats
+	index     candIndex
+	owner     []int // article → story
+	stories   []mergeStory
+	seen      []int // candidate dedup: seen[j] == i+1 when j is a candidate of i
+}
+
+// newMerger prepares a clustering pass over articles sorted oldest first.
+func (e *Engine) newMerger(st *stemmer, prep []prepared) *merger {
+	for i := range prep {
+		prep[i].sig.setTitle(st, prep[i].title)
+	}
+	docs, ts := buildMergeDocs(st, prep)
+	for i := range prep {
+		prep[i].doc = docs[i]
+	}
+	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, docs: docs, ts: ts,
+		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep))}
+}
+
+// run sweeps the articles oldest first: forget what fell out of the
+// window, find candidates, join a story or start one, index the article.
+func (m *merger) run() {
+	for i := range m.prep {
+		m.index.forget(m.prep, m.prep[i].Published)
+		keys := m.mergeKeys(i)
+		m.add(i, m.join(i, m.candidates(i, keys)))
+		m.index.add(i, m.prep[i].Published, keys)
+	}
+}
+
+// mergeStory is one story being built: members in order (the first is the
+// lead, the earliest report) and the earliest known publication time, which
+// anchors the window so a chain of daily bulletins cannot stretch a story.
+type mergeStory struct {
+	members []int
+	first   time.Time
+}
+
+// strong reports a link strong enough to merge articles i and j: a
+// near-copy (MinHash, or one headline with shared text), or a merge score
+// above the threshold (higher within one outlet).
+func (m *merger) strong(i, j int) (bool, float64) {
+	a, b := &m.prep[i], &m.prep[j]
+	if a.lang != b.lang || !m.e.inWindow(a, b) {
+		return false, 0
+	}
+	// A near-copy is one event unless its headline's figures differ: a
+	// template filled in with new figures (a daily bulletin) shares all of
+	// its word pairs with yesterday's (shingles leave figures out).
+	jac := a.sig.jaccard(&b.sig)
+	if !m.figuresConflict(i, j) && (jac >= mergeJaccard || jac >= mergeWeakJaccard && setJaccard(a.sig.title, b.sig.title) >= mergeTitle) {
+		return true, 1 + jac
+	}
+	s := m.mergeScore(i, j)
+	thr := m.threshold
+	if a.Source == "" || b.Source == "" || a.Source == b.Source {
+		thr += sameOutletExtra
+	}
+	return s >= thr, s
+}
+
+// join returns the story article i joins, or -1: the best-scoring story
+// among those it is strongly linked to through the story's lead, or through
+// at least two members and a third of them. A member linked to one member
+// only is not enough, so a story cannot chain into another event.
+func (m *merger) join(i int, cands []int) int {
+	type tally struct {
+		links int
+		best  float64
+	}
+	touched := map[int]*tally{}
+	var order []int
+	for _, j := range cands {
+		si := m.owner[j]
+		if !m.inStoryWindow(i, si) {
+			continue
+		}
+		t := touched[si]
+		if t == nil {
+			t = &tally{}
+			touched[si] = t
+			order = append(order, si)
+		}
+		if ok, s := m.strong(i, j); ok {
+			t.links++
+			t.best = max(t.best, s)
+		}
+	}
+	best, bestScore := -1, 0.0
+	slices.Sort(order)
+	for _, si := range order {
+		t := touched[si]
+		members := m.stories[si].members
+		leadOK, leadScore := m.strong(i, members[0])
+		if !leadOK && (t.links < 2 || 3*t.links < len(members)) || !m.fitsOnAverage(i, members) {
+			continue
+		}
+		if s := max(t.best, leadScore); best < 0 || s > bestScore {
+			best, bestScore = si, s
+		}
+	}
+	return best
+}
+
+// fitsOnAverage is the complete-link side of joining: the article's mean
+// score against the story's lead and its latest members is at least
+// avgLinkShare of the threshold, so one strong link to a round-up report
+// cannot pull an unrelated event into a story.
+func (m *merger) fitsOnAverage(i int, members []int) bool {
+	check := members
+	if len(check) > avgMembers {
+		check = append([]int{members[0]}, members[len(members)-avgMembers+1:]...)
+	}
+	var sum float64
+	for _, j := range check {
+		_, s := m.strong(i, j)
+		sum += min(s, 1)
+	}
+	return sum/float64(len(check)) >= avgLinkShare*m.threshold
+}
+
+// inStoryWindow: article i was published within the window of the story's
+// first dated report.
+func (m *merger) inStoryWindow(i, si int) bool {
+	t, first := m.prep[i].Published, m.stories[si].first
+	return t.IsZero() || first.IsZero() || absDuration(t.Sub(first)) <= m.window
+}
+
+func (m *merger) add(i, si int) {
+	if si < 0 {
+		si = len(m.stories)
+		m.stories = append(m.stories, mergeStory{})
+	}
+	s := &m.stories[si]
+	s.members = append(s.members, i)
+	if t := m.prep[i].Published; !t.IsZero() && (s.first.IsZero() || t.Before(s.first)) {
+		s.first = t
+	}
+	m.owner[i] = si
+}
+
+// candidates returns the distinct earlier articles sharing an index key
+// with article i (the maxBucket most recent per key).
+func (m *merger) candidates(i int, keys []uint64) []int {
+	var out []int
+	for _, bucket := range m.index.buckets(keys) {
+		for _, j := range bucket[max(0, len(bucket)-maxBucket):] {
+			if m.seen[j] != i+1 {
+				m.seen[j] = i + 1
+				out = append(out, j)
+			}
+		}
+	}
+	return out
+}
+
+// mergeKeys are the index keys of article i: LSH bands and title words
+// (indexKeys), and its rarest lead terms that some other lead shares.
+func (m *merger) mergeKeys(i int) []uint64 {
+	keys := indexKeys(&m.prep[i].sig)
+	terms := slices.Clone(m.docs[i].terms)
+	terms = slices.DeleteFunc(terms, func(id int32) bool { return m.ts.df[id] < 2 })
+	slices.SortFunc(terms, func(a, b int32) int {
+		if da, db := m.ts.df[a], m.ts.df[b]; da != db {
+			return int(da - db)
+		}
+		return int(a - b)
+	})
+	for _, id := range terms[:min(leadKeys, len(terms))] {
+		keys = append(keys, uint64(id)<<8|0xa5)
+	}
+	return keys
+}

@@ -1,0 +1,214 @@
+package digest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+var mergeBase = time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
+
+// background is a day of unrelated reports in both languages, so that the
+// IDF the engine learns from the stream is not degenerate in a unit test.
+func background() []Article {
+	texts := []struct{ src, title, text string }{
+		{"Reuters", "Oil prices rise as OPEC talks continue", "Oil prices rose on Monday as OPEC ministers met in Vienna to discuss output cuts for next year."},
+		{"BBC", "New rail line opens in the north", "A new rail line linking two northern cities opened on Monday, cutting journey times by half."},
+		{"AP", "Storm leaves thousands without power", "A winter storm left thousands of homes without power across the region on Sunday night."},
+		{"AFP", "Central bank keeps rates on hold", "The central bank kept its main interest rate unchanged on Monday, citing slowing inflation."},
+		{"Reuters", "Film festival opens with a premiere", "The city's film festival opened on Monday evening with the premiere of a new drama."},
+		{"BBC", "Hospital waiting times fall", "Waiting times at public hospitals fell for the third month in a row, figures showed on Monday."},
+		{"الجزيرة", "أسعار النفط ترتفع مع استمرار محادثات أوبك", "ارتفعت أسعار النفط اليوم الاثنين مع اجتماع وزراء أوبك في فيينا لبحث خفض الإنتاج."},
+		{"العربية", "افتتاح خط سكة حديد جديد في الشمال", "افتتح اليوم خط سكة حديد جديد يربط مدينتين في الشمال ويختصر مدة الرحلة إلى النصف."},
+		{"سكاي نيوز عربية", "عاصفة تقطع الكهرباء عن آلاف المنازل", "قطعت عاصفة شتوية الكهرباء عن آلاف المنازل في المنطقة ليلة الأحد."},
+		{"فرانس 24", "البنك المركزي يبقي أسعار الفائدة دون تغيير", "أبقى البنك المركزي سعر الفائدة الرئيسي دون تغيير اليوم مشيرا إلى تباطؤ التضخم."},
+		{"بي بي سي عربي", "انطلاق مهرجان السينما بعرض أول", "انطلق مهرجان المدينة السينمائي مساء الاثنين بالعرض الأول لفيلم درامي جديد."},
+		{"سي إن إن", "تراجع فترات الانتظار في المستشفيات", "تراجعت فترات الانتظار في المستشفيات العمومية للشهر الثالث على التوالي وفق أرقام نشرت اليوم."},
+	}
+	out := make([]Article, len(texts))
+	for i, t := range texts {
+		out[i] = Article{ID: fmt.Sprintf("bg%d", i), Source: t.src, Title: t.title, Text: t.text, Published: mergeBase.Add(time.Duration(i) * time.Hour)}
+	}
+	return out
+}
+
+// groups returns the stories of arts that have several articles, each as
+// its sorted IDs joined by "+", sorted.
+func groups(e *Engine, arts []Article) []string {
+	var out []string
+	for _, s := range e.Stories(arts) {
+		if len(s.Articles) > 1 {
+			ids := slices.Clone(s.Articles)
+			sort.Strings(ids)
+			out = append(out, strings.Join(ids, "+"))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestMergeRewritesButNotSameDayEvents(t *testing.T) {
+	at := func(h int) time.Time { return mergeBase.Add(time.Duration(h) * time.Hour) }
+	tests := []struct {
+		name  string
+		a, b  Article
+		merge bool
+	}{
+		{"english rewrite by another desk",
+			Article{ID: "a", Source: "AP", Published: at(1), Title: "Magnitude 6.1 earthquake strikes off Fukushima",
+				Text: "A magnitude 6.1 earthquake struck off the coast of Fukushima in north-eastern Japan on Monday, the Japan Meteorological Agency said. No tsunami warning was issued and there were no immediate reports of damage."},
+			Article{ID: "b", Source: "BBC", Published: at(3), Title: "Strong quake shakes north-east Japan, no tsunami threat",
+				Text: "A strong earthquake of magnitude 6.1 shook Fukushima and neighbouring prefectures on Monday. Japan's Meteorological Agency said there was no tsunami threat; trains were briefly halted."},
+			true},
+		{"arabic rewrite with the toll in Arabic-Indic digits",
+			Article{ID: "a", Source: "الجزيرة", Published: at(2), Title: "مقتل 15 في غرق مطعم عائم على نهر دجلة في بغداد",
+				Text: "قتل 15 شخصا على الأقل في غرق مطعم عائم على نهر دجلة وسط بغداد مساء الخميس، وفق مصادر في الشرطة والدفاع المدني. وتمكنت فرق الإنقاذ من انتشال نحو 70 شخصا."},
+			Article{ID: "b", Source: "العربية", Published: at(5), Title: "ارتفاع حصيلة غرق المطعم العائم في بغداد إلى ١٥ قتيلا",
+				Text: "ارتفعت حصيلة ضحايا غرق المطعم العائم على نهر دجلة في بغداد إلى ١٥ قتيلا، بحسب الدفاع المدني العراقي. وأنقذت الفرق نحو ٧٠ شخصا كانوا على متن المطعم."},
+			true},
+		{"arabic rewrite: reordered sentences, new headline, a dateline",
+			Article{ID: "a", Source: "سكاي نيوز عربية", Published: at(1), Title: "البحرين تعلن ضبط خلية إرهابية تلقت تدريبات في الخارج",
+				Text: "أعلن وزير الداخلية البحريني ضبط خلية إرهابية مكونة من ثمانية عناصر تلقوا تدريبات على استخدام الأسلحة والمتفجرات. وقال الوزير إن التحريات أثبتت تنقلهم بين عدة دول."},
+			Article{ID: "b", Source: "فرانس 24", Published: at(4), Title: "المنامة: القبض على ثمانية أعضاء في خلية إرهابية",
+				Text: "المنامة (أ ف ب) - قال وزير الداخلية البحريني إن التحريات أثبتت تنقل أعضاء الخلية بين عدة دول. وأعلنت السلطات ضبط خلية إرهابية من ثمانية عناصر تلقوا تدريبات على الأسلحة والمتفجرات."},
+			true},
+		{"english: two matches of one sports day",
+			Article{ID: "a", Source: "BBC", Published: at(2), Title: "Manchester United beat Chelsea 2-1 at Old Trafford",
+				Text: "Manchester United beat Chelsea 2-1 at Old Trafford on Sunday, with a late goal from their captain deciding a tense Premier League match."},
+			Article{ID: "b", Source: "AP", Published: at(3), Title: "Arsenal held 1-1 by Liverpool at the Emirates",
+				Text: "Arsenal were held to a 1-1 draw by Liverpool at the Emirates on Sunday, a late equaliser denying them a win in the Premier League."},
+			false},
+		{"english: two bombings on one day",
+			Article{ID: "a", Source: "Reuters", Published: at(1), Title: "Car bomb kills 12 at a Baghdad market",
+				Text: "A car bomb killed at least 12 people at a crowded market in Baghdad on Monday, police and medical sources said."},
+			Article{ID: "b", Source: "AFP", Published: at(2), Title: "Suicide attack kills 5 at a Kabul checkpoint",
+				Text: "A suicide bomber killed at least five people at a police checkpoint in Kabul on Monday, officials said."},
+			false},
+		{"arabic: one outlet's daily bulletin with new figures",
+			Article{ID: "a", Source: "الجزيرة", Published: at(0), Title: "1677 لاجئا سوريا عبروا الحدود الأردنية خلال 24 ساعة",
+				Text: "أعلن مصدر مسؤول في القوات المسلحة الأردنية أن قوات حرس الحدود استقبلت خلال الساعات الأربع والعشرين الماضية 1677 لاجئا سوريا أثناء عبورهم من عدة نقاط حدودية."},
+			Article{ID: "b", Source: "الجزيرة", Published: at(24), Title: "2628 لاجئا سوريا عبروا الحدود الأردنية خلال 24 ساعة",
+				Text: "أعلن مصدر مسؤول في القوات المسلحة الأردنية أن قوات حرس الحدود استقبلت خلال الساعات الأربع والعشرين الماضية 2628 لاجئا سوريا أثناء عبورهم من عدة نقاط حدودية."},
+			false},
+		{"arabic: two court rulings of one day",
+			Article{ID: "a", Source: "الشروق", Published: at(1), Title: "تأجيل محاكمة وزير سابق في قضية الكسب غير المشروع",
+				Text: "أجلت محكمة الجنايات اليوم نظر قضية محاكمة وزير الإسكان السابق بتهمة الكسب غير المشروع إلى جلسة الشهر المقبل لسماع الشهود."},
+			Article{ID: "b", Source: "مصراوي", Published: at(2), Title: "إخلاء سبيل رجل أعمال بكفالة في قضية تهرب ضريبي",
+				Text: "قررت محكمة الجنايات اليوم إخلاء سبيل رجل أعمال بكفالة خمسين ألف جنيه على ذمة التحقيقات في قضية تهرب ضريبي."},
+			false},
+	}
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := groups(e, append(background(), tt.a, tt.b))
+			merged := slices.Contains(got, "a+b")
+			if merged != tt.merge || len(got) > 1 || (len(got) == 1 && !merged) {
+				t.Errorf("multi-article stories %v; want a+b merged = %v and nothing else", got, tt.merge)
+			}
+		})
+	}
+}
+
+// A~B and B~C must not chain A and C into one story when A and C report
+// different events: B, a round-up, is linked to both.
+func TestMergeDoesNotChainThroughOneLink(t *testing.T) {
+	at := func(h int) time.Time { return mergeBase.Add(time.Duration(h) * time.Hour) }
+	a := Article{ID: "a", Source: "BBC", Published: at(1), Title: "Floods hit Sfax after record rainfall",
+		Text: "Floods hit the city of Sfax after record rainfall on Monday, cutting roads and flooding hundreds of homes. Civil protection teams evacuated families from low-lying districts."}
+	b := Article{ID: "b", Source: "AP", Published: at(3), Title: "Floods hit Sfax; Gabes opens its new children's hospital",
+		Text: "Floods hit the city of Sfax after record rainfall on Monday, cutting roads and flooding hundreds of homes. In Gabes, the health minister opened a new children's hospital with 120 beds."}
+	c := Article{ID: "c", Source: "Reuters", Published: at(5), Title: "Health minister opens new children's hospital in Gabes",
+		Text: "The health minister opened a new children's hospital with 120 beds in Gabes on Monday. In Gabes the hospital will serve the whole south-east of the country."}
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg := background()
+	for _, pair := range []struct {
+		arts []Article
+		want string
+	}{{[]Article{a, b}, "a+b"}, {[]Article{b, c}, "b+c"}, {[]Article{a, c}, ""}} {
+		if got := strings.Join(groups(e, append(bg, pair.arts...)), ","); got != pair.want {
+			t.Fatalf("precondition: pair stories %q, want %q", got, pair.want)
+		}
+	}
+	for _, order := range [][]Article{{a, b, c}, {c, b, a}, {b, a, c}} {
+		for _, g := range groups(e, append(bg, order...)) {
+			if strings.Contains(g, "a") && strings.Contains(g, "c") {
+				t.Errorf("A and C chained into one story through B: %s", g)
+			}
+		}
+	}
+}
+
+// The candidate index holds one window of news: as the sweep advances,
+// older articles leave it and empty buckets leave the map.
+func TestMergeIndexForgets(t *testing.T) {
+	e, err := NewEngine(Config{MergeWindow: 48 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("market council minister police river school storm court bank price rail hospital festival bridge harbour airport election budget strike museum")
+	var arts []Article
+	for d := range 30 {
+		for k := range 10 {
+			w := func() string { return words[rng.IntN(len(words))] }
+			arts = append(arts, Article{ID: fmt.Sprintf("d%02d-%d", d, k), Source: "S",
+				Title:     fmt.Sprintf("%s %s %s in town %d", w(), w(), w(), d*10+k),
+				Text:      fmt.Sprintf("The %s and the %s met the %s on day %d about the %s.", w(), w(), w(), d, w()),
+				Published: mergeBase.Add(time.Duration(d*24+k) * time.Hour)})
+		}
+	}
+	st := newStemmer()
+	prep := make([]prepared, len(arts))
+	for i, a := range arts {
+		prep[i] = e.prepare(st, a)
+		prep[i].index = i
+	}
+	m := e.newMerger(st, prep)
+	m.run()
+	last := prep[len(prep)-1].Published
+	live := 0
+	for _, bucket := range m.index.live {
+		for _, i := range bucket {
+			if prep[i].Published.Before(last.Add(-e.window)) {
+				t.Fatalf("article %s from %v still indexed at %v", prep[i].ID, prep[i].Published, last)
+			}
+			live++
+		}
+	}
+	if live == 0 || len(m.index.kept) != 0 {
+		t.Errorf("index holds %d live entries and %d undated keys", live, len(m.index.kept))
+	}
+}
+
+func TestMergeIsOrderIndependent(t *testing.T) {
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := background()
+	arts = append(arts, Article{ID: "x", Source: "AP", Title: "Oil prices climb as OPEC ministers meet in Vienna", Text: "Oil prices climbed on Monday as OPEC ministers met in Vienna about output cuts.", Published: mergeBase.Add(5 * time.Hour)})
+	want := e.Stories(arts)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 5 {
+		rng.Shuffle(len(arts), func(i, j int) { arts[i], arts[j] = arts[j], arts[i] })
+		got := e.Stories(arts)
+		if len(got) != len(want) {
+			t.Fatalf("%d stories, want %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID || strings.Join(got[i].Articles, "+") != strings.Join(want[i].Articles, "+") {
+				t.Fatalf("story %d = %s %v, want %s %v", i, got[i].ID, got[i].Articles, want[i].ID, want[i].Articles)
+			}
+		}
+	}
+}

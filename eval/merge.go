@@ -1,0 +1,328 @@
+package eval
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"newsdigest/digest"
+)
+
+// MergePairsFile is the labelled pair set shipped with the repository,
+// relative to the module root.
+const MergePairsFile = "eval/testdata/merge-pairs.tsv"
+
+// Pair labels: same event, different events, or related (a follow-up or
+// another development of one story), which is not scored: a reader could
+// want it either way.
+const (
+	LabelSame    = "same"
+	LabelDiff    = "diff"
+	LabelRelated = "related"
+)
+
+// ErrBadPairs reports a malformed pair file.
+var ErrBadPairs = errors.New("eval: bad merge pair file")
+
+// MergePair is one judged pair of articles, by record ID.
+type MergePair struct {
+	A, B, Label, Reason string
+}
+
+// Tuning reports whether the pair is in the tuning half (thresholds are
+// chosen there) rather than the test half (figures are reported there).
+// The split hashes the two IDs, so it does not move when pairs are added.
+func (p MergePair) Tuning() bool {
+	a, b := p.A, p.B
+	if b < a {
+		a, b = b, a
+	}
+	h := fnv.New32a()
+	h.Write([]byte(a + "\t" + b))
+	return h.Sum32()%2 == 0
+}
+
+// ReadMergePairs parses the tab-separated pair file: id_a, id_b, label and
+// an optional reason; blank lines and lines starting with # are skipped.
+func ReadMergePairs(r io.Reader) ([]MergePair, error) {
+	sc := bufio.NewScanner(r)
+	var out []MergePair
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		f := strings.Split(text, "\t")
+		if len(f) < 3 || f[0] == "" || f[1] == "" {
+			return nil, fmt.Errorf("%w: line %d: want id_a, id_b, label[, reason] separated by tabs", ErrBadPairs, line)
+		}
+		p := MergePair{A: f[0], B: f[1], Label: f[2]}
+		if len(f) > 3 {
+			p.Reason = f[3]
+		}
+		if p.Label != LabelSame && p.Label != LabelDiff && p.Label != LabelRelated {
+			return nil, fmt.Errorf("%w: line %d: label %q is not same, diff or related", ErrBadPairs, line, p.Label)
+		}
+		out = append(out, p)
+	}
+	return out, sc.Err()
+}
+
+// LoadMergePairs reads a pair file.
+func LoadMergePairs(path string) ([]MergePair, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	defer f.Close()
+	return ReadMergePairs(f)
+}
+
+// PairCounts is a confusion count over scored pairs: merged or not against
+// same event or not.
+type PairCounts struct {
+	TP, FP, FN, TN int
+}
+
+// Precision is the share of merged pairs that are one event.
+func (c PairCounts) Precision() float64 { return ratio(c.TP, c.TP+c.FP) }
+
+// Recall is the share of same-event pairs that were merged.
+func (c PairCounts) Recall() float64 { return ratio(c.TP, c.TP+c.FN) }
+
+func (c *PairCounts) add(same, merged bool) {
+	switch {
+	case same && merged:
+		c.TP++
+	case same:
+		c.FN++
+	case merged:
+		c.FP++
+	default:
+		c.TN++
+	}
+}
+
+// MergeHalf is the pair scores of one half of the labelled set: over all
+// scored pairs, and over the cross-outlet ones (the target).
+type MergeHalf struct {
+	All, Cross PairCounts
+}
+
+// MergeRun is the engine at one merge threshold.
+type MergeRun struct {
+	Threshold  float64
+	Tune, Test MergeHalf
+}
+
+// MixedDesk counts stories whose members were filed by desks of different
+// topics (the data set's "topic" field, Record.Gold).
+type MixedDesk struct {
+	Stories, Merged, Mixed int
+	Combos                 map[string]int // "middle-east+world" → stories
+	Examples               []string       // a few mixed stories' titles
+}
+
+// MergeReport is the merging benchmark.
+type MergeReport struct {
+	Pairs, Scored, Missing int // labelled pairs; same or diff; whose articles are not in the data
+	Sets                   []string
+	Runs                   []MergeRun // one per threshold, ascending
+	Default                float64    // the engine's threshold (digest.DefaultMergeThreshold)
+	Desks                  MixedDesk  // at the default threshold
+}
+
+// EvaluateMerge runs the engine's clustering on every data set that holds
+// a labelled pair's articles, once per threshold (and once at the default),
+// and scores the pairs: merged into one story or not.
+func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, thresholds []float64) (MergeReport, error) {
+	sets, err := LoadDir(ctx, dir)
+	if err != nil {
+		return MergeReport{}, err
+	}
+	wanted := map[string]bool{}
+	for _, p := range pairs {
+		wanted[p.A], wanted[p.B] = true, true
+	}
+	var used []Dataset
+	rep := MergeReport{Pairs: len(pairs), Default: digest.DefaultMergeThreshold}
+	for _, ds := range sets {
+		for _, r := range ds.Records {
+			if wanted[r.ID] {
+				used = append(used, ds)
+				rep.Sets = append(rep.Sets, ds.Name+"/"+baseName(ds.Path))
+				break
+			}
+		}
+	}
+	ts := append([]float64(nil), thresholds...)
+	if !containsFloat(ts, rep.Default) {
+		ts = append(ts, rep.Default)
+	}
+	sort.Float64s(ts)
+	for _, t := range ts {
+		if err := ctx.Err(); err != nil {
+			return MergeReport{}, err
+		}
+		eng, err := digest.NewEngine(digest.Config{MergeThreshold: t})
+		if err != nil {
+			return MergeReport{}, fmt.Errorf("eval: %w", err)
+		}
+		storyOf, source, stories := storiesOf(eng, used)
+		run := MergeRun{Threshold: t}
+		rep.Scored, rep.Missing = scorePairs(pairs, storyOf, source, &run)
+		rep.Runs = append(rep.Runs, run)
+		if t == rep.Default {
+			rep.Desks = mixedDesks(stories, used)
+		}
+	}
+	return rep, nil
+}
+
+func containsFloat(xs []float64, x float64) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func baseName(p string) string {
+	return p[strings.LastIndexAny(p, `/\`)+1:]
+}
+
+// storiesOf clusters each data set on its own and returns each record's
+// story ID, source, and the stories.
+func storiesOf(eng *digest.Engine, sets []Dataset) (storyOf, source map[string]string, stories []digest.Story) {
+	storyOf, source = map[string]string{}, map[string]string{}
+	for _, ds := range sets {
+		arts := make([]digest.Article, len(ds.Records))
+		for i, r := range ds.Records {
+			arts[i] = Article(r)
+			source[r.ID] = r.Source
+		}
+		for _, s := range eng.Stories(arts) {
+			for _, id := range s.Articles {
+				storyOf[id] = ds.Name + "/" + s.ID
+			}
+			stories = append(stories, s)
+		}
+	}
+	return storyOf, source, stories
+}
+
+// scorePairs adds every scored pair to its half and returns how many pairs
+// were scored and how many had an article missing from the data.
+func scorePairs(pairs []MergePair, storyOf, source map[string]string, run *MergeRun) (scored, missing int) {
+	for _, p := range pairs {
+		sa, okA := storyOf[p.A]
+		sb, okB := storyOf[p.B]
+		if !okA || !okB {
+			missing++
+			continue
+		}
+		if p.Label == LabelRelated {
+			continue
+		}
+		scored++
+		half := &run.Test
+		if p.Tuning() {
+			half = &run.Tune
+		}
+		same, merged := p.Label == LabelSame, sa == sb
+		half.All.add(same, merged)
+		if source[p.A] != source[p.B] {
+			half.Cross.add(same, merged)
+		}
+	}
+	return scored, missing
+}
+
+// mixedDesks counts the merged stories whose members come from desks of
+// different topics.
+func mixedDesks(stories []digest.Story, sets []Dataset) MixedDesk {
+	desk := map[string]string{}
+	for _, ds := range sets {
+		for _, r := range ds.Records {
+			desk[r.ID] = r.Gold
+		}
+	}
+	md := MixedDesk{Combos: map[string]int{}}
+	for _, s := range stories {
+		md.Stories++
+		if len(s.Articles) < 2 {
+			continue
+		}
+		md.Merged++
+		seen := map[string]bool{}
+		for _, id := range s.Articles {
+			if d := desk[id]; d != "" {
+				seen[d] = true
+			}
+		}
+		if len(seen) < 2 {
+			continue
+		}
+		md.Mixed++
+		names := make([]string, 0, len(seen))
+		for d := range seen {
+			names = append(names, d)
+		}
+		sort.Strings(names)
+		md.Combos[strings.Join(names, "+")]++
+		if len(md.Examples) < 8 {
+			md.Examples = append(md.Examples, fmt.Sprintf("%s (%d articles, %s)", s.Title, len(s.Articles), strings.Join(names, "+")))
+		}
+	}
+	return md
+}
+
+// Write prints the benchmark.
+func (rep MergeReport) Write(w io.Writer) {
+	fmt.Fprintf(w, "newsdigest eval -merge: %d labelled pairs (%d scored same/diff, %d related not scored, %d missing from the data) in %s\n",
+		rep.Pairs, rep.Scored, rep.Pairs-rep.Scored-rep.Missing, rep.Missing, strings.Join(rep.Sets, ", "))
+	fmt.Fprintf(w, "pair precision P and recall R: all scored pairs / cross-outlet pairs only; halves split by the hash of the two IDs\n\n")
+	fmt.Fprintf(w, "  %-9s | %-27s | %-27s\n", "", "tuning half", "test half")
+	fmt.Fprintf(w, "  %-9s | %6s %6s %6s %6s | %6s %6s %6s %6s\n", "threshold", "P", "R", "P-x", "R-x", "P", "R", "P-x", "R-x")
+	for _, r := range rep.Runs {
+		mark := ""
+		if r.Threshold == rep.Default {
+			mark = " (default)"
+		}
+		fmt.Fprintf(w, "  %-9.2f | %6.3f %6.3f %6.3f %6.3f | %6.3f %6.3f %6.3f %6.3f%s\n", r.Threshold,
+			r.Tune.All.Precision(), r.Tune.All.Recall(), r.Tune.Cross.Precision(), r.Tune.Cross.Recall(),
+			r.Test.All.Precision(), r.Test.All.Recall(), r.Test.Cross.Precision(), r.Test.Cross.Recall(), mark)
+	}
+	for _, r := range rep.Runs {
+		if r.Threshold == rep.Default {
+			t := r.Test
+			fmt.Fprintf(w, "\ntest half at the default %.2f: all pairs TP %d FP %d FN %d TN %d; cross-outlet TP %d FP %d FN %d TN %d\n",
+				r.Threshold, t.All.TP, t.All.FP, t.All.FN, t.All.TN, t.Cross.TP, t.Cross.FP, t.Cross.FN, t.Cross.TN)
+		}
+	}
+	d := rep.Desks
+	fmt.Fprintf(w, "\nstories at the default threshold: %d, %d with several articles, %d of those from desks of different topics\n", d.Stories, d.Merged, d.Mixed)
+	combos := make([]string, 0, len(d.Combos))
+	for c := range d.Combos {
+		combos = append(combos, c)
+	}
+	sort.Slice(combos, func(i, j int) bool {
+		if d.Combos[combos[i]] != d.Combos[combos[j]] {
+			return d.Combos[combos[i]] > d.Combos[combos[j]]
+		}
+		return combos[i] < combos[j]
+	})
+	for _, c := range combos {
+		fmt.Fprintf(w, "  %-30s %d\n", c, d.Combos[c])
+	}
+	for _, e := range d.Examples {
+		fmt.Fprintf(w, "  e.g. %s\n", e)
+	}
+}

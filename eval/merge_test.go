@@ -1,0 +1,88 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"newsdigest/digest"
+	"newsdigest/internal/shareddata"
+)
+
+func TestReadMergePairs(t *testing.T) {
+	pairs, err := ReadMergePairs(strings.NewReader("# comment\n\na\tb\tsame\tone event\nc\td\tdiff\n"))
+	if err != nil || len(pairs) != 2 || pairs[0] != (MergePair{"a", "b", "same", "one event"}) || pairs[1].Label != LabelDiff {
+		t.Fatalf("pairs = %+v, %v", pairs, err)
+	}
+	for _, bad := range []string{"a\tb\n", "a\tb\tmaybe\n", "\tb\tsame\n"} {
+		if _, err := ReadMergePairs(strings.NewReader(bad)); !errors.Is(err, ErrBadPairs) || !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("ReadMergePairs(%q) err = %v, want ErrBadPairs naming line 1", bad, err)
+		}
+	}
+}
+
+func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
+	pairs, err := LoadMergePairs("testdata/merge/pairs.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := EvaluateMerge(context.Background(), "testdata/merge", pairs, []float64{digest.DefaultMergeThreshold + 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pairs != 5 || rep.Scored != 3 || rep.Missing != 1 || len(rep.Runs) != 2 {
+		t.Fatalf("report = %+v", rep)
+	}
+	for k, r := range rep.Runs {
+		want := PairCounts{TP: 1, TN: 2}
+		if k == 1 { // a threshold nothing reaches
+			want = PairCounts{FN: 1, TN: 2}
+		}
+		var all PairCounts
+		for _, h := range []MergeHalf{r.Tune, r.Test} {
+			all.TP += h.All.TP
+			all.FP += h.All.FP
+			all.FN += h.All.FN
+			all.TN += h.All.TN
+		}
+		if all != want {
+			t.Errorf("threshold %.2f: counts %+v, want %+v", r.Threshold, all, want)
+		}
+	}
+	if rep.Desks.Merged != 1 || rep.Desks.Mixed != 1 || rep.Desks.Combos["science+world"] != 1 {
+		t.Errorf("desks = %+v, want the quake story counted as mixed science+world", rep.Desks)
+	}
+	var out strings.Builder
+	rep.Write(&out)
+	for _, want := range []string{"5 labelled pairs (3 scored same/diff, 1 related not scored, 1 missing", "(default)", "science+world"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestMergeTargets checks the target on the test half of the
+// labelled pairs: cross-outlet recall ≥ 0.75 at precision ≥ 0.95 (skipped
+// without the shared data, in -short and under -race).
+func TestMergeTargets(t *testing.T) {
+	if testing.Short() || raceOn {
+		t.Skip("clusters ~12,000 multi-outlet articles (run without -short and -race)")
+	}
+	dir := shareddata.Path(t, "news-multi-outlet", "ar")
+	pairs, err := LoadMergePairs("../" + MergePairsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := EvaluateMerge(context.Background(), dir, pairs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Missing > 0 || len(rep.Runs) != 1 || rep.Runs[0].Threshold != digest.DefaultMergeThreshold {
+		t.Fatalf("report = %+v", rep)
+	}
+	x := rep.Runs[0].Test.Cross
+	if x.Precision() < 0.95 || x.Recall() < 0.75 {
+		t.Errorf("test half, cross-outlet: precision %.3f recall %.3f (%+v); targets 0.95 and 0.75", x.Precision(), x.Recall(), x)
+	}
+}

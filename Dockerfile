@@ -14,7 +14,8 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/newsdigest /usr/local/bin/newsdigest
 COPY --from=build --chown=65532:65532 /out/data /data
 ENV NEWSDIGEST_DB=/data/newsdigest.db \
-    NEWSDIGEST_HTTP_ADDR=0.0.0.0:8080
+    NEWSDIGEST_HTTP_ADDR=0.0.0.0:8080 \
+    NEWSDIGEST_REQUIRE_TOKEN=1
 VOLUME ["/data"]
 EXPOSE 8080
 USER 65532:65532

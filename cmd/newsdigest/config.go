@@ -34,6 +34,7 @@ type Config struct {
 	Feeds         string // first-start feed list: "URL [topic…]" separated by commas or lines
 	FeedsFile     string
 	AllowPrivate  bool
+	RequireToken  bool
 	IngestEvery   time.Duration
 	Retention     time.Duration
 	PaidBroadcast bool
@@ -77,6 +78,8 @@ func options() []option {
 			set: func(c *Config, v string) error { c.FeedsFile = v; return readable(v) }},
 		{env: "NEWSDIGEST_ALLOW_PRIVATE_FEEDS", flag: "allow-private-feeds", def: "0", usage: "1 allows feeds on loopback/private addresses (intranets, tests)",
 			set: func(c *Config, v string) (err error) { c.AllowPrivate, err = boolFlag(v); return err }},
+		{env: "NEWSDIGEST_REQUIRE_TOKEN", flag: "require-token", def: "0", usage: "1 makes run fail without a token instead of printing the seed digest (set in the container image)",
+			set: func(c *Config, v string) (err error) { c.RequireToken, err = boolFlag(v); return err }},
 		{env: "NEWSDIGEST_INGEST_EVERY", flag: "ingest-every", def: "15m", usage: "how often feeds and seeds are fetched",
 			set: func(c *Config, v string) (err error) { c.IngestEvery, err = duration(v, time.Minute); return err }},
 		{env: "NEWSDIGEST_RETENTION", flag: "retention", def: "336h", usage: "how long articles are kept (default 14 days)",

@@ -69,8 +69,8 @@ func (d *dockerfile) add(line string) {
 
 // TestDockerfileBuildAndStart runs the Dockerfile's build step as written
 // (there is no Docker engine on our machines), checks the binary is static,
-// and starts it the way the image's entrypoint does, without a TTY: no
-// token, so it exits non-zero saying so (a restart policy then shows a
+// and starts it the way the image's entrypoint does, with the image's
+// environment: no token, so it exits non-zero saying so (a restart policy then shows a
 // failing container, not a clean exit in a loop). `digest` still prints
 // the embedded seeds, and `version` names the build.
 func TestDockerfileBuildAndStart(t *testing.T) {
@@ -98,8 +98,12 @@ func TestDockerfileBuildAndStart(t *testing.T) {
 
 	data := t.TempDir()
 	run := exec.Command(bin, d.cmd)
-	run.Env = []string{"NEWSDIGEST_DB=" + filepath.Join(data, filepath.Base(d.env["NEWSDIGEST_DB"])),
-		"NEWSDIGEST_HTTP_ADDR=" + d.env["NEWSDIGEST_HTTP_ADDR"]}
+	for k, v := range d.env { // the image's environment, with its database in a temp folder
+		if k == "NEWSDIGEST_DB" {
+			v = filepath.Join(data, filepath.Base(v))
+		}
+		run.Env = append(run.Env, k+"="+v)
+	}
 	var stderr strings.Builder
 	run.Stderr = &stderr
 	err := run.Run()

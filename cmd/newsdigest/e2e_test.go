@@ -185,12 +185,12 @@ func push(t *testing.T, m *Main, chatID int64, want int) {
 	}
 }
 
-// TestRunWithoutToken is the newcomer's first command in a terminal: no
-// token, so the digest of the embedded seeds is printed and the exit code
-// is 0.
+// TestRunWithoutToken is the newcomer's first command, typed in a terminal
+// or run from a script: no token, so the digest of the embedded seeds is
+// printed and the exit code is 0.
 func TestRunWithoutToken(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr, terminal: true}, nil)
+	code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, nil)
 	if code != 0 {
 		t.Fatalf("exit code %d, stderr: %s", code, stderr.String())
 	}
@@ -202,17 +202,18 @@ func TestRunWithoutToken(t *testing.T) {
 	}
 }
 
-// TestRunWithoutTokenOffATerminal: a container or service without a token
-// fails (non-zero, with the message) instead of exiting 0 and being
-// restarted forever.
-func TestRunWithoutTokenOffATerminal(t *testing.T) {
+// TestRunWithoutTokenWhenRequired: a deployment that needs the bot (the
+// container image sets NEWSDIGEST_REQUIRE_TOKEN=1) fails without a token,
+// non-zero and saying why, instead of exiting 0 and being restarted forever.
+func TestRunWithoutTokenWhenRequired(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, []string{"run"})
+	env := &cliEnv{environ: []string{"NEWSDIGEST_REQUIRE_TOKEN=1"}, stdout: &stdout, stderr: &stderr}
+	code := cli(context.Background(), env, []string{"run"})
 	if code == 0 || !strings.Contains(stderr.String(), "TELEGRAM_BOT_TOKEN is not set") {
 		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
 	if stdout.Len() > 0 {
-		t.Fatalf("printed the digest off a terminal:\n%s", stdout.String())
+		t.Fatalf("printed the seed digest although a token is required:\n%s", stdout.String())
 	}
 }
 

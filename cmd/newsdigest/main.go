@@ -13,8 +13,6 @@ import (
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // subscribers' zones resolve even on an image without zoneinfo
-
-	"golang.org/x/term"
 )
 
 // command is one subcommand. Every command gets the environment as a list so
@@ -29,9 +27,6 @@ type cliEnv struct {
 	environ        []string
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	// terminal: a person runs the command in a terminal (stdin or stdout is
-	// a TTY), not a container, a service manager or a script.
-	terminal bool
 }
 
 // ioCommand is the shape of commands that need no environment list.
@@ -46,7 +41,7 @@ func withIO(f ioCommand) func(context.Context, *cliEnv, []string) error {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":         {run: runMain, usage: "run the bot (default); without a token: in a terminal print the seed digest, else fail"},
+		"run":         {run: runMain, usage: "run the bot (default); without a token: print the seed digest (fail if NEWSDIGEST_REQUIRE_TOKEN=1)"},
 		"version":     {run: runVersion, usage: "print the module version, Go version and commit the binary was built from"},
 		"digest":      {run: runDigest, usage: "print the digest built from a seeds folder"},
 		"annotate":    {run: withIO(runAnnotate), usage: "annotate article JSON lines from stdin with lang, title, summary, topics, story"},
@@ -65,8 +60,7 @@ func commands() map[string]command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	terminal := term.IsTerminal(int(os.Stdin.Fd())) || term.IsTerminal(int(os.Stdout.Fd()))
-	code := cli(ctx, &cliEnv{environ: os.Environ(), stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, terminal: terminal}, os.Args[1:])
+	code := cli(ctx, &cliEnv{environ: os.Environ(), stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }

@@ -515,9 +515,11 @@ func articleTitle(a news.Article) string {
 	return line
 }
 
-// clip shortens s to n runes for table columns, never splitting a rune.
+// clip shortens s to n runes for table columns, never splitting a rune. It
+// also strips terminal controls: rows stored before ingest learned to strip
+// them must not reach the operator's terminal either.
 func clip(s string, n int) string {
-	s = strings.ReplaceAll(s, "\t", " ")
+	s = strings.ReplaceAll(news.StripControls(s), "\t", " ")
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -98,8 +98,13 @@ func scriptLang(s string) string {
 // Normalize-d words).
 var (
 	arWeekday = `(?:الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|الجمعه|السبت)`
-	// arDayPhrase: «(في) (يوم) (صباح) (اليوم|أمس) الجمعة (الماضي) (14 نوفمبر 2016)».
-	arDayPhrase = regexp.MustCompile(`(^|\s|،)(?:في\s+)?(?:يوم\s+)?(?:(?:صباح|مساء|ظهر|فجر|عصر|ليلة|ليل)\s+)?(?:(?:اليوم|أمس|امس)\s+)?` + arWeekday +
+	// arQuotedDay: a weekday, bare or quoted as Egyptian papers write it
+	// («أمس "الجمعة"», «اليوم «الأحد»»).
+	arQuotedDay = `[«"“]?` + arWeekday + `[»"”]?`
+	// arDayPhrase: «(في) (الليلة الفاصلة بين) (يوم) (صباح) (اليوم|أمس)
+	// الجمعة (والسبت) (الماضي) (14 نوفمبر 2016)».
+	arDayPhrase = regexp.MustCompile(`(^|\s|،)(?:في\s+)?(?:الليلة\s+الفاصلة\s+بين\s+)?(?:يوم\s+)?(?:(?:صباح|مساء|ظهر|فجر|عصر|ليلة|ليل)\s+)?(?:(?:اليوم|أمس|امس)\s+)?` +
+		arQuotedDay + `(?:\s+و` + arQuotedDay + `)?` +
 		`(?:\s+(?:الماضي|المقبل|القادم|الفائت))?(?:\s+\d{1,2}\s+\p{Arabic}+(?:\s+\d{4})?)?(\s|،|$)`)
 	// arYesterday: «أمس» (yesterday) is never anything else; «اليوم» (today /
 	// the day) only before a comma, a content clause or the end.

@@ -110,6 +110,7 @@ type Bot struct {
 	ops     Ops       // optional
 	db      *bolt.DB  // optional: /backup
 	feeds   feedAdmin // optional: /addfeed, /delfeed, /feeds, /exportfeeds, OPML import
+	search  Searcher  // optional: /search
 	log     *slog.Logger
 	now     func() time.Time
 

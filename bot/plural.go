@@ -22,6 +22,7 @@ const (
 	nounTime
 	nounFailedFetch
 	nounDay
+	nounSource
 )
 
 // nounForms are a noun's forms by CLDR plural category. Arabic agrees the
@@ -46,6 +47,7 @@ var nounsAR = map[noun]nounForms{
 	nounTime:        {"موعد واحد", "موعدان", "%d مواعيد", "%d موعدًا", "%d موعد"},
 	nounFailedFetch: {"محاولة فاشلة واحدة", "محاولتان فاشلتان", "%d محاولات فاشلة", "%d محاولةً فاشلة", "%d محاولة فاشلة"},
 	nounDay:         {"يوم واحد", "يومان", "%d أيام", "%d يومًا", "%d يوم"},
+	nounSource:      {"مصدر واحد", "مصدران", "%d مصادر", "%d مصدرًا", "%d مصدر"},
 }
 
 var nounsEN = map[noun][2]string{ // one, other
@@ -59,6 +61,7 @@ var nounsEN = map[noun][2]string{ // one, other
 	nounTime:        {"1 time", "%d times"},
 	nounFailedFetch: {"1 failed fetch", "%d failed fetches"},
 	nounDay:         {"1 day", "%d days"},
+	nounSource:      {"1 source", "%d sources"},
 }
 
 // count says "n things" in the language, the noun agreeing with n. The

@@ -56,6 +56,7 @@ func (b *Bot) routes() map[string]route {
 		"settings":    {b.settings, public},
 		"stories":     {b.setStories, configures},
 		"digest":      {b.digest, public},
+		"search":      {b.searchCmd, public},
 		"pause":       {b.pause, configures},
 		"resume":      {b.resume, configures},
 		"stop":        {b.stop, configures},

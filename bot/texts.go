@@ -137,6 +137,11 @@ const (
 	msgErrTelegram
 	msgErrShutdown
 	msgErrUnexpected
+	msgSearchUsage
+	msgSearchUnavailable
+	msgSearchNone
+	msgSearchFound
+	msgSearchShowing
 	msgCount // not a text: the number of keys
 )
 
@@ -155,7 +160,7 @@ func catalogue(lang string) map[msgKey]string {
 var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "Welcome to <b>newsdigest</b>! You are subscribed to a daily news digest, sent at %s (%s).\nChoose your topics below, or send /help for all commands.",
-		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/stories <i>N</i> – stories per digest\n/digest – new stories now\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
+		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/stories <i>N</i> – stories per digest\n/digest – new stories now\n/search <i>words</i> – stories of the last 14 days\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
 		msgHelpAdmin:     "\n\n<b>Bot admin</b>\n/stats – subscribers and delivery\n/pushnow [<i>chat</i>] – send digests now\n/broadcast <i>text</i> – message every subscriber\n/backup – a copy of the database\n/feeds – feeds and their state\n/addfeed <i>URL</i> [<i>topic</i>…] – add a feed\n/delfeed <i>URL|N</i> – remove a feed\n/exportfeeds – the feed list as OPML (send an .opml file to import)",
 		msgNotSubscribed: "This chat is not subscribed yet. Send /start to subscribe.",
 		msgNothingNew:    "Nothing new since your last digest.",
@@ -214,6 +219,11 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgBackupCaption:      "Database backup, %s",
 		msgBackupFailed:       "The backup failed: %s",
 		msgCancelled:          "Cancelled.",
+		msgSearchUsage:        "Usage: /search <i>words</i> or <i>\"a phrase\"</i>: the stories of the last 14 days that hold them all.",
+		msgSearchUnavailable:  "Search is not available on this bot.",
+		msgSearchNone:         "Nothing found for %s in the last 14 days.",
+		msgSearchFound:        "🔎 %s from the last 14 days:",
+		msgSearchShowing:      "🔎 %s from the last 14 days; the newest %d:",
 		msgNone:               "none",
 		msgAll:                "all",
 		msgYesDelete:          "Yes, delete",
@@ -285,7 +295,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "أهلًا بك في <b>newsdigest</b>! اشتركتَ في موجز أخبار يومي يصلك في %s (%s).\nاختر مواضيعك من الأزرار أدناه، أو أرسل /help لقائمة الأوامر.",
-		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/stories <i>N</i> – عدد الأخبار في الموجز\n/digest – الجديد الآن\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
+		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/stories <i>N</i> – عدد الأخبار في الموجز\n/digest – الجديد الآن\n/search <i>كلمات</i> – البحث في أخبار آخر 14 يومًا\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
 		msgHelpAdmin:     "\n\n<b>إدارة البوت</b>\n/stats – المشتركون والإرسال\n/pushnow [<i>chat</i>] – إرسال الموجز الآن\n/broadcast <i>نص</i> – رسالة إلى كل المشتركين\n/backup – نسخة من قاعدة البيانات\n/feeds – المصادر وحالتها\n/addfeed <i>URL</i> [<i>موضوع</i>…] – إضافة مصدر\n/delfeed <i>URL|N</i> – حذف مصدر\n/exportfeeds – قائمة المصادر بصيغة OPML (أرسل ملف .opml لاستيرادها)",
 		msgNotSubscribed: "هذه المحادثة غير مشتركة بعد. أرسل /start للاشتراك.",
 		msgNothingNew:    "لا جديد منذ موجزك الأخير.",
@@ -344,6 +354,11 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgBackupCaption:      "نسخة احتياطية من قاعدة البيانات، %s",
 		msgBackupFailed:       "فشل النسخ الاحتياطي: %s",
 		msgCancelled:          "أُلغي.",
+		msgSearchUsage:        "الاستخدام: /search <i>كلمات</i> أو <i>«عبارة»</i>: أخبار آخر 14 يومًا التي تحويها كلها.",
+		msgSearchUnavailable:  "البحث غير متاح في هذا البوت.",
+		msgSearchNone:         "لا أخبار عن %s في آخر 14 يومًا.",
+		msgSearchFound:        "🔎 النتائج: %s من آخر 14 يومًا:",
+		msgSearchShowing:      "🔎 النتائج: %s من آخر 14 يومًا، وهذه أحدث %d منها:",
 		msgNone:               "لا شيء",
 		msgAll:                "الكل",
 		msgYesDelete:          "نعم، احذف",
@@ -453,9 +468,9 @@ func listSep(lang string) string {
 
 // commandMenu is what setMyCommands publishes for a language ("" = default).
 func commandMenu(lang string) []tgbotapi.BotCommand {
-	names := []string{"digest", "topics", "time", "timezone", "keywords", "settings", "stories", "lang", "pause", "resume", "help", "stop"}
-	descAR := []string{"الجديد الآن", "اختيار المواضيع", "مواعيد الموجز", "المنطقة الزمنية", "الكلمات المفتاحية", "الإعدادات", "عدد الأخبار", "اللغة", "إيقاف مؤقت", "استئناف", "المساعدة", "إلغاء الاشتراك"}
-	descEN := []string{"New stories now", "Choose topics", "Delivery times", "Time zone", "Keywords", "Settings", "Stories per digest", "Language", "Pause daily digests", "Resume daily digests", "Help", "Unsubscribe"}
+	names := []string{"digest", "search", "topics", "time", "timezone", "keywords", "settings", "stories", "lang", "pause", "resume", "help", "stop"}
+	descAR := []string{"الجديد الآن", "بحث في الأخبار", "اختيار المواضيع", "مواعيد الموجز", "المنطقة الزمنية", "الكلمات المفتاحية", "الإعدادات", "عدد الأخبار", "اللغة", "إيقاف مؤقت", "استئناف", "المساعدة", "إلغاء الاشتراك"}
+	descEN := []string{"New stories now", "Search stories", "Choose topics", "Delivery times", "Time zone", "Keywords", "Settings", "Stories per digest", "Language", "Pause daily digests", "Resume daily digests", "Help", "Unsubscribe"}
 	desc := descEN
 	if lang == "ar" {
 		desc = descAR

@@ -79,6 +79,10 @@ func (h htmlStyle) link(name, href string) string {
 	return `<a href="` + EscapeHTML(href) + `">` + name + "</a>"
 }
 
+// LinkHTML links name (Telegram HTML, already escaped) to href, or returns
+// name alone when href is not a safe http(s) link, as the digests do.
+func LinkHTML(name, href string) string { return htmlStyle{}.link(name, href) }
+
 type textStyle struct{}
 
 func (textStyle) bold(s string) string         { return s }

@@ -76,6 +76,24 @@ func MatchKeyword(text, keyword string) bool {
 	return containsSeq(newStemmer().stemAll(Words(text)), kw)
 }
 
+// MatchAll reports whether every keyword occurs in text, each tested as
+// MatchKeyword does; the text is stemmed once for all of them (/search).
+// No keywords match nothing.
+func MatchAll(text string, keywords []string) bool {
+	if len(keywords) == 0 {
+		return false
+	}
+	st := newStemmer()
+	hay := st.stemAll(Words(text))
+	for _, k := range keywords {
+		kw := st.stemAll(Words(k))
+		if len(kw) == 0 || !containsSeq(hay, kw) {
+			return false
+		}
+	}
+	return true
+}
+
 // keywordStems stems every word of a keyword, keeping stop words so that a
 // phrase keeps its shape.
 func keywordStems(keyword string) []string {

@@ -147,8 +147,15 @@ type callback struct {
 // modified client, so the presser's right to change the target is checked
 // every time, exactly as for the typed command.
 func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
+	if q.Message == nil || q.Message.Chat == nil || q.From == nil {
+		b.answerCallback(ctx, q.ID, "")
+		return nil
+	}
+	if strings.HasPrefix(q.Data, cbSearch+":") { // anyone may page a search
+		return b.onSearchMore(ctx, q, b.chatLang(ctx, q.Message.Chat.ID, q.From))
+	}
 	kind, arg, target, ok := parseCallback(q.Data)
-	if !ok || q.Message == nil || q.Message.Chat == nil || q.From == nil {
+	if !ok {
 		b.answerCallback(ctx, q.ID, "")
 		return nil
 	}

@@ -142,6 +142,11 @@ const (
 	msgSearchNone
 	msgSearchFound
 	msgSearchShowing
+	msgSearchRange
+	msgSearchEnd
+	msgSearchMore
+	msgSearchExpired
+	msgSearchNoMore
 	msgCount // not a text: the number of keys
 )
 
@@ -224,6 +229,11 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgSearchNone:         "Nothing found for %s in the last 14 days.",
 		msgSearchFound:        "🔎 %s from the last 14 days:",
 		msgSearchShowing:      "🔎 %s from the last 14 days; the newest %d:",
+		msgSearchRange:        "🔎 %d–%d of %s:",
+		msgSearchEnd:          "That is all.",
+		msgSearchMore:         "More (%d)",
+		msgSearchExpired:      "This search has expired; send /search again.",
+		msgSearchNoMore:       "No more results.",
 		msgNone:               "none",
 		msgAll:                "all",
 		msgYesDelete:          "Yes, delete",
@@ -359,6 +369,11 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgSearchNone:         "لا أخبار عن %s في آخر 14 يومًا.",
 		msgSearchFound:        "🔎 النتائج: %s من آخر 14 يومًا:",
 		msgSearchShowing:      "🔎 النتائج: %s من آخر 14 يومًا، وهذه أحدث %d منها:",
+		msgSearchRange:        "🔎 النتائج %d–%d من أصل %s:",
+		msgSearchEnd:          "هذه كل النتائج.",
+		msgSearchMore:         "المزيد (%d)",
+		msgSearchExpired:      "انتهت صلاحية هذا البحث؛ أرسل /search من جديد.",
+		msgSearchNoMore:       "لا مزيد من النتائج.",
 		msgNone:               "لا شيء",
 		msgAll:                "الكل",
 		msgYesDelete:          "نعم، احذف",

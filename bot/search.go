@@ -54,7 +54,7 @@ func (b *Bot) searchCmd(ctx context.Context, r request) error {
 	if len(found) == 0 {
 		return b.replyErr(ctx, r, text(r.lang, msgSearchNone, userList(r.lang, splitArgs(r.args))))
 	}
-	return b.sendSearchPage(ctx, r.chat.ID, r.lang, found, 0, searchData(0, now, r.args))
+	return b.sendSearchPage(ctx, r.chat.ID, r.lang, found, 0, searchData(searchPage, now, r.args))
 }
 
 // searchStories returns the stories of the period before now that hold

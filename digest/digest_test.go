@@ -199,6 +199,30 @@ func TestMatchKeyword(t *testing.T) {
 	}
 }
 
+// TestMatchAll: /search needs every word and phrase, each matched as
+// MatchKeyword matches it.
+func TestMatchAll(t *testing.T) {
+	tests := []struct {
+		text string
+		kws  []string
+		want bool
+	}{
+		{"وصل الوزير إلى العراق في زيارة رسمية", []string{"بالعراق"}, true},
+		{"وصل الوزير إلى العراق في زيارة رسمية", []string{"العراق", "زيارة"}, true},
+		{"وصل الوزير إلى العراق في زيارة رسمية", []string{"العراق", "سوريا"}, false},
+		{"The central bank raised interest rates", []string{"interest rates"}, true},
+		{"Mortgage rates climb as buyers lose interest", []string{"interest rates"}, false},
+		{"Mortgage rates climb as buyers lose interest", []string{"interest", "rates"}, true},
+		{"anything", nil, false},
+		{"anything", []string{"anything", " "}, false},
+	}
+	for _, tt := range tests {
+		if got := MatchAll(tt.text, tt.kws); got != tt.want {
+			t.Errorf("MatchAll(%q, %q) = %v, want %v", tt.text, tt.kws, got, tt.want)
+		}
+	}
+}
+
 func TestTaxonomy(t *testing.T) {
 	tax := Taxonomy()
 	want := []string{"politics", "world", "middle-east", "economy", "sport", "technology", "culture", "health", "science"}

@@ -169,3 +169,26 @@ func TestSearchDataRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSearchData: forged button data never panics, and what parses
+// re-encodes to the same search.
+func FuzzSearchData(f *testing.F) {
+	f.Add("q:5:htjz0:basra")
+	f.Add("q:10:htjz0:«أسعار الفائدة» بغداد")
+	f.Add("q:-5:zz:x")
+	f.Fuzz(func(t *testing.T, data string) {
+		off, issued, args, ok := parseSearchData(data)
+		if !ok {
+			return
+		}
+		if off <= 0 || strings.TrimSpace(args) == "" {
+			t.Fatalf("%q parsed to offset %d, args %q", data, off, args)
+		}
+		if d := searchData(off, issued, args); d != "" {
+			off2, issued2, args2, ok2 := parseSearchData(d)
+			if !ok2 || off2 != off || !issued2.Equal(issued) || args2 != args {
+				t.Fatalf("%q → %q does not round-trip", data, d)
+			}
+		}
+	})
+}

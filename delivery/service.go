@@ -39,6 +39,7 @@ type Service struct {
 	ready      readyQueue // claimed records waiting for their chat (see pace)
 	readyWake  chan struct{}
 	bodies     map[string][]string // decoded message bodies by key
+	recent     recentCache         // the last RecentStories result (/search)
 
 	commits  atomic.Int64
 	sent     atomic.Int64

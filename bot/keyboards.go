@@ -18,7 +18,7 @@ import (
 const (
 	cbTopic     = "p" // arg: "+ID" (choose the topic), "-ID" (drop it), "*" (all topics) or "." (done)
 	cbTopicOld  = "t" // before buttons carried the state: arg "ID" toggled; still on messages out there
-	cbSettings  = "s" // arg: topics | pause | resume | lang | stop
+	cbSettings  = "s" // arg: topics | pause | resume | lang=ar|en | sl=own|both|auto | stop
 	cbStop      = "x" // arg: stopDelete | stopResume | stopKeep
 	cbBroadcast = "b" // arg: yes | no; target = pending broadcast ID
 	maxCallback = 64
@@ -110,7 +110,60 @@ func (b *Bot) settingsText(r request, sub subscriptions.Subscriber) string {
 		maxStories = subscriptions.DefaultStories
 	}
 	return text(lang, msgSettings, title, b.topicsList(lang, sub), userList(lang, sub.Include), userList(lang, sub.Exclude),
-		userList(lang, sub.Times), userText(sub.TimeZone), maxStories, state)
+		userList(lang, sub.Times), userText(sub.TimeZone), maxStories, state) +
+		text(lang, msgStoryLangsLine, text(lang, storyLangsDesc(sub.StoryLangs)))
+}
+
+// storyLangsChoice is one of the settings' story-language buttons: the
+// setting it makes true, its callback argument ("sl=<arg>"), its label and
+// the settings line describing it.
+type storyLangsChoice struct {
+	mode, arg string
+	btn, desc msgKey
+}
+
+// storyLangsChoices are the buttons in the order shown (a function, not a
+// package-level table: no package-level mutable state).
+func storyLangsChoices() []storyLangsChoice {
+	return []storyLangsChoice{
+		{subscriptions.StoriesOwn, "sl=own", msgBtnLangsOwn, msgLangsOwnDesc},
+		{subscriptions.StoriesBoth, "sl=both", msgBtnLangsBoth, msgLangsBothDesc},
+		{subscriptions.StoriesAuto, "sl=auto", msgBtnLangsAuto, msgLangsAutoDesc},
+	}
+}
+
+// storyLangsDesc describes a setting; an unknown one (written by a newer
+// version) reads as the default, as digest treats it.
+func storyLangsDesc(mode string) msgKey {
+	for _, c := range storyLangsChoices() {
+		if c.mode == mode {
+			return c.desc
+		}
+	}
+	return msgLangsAutoDesc
+}
+
+// parseStoryLangs reads a story-language button's argument.
+func parseStoryLangs(arg string) (string, bool) {
+	for _, c := range storyLangsChoices() {
+		if c.arg == arg {
+			return c.mode, true
+		}
+	}
+	return "", false
+}
+
+// storyLangsRow is the story-language buttons, ✅ on the current setting.
+func storyLangsRow(lang string, sub subscriptions.Subscriber) []tgbotapi.InlineKeyboardButton {
+	var row []tgbotapi.InlineKeyboardButton
+	for _, c := range storyLangsChoices() {
+		label := text(lang, c.btn)
+		if c.mode == sub.StoryLangs {
+			label = "✅ " + label
+		}
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(label, cbData(cbSettings, c.arg, sub.ChatID)))
+	}
+	return row
 }
 
 func (b *Bot) settingsKeyboard(lang string, sub subscriptions.Subscriber) *tgbotapi.InlineKeyboardMarkup {
@@ -128,6 +181,7 @@ func (b *Bot) settingsKeyboard(lang string, sub subscriptions.Subscriber) *tgbot
 			tgbotapi.NewInlineKeyboardButtonData(text(sub.Lang, msgBtnLang), cbData(cbSettings, "lang="+otherLang(sub.Lang), sub.ChatID)),
 			tgbotapi.NewInlineKeyboardButtonData(text(lang, msgBtnStop), cbData(cbSettings, "stop", sub.ChatID)),
 		),
+		storyLangsRow(lang, sub),
 	)
 	return &kb
 }
@@ -325,6 +379,10 @@ func (b *Bot) changeFromSettings(ctx context.Context, c callback) error {
 			s.Lang = strings.TrimPrefix(c.arg, "lang=")
 		case "lang": // the old button toggled; only on messages sent before
 			s.Lang = otherLang(s.Lang)
+		default:
+			if mode, ok := parseStoryLangs(c.arg); ok {
+				s.StoryLangs = mode
+			}
 		}
 		return nil
 	})

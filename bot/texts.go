@@ -86,6 +86,13 @@ const (
 	msgBtnSend
 	msgOn
 	msgOff
+	msgStoryLangsLine
+	msgLangsOwnDesc
+	msgLangsBothDesc
+	msgLangsAutoDesc
+	msgBtnLangsOwn
+	msgBtnLangsBoth
+	msgBtnLangsAuto
 	msgAddFeedUsage
 	msgFeedUnknownTopic
 	msgFeedBadURL
@@ -247,6 +254,13 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgBtnSend:            "Send",
 		msgOn:                 "on",
 		msgOff:                "paused",
+		msgStoryLangsLine:     "\nStories: %s",
+		msgLangsOwnDesc:       "in the interface language only",
+		msgLangsBothDesc:      "in Arabic and English",
+		msgLangsAutoDesc:      "in the interface language, plus stories in the other language that several outlets carry (labelled)",
+		msgBtnLangsOwn:        "My language only",
+		msgBtnLangsBoth:       "Arabic + English",
+		msgBtnLangsAuto:       "Auto",
 		msgAddFeedUsage:       "Usage: /addfeed <i>URL</i> [<i>topic</i> …]\nTopics: %s",
 		msgFeedUnknownTopic:   "%s is not a topic. Topics: %s",
 		msgFeedBadURL:         "%s is not a feed address I can use: give a full http:// or https:// address.",
@@ -387,6 +401,13 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgBtnSend:            "أرسل",
 		msgOn:                 "يعمل",
 		msgOff:                "متوقف",
+		msgStoryLangsLine:     "\nالأخبار: %s",
+		msgLangsOwnDesc:       "بلغة الواجهة فقط",
+		msgLangsBothDesc:      "بالعربية والإنجليزية",
+		msgLangsAutoDesc:      "بلغة الواجهة، وبالأخرى ما تنقله عدة وسائل إعلام (مع وسم)",
+		msgBtnLangsOwn:        "لغتي فقط",
+		msgBtnLangsBoth:       "العربية والإنجليزية",
+		msgBtnLangsAuto:       "تلقائي",
 		msgAddFeedUsage:       "الاستخدام: /addfeed <i>URL</i> [<i>موضوع</i> …]\nالمواضيع: %s",
 		msgFeedUnknownTopic:   "%s ليس موضوعًا. المواضيع: %s",
 		msgFeedBadURL:         "%s ليس عنوان مصدر أستطيع استخدامه: أرسل عنوانًا كاملًا يبدأ بـ http:// أو https://.",

@@ -484,15 +484,17 @@ type rendered struct {
 }
 
 func prefs(sub subscriptions.Subscriber) digest.Prefs {
-	return digest.Prefs{Topics: sub.Topics, Include: sub.Include, Exclude: sub.Exclude, MaxStories: sub.MaxStories}
+	return digest.Prefs{Topics: sub.Topics, Include: sub.Include, Exclude: sub.Exclude, MaxStories: sub.MaxStories,
+		Lang: sub.Lang, StoryLangs: sub.StoryLangs}
 }
 
 // selectionKey names what digest.Select depends on: the stories to choose
-// from and the chat's topics, keywords and size (not its language or zone,
-// which only change the rendering).
+// from, the chat's topics, keywords and size, and its interface language
+// with its story-language setting (which decide which languages' stories
+// it gets; its zone only changes the rendering).
 func selectionKey(eligible string, sub subscriptions.Subscriber) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%d", eligible, strings.Join(sub.Topics, ","), strings.Join(sub.Include, "\x00"),
-		strings.Join(sub.Exclude, "\x00"), sub.MaxStories)
+	return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%s", eligible, strings.Join(sub.Topics, ","), strings.Join(sub.Include, "\x00"),
+		strings.Join(sub.Exclude, "\x00"), sub.MaxStories, sub.Lang, sub.StoryLangs)
 }
 
 // enqueue writes the plans BatchSize at a time, one transaction per batch;

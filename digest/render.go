@@ -188,6 +188,10 @@ func storyBlock(s Story, lang string, st style, linked int) string {
 	dir := uiDir(lang)
 	var b strings.Builder
 	b.WriteString(st.bold(st.text(s.Title, needsIsolate(s.Title, dir))))
+	if OtherLang(s, lang) {
+		tag := langTag(s.Lang)
+		b.WriteString(" " + st.text(tag, needsIsolate(tag, dir)))
+	}
 	if s.Summary != "" {
 		b.WriteString("\n" + st.text(s.Summary, needsIsolate(s.Summary, dir)))
 	}

@@ -13,6 +13,8 @@ type Prefs struct {
 	Include    []string // keywords; when set, a story must match at least one
 	Exclude    []string // keywords; a story matching any is dropped
 	MaxStories int      // 0 = DefaultMaxStories
+	Lang       string   // interface language "ar" | "en": which stories are in the reader's language
+	StoryLangs string   // StoriesAuto | StoriesOwn | StoriesBoth (see LangAllowed)
 }
 
 // Selection is the part of the stories one subscriber gets.
@@ -36,7 +38,7 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 	var kept []ranked
 	st := newStemmer()
 	for _, s := range stories {
-		if !wantsTopics(s, p.Topics) {
+		if !wantsTopics(s, p.Topics) || !LangAllowed(s, p.Lang, p.StoryLangs) {
 			continue
 		}
 		var stems []string

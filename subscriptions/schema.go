@@ -162,7 +162,7 @@ func fromV0(k, v []byte) (Subscriber, error) {
 // the subscriber validates.
 func repair(sub Subscriber) Subscriber {
 	def := New(sub.ChatID, ChatPrivate, "en", sub.Created)
-	for range 8 { // one pass per field Validate checks, at most
+	for range 9 { // one pass per field Validate checks, at most
 		var fe *FieldError
 		if !errors.As(sub.Validate(), &fe) {
 			return sub
@@ -178,6 +178,8 @@ func repair(sub Subscriber) Subscriber {
 			sub.Times = def.Times
 		case "Include", "Exclude":
 			sub.Include, sub.Exclude = nil, nil
+		case "StoryLangs":
+			sub.StoryLangs = StoriesAuto
 		default:
 			sub.MaxStories = 0
 		}

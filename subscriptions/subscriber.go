@@ -35,6 +35,8 @@ import (
 	_ "time/tzdata" // Validate must accept the same zones on every machine, with or without /usr/share/zoneinfo.
 	"unicode"
 	"unicode/utf8"
+
+	"newsdigest/digest"
 )
 
 // Limits enforced by Validate.
@@ -47,6 +49,16 @@ const (
 	DefaultTime    = "08:00"
 	DefaultZone    = "UTC"
 	DefaultStories = 10
+)
+
+// Story language settings (Subscriber.StoryLangs).
+// The strings are digest's (digest.LangAllowed reads them).
+const (
+	// StoriesAuto, the default: stories in the interface language, plus
+	// stories in the other language that several outlets carry.
+	StoriesAuto = digest.StoriesAuto
+	StoriesOwn  = digest.StoriesOwn  // stories in the interface language only
+	StoriesBoth = digest.StoriesBoth // stories in Arabic and English alike
 )
 
 // Chat types, as Telegram names them.
@@ -101,6 +113,10 @@ type Subscriber struct {
 	TimeZone   string    `json:"time_zone"`          // IANA name, e.g. "Asia/Baghdad"
 	Times      []string  `json:"times"`              // local delivery times "HH:MM"
 	MaxStories int       `json:"max_stories"`        // 0 = DefaultStories
+	// StoryLangs is which languages' stories arrive: StoriesAuto (""),
+	// StoriesOwn or StoriesBoth. Records written before the field existed
+	// decode to "", the default.
+	StoryLangs string `json:"story_langs,omitempty"`
 	Paused     bool      `json:"paused,omitempty"`   // chose to pause
 	Inactive   bool      `json:"inactive,omitempty"` // blocked the bot / chat not found: never sent to
 	Created    time.Time `json:"created"`
@@ -139,7 +155,7 @@ func (s Subscriber) Active() bool { return !s.Paused && !s.Inactive }
 func (s Subscriber) Validate() error {
 	checks := []func() error{
 		s.validateChat, s.validateLang, s.validateTopics, s.validateKeywords,
-		s.validateZone, s.validateTimes, s.validateMaxStories,
+		s.validateZone, s.validateTimes, s.validateMaxStories, s.validateStoryLangs,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -281,6 +297,14 @@ func (s Subscriber) validateMaxStories() error {
 		return &FieldError{Field: "MaxStories", Code: CodeRange, Value: fmt.Sprint(s.MaxStories)}
 	}
 	return nil
+}
+
+func (s Subscriber) validateStoryLangs() error {
+	switch s.StoryLangs {
+	case StoriesAuto, StoriesOwn, StoriesBoth:
+		return nil
+	}
+	return &FieldError{Field: "StoryLangs", Code: CodeUnknown, Value: s.StoryLangs}
 }
 
 // minuteOfDay parses a canonical "HH:MM" (two digits each, 00:00–23:59).

@@ -32,7 +32,9 @@ func TestPushHonoursEachChatsPreferencesAcrossBatches(t *testing.T) {
 		{func(s *subscriptions.Subscriber) { s.Include = []string{"glacier"} }, []string{"Glacier"}, []string{"harbour", "Railway"}},
 		{func(s *subscriptions.Subscriber) { s.Exclude = []string{"glacier"} }, []string{"harbour", "Railway"}, []string{"Glacier"}},
 		{func(s *subscriptions.Subscriber) { s.Include = []string{"railway"}; s.Exclude = []string{"strike"} }, nil, []string{"Railway"}},
-		{func(s *subscriptions.Subscriber) { s.Lang, s.TimeZone = "ar", "Asia/Baghdad" }, []string{"Glacier", "harbour", "Railway"}, nil},
+		{func(s *subscriptions.Subscriber) {
+			s.Lang, s.TimeZone, s.StoryLangs = "ar", "Asia/Baghdad", subscriptions.StoriesBoth // English stories in an Arabic digest
+		}, []string{"Glacier", "harbour", "Railway"}, nil},
 		{func(s *subscriptions.Subscriber) { s.Include = []string{"railway", "budget"} }, []string{"harbour", "Railway"}, []string{"Glacier"}},
 	}
 	var subs []subscriptions.Subscriber

@@ -104,19 +104,19 @@ func (e *FieldError) Unwrap() error { return ErrInvalid }
 
 // Subscriber is one chat's preferences and delivery state.
 type Subscriber struct {
-	ChatID     int64     `json:"chat_id"`
-	ChatType   string    `json:"chat_type"`          // "private" | "group" | "supergroup" | "channel"
-	Lang       string    `json:"lang"`               // "ar" | "en"
-	Topics     []string  `json:"topics,omitempty"`   // topic IDs; empty = all
-	Include    []string  `json:"include,omitempty"`  // keywords that must match (any)
-	Exclude    []string  `json:"exclude,omitempty"`  // keywords that exclude a story
-	TimeZone   string    `json:"time_zone"`          // IANA name, e.g. "Asia/Baghdad"
-	Times      []string  `json:"times"`              // local delivery times "HH:MM"
-	MaxStories int       `json:"max_stories"`        // 0 = DefaultStories
+	ChatID     int64    `json:"chat_id"`
+	ChatType   string   `json:"chat_type"`         // "private" | "group" | "supergroup" | "channel"
+	Lang       string   `json:"lang"`              // "ar" | "en"
+	Topics     []string `json:"topics,omitempty"`  // topic IDs; empty = all
+	Include    []string `json:"include,omitempty"` // keywords that must match (any)
+	Exclude    []string `json:"exclude,omitempty"` // keywords that exclude a story
+	TimeZone   string   `json:"time_zone"`         // IANA name, e.g. "Asia/Baghdad"
+	Times      []string `json:"times"`             // local delivery times "HH:MM"
+	MaxStories int      `json:"max_stories"`       // 0 = DefaultStories
 	// StoryLangs is which languages' stories arrive: StoriesAuto (""),
 	// StoriesOwn or StoriesBoth. Records written before the field existed
 	// decode to "", the default.
-	StoryLangs string `json:"story_langs,omitempty"`
+	StoryLangs string    `json:"story_langs,omitempty"`
 	Paused     bool      `json:"paused,omitempty"`   // chose to pause
 	Inactive   bool      `json:"inactive,omitempty"` // blocked the bot / chat not found: never sent to
 	Created    time.Time `json:"created"`

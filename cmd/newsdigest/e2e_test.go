@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -148,6 +149,11 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("/digest: the dateline leaked into the digest: %q", got)
 	}
 
+	// The next article is one outlet's English story: Layla asks for
+	// stories in both languages with the /settings button (the default
+	// leaves such a story out of an Arabic reader's digest).
+	chooseBothLanguages(ctx, t, emu, user)
+
 	// A new article arrives; the push sends it exactly once and does not
 	// repeat the story the user already read.
 	writeFile(t, seedsDir, "001_new.txt", "WASHINGTON (Reuters) -\nThe central bank raised interest rates by half a point on Tuesday, citing stubborn inflation.\nMarkets fell after the announcement.\n")
@@ -279,4 +285,48 @@ func TestREADMEListsEveryOption(t *testing.T) {
 			t.Errorf("README's configuration table lacks the row %q", row)
 		}
 	}
+}
+
+// chooseBothLanguages presses /settings' "Arabic + English" button and
+// waits until a fresh /settings shows the choice.
+func chooseBothLanguages(ctx context.Context, t *testing.T, emu *tgemu.Emulator, user tgemu.User) {
+	t.Helper()
+	if err := emu.SendCommand(ctx, user, "/settings"); err != nil {
+		t.Fatal(err)
+	}
+	msg := emu.WaitMessages(t, user.ID, 1, 20*time.Second)[0]
+	_, _, markup := msg.Fields()
+	var kb struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal(markup, &kb); err != nil {
+		t.Fatalf("/settings keyboard %s: %v", markup, err)
+	}
+	data := ""
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if strings.Contains(b.CallbackData, "sl=both") {
+				data = b.CallbackData
+			}
+		}
+	}
+	if data == "" {
+		t.Fatalf("/settings has no Arabic + English button: %s", markup)
+	}
+	if err := emu.SendCallback(ctx, user, msg.MessageID, data); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if err := emu.SendCommand(ctx, user, "/settings"); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(joined(emu.WaitMessages(t, user.ID, 1, 20*time.Second)), "بالعربية والإنجليزية") {
+			return
+		}
+	}
+	t.Fatal("the story-language button did not take effect")
 }

@@ -116,14 +116,14 @@ func (ts *termStats) rare(id int32) bool {
 	return int(ts.df[id]) <= max(2, ts.n/200)
 }
 
-// buildMergeDocs computes every article's mergeDoc and the call's IDF.
-func buildMergeDocs(st *stemmer, prep []prepared) ([]mergeDoc, *termStats) {
+// buildMergeDocs computes every article's mergeDoc (into prep[i].doc) and
+// returns the call's IDF.
+func buildMergeDocs(st *stemmer, prep []prepared) *termStats {
 	ts := &termStats{ids: map[string]int32{}, n: len(prep)}
-	docs := make([]mergeDoc, len(prep))
 	counts := map[int32]int{}
 	for i := range prep {
 		p := &prep[i]
-		d := &docs[i]
+		d := &p.doc
 		clear(counts)
 		for _, t := range p.stems[:min(headTerms, len(p.stems))] {
 			counts[ts.id(t)]++
@@ -143,8 +143,8 @@ func buildMergeDocs(st *stemmer, prep []prepared) ([]mergeDoc, *termStats) {
 		d.nums = numbers(lead)
 		d.tnums = numbers(p.title)
 	}
-	for i := range docs {
-		d := &docs[i]
+	for i := range prep {
+		d := &prep[i].doc
 		var sum float64
 		d.rare = make([]bool, len(d.terms))
 		for k, id := range d.terms {
@@ -156,7 +156,7 @@ func buildMergeDocs(st *stemmer, prep []prepared) ([]mergeDoc, *termStats) {
 			d.w[k] /= math.Sqrt(sum)
 		}
 	}
-	return docs, ts
+	return ts
 }
 
 // leadText is the title and first two sentences as written.
@@ -230,7 +230,7 @@ func numbers(text string) []string {
 // cosine of their heads, plus shared named entities (rare lead words in
 // Arabic) and figures, less a penalty growing with the time between them.
 func (m *merger) mergeScore(i, j int) float64 {
-	a, b := &m.docs[i], &m.docs[j]
+	a, b := &m.prep[i].doc, &m.prep[j].doc
 	cos, rare := a.cosine(b)
 	ents := sharedCount(a.ents, b.ents)
 	if m.prep[i].lang == "ar" {
@@ -252,7 +252,7 @@ func (m *merger) mergeScore(i, j int) float64 {
 // figuresConflict: each headline carries a figure the other lacks ("1677
 // refugees in 24 hours" and "2628 refugees in 24 hours").
 func (m *merger) figuresConflict(i, j int) bool {
-	a, b := m.docs[i].tnums, m.docs[j].tnums
+	a, b := m.prep[i].doc.tnums, m.prep[j].doc.tnums
 	n := sharedStrings(a, b)
 	return n < len(a) && n < len(b)
 }
@@ -284,14 +284,13 @@ func sharedStrings(a, b []string) int {
 	return n
 }
 
-// merger holds one clustering pass: the articles oldest first, their docs,
-// the forgetting candidate index and the stories built so far.
+// merger holds one clustering pass: the articles oldest first (each with
+// its mergeDoc), the forgetting candidate index and the stories built so far.
 type merger struct {
 	e         *Engine
 	window    time.Duration
 	threshold float64
 	prep      []prepared
-	docs      []mergeDoc
 	ts        *termStats
 	index     candIndex
 	owner     []int // article → story
@@ -304,11 +303,8 @@ func (e *Engine) newMerger(st *stemmer, prep []prepared) *merger {
 	for i := range prep {
 		prep[i].sig.setTitle(st, prep[i].title)
 	}
-	docs, ts := buildMergeDocs(st, prep)
-	for i := range prep {
-		prep[i].doc = docs[i]
-	}
-	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, docs: docs, ts: ts,
+	ts := buildMergeDocs(st, prep)
+	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, ts: ts,
 		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep))}
 }
 
@@ -453,7 +449,7 @@ func (m *merger) candidates(i int, keys []uint64) []int {
 // (indexKeys), and its rarest lead terms that some other lead shares.
 func (m *merger) mergeKeys(i int) []uint64 {
 	keys := indexKeys(&m.prep[i].sig)
-	terms := slices.Clone(m.docs[i].terms)
+	terms := slices.Clone(m.prep[i].doc.terms)
 	terms = slices.DeleteFunc(terms, func(id int32) bool { return m.ts.df[id] < 2 })
 	slices.SortFunc(terms, func(a, b int32) int {
 		if da, db := m.ts.df[a], m.ts.df[b]; da != db {

@@ -245,8 +245,8 @@ func ClipRunes(s string, n int) string {
 	return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + "…"
 }
 
-// renderSources names the first maxLinks sources, the first linked of them
-// with their links.
+// renderSources names the first maxLinks sources (of a story capStory has
+// capped), the first linked of them with their links.
 func renderSources(srcs []Source, lang string, st style, linked int) string {
 	dir := uiDir(lang)
 	var parts []string
@@ -254,10 +254,7 @@ func renderSources(srcs []Source, lang string, st style, linked int) string {
 		if i == maxLinks {
 			break
 		}
-		name := s.Name
-		if name == "" {
-			name = hostOf(s.URL)
-		}
+		name := s.Name // capStory named an unnamed source by its host
 		part := st.text(name, needsIsolate(name, dir))
 		if i < linked {
 			part = st.link(part, s.URL)

@@ -46,12 +46,18 @@ type Progress func(done, total int, step string)
 // the summary budget; ≤ 0 means digest.DefaultSummaryBudget) on every data
 // set in dir.
 func Evaluate(ctx context.Context, dir string, budget int, progress ...Progress) (Report, error) {
-	if budget <= 0 {
-		budget = digest.DefaultSummaryBudget
-	}
 	sets, err := LoadDir(ctx, dir)
 	if err != nil {
 		return Report{}, err
+	}
+	return EvaluateSets(ctx, dir, sets, budget, progress...)
+}
+
+// EvaluateSets is Evaluate on data sets already loaded from dir, for a
+// caller that runs other evaluations on the same records.
+func EvaluateSets(ctx context.Context, dir string, sets []Dataset, budget int, progress ...Progress) (Report, error) {
+	if budget <= 0 {
+		budget = digest.DefaultSummaryBudget
 	}
 	eng, err := digest.NewEngine(digest.Config{SummaryBudget: budget})
 	if err != nil {

@@ -35,22 +35,23 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if *merge {
 		return runMergeEval(ctx, *data, *pairs, *thresholds, stdout)
 	}
+	// Both evaluations read the same records: load them once.
+	sets, err := eval.LoadDir(ctx, *data)
+	if err != nil {
+		return err
+	}
 	if !*topicsOnly {
-		rep, err := eval.Evaluate(ctx, *data, *budget, newProgress(stderr, "evaluating"))
+		rep, err := eval.EvaluateSets(ctx, *data, sets, *budget, newProgress(stderr, "evaluating"))
 		if err != nil {
 			return err
 		}
 		rep.Write(stdout)
 	}
-	return runTopicEval(ctx, *data, *topicSample, stdout, stderr)
+	return runTopicEval(ctx, sets, *topicSample, stdout, stderr)
 }
 
 // runTopicEval prints the leave-one-outlet-out topic evaluation.
-func runTopicEval(ctx context.Context, data string, sample int, stdout, stderr io.Writer) error {
-	sets, err := eval.LoadDir(ctx, data)
-	if err != nil {
-		return err
-	}
+func runTopicEval(ctx context.Context, sets []eval.Dataset, sample int, stdout, stderr io.Writer) error {
 	docs, err := eval.TopicDocs(ctx, sets, false)
 	if err != nil {
 		return err

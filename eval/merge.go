@@ -2,13 +2,15 @@ package eval
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"newsdigest/digest"
@@ -162,10 +164,10 @@ func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, threshold
 		}
 	}
 	ts := append([]float64(nil), thresholds...)
-	if !containsFloat(ts, rep.Default) {
+	if !slices.Contains(ts, rep.Default) {
 		ts = append(ts, rep.Default)
 	}
-	sort.Float64s(ts)
+	slices.Sort(ts)
 	for _, t := range ts {
 		if err := ctx.Err(); err != nil {
 			return MergeReport{}, err
@@ -183,15 +185,6 @@ func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, threshold
 		}
 	}
 	return rep, nil
-}
-
-func containsFloat(xs []float64, x float64) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func baseName(p string) string {
@@ -271,11 +264,7 @@ func mixedDesks(stories []digest.Story, sets []Dataset) MixedDesk {
 			continue
 		}
 		md.Mixed++
-		names := make([]string, 0, len(seen))
-		for d := range seen {
-			names = append(names, d)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(seen))
 		md.Combos[strings.Join(names, "+")]++
 		if len(md.Examples) < 8 {
 			md.Examples = append(md.Examples, fmt.Sprintf("%s (%d articles, %s)", s.Title, len(s.Articles), strings.Join(names, "+")))
@@ -309,15 +298,9 @@ func (rep MergeReport) Write(w io.Writer) {
 	}
 	d := rep.Desks
 	fmt.Fprintf(w, "\nstories at the default threshold: %d, %d with several articles, %d of those from desks of different topics\n", d.Stories, d.Merged, d.Mixed)
-	combos := make([]string, 0, len(d.Combos))
-	for c := range d.Combos {
-		combos = append(combos, c)
-	}
-	sort.Slice(combos, func(i, j int) bool {
-		if d.Combos[combos[i]] != d.Combos[combos[j]] {
-			return d.Combos[combos[i]] > d.Combos[combos[j]]
-		}
-		return combos[i] < combos[j]
+	// most stories first, then by name
+	combos := slices.SortedFunc(maps.Keys(d.Combos), func(a, b string) int {
+		return cmp.Or(cmp.Compare(d.Combos[b], d.Combos[a]), cmp.Compare(a, b))
 	})
 	for _, c := range combos {
 		fmt.Fprintf(w, "  %-30s %d\n", c, d.Combos[c])

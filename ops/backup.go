@@ -72,12 +72,21 @@ func CopyDB(ctx context.Context, src, dst string) (int64, error) {
 // process has open. A running bot keeps writing to the inode it opened, so
 // a file renamed over it loses every later write.
 func RefuseLive(live, dst string) error {
-	if a, err := os.Stat(live); err == nil {
-		if b, err := os.Stat(dst); err == nil && os.SameFile(a, b) {
-			return fmt.Errorf("ops: %s is the database itself (%s): give a backup file beside it, e.g. %s.backup", dst, live, live)
-		}
+	if sameFile(live, dst) {
+		return fmt.Errorf("ops: %s is the database itself (%s): give a backup file beside it, e.g. %s.backup", dst, live, live)
 	}
 	return checkTarget(dst)
+}
+
+// sameFile reports whether a and b both exist and are one file (also
+// through a symlink or a hard link).
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
 }
 
 // checkTarget refuses a dst that an open database occupies.
@@ -102,10 +111,8 @@ func Restore(dbPath, src string, now time.Time) (string, error) {
 	if err := Verify(src); err != nil {
 		return "", err
 	}
-	if a, err := os.Stat(dbPath); err == nil {
-		if b, err := os.Stat(src); err == nil && os.SameFile(a, b) {
-			return "", fmt.Errorf("ops: %s is the database itself", src)
-		}
+	if sameFile(dbPath, src) {
+		return "", fmt.Errorf("ops: %s is the database itself", src)
 	}
 	held, err := isHeld(dbPath)
 	if err != nil {

@@ -34,14 +34,9 @@ func FetchBackup(ctx context.Context, baseURL, secret, dst string) (int64, error
 	if err := checkTarget(dst); err != nil {
 		return 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/backup", nil)
+	resp, err := callService(ctx, &http.Client{Timeout: 10 * time.Minute}, http.MethodGet, baseURL, "/backup", secret, nil, "backup")
 	if err != nil {
-		return 0, fmt.Errorf("ops: backup request: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := (&http.Client{Timeout: 10 * time.Minute}).Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("ops: reach the running newsdigest at %s: %w", baseURL, err)
+		return 0, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -55,6 +55,25 @@ func (f flushWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// callService sends the running newsdigest at baseURL an authorised
+// request (the ops secret as a bearer token; body, when there is one, is
+// JSON). what names the request in errors.
+func callService(ctx context.Context, client *http.Client, method, baseURL, path, secret string, body io.Reader, what string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, baseURL+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("ops: %s request: %w", what, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+secret)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("ops: reach the running newsdigest at %s: %w", baseURL, err)
+	}
+	return resp, nil
+}
+
 // RunCommand has the running service at baseURL run req, copying its
 // output to stdout; the command's error is returned as an error.
 func RunCommand(ctx context.Context, baseURL, secret string, req CommandRequest, stdout io.Writer) error {
@@ -62,15 +81,9 @@ func RunCommand(ctx context.Context, baseURL, secret string, req CommandRequest,
 	if err != nil {
 		return fmt.Errorf("ops: command: %w", err)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/command", bytes.NewReader(body))
+	resp, err := callService(ctx, http.DefaultClient, http.MethodPost, baseURL, "/command", secret, bytes.NewReader(body), "command")
 	if err != nil {
-		return fmt.Errorf("ops: command request: %w", err)
-	}
-	hreq.Header.Set("Authorization", "Bearer "+secret)
-	hreq.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(hreq)
-	if err != nil {
-		return fmt.Errorf("ops: reach the running newsdigest at %s: %w", baseURL, err)
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

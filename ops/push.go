@@ -17,14 +17,9 @@ func RequestPush(ctx context.Context, baseURL, secret string, chatIDs []int64, p
 	for _, id := range chatIDs {
 		q.Add("chat", fmt.Sprint(id))
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/push?"+q.Encode(), nil)
+	resp, err := callService(ctx, http.DefaultClient, http.MethodPost, baseURL, "/push?"+q.Encode(), secret, nil, "push")
 	if err != nil {
-		return fmt.Errorf("ops: push request: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("ops: reach the running newsdigest at %s: %w", baseURL, err)
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -134,7 +134,9 @@ func walkBucket(b *bolt.Bucket) error {
 }
 
 // check runs bbolt's consistency check (freelist, page references, key
-// order). It runs after walk, so every page it reads is known to be there.
+// order). It runs after walk, so every page it reads is known to be there:
+// tx.Check reads the pages in a goroutine of its own, out of reach of
+// openGuarded's fault guard and recover, so it cannot replace walk.
 func check(db *bolt.DB) error {
 	return db.View(func(tx *bolt.Tx) error {
 		var first error

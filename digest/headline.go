@@ -64,14 +64,14 @@ func Headline(lead string) string {
 }
 
 // dayEnd: a weekday a cut left at the end («… الأحد», "… the marathon Sunday").
-var dayEnd = regexp.MustCompile(`(?i)[\s،,]+(?:(?:يوم|اليوم|أمس|on|last|late on|early on)\s+)?(?:` + arWeekday[3:len(arWeekday)-1] +
-	`|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:الماضي|المقبل|morning|afternoon|evening|night))?\s*(…?)$`)
+var dayEnd = regexp.MustCompile(`(?i)[\s،,]+(?:(?:يوم|اليوم|أمس|on|last|late on|early on)\s+)?(?:` + arWeekday + `|` + enWeekday +
+	`)(?:\s+(?:الماضي|المقبل|morning|afternoon|evening|night))?\s*(…?)$`)
 
 // trimDayEnd removes a weekday ending the headline unless it is part of a
 // name («صلاة الجمعة», "Good Friday").
 func trimDayEnd(h string) string {
 	m := dayEnd.FindStringSubmatchIndex(h)
-	if m == nil || m[0] == 0 || notDayBefore[Normalize(lastWord(h[:m[0]]))] {
+	if m == nil || m[0] == 0 || dayIsName(h[:m[0]]) {
 		return h
 	}
 	return strings.TrimRight(h[:m[0]], " ،,;؛:-–—") + h[m[2]:m[3]]
@@ -98,6 +98,8 @@ func scriptLang(s string) string {
 // Normalize-d words).
 var (
 	arWeekday = `(?:الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|الجمعه|السبت)`
+	// enWeekday: the English weekdays, for patterns compiled with (?i).
+	enWeekday = `(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)`
 	// arQuotedDay: a weekday, bare or quoted as Egyptian papers write it
 	// («أمس "الجمعة"», «اليوم «الأحد»»).
 	arQuotedDay = `[«"“]?` + arWeekday + `[»"”]?`
@@ -111,11 +113,12 @@ var (
 	arYesterday = regexp.MustCompile(`(^|\s|،)(?:(?:صباح|مساء|ظهر)\s+)?(?:أمس|امس)(\s|،|$)`)
 	arToday     = regexp.MustCompile(`(\s|،)(?:(?:صباح|مساء)\s+)?اليوم(\s*،|\s+(?:عن|أن|إن|على|في)\s|$)`)
 	// enDay: "on Friday (night)", "last Tuesday", "late on Sunday", a leading "On Friday,".
-	enDay = regexp.MustCompile(`(?i)(?:,\s*)?(?:\b(?:late|early)\s+)?\b(?:on|last|this|next)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?\b,?`)
+	enDay = regexp.MustCompile(`(?i)(?:,\s*)?(?:\b(?:late|early)\s+)?\b(?:on|last|this|next)\s+` + enWeekday + `(?:\s+(?:morning|afternoon|evening|night))?\b,?`)
 	enRel = regexp.MustCompile(`(?i)(?:,\s*)?\b(?:yesterday|today|tonight|overnight)\b(?:'s)?,?`)
 	// enBareDay: a weekday left at the end: "…, Friday".
-	enBareDay = regexp.MustCompile(`(?i)[,\s]+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$`)
-	// notDayAfter: «صلاة الجمعة», "Good Friday": the weekday is a name there.
+	enBareDay = regexp.MustCompile(`(?i)[,\s]+` + enWeekday + `$`)
+	// notDayBefore: «صلاة الجمعة», "Good Friday": the weekday is a name there
+	// (see dayIsName).
 	notDayBefore = wordSet(`صلاة صلاه خطبة خطبه سوق أسواق good black`)
 
 	// arSpeech maps an Arabic reporting verb in the past to the present, as
@@ -158,7 +161,7 @@ func dropTimeWords(h string) string {
 		}
 		return " "
 	})
-	if loc := enBareDay.FindStringIndex(h); loc != nil && !notDayBefore[Normalize(lastWord(h[:loc[0]]))] {
+	if loc := enBareDay.FindStringIndex(h); loc != nil && !dayIsName(h[:loc[0]]) {
 		h = h[:loc[0]]
 	}
 	return h
@@ -170,7 +173,7 @@ func replaceKeep(re *regexp.Regexp, h string) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range re.FindAllStringSubmatchIndex(h, -1) {
-		if notDayBefore[Normalize(lastWord(h[:m[0]]))] {
+		if dayIsName(h[:m[0]]) {
 			continue
 		}
 		b.WriteString(h[last:m[0]])
@@ -181,6 +184,12 @@ func replaceKeep(re *regexp.Regexp, h string) string {
 	}
 	b.WriteString(h[last:])
 	return b.String()
+}
+
+// dayIsName reports whether the weekday following before is part of a
+// name («صلاة الجمعة», "Good Friday") rather than the day of the report.
+func dayIsName(before string) bool {
+	return notDayBefore[Normalize(lastWord(before))]
 }
 
 func lastWord(s string) string {

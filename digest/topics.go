@@ -151,12 +151,12 @@ func gazetteer(places, arabicNisbas, englishDemonyms string) map[string]bool {
 	return out
 }
 
-// middleEastScore counts gazetteer places in the title (weighted double) and
-// the lead of an article, and turns the count into a confidence that adds
+// middleEastScore counts gazetteer places in the title's words (weighted
+// double) and the lead's (see Words) of an article, and turns the count into a confidence that adds
 // to the classifier's (noisy-OR): one mention in the title alone is not
 // enough for the region, several are.
-func middleEastScore(title, lead string) float64 {
-	n := 2*countPlaces(title) + countPlaces(lead)
+func middleEastScore(titleWords, leadWords []string) float64 {
+	n := 2*countPlaces(titleWords) + countPlaces(leadWords)
 	switch {
 	case n >= 4:
 		return 0.7
@@ -166,9 +166,10 @@ func middleEastScore(title, lead string) float64 {
 	return 0
 }
 
-func countPlaces(s string) int {
+// countPlaces counts the gazetteer places among words (see Words).
+func countPlaces(words []string) int {
 	n := 0
-	for _, w := range Words(s) {
+	for _, w := range words {
 		if middleEastPlaces[w] || middleEastPlaces[stripArabicPrefix(w)] {
 			n++
 		}
@@ -247,11 +248,12 @@ func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 			}
 		}
 	}
-	leadText := leadSentences(lead.sents, 3)
-	if me := middleEastScore(lead.title, leadText); me > 0 {
+	// the title and lead are split into words once, for the gazetteer and the lexicon
+	titleWords, leadWords := Words(lead.title), Words(leadSentences(lead.sents, 3))
+	if me := middleEastScore(titleWords, leadWords); me > 0 {
 		ev.score["middle-east"] = 1 - (1-ev.score["middle-east"])*(1-me)
 	}
-	titleStems, leadStems := setOf(st.stemAll(Words(lead.title))), setOf(st.stemAll(Words(leadText)))
+	titleStems, leadStems := setOf(st.stemAll(titleWords)), setOf(st.stemAll(leadWords))
 	for _, t := range e.lex {
 		if s := lexiconScore(t, titleStems, leadStems); s > ev.score[t.id] {
 			ev.score[t.id] = s

@@ -67,7 +67,7 @@ func TestGazetteerAdjectiveAndPluralForms(t *testing.T) {
 		{"Tunisian and Moroccan officials met in Algiers", 0}, // the Maghreb is not the Middle East
 	}
 	for _, tt := range tests {
-		if got := countPlaces(tt.text); got != tt.want {
+		if got := countPlaces(Words(tt.text)); got != tt.want {
 			t.Errorf("countPlaces(%q) = %d, want %d", tt.text, got, tt.want)
 		}
 	}

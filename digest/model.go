@@ -339,7 +339,8 @@ func EmbeddedModel() (*TopicModel, error) {
 
 // embeddedModel is set once at package initialisation and never replaced;
 // the sync.OnceValues makes the first call parse and every other call wait
-// for and share that result.
+// for and share that result. It is a read-only cache of the embedded file,
+// not mutable state: the parsed model is never written after parsing.
 var embeddedModel = sync.OnceValues(func() (*TopicModel, error) {
 	return ParseTopicModel(topicModelFile)
 })

@@ -69,15 +69,11 @@ func IsTopicID(id string) bool {
 // stemming, so «العراق» matches «والعراق» and «بالعراق», and "Iraq" matches
 // "Iraq's". A multi-word keyword matches when its stems occur consecutively.
 func MatchKeyword(text, keyword string) bool {
-	kw := keywordStems(keyword)
-	if len(kw) == 0 {
-		return false
-	}
-	return containsSeq(newStemmer().stemAll(Words(text)), kw)
+	return MatchAll(text, []string{keyword})
 }
 
 // MatchAll reports whether every keyword occurs in text, each tested as
-// MatchKeyword does; the text is stemmed once for all of them (/search).
+// MatchKeyword describes; the text is stemmed once for all of them (/search).
 // No keywords match nothing.
 func MatchAll(text string, keywords []string) bool {
 	if len(keywords) == 0 {

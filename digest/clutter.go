@@ -264,7 +264,7 @@ func StripDateline(ln string) (rest, place string) {
 		return "", trimmed
 	}
 	body := ln
-	if head := prefix(ln, 40); strings.Contains(head, " -") || strings.Contains(head, " –") || strings.Contains(head, " —") {
+	if head := ClipBytes(ln, 40); strings.Contains(head, " -") || strings.Contains(head, " –") || strings.Contains(head, " —") {
 		body = sitePrefix.ReplaceAllString(ln, "")
 	}
 	for _, re := range datelineShapes(body) {
@@ -289,7 +289,7 @@ func StripDateline(ln string) (rest, place string) {
 // is near the start, since CleanText tries the opening lines of every
 // article.
 func datelineShapes(ln string) []*regexp.Regexp {
-	head := prefix(ln, 160)
+	head := ClipBytes(ln, 160)
 	out := make([]*regexp.Regexp, 0, 3)
 	if strings.Contains(head, "(") {
 		out = append(out, agencyDateline)
@@ -304,8 +304,9 @@ func datelineShapes(ln string) []*regexp.Regexp {
 	return out
 }
 
-// prefix returns at most n bytes of s, cut at a rune boundary.
-func prefix(s string, n int) string {
+// ClipBytes returns at most n bytes of s, cut at a rune boundary (news
+// uses it to cap stored text and language samples).
+func ClipBytes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

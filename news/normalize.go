@@ -291,7 +291,7 @@ func itemText(it *gofeed.Item) string {
 		text = content
 	}
 	if len(text) > maxTextBytes {
-		text = prefix(text, maxTextBytes)
+		text = digest.ClipBytes(text, maxTextBytes)
 		if i := strings.LastIndexByte(text, '\n'); i > maxTextBytes/2 {
 			text = text[:i] // end on a paragraph
 		}
@@ -328,7 +328,7 @@ func itemID(a Article, it *gofeed.Item) string {
 // itemLang detects from the text; the feed's declared language only decides
 // when detection cannot (very short or mixed items).
 func itemLang(a Article, declared string) string {
-	lang := digest.DetectLang(strings.TrimSpace(a.Title + "\n" + prefix(a.Text, langSampleBytes)))
+	lang := digest.DetectLang(strings.TrimSpace(a.Title + "\n" + digest.ClipBytes(a.Text, langSampleBytes)))
 	if lang != "other" {
 		return lang
 	}
@@ -345,17 +345,6 @@ func itemLang(a Article, declared string) string {
 // langSampleBytes is how much text language detection reads: the opening
 // paragraphs decide as well as the whole article, at a fraction of the cost.
 const langSampleBytes = 2000
-
-// prefix returns at most n bytes of s, cut at a rune boundary.
-func prefix(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
 
 func mergeTopics(lists ...[]string) []string {
 	var out []string

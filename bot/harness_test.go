@@ -22,7 +22,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"newsdigest/bot/bottest"
+	"newsdigest/delivery"
+	"newsdigest/digest"
 	"newsdigest/internal/dbtest"
+	"newsdigest/news"
 	"newsdigest/subscriptions"
 )
 
@@ -175,6 +178,32 @@ func (f *fakeOps) Status(context.Context) (OpsStatus, error) {
 
 // harness is a bot over a real bbolt file, talking to the fake Bot API
 // through the recorder.
+// deliveryService starts the real delivery service (the real digest engine
+// and sender, a client of its own through the recorder) over the harness's
+// bbolt file, and returns that client and the article store it reads.
+func (h *harness) deliveryService(log *slog.Logger) (*tgbotapi.BotAPI, *news.Store, *delivery.Service) {
+	h.t.Helper()
+	ctx := context.Background()
+	articles, err := news.NewStore(ctx, h.db)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	engine, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	api, err := NewAPI(ctx, h.fake.Token(), h.rec.Endpoint(), 5*time.Second)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	svc, err := delivery.New(h.db, h.subs, articles, engine, NewSender(api, SenderConfig{Token: h.fake.Token()}), delivery.Config{Log: log})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { _ = svc.Close() })
+	return api, articles, svc
+}
+
 type harness struct {
 	t       *testing.T
 	fake    *bottest.Server

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/delivery"
 	"newsdigest/digest"
 	"newsdigest/news"
 )
@@ -44,28 +43,11 @@ func searchArticles(now time.Time) []news.Article {
 func newSearchHarness(t *testing.T) *harness {
 	t.Helper()
 	h := newHarness(t)
-	ctx := context.Background()
-	articles, err := news.NewStore(ctx, h.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := articles.Add(ctx, searchArticles(h.clock)); err != nil {
-		t.Fatal(err)
-	}
-	engine, err := digest.NewEngine(digest.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, err := NewAPI(ctx, h.fake.Token(), h.rec.Endpoint(), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(h.logs, nil))
-	svc, err := delivery.New(h.db, h.subs, articles, engine, NewSender(api, SenderConfig{Token: h.fake.Token()}), delivery.Config{Log: log})
-	if err != nil {
+	api, articles, svc := h.deliveryService(log)
+	if _, err := articles.Add(context.Background(), searchArticles(h.clock)); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { svc.Close() })
 	h.bot = New(api, Config{Token: h.fake.Token(), DefaultTZ: "UTC", GroupBurst: 1000}, h.subs, h.digests, log,
 		WithSearch(svc), WithClock(func() time.Time { return h.clock }))
 	return h

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"newsdigest/bot/bottest"
-	"newsdigest/delivery"
 	"newsdigest/digest"
 	"newsdigest/internal/dbtest"
 	"newsdigest/news"
@@ -31,24 +30,8 @@ func TestStoryLanguagesButtonChangesNextDigest(t *testing.T) {
 	if h.subs, err = subscriptions.NewStore(ctx, h.db); err != nil {
 		t.Fatal(err)
 	}
-	articles, err := news.NewStore(ctx, h.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := digest.NewEngine(digest.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, err := NewAPI(ctx, h.fake.Token(), h.rec.Endpoint(), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := delivery.New(h.db, h.subs, articles, engine, NewSender(api, SenderConfig{Token: h.fake.Token()}), delivery.Config{Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = svc.Close() })
+	api, articles, svc := h.deliveryService(log)
 	h.bot = New(api, Config{Token: h.fake.Token(), DefaultTZ: "UTC", PollTimeout: time.Second}, h.subs, svc, log, WithDB(h.db))
 
 	add := func(arts ...news.Article) {

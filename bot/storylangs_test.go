@@ -8,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/bot/bottest"
 	"newsdigest/digest"
-	"newsdigest/internal/dbtest"
 	"newsdigest/news"
 	"newsdigest/subscriptions"
 )
@@ -21,15 +19,8 @@ import (
 // + English" the next /digest holds the new Arabic story, labelled.
 func TestStoryLanguagesButtonChangesNextDigest(t *testing.T) {
 	ctx := context.Background()
-	h := &harness{t: t, fake: bottest.New(bottest.Config{PrivateBurst: 1000, GroupBurst: 1000, GlobalBurst: 1000, GlobalRate: 10000, PrivateRate: 1000, GroupPerMinute: 60000}),
-		logs: &syncLog{}, clock: time.Now(), seen: map[int64]int{}}
-	t.Cleanup(h.fake.Close)
-	h.rec = newRecorder(t, h.fake.URL())
-	h.db = dbtest.Open(t)
-	var err error
-	if h.subs, err = subscriptions.NewStore(ctx, h.db); err != nil {
-		t.Fatal(err)
-	}
+	h := newHarness(t)
+	h.clock = time.Now() // the delivery service reads the real clock
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	api, articles, svc := h.deliveryService(log)
 	h.bot = New(api, Config{Token: h.fake.Token(), DefaultTZ: "UTC", PollTimeout: time.Second}, h.subs, svc, log, WithDB(h.db))

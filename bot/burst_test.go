@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -10,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"newsdigest/bot/bottest"
 	"newsdigest/internal/dbtest"
-	"newsdigest/subscriptions"
 )
 
 // TestBurstOfUpdates: 10,000 users write /start at once. Every update is
@@ -35,14 +35,7 @@ func TestBurstOfUpdates(t *testing.T) {
 	}
 	db := dbtest.Open(t)
 	db.NoSync = true // this test is about handling and memory; fsync cost is measured in benchmarks
-	subs, err := subscriptions.NewStore(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, err := NewAPI(context.Background(), fake.Token(), fake.Endpoint(), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	subs, api := subsAndAPI(t, fake, db)
 	b := New(api, Config{Token: fake.Token(), PollTimeout: time.Second}, subs, nil,
 		slog.New(slog.DiscardHandler), WithLimiter(NewSender(api, SenderConfig{Token: fake.Token(), GlobalRate: 4000})))
 	var handled atomic.Int64

@@ -22,7 +22,6 @@ import (
 	"newsdigest/bot/bottest"
 	"newsdigest/internal/dbtest"
 	"newsdigest/ops"
-	"newsdigest/subscriptions"
 )
 
 // paced is a bot whose replies wait for Telegram's real per-chat limits
@@ -39,14 +38,7 @@ func newPaced(t *testing.T, mutate func(*Config)) paced {
 	fake := bottest.New(bottest.Config{GlobalRate: 1000, PrivateRate: 1, PrivateBurst: 2})
 	t.Cleanup(fake.Close)
 	db := dbtest.Open(t)
-	subs, err := subscriptions.NewStore(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, err := NewAPI(context.Background(), fake.Token(), fake.Endpoint(), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	subs, api := subsAndAPI(t, fake, db)
 	cfg := Config{Token: fake.Token(), PollTimeout: time.Second}
 	if mutate != nil {
 		mutate(&cfg)

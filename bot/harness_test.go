@@ -204,6 +204,21 @@ func (h *harness) deliveryService(log *slog.Logger) (*tgbotapi.BotAPI, *news.Sto
 	return api, articles, svc
 }
 
+// subsAndAPI opens the subscriber store in db and a client of the fake Bot
+// API, for the tests that build their own bot beside the harness.
+func subsAndAPI(t *testing.T, fake *bottest.Server, db *bolt.DB) (*subscriptions.Store, *tgbotapi.BotAPI) {
+	t.Helper()
+	subs, err := subscriptions.NewStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := NewAPI(context.Background(), fake.Token(), fake.Endpoint(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subs, api
+}
+
 type harness struct {
 	t       *testing.T
 	fake    *bottest.Server

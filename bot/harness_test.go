@@ -219,6 +219,15 @@ func subsAndAPI(t *testing.T, fake *bottest.Server, db *bolt.DB) (*subscriptions
 	return subs, api
 }
 
+// handle admits and handles one update at once, outside any queue, as the
+// inbox does for each update it takes, and logs its failure.
+func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) {
+	err := b.run(ctx, b.admit(u))
+	if err != nil && !isCanceled(ctx, err) {
+		b.log.ErrorContext(ctx, "update failed", "update", u.UpdateID, "err", err)
+	}
+}
+
 type harness struct {
 	t       *testing.T
 	fake    *bottest.Server

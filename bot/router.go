@@ -133,17 +133,6 @@ func (b *Bot) floodKey(u tgbotapi.Update) (int64, bool) {
 	return msg.Chat.ID, true
 }
 
-// handle admits and handles one update at once, outside any queue (tests,
-// and the one-off paths that have no inbox). It reports whether shutdown
-// may have cut the handler short.
-func (b *Bot) handle(ctx context.Context, u tgbotapi.Update) (cut bool) {
-	err := b.run(ctx, b.admit(u))
-	if err != nil && !isCanceled(ctx, err) {
-		b.log.ErrorContext(ctx, "update failed", "update", u.UpdateID, "err", err)
-	}
-	return err != nil && ctx.Err() != nil
-}
-
 // run handles one admitted update and returns the handler's error, which
 // decides whether the update counts as handled (see classify). A panicking
 // handler is logged and the update counted as handled; otherwise it would

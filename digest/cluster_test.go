@@ -26,10 +26,7 @@ func TestStoriesMergesNearDuplicates(t *testing.T) {
 		Text:      "Iraq wants the U.S.-led military coalition to begin withdrawing in September, four Iraqi sources said.",
 		Published: base.Add(2 * time.Hour)}
 
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	stories := e.Stories([]Article{unrelated, other, english, late, seed})
 	got := map[string]string{}
 	for _, s := range stories {
@@ -56,10 +53,7 @@ func TestStoriesMergesNearDuplicates(t *testing.T) {
 }
 
 func TestStoriesTopics(t *testing.T) {
-	e, err := NewEngine(Config{ExtraTopics: map[string][]string{"oil": {"نفط", "oil price"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{ExtraTopics: map[string][]string{"oil": {"نفط", "oil price"}}})
 	tests := []struct {
 		name string
 		a    Article
@@ -100,10 +94,7 @@ func TestStoriesWindowIsAnchoredAtTheFirstReport(t *testing.T) {
 	for i, h := range []int{0, 30, 60} {
 		arts = append(arts, Article{ID: string(rune('a' + i)), Title: "طقس اليوم", Text: text, Published: base.Add(time.Duration(h) * time.Hour)})
 	}
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	var groups []string
 	for _, s := range e.Stories(arts) {
 		groups = append(groups, strings.Join(s.Articles, "+"))
@@ -119,10 +110,7 @@ func TestStoriesMergeFollowUpUnderTheSameHeadline(t *testing.T) {
 		Text: "أقدمت مجموعة إرهابية صباح اليوم على اختطاف شقيق الراعي بجبل المغيلة بسيدي بوزيد، وفق مصدر أمني."}
 	follow := Article{ID: "b", Title: "إرهابيون يختطفون شقيق الراعي في جبل المغيلة: تفاصيل جديدة", Published: base.Add(3 * time.Hour),
 		Text: "أكدت عائلة الراعي أن المجموعة الإرهابية اقتادت الشقيق نحو الجبل بعد اختطاف قطيع الأغنام، وأن وحدات الجيش تلاحقها."}
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	if s := e.Stories([]Article{follow, first}); len(s) != 1 || len(s[0].Articles) != 2 {
 		t.Errorf("follow-up under the same headline not merged: %d stories", len(s))
 	}
@@ -141,10 +129,7 @@ func TestStoriesMergeRewritesAcrossOutlets(t *testing.T) {
 	other := Article{ID: "p", Source: "AP", Published: base.Add(time.Hour),
 		Title: "Iraq's parliament elects new speaker after months of deadlock",
 		Text:  "Iraq's parliament elected a new speaker on Tuesday, ending months of political deadlock among the country's factions."}
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	tests := []struct {
 		name string
 		arts []Article

@@ -34,10 +34,7 @@ func TestStoryCountsOutletsOnceAndLinksTheLatest(t *testing.T) {
 		quake("r1", "Reuters", "https://reuters.example/1", 1, quakeText),
 		quake("b1", "BBC", "https://bbc.example/1", 2, quakeText),
 		quake("r2", " reuters", "https://reuters.example/2", 3, quakeText+" Trains were briefly halted."))
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	s := storyOf(t, e.Stories(arts), "r1")
 	if len(s.Articles) != 3 {
 		t.Fatalf("story = %+v, want the three reports", s)
@@ -60,10 +57,7 @@ func TestStorySummaryIsTheBestWrittenLead(t *testing.T) {
 	first := quake("a", "AP", "https://ap.example/1", 1, long)
 	good := quake("b", "BBC", "https://bbc.example/1", 2, quakeText)
 	third := quake("c", "AFP", "https://afp.example/1", 3, quakeText+" Trains were briefly halted.")
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	s := storyOf(t, e.Stories(append(background(), first, good, third)), "a")
 	if len(s.Articles) != 3 || s.ID != storyID("a") {
 		t.Fatalf("story = %+v", s)
@@ -74,10 +68,7 @@ func TestStorySummaryIsTheBestWrittenLead(t *testing.T) {
 }
 
 func TestStoryWithDisagreeingFiguresIsDisputed(t *testing.T) {
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	for _, tt := range []struct {
 		name      string
 		a, b      string

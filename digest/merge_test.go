@@ -12,6 +12,19 @@ import (
 
 var mergeBase = time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
 
+// mergeAt is h hours after mergeBase.
+func mergeAt(h int) time.Time { return mergeBase.Add(time.Duration(h) * time.Hour) }
+
+// mustEngine is NewEngine(cfg), failing the test on an error.
+func mustEngine(t testing.TB, cfg Config) *Engine {
+	t.Helper()
+	e, err := NewEngine(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // background is a day of unrelated reports in both languages, so that the
 // IDF the engine learns from the stream is not degenerate in a unit test.
 func background() []Article {
@@ -52,59 +65,55 @@ func groups(e *Engine, arts []Article) []string {
 }
 
 func TestMergeRewritesButNotSameDayEvents(t *testing.T) {
-	at := func(h int) time.Time { return mergeBase.Add(time.Duration(h) * time.Hour) }
 	tests := []struct {
 		name  string
 		a, b  Article
 		merge bool
 	}{
 		{"english rewrite by another desk",
-			Article{ID: "a", Source: "AP", Published: at(1), Title: "Magnitude 6.1 earthquake strikes off Fukushima",
+			Article{ID: "a", Source: "AP", Published: mergeAt(1), Title: "Magnitude 6.1 earthquake strikes off Fukushima",
 				Text: "A magnitude 6.1 earthquake struck off the coast of Fukushima in north-eastern Japan on Monday, the Japan Meteorological Agency said. No tsunami warning was issued and there were no immediate reports of damage."},
-			Article{ID: "b", Source: "BBC", Published: at(3), Title: "Strong quake shakes north-east Japan, no tsunami threat",
+			Article{ID: "b", Source: "BBC", Published: mergeAt(3), Title: "Strong quake shakes north-east Japan, no tsunami threat",
 				Text: "A strong earthquake of magnitude 6.1 shook Fukushima and neighbouring prefectures on Monday. Japan's Meteorological Agency said there was no tsunami threat; trains were briefly halted."},
 			true},
 		{"arabic rewrite with the toll in Arabic-Indic digits",
-			Article{ID: "a", Source: "الجزيرة", Published: at(2), Title: "مقتل 15 في غرق مطعم عائم على نهر دجلة في بغداد",
+			Article{ID: "a", Source: "الجزيرة", Published: mergeAt(2), Title: "مقتل 15 في غرق مطعم عائم على نهر دجلة في بغداد",
 				Text: "قتل 15 شخصا على الأقل في غرق مطعم عائم على نهر دجلة وسط بغداد مساء الخميس، وفق مصادر في الشرطة والدفاع المدني. وتمكنت فرق الإنقاذ من انتشال نحو 70 شخصا."},
-			Article{ID: "b", Source: "العربية", Published: at(5), Title: "ارتفاع حصيلة غرق المطعم العائم في بغداد إلى ١٥ قتيلا",
+			Article{ID: "b", Source: "العربية", Published: mergeAt(5), Title: "ارتفاع حصيلة غرق المطعم العائم في بغداد إلى ١٥ قتيلا",
 				Text: "ارتفعت حصيلة ضحايا غرق المطعم العائم على نهر دجلة في بغداد إلى ١٥ قتيلا، بحسب الدفاع المدني العراقي. وأنقذت الفرق نحو ٧٠ شخصا كانوا على متن المطعم."},
 			true},
 		{"arabic rewrite: reordered sentences, new headline, a dateline",
-			Article{ID: "a", Source: "سكاي نيوز عربية", Published: at(1), Title: "البحرين تعلن ضبط خلية إرهابية تلقت تدريبات في الخارج",
+			Article{ID: "a", Source: "سكاي نيوز عربية", Published: mergeAt(1), Title: "البحرين تعلن ضبط خلية إرهابية تلقت تدريبات في الخارج",
 				Text: "أعلن وزير الداخلية البحريني ضبط خلية إرهابية مكونة من ثمانية عناصر تلقوا تدريبات على استخدام الأسلحة والمتفجرات. وقال الوزير إن التحريات أثبتت تنقلهم بين عدة دول."},
-			Article{ID: "b", Source: "فرانس 24", Published: at(4), Title: "المنامة: القبض على ثمانية أعضاء في خلية إرهابية",
+			Article{ID: "b", Source: "فرانس 24", Published: mergeAt(4), Title: "المنامة: القبض على ثمانية أعضاء في خلية إرهابية",
 				Text: "المنامة (أ ف ب) - قال وزير الداخلية البحريني إن التحريات أثبتت تنقل أعضاء الخلية بين عدة دول. وأعلنت السلطات ضبط خلية إرهابية من ثمانية عناصر تلقوا تدريبات على الأسلحة والمتفجرات."},
 			true},
 		{"english: two matches of one sports day",
-			Article{ID: "a", Source: "BBC", Published: at(2), Title: "Manchester United beat Chelsea 2-1 at Old Trafford",
+			Article{ID: "a", Source: "BBC", Published: mergeAt(2), Title: "Manchester United beat Chelsea 2-1 at Old Trafford",
 				Text: "Manchester United beat Chelsea 2-1 at Old Trafford on Sunday, with a late goal from their captain deciding a tense Premier League match."},
-			Article{ID: "b", Source: "AP", Published: at(3), Title: "Arsenal held 1-1 by Liverpool at the Emirates",
+			Article{ID: "b", Source: "AP", Published: mergeAt(3), Title: "Arsenal held 1-1 by Liverpool at the Emirates",
 				Text: "Arsenal were held to a 1-1 draw by Liverpool at the Emirates on Sunday, a late equaliser denying them a win in the Premier League."},
 			false},
 		{"english: two bombings on one day",
-			Article{ID: "a", Source: "Reuters", Published: at(1), Title: "Car bomb kills 12 at a Baghdad market",
+			Article{ID: "a", Source: "Reuters", Published: mergeAt(1), Title: "Car bomb kills 12 at a Baghdad market",
 				Text: "A car bomb killed at least 12 people at a crowded market in Baghdad on Monday, police and medical sources said."},
-			Article{ID: "b", Source: "AFP", Published: at(2), Title: "Suicide attack kills 5 at a Kabul checkpoint",
+			Article{ID: "b", Source: "AFP", Published: mergeAt(2), Title: "Suicide attack kills 5 at a Kabul checkpoint",
 				Text: "A suicide bomber killed at least five people at a police checkpoint in Kabul on Monday, officials said."},
 			false},
 		{"arabic: one outlet's daily bulletin with new figures",
-			Article{ID: "a", Source: "الجزيرة", Published: at(0), Title: "1677 لاجئا سوريا عبروا الحدود الأردنية خلال 24 ساعة",
+			Article{ID: "a", Source: "الجزيرة", Published: mergeAt(0), Title: "1677 لاجئا سوريا عبروا الحدود الأردنية خلال 24 ساعة",
 				Text: "أعلن مصدر مسؤول في القوات المسلحة الأردنية أن قوات حرس الحدود استقبلت خلال الساعات الأربع والعشرين الماضية 1677 لاجئا سوريا أثناء عبورهم من عدة نقاط حدودية."},
-			Article{ID: "b", Source: "الجزيرة", Published: at(24), Title: "2628 لاجئا سوريا عبروا الحدود الأردنية خلال 24 ساعة",
+			Article{ID: "b", Source: "الجزيرة", Published: mergeAt(24), Title: "2628 لاجئا سوريا عبروا الحدود الأردنية خلال 24 ساعة",
 				Text: "أعلن مصدر مسؤول في القوات المسلحة الأردنية أن قوات حرس الحدود استقبلت خلال الساعات الأربع والعشرين الماضية 2628 لاجئا سوريا أثناء عبورهم من عدة نقاط حدودية."},
 			false},
 		{"arabic: two court rulings of one day",
-			Article{ID: "a", Source: "الشروق", Published: at(1), Title: "تأجيل محاكمة وزير سابق في قضية الكسب غير المشروع",
+			Article{ID: "a", Source: "الشروق", Published: mergeAt(1), Title: "تأجيل محاكمة وزير سابق في قضية الكسب غير المشروع",
 				Text: "أجلت محكمة الجنايات اليوم نظر قضية محاكمة وزير الإسكان السابق بتهمة الكسب غير المشروع إلى جلسة الشهر المقبل لسماع الشهود."},
-			Article{ID: "b", Source: "مصراوي", Published: at(2), Title: "إخلاء سبيل رجل أعمال بكفالة في قضية تهرب ضريبي",
+			Article{ID: "b", Source: "مصراوي", Published: mergeAt(2), Title: "إخلاء سبيل رجل أعمال بكفالة في قضية تهرب ضريبي",
 				Text: "قررت محكمة الجنايات اليوم إخلاء سبيل رجل أعمال بكفالة خمسين ألف جنيه على ذمة التحقيقات في قضية تهرب ضريبي."},
 			false},
 	}
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := groups(e, append(background(), tt.a, tt.b))
@@ -119,17 +128,13 @@ func TestMergeRewritesButNotSameDayEvents(t *testing.T) {
 // A~B and B~C must not chain A and C into one story when A and C report
 // different events: B, a round-up, is linked to both.
 func TestMergeDoesNotChainThroughOneLink(t *testing.T) {
-	at := func(h int) time.Time { return mergeBase.Add(time.Duration(h) * time.Hour) }
-	a := Article{ID: "a", Source: "BBC", Published: at(1), Title: "Floods hit Sfax after record rainfall",
+	a := Article{ID: "a", Source: "BBC", Published: mergeAt(1), Title: "Floods hit Sfax after record rainfall",
 		Text: "Floods hit the city of Sfax after record rainfall on Monday, cutting roads and flooding hundreds of homes. Civil protection teams evacuated families from low-lying districts."}
-	b := Article{ID: "b", Source: "AP", Published: at(3), Title: "Floods hit Sfax; Gabes opens its new children's hospital",
+	b := Article{ID: "b", Source: "AP", Published: mergeAt(3), Title: "Floods hit Sfax; Gabes opens its new children's hospital",
 		Text: "Floods hit the city of Sfax after record rainfall on Monday, cutting roads and flooding hundreds of homes. In Gabes, the health minister opened a new children's hospital with 120 beds."}
-	c := Article{ID: "c", Source: "Reuters", Published: at(5), Title: "Health minister opens new children's hospital in Gabes",
+	c := Article{ID: "c", Source: "Reuters", Published: mergeAt(5), Title: "Health minister opens new children's hospital in Gabes",
 		Text: "The health minister opened a new children's hospital with 120 beds in Gabes on Monday. In Gabes the hospital will serve the whole south-east of the country."}
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	bg := background()
 	for _, pair := range []struct {
 		arts []Article
@@ -151,10 +156,7 @@ func TestMergeDoesNotChainThroughOneLink(t *testing.T) {
 // The candidate index holds one window of news: as the sweep advances,
 // older articles leave it and empty buckets leave the map.
 func TestMergeIndexForgets(t *testing.T) {
-	e, err := NewEngine(Config{MergeWindow: 48 * time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{MergeWindow: 48 * time.Hour})
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := strings.Fields("market council minister police river school storm court bank price rail hospital festival bridge harbour airport election budget strike museum")
 	var arts []Article
@@ -191,10 +193,7 @@ func TestMergeIndexForgets(t *testing.T) {
 }
 
 func TestMergeIsOrderIndependent(t *testing.T) {
-	e, err := NewEngine(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, Config{})
 	arts := background()
 	arts = append(arts, Article{ID: "x", Source: "AP", Title: "Oil prices climb as OPEC ministers meet in Vienna", Text: "Oil prices climbed on Monday as OPEC ministers met in Vienna about output cuts.", Published: mergeBase.Add(5 * time.Hour)})
 	want := e.Stories(arts)

@@ -296,6 +296,24 @@ type merger struct {
 	owner     []int // article → story
 	stories   []mergeStory
 	seen      []int // candidate dedup: seen[j] == i+1 when j is a candidate of i
+	linked    []int // link memo: linked[j] == i+1 when link[j] is strong(i, j)
+	link      []strongLink
+}
+
+// strongLink is a memoised result of strong.
+type strongLink struct {
+	ok    bool
+	score float64
+}
+
+// strongOnce is strong(i, j) computed once per pair during article i's
+// turn: join, the lead check and fitsOnAverage ask about the same members.
+func (m *merger) strongOnce(i, j int) (bool, float64) {
+	if m.linked[j] != i+1 {
+		ok, s := m.strong(i, j)
+		m.linked[j], m.link[j] = i+1, strongLink{ok, s}
+	}
+	return m.link[j].ok, m.link[j].score
 }
 
 // newMerger prepares a clustering pass over articles sorted oldest first.
@@ -305,7 +323,8 @@ func (e *Engine) newMerger(st *stemmer, prep []prepared) *merger {
 	}
 	ts := buildMergeDocs(st, prep)
 	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, ts: ts,
-		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep))}
+		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep)),
+		linked: make([]int, len(prep)), link: make([]strongLink, len(prep))}
 }
 
 // run sweeps the articles oldest first: forget what fell out of the
@@ -372,7 +391,7 @@ func (m *merger) join(i int, cands []int) int {
 			touched[si] = t
 			order = append(order, si)
 		}
-		if ok, s := m.strong(i, j); ok {
+		if ok, s := m.strongOnce(i, j); ok {
 			t.links++
 			t.best = max(t.best, s)
 		}
@@ -382,7 +401,7 @@ func (m *merger) join(i int, cands []int) int {
 	for _, si := range order {
 		t := touched[si]
 		members := m.stories[si].members
-		leadOK, leadScore := m.strong(i, members[0])
+		leadOK, leadScore := m.strongOnce(i, members[0])
 		if !leadOK && (t.links < 2 || 3*t.links < len(members)) || !m.fitsOnAverage(i, members) {
 			continue
 		}
@@ -404,7 +423,7 @@ func (m *merger) fitsOnAverage(i int, members []int) bool {
 	}
 	var sum float64
 	for _, j := range check {
-		_, s := m.strong(i, j)
+		_, s := m.strongOnce(i, j)
 		sum += min(s, 1)
 	}
 	return sum/float64(len(check)) >= avgLinkShare*m.threshold

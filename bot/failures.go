@@ -34,7 +34,9 @@ func classify(err error) failure {
 	}
 	var te *tgbotapi.Error
 	if errors.As(err, &te) {
-		if te.Code == 429 || te.Code >= 500 || te.RetryAfter > 0 {
+		// Code 0 is an answer with "ok": false and no error code: the
+		// Sender counts it temporary too (see Sender.classify).
+		if te.Code == 0 || te.Code == 429 || te.Code >= 500 || te.RetryAfter > 0 {
 			return failTemporary
 		}
 		return failPermanent

@@ -222,7 +222,11 @@ func TestSenderKeepsConnectionsAlive(t *testing.T) {
 			t.Fatalf("message %d: %v", i, err)
 		}
 	}
-	if n := srv.Connections(); n > 8+interactiveSlots+1 {
+	// Reuse means a handful of connections, not one per message. The bound
+	// leaves room for the few a loaded machine opens when a response is
+	// read after the next request already dialled (the pool keeps only
+	// MaxIdleConnsPerHost idle ones); a client that reconnects opens ~300.
+	if n := srv.Connections(); n > 2*(8+interactiveSlots) {
 		t.Fatalf("%d connections for 300 messages with 8 in flight; the client reconnects instead of reusing", n)
 	}
 }

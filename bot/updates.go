@@ -8,6 +8,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"newsdigest/delivery"
 )
 
 // allowedUpdates are the update kinds the bot handles.
@@ -112,11 +114,18 @@ func (b *Bot) idle(ctx context.Context, n int, took time.Duration) {
 	}
 }
 
-// retryAfter extracts Telegram's retry_after from a 429 answer.
+// retryAfter extracts Telegram's retry_after from a 429 answer: the raw
+// client error of a getUpdates call, or the delivery.RetryAfterError the
+// Sender makes of a handler's reply that Telegram refused, so a handler is
+// retried when Telegram allows it and not on a growing backoff.
 func retryAfter(err error) time.Duration {
 	var tgErr *tgbotapi.Error
 	if errors.As(err, &tgErr) && tgErr.RetryAfter > 0 {
 		return time.Duration(tgErr.RetryAfter) * time.Second
+	}
+	var ra *delivery.RetryAfterError
+	if errors.As(err, &ra) && ra.After > 0 {
+		return ra.After
 	}
 	return 0
 }

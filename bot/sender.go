@@ -249,11 +249,29 @@ func (s *Sender) params(m delivery.Message) tgbotapi.Params {
 		"disable_web_page_preview": "true",
 	}
 	p.AddNonEmpty("parse_mode", m.ParseMode)
+	if len(m.Buttons) > 0 {
+		// Strings only: encoding cannot fail.
+		_ = p.AddInterface("reply_markup", inlineKeyboard(m.Buttons))
+	}
 	if s.cfg.PaidBroadcast {
 		// The library (v5.5.1) predates allow_paid_broadcast: pass it raw.
 		p["allow_paid_broadcast"] = "true"
 	}
 	return p
+}
+
+// inlineKeyboard is delivery's rows of callback buttons as Telegram's
+// InlineKeyboardMarkup.
+func inlineKeyboard(rows [][]delivery.Button) tgbotapi.InlineKeyboardMarkup {
+	kb := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: make([][]tgbotapi.InlineKeyboardButton, 0, len(rows))}
+	for _, row := range rows {
+		out := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
+		for _, b := range row {
+			out = append(out, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+		}
+		kb.InlineKeyboard = append(kb.InlineKeyboard, out)
+	}
+	return kb
 }
 
 // ReadyAt is when chatID may next be sent to without waiting: after any

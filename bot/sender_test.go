@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -228,5 +229,25 @@ func TestSenderKeepsConnectionsAlive(t *testing.T) {
 	// MaxIdleConnsPerHost idle ones); a client that reconnects opens ~300.
 	if n := srv.Connections(); n > 2*(8+interactiveSlots) {
 		t.Fatalf("%d connections for 300 messages with 8 in flight; the client reconnects instead of reusing", n)
+	}
+}
+
+// TestSenderSendsTheKeyboard sends a message with two rows of callback
+// buttons: they reach Telegram as reply_markup, row by row, and a message
+// without buttons carries none.
+func TestSenderSendsTheKeyboard(t *testing.T) {
+	s, srv := newTestSender(t, bottest.Config{}, SenderConfig{}, 5*time.Second)
+	kb := [][]delivery.Button{{{Text: "More (3)", Data: "m:abc:1"}}, {{Text: "👍", Data: "f:1:+"}, {Text: "👎", Data: "f:1:-"}}}
+	ctx := context.Background()
+	if err := s.Send(ctx, delivery.Message{ChatID: 42, Text: "<b>digest</b>", ParseMode: "HTML", Buttons: kb}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(ctx, delivery.Message{ChatID: 42, Text: "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.SentTo(42)
+	want := [][]bottest.Button{{{Text: "More (3)", Data: "m:abc:1"}}, {{Text: "👍", Data: "f:1:+"}, {Text: "👎", Data: "f:1:-"}}}
+	if len(got) != 2 || !reflect.DeepEqual(got[0].Buttons, want) || got[1].Buttons != nil {
+		t.Fatalf("sent %+v, want the first with keyboard %v and the second with none", got, want)
 	}
 }

@@ -350,12 +350,15 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 		}
 		r.stories = len(sel.Stories)
 		if r.stories > 0 {
-			r.msgs = digest.RenderHTML(sel, opts)
-			r.body = bodyKey(r.msgs)
+			var shown digest.Selection
+			r.msgs, shown = digest.RenderHTMLCapped(sel, opts)
+			r.kbs = make(keyboards, len(r.msgs))
+			r.kbs[len(r.msgs)-1] = digestKeyboard(shown, sub.Lang)
+			r.body = bodyKey(r.msgs, r.kbs)
 		}
 		c.cache[key] = r
 	}
-	p.rec.Messages, p.rec.Body, p.stories = r.msgs, r.body, r.stories
+	p.rec.Messages, p.rec.Keyboards, p.rec.Body, p.stories = r.msgs, r.kbs, r.body, r.stories
 	return p, true
 }
 
@@ -476,10 +479,20 @@ func localDate(now time.Time, loc *time.Location) string {
 	return now.In(loc).Format(time.DateOnly)
 }
 
+// digestKeyboard is the inline keyboard under a digest's last message,
+// given the selection the messages show. The keyboard is stored with the
+// messages and shared by every chat with the same rendering: nothing
+// chat-specific may go in it.
+func digestKeyboard(shown digest.Selection, lang string) [][]Button {
+	var rows [][]Button // the More button and the feedback rows are added here
+	return rows
+}
+
 // rendered is one digest shared by chats with the same stories and prefs.
 type rendered struct {
 	msgs    []string
-	body    string // bodyKey(msgs), computed once for every chat sharing it
+	kbs     keyboards // per message; the last one's is digestKeyboard
+	body    string    // bodyKey(msgs), computed once for every chat sharing it
 	stories int
 }
 

@@ -19,8 +19,16 @@ import (
 type Message struct {
 	ChatID      int64
 	Text        string
-	ParseMode   string // "HTML" for digests; "" for plain text
-	Interactive bool   // a reply to a user's command: goes ahead of bulk pushes
+	ParseMode   string     // "HTML" for digests; "" for plain text
+	Interactive bool       // a reply to a user's command: goes ahead of bulk pushes
+	Buttons     [][]Button // inline keyboard rows under the message; nil = none
+}
+
+// Button is an inline keyboard button that sends Data back to the bot as a
+// callback query when tapped (Telegram allows at most 64 bytes of Data).
+type Button struct {
+	Text string `json:"text"`
+	Data string `json:"data"`
 }
 
 // Sender delivers one message. Implementations block while rate limits

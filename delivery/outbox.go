@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -20,7 +21,7 @@ var (
 	bucketProgress = []byte("delivery_progress") // record ID → messages sent (uint32)
 	bucketCursors  = []byte("delivery_cursors")  // chat ID → cursor JSON
 	bucketMeta     = []byte("delivery_meta")     // keyLastMinute → unix seconds
-	bucketBodies   = []byte("delivery_bodies")   // content hash → messages JSON, shared by records
+	bucketBodies   = []byte("delivery_bodies")   // content hash → messages (and keyboards) JSON, shared by records
 	keyLastMinute  = []byte("last_minute")
 )
 
@@ -38,6 +39,7 @@ type record struct {
 	ID          uint64    `json:"-"`
 	ChatID      int64     `json:"chat_id"`
 	Messages    []string  `json:"-"`    // stored once per distinct digest in bucketBodies
+	Keyboards   keyboards `json:"-"`    // stored with Messages: the same for every chat sharing them
 	Body        string    `json:"body"` // key of Messages in bucketBodies
 	ParseMode   string    `json:"parse_mode,omitempty"`
 	Interactive bool      `json:"interactive,omitempty"`
@@ -86,14 +88,14 @@ func putRecord(tx *bolt.Tx, r *record) error {
 		r.ID = id
 	}
 	if r.Body == "" {
-		key, err := putBody(tx, r.Messages)
+		key, err := putBody(tx, r.Messages, r.Keyboards)
 		if err != nil {
 			return err
 		}
 		r.Body = key
 	} else if r.Messages != nil {
 		// A new record whose body key was computed while composing.
-		if err := ensureBody(tx, r.Body, r.Messages); err != nil {
+		if err := ensureBody(tx, r.Body, body{Messages: r.Messages, Keyboards: r.Keyboards}); err != nil {
 			return err
 		}
 	}
@@ -104,27 +106,69 @@ func putRecord(tx *bolt.Tx, r *record) error {
 	return b.Put(idKey(r.ID), v)
 }
 
-func putBody(tx *bolt.Tx, msgs []string) (string, error) {
-	key := bodyKey(msgs)
-	return key, ensureBody(tx, key, msgs)
+func putBody(tx *bolt.Tx, msgs []string, kbs keyboards) (string, error) {
+	key := bodyKey(msgs, kbs)
+	return key, ensureBody(tx, key, body{Messages: msgs, Keyboards: kbs})
 }
 
-// bodyKey is the hash under which a digest's messages are stored.
-func bodyKey(msgs []string) string {
+// keyboards is each message's inline keyboard (rows of buttons), by
+// message index; a message past its end, or with no rows, has none.
+type keyboards [][][]Button
+
+// of returns message i's keyboard.
+func (k keyboards) of(i int) [][]Button {
+	if i < len(k) {
+		return k[i]
+	}
+	return nil
+}
+
+func (k keyboards) empty() bool {
+	for _, rows := range k {
+		if len(rows) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// body is what bucketBodies holds: a digest's messages with their
+// keyboards. A body without keyboards is stored as a plain JSON array of
+// the messages, as every body was before keyboards existed, so old bodies
+// decode and keep their keys.
+type body struct {
+	Messages  []string  `json:"messages"`
+	Keyboards keyboards `json:"keyboards,omitempty"`
+}
+
+// bodyKey is the hash under which a digest's messages (and keyboards) are
+// stored.
+func bodyKey(msgs []string, kbs keyboards) string {
 	h := sha256.New()
 	for _, m := range msgs {
 		io.WriteString(h, m)
 		h.Write([]byte{0})
 	}
+	if !kbs.empty() {
+		kb, _ := json.Marshal(kbs) // strings and slices only: cannot fail
+		h.Write([]byte{1})
+		h.Write(kb)
+	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-func ensureBody(tx *bolt.Tx, key string, msgs []string) error {
+func ensureBody(tx *bolt.Tx, key string, bd body) error {
 	b := tx.Bucket(bucketBodies)
 	if b.Get([]byte(key)) != nil {
 		return nil
 	}
-	v, err := json.Marshal(msgs)
+	var v []byte
+	var err error
+	if bd.Keyboards.empty() {
+		v, err = json.Marshal(bd.Messages)
+	} else {
+		v, err = json.Marshal(bd)
+	}
 	if err != nil {
 		return fmt.Errorf("delivery: encode messages: %w", err)
 	}
@@ -145,13 +189,29 @@ func decodeRecord(k, v []byte, progress *bolt.Bucket) (record, error) {
 	return r, nil
 }
 
-func loadBody(tx *bolt.Tx, key string) ([]string, error) {
-	v := tx.Bucket(bucketBodies).Get([]byte(key))
-	var msgs []string
-	if v == nil || json.Unmarshal(v, &msgs) != nil || len(msgs) == 0 {
-		return nil, fmt.Errorf("%w: messages %q missing or unreadable", ErrCorrupt, key)
+func loadBody(tx *bolt.Tx, key string) (body, error) {
+	bd, ok := decodeBody(tx.Bucket(bucketBodies).Get([]byte(key)))
+	if !ok {
+		return body{}, fmt.Errorf("%w: messages %q missing or unreadable", ErrCorrupt, key)
 	}
-	return msgs, nil
+	return bd, nil
+}
+
+// decodeBody reads either form of a stored body (see body); ok is false
+// for anything without a message.
+func decodeBody(v []byte) (body, bool) {
+	var bd body
+	v = bytes.TrimSpace(v)
+	var err error
+	switch {
+	case len(v) == 0:
+		return body{}, false
+	case v[0] == '[':
+		err = json.Unmarshal(v, &bd.Messages)
+	default:
+		err = json.Unmarshal(v, &bd)
+	}
+	return bd, err == nil && len(bd.Messages) > 0
 }
 
 // pruneBodies deletes the bodies no record refers to. It runs in one write

@@ -38,8 +38,8 @@ type Service struct {
 	wake       chan struct{}
 	ready      readyQueue // claimed records waiting for their chat (see pace)
 	readyWake  chan struct{}
-	bodies     map[string][]string // decoded message bodies by key
-	recent     recentCache         // the last RecentStories result (/search)
+	bodies     map[string]body // decoded message bodies by key
+	recent     recentCache     // the last RecentStories result (/search)
 
 	commits  atomic.Int64
 	sent     atomic.Int64
@@ -68,7 +68,7 @@ func New(db *bolt.DB, subs *subscriptions.Store, articles *news.Store, engine *d
 		rescanFrom: 1,
 		wake:       make(chan struct{}, 1),
 		readyWake:  make(chan struct{}, 1),
-		bodies:     map[string][]string{},
+		bodies:     map[string]body{},
 	}
 	s.commits.Add(1)
 	s.com = newCommitter(db, &s.commits, cfg.CommitEvery)

@@ -237,9 +237,11 @@ func (s *Service) reload(r record) (record, bool) {
 		if err != nil {
 			return err
 		}
-		if fresh.Messages, err = s.body(tx, fresh.Body); err != nil {
+		bd, err := s.body(tx, fresh.Body)
+		if err != nil {
 			return err
 		}
+		fresh.Messages, fresh.Keyboards = bd.Messages, bd.Keyboards
 		r, found = fresh, true
 		return nil
 	})
@@ -249,26 +251,27 @@ func (s *Service) reload(r record) (record, bool) {
 	return r, found && r.State == statePending && !r.NotBefore.After(s.cfg.Now())
 }
 
-// body returns a record's messages; the few distinct digests of a push are
-// decoded once and kept (read-only) for the records that share them.
-func (s *Service) body(tx *bolt.Tx, key string) ([]string, error) {
+// body returns a record's messages and keyboards; the few distinct digests
+// of a push are decoded once and kept (read-only) for the records that
+// share them.
+func (s *Service) body(tx *bolt.Tx, key string) (body, error) {
 	s.mu.Lock()
-	msgs, ok := s.bodies[key]
+	bd, ok := s.bodies[key]
 	s.mu.Unlock()
 	if ok {
-		return msgs, nil
+		return bd, nil
 	}
-	msgs, err := loadBody(tx, key)
+	bd, err := loadBody(tx, key)
 	if err != nil {
-		return nil, err
+		return body{}, err
 	}
 	s.mu.Lock()
 	if len(s.bodies) >= 64 {
 		clear(s.bodies)
 	}
-	s.bodies[key] = msgs
+	s.bodies[key] = bd
 	s.mu.Unlock()
-	return msgs, nil
+	return bd, nil
 }
 
 // wanted reports whether the chat should still get r: it may have
@@ -311,7 +314,8 @@ func (s *Service) step(ctx, sendCtx context.Context, r *record, paced bool) (boo
 	case <-ctx.Done():
 		return false, 0
 	}
-	err := s.sender.Send(sendCtx, Message{ChatID: r.ChatID, Text: r.Messages[r.Sent], ParseMode: r.ParseMode, Interactive: r.Interactive})
+	err := s.sender.Send(sendCtx, Message{ChatID: r.ChatID, Text: r.Messages[r.Sent], ParseMode: r.ParseMode, Interactive: r.Interactive,
+		Buttons: r.Keyboards.of(r.Sent)})
 	if err == nil {
 		err = s.markSent(sendCtx, r)
 		<-window

@@ -3,6 +3,7 @@ package digest
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -42,13 +43,23 @@ const (
 // At most MaxDigestMessages messages are sent: the lowest-ranked stories
 // beyond them are counted in the "…and N more" line.
 func RenderHTML(sel Selection, o RenderOptions) []string {
+	msgs, _ := RenderHTMLCapped(sel, o)
+	return msgs
+}
+
+// RenderHTMLCapped is RenderHTML that also returns the selection its
+// messages show: the stories the message cap dropped are moved to the
+// front of Rest (they rank above the ones Select cut), and counted in More.
+func RenderHTMLCapped(sel Selection, o RenderOptions) ([]string, Selection) {
 	msgs := packBlocks(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
 	for len(msgs) > MaxDigestMessages && len(sel.Stories) > 0 {
 		drop := min(max(len(msgs)-MaxDigestMessages, 1), len(sel.Stories)) // a story takes at most one message
-		sel.Stories, sel.More = sel.Stories[:len(sel.Stories)-drop], sel.More+drop
+		kept := len(sel.Stories) - drop
+		sel.Rest = append(slices.Clone(sel.Stories[kept:]), sel.Rest...) // a copy: the caller's Rest is shared
+		sel.Stories, sel.More = sel.Stories[:kept], sel.More+drop
 		msgs = packBlocks(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
 	}
-	return msgs
+	return msgs, sel
 }
 
 // RenderText renders a selection as plain text for a terminal.

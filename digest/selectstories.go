@@ -20,7 +20,8 @@ type Prefs struct {
 // Selection is the part of the stories one subscriber gets.
 type Selection struct {
 	Stories []Story
-	More    int // matching stories cut by the cap
+	More    int     // matching stories cut by the cap: len(Rest)
+	Rest    []Story // those stories, in rank order (a digest's "More" pages)
 }
 
 // Select filters stories by the subscriber's topics and keywords, ranks them
@@ -58,12 +59,13 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 	})
 	sel := Selection{}
 	for i, r := range kept {
-		if i == limit {
-			sel.More = len(kept) - limit
-			break
+		if i < limit {
+			sel.Stories = append(sel.Stories, r.s)
+		} else {
+			sel.Rest = append(sel.Rest, r.s)
 		}
-		sel.Stories = append(sel.Stories, r.s)
 	}
+	sel.More = len(sel.Rest)
 	return sel
 }
 

@@ -1,6 +1,7 @@
 package bottest
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 	"unicode/utf16"
@@ -14,9 +15,45 @@ type Sent struct {
 	MessageID int
 	Text      string // sendDocument: the caption
 	ParseMode string
-	Document  string // sendDocument: the file name
-	Paid      bool   // allow_paid_broadcast was set
+	Document  string     // sendDocument: the file name
+	Paid      bool       // allow_paid_broadcast was set
+	Buttons   [][]Button // the inline keyboard (reply_markup) of callback buttons, by row
 	At        time.Time
+}
+
+// Button is one inline keyboard button of a sent message.
+type Button struct {
+	Text string
+	Data string // callback_data
+}
+
+// keyboard reads an InlineKeyboardMarkup as Telegram does: unparsable JSON
+// or callback data beyond 64 bytes is refused with Telegram's description.
+func keyboard(markup string) ([][]Button, string) {
+	if markup == "" {
+		return nil, ""
+	}
+	var kb struct {
+		Rows [][]struct {
+			Text string `json:"text"`
+			Data string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(markup), &kb); err != nil {
+		return nil, "Bad Request: can't parse reply keyboard markup JSON object"
+	}
+	out := make([][]Button, 0, len(kb.Rows))
+	for _, row := range kb.Rows {
+		var r []Button
+		for _, b := range row {
+			if b.Text == "" || len(b.Data) > 64 {
+				return nil, "Bad Request: BUTTON_DATA_INVALID"
+			}
+			r = append(r, Button{Text: b.Text, Data: b.Data})
+		}
+		out = append(out, r)
+	}
+	return out, ""
 }
 
 // Edit is one accepted editMessageText.
@@ -39,12 +76,17 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, p p
 	if !s.validText(w, method, p) {
 		return
 	}
+	buttons, refused := keyboard(p.get("reply_markup"))
+	if refused != "" {
+		writeError(w, http.StatusBadRequest, refused, nil)
+		return
+	}
 	if wait, ok := s.limits.admit(chatID, p.bool("allow_paid_broadcast"), time.Now()); !ok {
 		s.record(func() { s.tooMany++ })
 		tooManyRequests(w, wait)
 		return
 	}
-	m := s.accept(method, chatID, p)
+	m := s.accept(method, chatID, p, buttons)
 	writeResult(w, map[string]any{
 		"message_id": m.MessageID, "date": m.At.Unix(),
 		"chat": map[string]any{"id": chatID, "type": chatType(chatID)}, "text": m.Text,
@@ -71,13 +113,13 @@ func (s *Server) validText(w http.ResponseWriter, method string, p params) bool 
 	return false
 }
 
-func (s *Server) accept(method string, chatID int64, p params) Sent {
+func (s *Server) accept(method string, chatID int64, p params, buttons [][]Button) Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID[chatID]++
 	m := Sent{
 		Seq: len(s.sent) + 1, Method: method, ChatID: chatID, MessageID: s.nextID[chatID],
-		Text: s.intern(p.get("text")), ParseMode: p.get("parse_mode"), Paid: p.bool("allow_paid_broadcast"), At: time.Now(),
+		Text: s.intern(p.get("text")), ParseMode: p.get("parse_mode"), Paid: p.bool("allow_paid_broadcast"), Buttons: buttons, At: time.Now(),
 	}
 	if method == "sendDocument" {
 		m.Text, m.Document = p.get("caption"), p.get("document")

@@ -117,7 +117,7 @@ func TestTooManyRequestsAreWaitedOutOrDeferred(t *testing.T) {
 			h := newHarness(t, options{fake: tt.fake, sender: tt.sender, cfg: delivery.Config{MaxRetryAfter: tt.cap}})
 			chats := ids(1, 12)
 			h.subscribe("UTC", "08:00", chats...)
-			h.addArticles(30, 40) // several messages per chat
+			h.addLongArticles(30) // several messages per chat (a story line is a long headline)
 			svc := h.service()
 			run(t, svc)
 			if _, err := svc.Push(context.Background(), chats); err != nil {
@@ -145,7 +145,7 @@ func TestRestartResumesWithoutResending(t *testing.T) {
 	h := newHarness(t, fast)
 	chats := ids(1, 30)
 	h.subscribe("UTC", "08:00", chats...)
-	h.addArticles(30, 40)
+	h.addLongArticles(30) // several messages per chat
 	svc := h.service()
 	stop := run(t, svc)
 	if _, err := svc.Push(context.Background(), chats); err != nil {

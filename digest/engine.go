@@ -207,6 +207,7 @@ func (e *Engine) story(st *stemmer, c []prepared) Story {
 			s.FirstReported = a.Published
 		}
 	}
+	s.LatestURL = c[latestMember(c)].URL
 	pick, summary := e.bestMember(st, c)
 	if s.Disputed = disputedFigures(c); s.Disputed && pick != latestMember(c) {
 		pick = latestMember(c)

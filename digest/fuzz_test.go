@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -64,6 +65,36 @@ func FuzzRenderHTML(f *testing.F) {
 					t.Fatalf("message of %d units: %.200q", u, m)
 				}
 				checkBalanced(t, m)
+			}
+		}
+	})
+}
+
+// FuzzRenderMoreHTML: a More page of any stories fits Telegram's limits,
+// shows text, is well formed and links only http(s).
+func FuzzRenderMoreHTML(f *testing.F) {
+	f.Add("عنوان", "Reuters", "https://reuters.com/a", "sport", 3)
+	f.Add("<a href=x>", "", "javascript:alert(1)", "", 40)
+	f.Fuzz(func(t *testing.T, title, source, url, topic string, n int) {
+		n = 1 + abs(n)%60
+		var stories []Story
+		for i := range n {
+			stories = append(stories, Story{ID: fmt.Sprint(i), Title: title, LatestURL: url, Lang: "en",
+				Topics: []TopicScore{{ID: topic + fmt.Sprint(i%3), Score: 1}}, Sources: []Source{{Name: source, URL: url}, {Name: "b"}}})
+		}
+		for _, lang := range []string{"ar", "en"} {
+			msgs := RenderMoreHTML(stories, RenderOptions{Lang: lang})
+			if len(msgs) == 0 || len(msgs) > MaxDigestMessages {
+				t.Fatalf("%d messages", len(msgs))
+			}
+			for _, m := range msgs {
+				if u := UTF16Len(m); u > MaxMessageUTF16 || strings.TrimSpace(plainText(m)) == "" {
+					t.Fatalf("message of %d units: %.200q", u, m)
+				}
+				checkBalanced(t, m)
+				if strings.Contains(m, `<a href="`) && !safeURL(url) {
+					t.Fatalf("unsafe link %q rendered", url)
+				}
 			}
 		}
 	})

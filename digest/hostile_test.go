@@ -83,7 +83,8 @@ func TestRenderHostileStoryTakesOneMessage(t *testing.T) {
 }
 
 // TestRenderHTMLCapsMessages: thirty hostile stories make at most
-// MaxDigestMessages messages; the stories left out are counted in the
+// MaxDigestMessages messages (the top story in full, the rest one clipped
+// line each); the stories left out are counted in the
 // closing "…and N more" line instead of costing a message each.
 func TestRenderHTMLCapsMessages(t *testing.T) {
 	var stories []Story
@@ -99,7 +100,7 @@ func TestRenderHTMLCapsMessages(t *testing.T) {
 		if UTF16Len(m) > MaxMessageUTF16 || !visible(m) {
 			t.Fatalf("bad message of %d units", UTF16Len(m))
 		}
-		shown += strings.Count(m, "<b>Headline")
+		shown += strings.Count(m, "<b>Headline") + strings.Count("\n"+m, "\n• ") // the top story, then one line each
 	}
 	more := regexp.MustCompile(`…and (\d+) more`).FindStringSubmatch(strings.Join(msgs, "\n"))
 	if shown == 0 || more == nil || more[1] != fmt.Sprint(30-shown+4) {

@@ -50,7 +50,9 @@ func RenderHTML(sel Selection, o RenderOptions) []string {
 // RenderHTMLCapped is RenderHTML that also returns the selection its
 // messages show: the stories the message cap dropped are moved to the
 // front of Rest (they rank above the ones Select cut), and counted in More.
+// Its stories are clipped to the display caps (see capStory).
 func RenderHTMLCapped(sel Selection, o RenderOptions) ([]string, Selection) {
+	sel.Stories = capStories(sel.Stories) // once, not on every re-render below
 	msgs := packBlocks(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
 	for len(msgs) > MaxDigestMessages && len(sel.Stories) > 0 {
 		drop := min(max(len(msgs)-MaxDigestMessages, 1), len(sel.Stories)) // a story takes at most one message
@@ -119,32 +121,106 @@ func safeURL(href string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// renderBlocks returns the header, then per section its heading joined to its
-// first story and the other stories, then the "and N more" line and footer.
+// renderBlocks lays a selection out as a briefing: the header (title, date,
+// "10 stories from 7 outlets"), the top story in full (bold headline,
+// summary, linked sources), then the other stories one line each in
+// sections (see sections), the "…and N more" line and the footer.
 func renderBlocks(sel Selection, o RenderOptions, st style) []string {
 	lang := uiLang(o.Lang)
-	blocks := []string{header(o, lang, st)}
+	blocks := []string{header(sel.Stories, o, lang, st)}
 	if len(sel.Stories) == 0 {
 		blocks = append(blocks, uiText(lang, "empty"))
+	} else {
+		blocks = append(blocks, renderStory(sel.Stories[0], lang, st))
+		blocks = append(blocks, sectionBlocks(sel.Stories[1:], lang, st)...)
 	}
-	for _, sec := range sections(sel.Stories) {
+	return append(blocks, closing(sel.More, lang))
+}
+
+// closing is the "…and N more" line (when stories were cut) and the footer.
+func closing(more int, lang string) string {
+	if more > 0 {
+		return moreText(more, lang) + "\n" + uiText(lang, "footer")
+	}
+	return uiText(lang, "footer")
+}
+
+// sectionBlocks renders stories one line each, grouped in sections under a
+// heading; a section too long for one message goes on in the next block.
+func sectionBlocks(stories []Story, lang string, st style) []string {
+	var blocks []string
+	for _, sec := range sections(stories) {
 		label := TopicLabel(sec.topic, lang)
 		if sec.topic == "" {
 			label = uiText(lang, "other")
 		}
-		heading := "▪️ " + st.bold(st.text(label, false))
-		for i, s := range sec.stories {
-			b := renderStory(s, lang, st)
-			if i == 0 {
-				b = heading + "\n\n" + b
+		cur := "▪️ " + st.bold(st.text(label, false))
+		for _, s := range sec.stories {
+			line := storyLine(s, lang, st)
+			if UTF16Len(cur)+1+UTF16Len(line) > storyBudget {
+				blocks, cur = append(blocks, cur), line
+				continue
 			}
-			blocks = append(blocks, b)
+			cur += "\n" + line
+		}
+		blocks = append(blocks, cur)
+	}
+	return blocks
+}
+
+// storyLine is a story on one line: "• headline" linked to its latest
+// report, the other-language label, and "· 3 sources" when several outlets
+// carry it (in the UI direction, so it needs no isolate).
+func storyLine(s Story, lang string, st style) string {
+	s = capStory(s)
+	dir := uiDir(lang)
+	line := "• " + st.link(st.text(s.Title, needsIsolate(s.Title, dir)), latestURL(s))
+	if OtherLang(s, lang) {
+		tag := langTag(s.Lang)
+		line += " " + st.text(tag, needsIsolate(tag, dir))
+	}
+	if n := len(s.Sources); n > 1 {
+		line += " · " + sourcesCount(n, lang)
+	}
+	return line
+}
+
+// latestURL is the link of a story's newest report: Story.LatestURL, else
+// the first source with a safe link (a story built without the engine).
+func latestURL(s Story) string {
+	if safeURL(s.LatestURL) && len(s.LatestURL) <= MaxLinkBytes {
+		return s.LatestURL
+	}
+	for _, src := range s.Sources {
+		if safeURL(src.URL) {
+			return src.URL
 		}
 	}
-	if sel.More > 0 {
-		blocks = append(blocks, moreText(sel.More, lang))
+	return ""
+}
+
+// RenderMoreHTML renders the later pages of a digest (the More button's):
+// stories one line each in sections, as in RenderHTML but with no header
+// and no footer, in at most MaxDigestMessages messages of at most
+// MaxMessageUTF16 UTF-16 units. Stories beyond that (only hostile feeds'
+// kilobyte links get there with a page of ten) are counted in an
+// "…and N more" line.
+func RenderMoreHTML(stories []Story, o RenderOptions) []string {
+	lang := uiLang(o.Lang)
+	stories = capStories(stories)
+	render := func(shown []Story, more int) []string {
+		blocks := sectionBlocks(shown, lang, htmlStyle{})
+		if more > 0 {
+			blocks = append(blocks, moreText(more, lang))
+		}
+		return packBlocks(blocks, MaxMessageUTF16)
 	}
-	return append(blocks, uiText(lang, "footer"))
+	msgs := render(stories, 0)
+	for n := len(stories); len(msgs) > MaxDigestMessages && n > 1; {
+		n--
+		msgs = render(stories[:n], len(stories)-n)
+	}
+	return msgs
 }
 
 func uiLang(l string) string {
@@ -154,16 +230,37 @@ func uiLang(l string) string {
 	return "en"
 }
 
-func header(o RenderOptions, lang string, st style) string {
+// header is the title and date on one line, then how many stories from how
+// many distinct outlets the digest shows.
+func header(stories []Story, o RenderOptions, lang string, st style) string {
 	loc := o.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 	h := "📰 " + st.bold(uiText(lang, "title"))
-	if o.Now.IsZero() {
+	if !o.Now.IsZero() {
+		h += " · " + formatDate(o.Now.In(loc), lang)
+	}
+	if len(stories) == 0 {
 		return h
 	}
-	return h + "\n" + formatDate(o.Now.In(loc), lang)
+	return h + "\n" + countLine(len(stories), outletCount(stories), lang)
+}
+
+// outletCount is how many distinct outlets (by normalised name, or host for
+// an unnamed one) the stories come from.
+func outletCount(stories []Story) int {
+	seen := map[string]bool{}
+	for _, s := range stories {
+		for _, src := range s.Sources {
+			name := strings.TrimSpace(src.Name)
+			if name == "" {
+				name = hostOf(src.URL)
+			}
+			seen[Normalize(name)] = true
+		}
+	}
+	return len(seen)
 }
 
 // storyBudget is the most one story may take, in UTF-16 units: a message
@@ -237,6 +334,15 @@ func capStory(s Story) Story {
 	return s
 }
 
+// capStories applies capStory to each story, on a copy.
+func capStories(stories []Story) []Story {
+	out := make([]Story, len(stories))
+	for i, s := range stories {
+		out[i] = capStory(s)
+	}
+	return out
+}
+
 // ClipRunes shortens s to at most n runes, ending the cut with "…" (news
 // uses it for the same caps at ingest).
 func ClipRunes(s string, n int) string {
@@ -289,37 +395,6 @@ func hostOf(href string) string {
 	return href
 }
 
-// moreText says "…and 4 more" / «… و4 أخبار أخرى» with Arabic number
-// agreement (one, two, 3–10 and 11+ take different forms).
-func moreText(n int, lang string) string {
-	if lang != "ar" {
-		return fmt.Sprintf("…and %d more", n)
-	}
-	switch {
-	case n == 1:
-		return "… وخبر آخر"
-	case n == 2:
-		return "… وخبران آخران"
-	case n <= 10:
-		return fmt.Sprintf("… و%d أخبار أخرى", n)
-	}
-	return fmt.Sprintf("… و%d خبرًا آخر", n)
-}
-
-// sourcesCount says "3 sources" / «3 مصادر» with Arabic number agreement.
-func sourcesCount(n int, lang string) string {
-	if lang != "ar" {
-		return fmt.Sprintf("%d sources", n)
-	}
-	switch {
-	case n == 2:
-		return "مصدران"
-	case n <= 10:
-		return fmt.Sprintf("%d مصادر", n)
-	}
-	return fmt.Sprintf("%d مصدرًا", n)
-}
-
 // uiDir is the base direction of the UI language: 'R' or 'L'.
 func uiDir(lang string) rune {
 	if lang == "ar" {
@@ -352,15 +427,33 @@ type section struct {
 	stories []Story
 }
 
-// sections groups stories by their best topic; a section appears where its
-// highest-ranked story was, so the digest still opens with the top story.
+// sections groups stories by their best topic. Sections with several
+// stories come first, in the order of their best story; the stories that
+// would make a section of their own, and those without a topic, are
+// gathered at the end under "Other news". A heading over a single line
+// costs a phone-screen line for one story, and a lone story heading the
+// digest reads as if it mattered most (readers faulted exactly that), so a
+// one-story section never opens it; rank order still holds inside each
+// section, and the top story is shown above all sections.
 func sections(stories []Story) []section {
+	topicOf := func(s Story) string {
+		if len(s.Topics) > 0 {
+			return s.Topics[0].ID
+		}
+		return "" // no topic: "Other news"
+	}
+	size := map[string]int{}
+	for _, s := range stories {
+		size[topicOf(s)]++
+	}
 	var out []section
 	pos := map[string]int{}
+	other := section{}
 	for _, s := range stories {
-		t := "" // no topic: the "Other" section
-		if len(s.Topics) > 0 {
-			t = s.Topics[0].ID
+		t := topicOf(s)
+		if t == "" || size[t] == 1 {
+			other.stories = append(other.stories, s)
+			continue
 		}
 		i, ok := pos[t]
 		if !ok {
@@ -369,6 +462,9 @@ func sections(stories []Story) []section {
 			out = append(out, section{topic: t})
 		}
 		out[i].stories = append(out[i].stories, s)
+	}
+	if len(other.stories) > 0 {
+		out = append(out, other)
 	}
 	return out
 }

@@ -39,6 +39,9 @@ type Story struct {
 	Topics    []TopicScore // best first
 	Sources   []Source     // distinct outlets, in the order they first reported; each links its latest report
 	Published time.Time    // newest article's
+	// LatestURL links the newest report (the one-line story in a digest
+	// section links it); empty when that report has no link.
+	LatestURL string
 	// FirstReported is the earliest report's time (zero when no member is dated).
 	FirstReported time.Time
 	// Disputed: the reports disagree on a figure ("seven wounded" / "no

@@ -60,7 +60,7 @@ func TestMessageCapMovesDroppedStoriesToRest(t *testing.T) {
 	for i := range 12 {
 		s := restStory(fmt.Sprint("s", i), 1, now)
 		s.Summary = strings.Repeat("A long paragraph of summary text. ", 100) // ~3,400 units: the top story takes a message
-		s.LatestURL = "https://example.com/" + strings.Repeat("p", 2000)    // each story line ~2,100 units: two a message
+		s.LatestURL = "https://example.com/" + strings.Repeat("p", 2000)      // each story line ~2,100 units: two a message
 		stories = append(stories, s)
 	}
 	cut := []Story{restStory("x", 1, now), restStory("y", 1, now)}

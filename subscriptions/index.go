@@ -50,6 +50,9 @@ func index(tx *bolt.Tx, sub Subscriber) error {
 			return fmt.Errorf("index topic: %w", err)
 		}
 	}
+	if err := indexAlerts(tx, sub); err != nil {
+		return err
+	}
 	keys := dueKeys(sub)
 	if len(keys) == 0 {
 		return nil
@@ -73,6 +76,9 @@ func unindex(tx *bolt.Tx, sub Subscriber) error {
 		if err := deleteNested(bucket(tx, bucketTopics), []byte(t), [][]byte{chatKey(sub.ChatID)}); err != nil {
 			return fmt.Errorf("unindex topic: %w", err)
 		}
+	}
+	if err := bucket(tx, bucketAlerts).Delete(chatKey(sub.ChatID)); err != nil {
+		return fmt.Errorf("unindex alerts: %w", err)
 	}
 	if err := deleteNested(bucket(tx, bucketDue), []byte(sub.TimeZone), dueKeys(sub)); err != nil {
 		return fmt.Errorf("unindex due: %w", err)

@@ -18,6 +18,10 @@ import (
 //	    prototype layout; files written by it are migrated on open.
 //	v1: the buckets named in store.go, chat IDs as sign-flipped big-endian
 //	    uint64 keys, topic and due indexes, version in subscriptions.meta.
+//	    The alerts index (subscriptions.alerts) was added within v1: it is
+//	    created at open, starts empty (no older record has Alerts set) and
+//	    an older binary ignores it; AlertChats re-checks every entry, so one
+//	    left stale by such a binary is harmless.
 const SchemaVersion = 1
 
 // ErrSchemaTooNew is returned by NewStore for a file written by a newer
@@ -78,7 +82,7 @@ func readVersion(tx *bolt.Tx, meta *bolt.Bucket) (int, error) {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	for _, name := range []string{bucketSubs, bucketTopics, bucketDue} {
+	for _, name := range []string{bucketSubs, bucketTopics, bucketDue, bucketAlerts} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}

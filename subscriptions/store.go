@@ -18,6 +18,7 @@ const (
 	bucketSubs   = "subscriptions.subscribers"
 	bucketTopics = "subscriptions.topics" // nested: <topic>/<chat id> → {}
 	bucketDue    = "subscriptions.due"    // nested: <zone>/<minute><chat id> → {}
+	bucketAlerts = "subscriptions.alerts" // <chat id> → {}: active chats with alerts on (see AlertChats)
 	keySchema    = "schema"
 )
 

@@ -116,11 +116,15 @@ type Subscriber struct {
 	// StoryLangs is which languages' stories arrive: StoriesAuto (""),
 	// StoriesOwn or StoriesBoth. Records written before the field existed
 	// decode to "", the default.
-	StoryLangs string    `json:"story_langs,omitempty"`
-	Paused     bool      `json:"paused,omitempty"`   // chose to pause
-	Inactive   bool      `json:"inactive,omitempty"` // blocked the bot / chat not found: never sent to
-	Created    time.Time `json:"created"`
-	Updated    time.Time `json:"updated"`
+	StoryLangs string `json:"story_langs,omitempty"`
+	// Alerts: breaking-news alerts outside the schedule (opt-in with
+	// /alerts on). Records written before the field existed decode to
+	// false, the default.
+	Alerts   bool      `json:"alerts,omitempty"`
+	Paused   bool      `json:"paused,omitempty"`   // chose to pause
+	Inactive bool      `json:"inactive,omitempty"` // blocked the bot / chat not found: never sent to
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
 }
 
 // New returns a subscriber with defaults: daily at DefaultTime in

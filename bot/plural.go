@@ -23,6 +23,7 @@ const (
 	nounFailedFetch
 	nounDay
 	nounSource
+	nounAlert
 )
 
 // nounForms are a noun's forms by CLDR plural category. Arabic agrees the
@@ -48,6 +49,7 @@ var nounsAR = map[noun]nounForms{
 	nounFailedFetch: {"محاولة فاشلة واحدة", "محاولتان فاشلتان", "%d محاولات فاشلة", "%d محاولةً فاشلة", "%d محاولة فاشلة"},
 	nounDay:         {"يوم واحد", "يومان", "%d أيام", "%d يومًا", "%d يوم"},
 	nounSource:      {"مصدر واحد", "مصدران", "%d مصادر", "%d مصدرًا", "%d مصدر"},
+	nounAlert:       {"تنبيه واحد", "تنبيهان", "%d تنبيهات", "%d تنبيهًا", "%d تنبيه"},
 }
 
 var nounsEN = map[noun][2]string{ // one, other
@@ -62,6 +64,7 @@ var nounsEN = map[noun][2]string{ // one, other
 	nounFailedFetch: {"1 failed fetch", "%d failed fetches"},
 	nounDay:         {"1 day", "%d days"},
 	nounSource:      {"1 source", "%d sources"},
+	nounAlert:       {"1 alert", "%d alerts"},
 }
 
 // count says "n things" in the language, the noun agreeing with n. The

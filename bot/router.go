@@ -57,6 +57,7 @@ func (b *Bot) routes() map[string]route {
 		"stories":     {b.setStories, configures},
 		"digest":      {b.digest, public},
 		"search":      {b.searchCmd, public},
+		"alerts":      {b.alertsCmd, public}, // anyone may read it; alertsCmd checks who may change it
 		"pause":       {b.pause, configures},
 		"resume":      {b.resume, configures},
 		"stop":        {b.stop, configures},

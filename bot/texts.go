@@ -154,6 +154,13 @@ const (
 	msgSearchMore
 	msgSearchExpired
 	msgSearchNoMore
+	msgAlertsState
+	msgAlertsSet
+	msgAlertsBad
+	msgAlertsPausedNote
+	msgAlertsLine
+	msgAlertsOnWord
+	msgAlertsOffWord
 	msgCount // not a text: the number of keys
 )
 
@@ -172,7 +179,7 @@ func catalogue(lang string) map[msgKey]string {
 var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "Welcome to <b>newsdigest</b>! You are subscribed to a daily news digest, sent at %s (%s).\nChoose your topics below, or send /help for all commands.",
-		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/stories <i>N</i> – stories per digest\n/digest – new stories now\n/search <i>words</i> – stories of the last 14 days\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
+		msgHelp:          "<b>Commands</b>\n/topics – choose topics\n/subscribe <i>topic|word|-word</i> – add a topic or keyword (-word excludes)\n/unsubscribe <i>topic|word|-word</i> – remove one\n/keywords – your keywords (/keywords clear)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – delivery times\n/timezone <i>Area/City</i> or <i>±HH:MM</i>\n/lang <i>ar|en</i> – language\n/settings – your settings\n/stories <i>N</i> – stories per digest\n/digest – new stories now\n/search <i>words</i> – stories of the last 14 days\n/alerts <i>on|off</i> – breaking-news alerts\n/pause, /resume – stop or restart daily digests\n/channel <i>@name</i> – set up a channel you administer\n/stop – unsubscribe and delete this chat's data",
 		msgHelpAdmin:     "\n\n<b>Bot admin</b>\n/stats – subscribers and delivery\n/pushnow [<i>chat</i>] – send digests now\n/broadcast <i>text</i> – message every subscriber\n/backup – a copy of the database\n/feeds – feeds and their state\n/addfeed <i>URL</i> [<i>topic</i>…] – add a feed\n/delfeed <i>URL|N</i> – remove a feed\n/exportfeeds – the feed list as OPML (send an .opml file to import)",
 		msgNotSubscribed: "This chat is not subscribed yet. Send /start to subscribe.",
 		msgNothingNew:    "Nothing new since your last digest.",
@@ -241,6 +248,13 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgSearchMore:         "More (%d)",
 		msgSearchExpired:      "This search has expired; send /search again.",
 		msgSearchNoMore:       "No more results.",
+		msgAlertsState:        "🚨 Breaking-news alerts are <b>%s</b> for this chat.\nWith alerts on, a story at least 3 outlets carry within an hour that matches your topics and keywords comes at once, outside your digest times: at most %s a day, never between 22:00 and 07:00 your time (%s; an alert due then is skipped, and the story waits for your next digest). A story sent as an alert is left out of your next digest.\n/alerts on or /alerts off changes it.",
+		msgAlertsSet:          "🚨 Breaking-news alerts are now <b>%s</b>.",
+		msgAlertsBad:          "%s is not something /alerts understands. Send /alerts on, /alerts off, or /alerts alone to see the setting.",
+		msgAlertsPausedNote:   "\nDaily digests are paused, and so are alerts: /resume restarts both.",
+		msgAlertsLine:         "\nBreaking-news alerts: %s (/alerts)",
+		msgAlertsOnWord:       "on",
+		msgAlertsOffWord:      "off",
 		msgNone:               "none",
 		msgAll:                "all",
 		msgYesDelete:          "Yes, delete",
@@ -319,7 +333,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 	return map[msgKey]string{
 		msgWelcome:       "أهلًا بك في <b>newsdigest</b>! اشتركتَ في موجز أخبار يومي يصلك في %s (%s).\nاختر مواضيعك من الأزرار أدناه، أو أرسل /help لقائمة الأوامر.",
-		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/stories <i>N</i> – عدد الأخبار في الموجز\n/digest – الجديد الآن\n/search <i>كلمات</i> – البحث في أخبار آخر 14 يومًا\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
+		msgHelp:          "<b>الأوامر</b>\n/topics – اختيار المواضيع\n/subscribe <i>موضوع|كلمة|-كلمة</i> – إضافة موضوع أو كلمة مفتاحية (-كلمة للاستبعاد)\n/unsubscribe <i>موضوع|كلمة|-كلمة</i> – إزالة أحدها\n/keywords – كلماتك المفتاحية (/keywords clear للمسح)\n/time <i>HH:MM</i> [<i>HH:MM</i>…] – مواعيد الموجز\n/timezone <i>Area/City</i> أو <i>±HH:MM</i> – المنطقة الزمنية\n/lang <i>ar|en</i> – اللغة\n/settings – إعداداتك\n/stories <i>N</i> – عدد الأخبار في الموجز\n/digest – الجديد الآن\n/search <i>كلمات</i> – البحث في أخبار آخر 14 يومًا\n/alerts <i>on|off</i> – تنبيهات الأخبار العاجلة\n/pause و/resume – إيقاف الموجز اليومي أو استئنافه\n/channel <i>@name</i> – إعداد قناة تديرها\n/stop – إلغاء الاشتراك وحذف بيانات هذه المحادثة",
 		msgHelpAdmin:     "\n\n<b>إدارة البوت</b>\n/stats – المشتركون والإرسال\n/pushnow [<i>chat</i>] – إرسال الموجز الآن\n/broadcast <i>نص</i> – رسالة إلى كل المشتركين\n/backup – نسخة من قاعدة البيانات\n/feeds – المصادر وحالتها\n/addfeed <i>URL</i> [<i>موضوع</i>…] – إضافة مصدر\n/delfeed <i>URL|N</i> – حذف مصدر\n/exportfeeds – قائمة المصادر بصيغة OPML (أرسل ملف .opml لاستيرادها)",
 		msgNotSubscribed: "هذه المحادثة غير مشتركة بعد. أرسل /start للاشتراك.",
 		msgNothingNew:    "لا جديد منذ موجزك الأخير.",
@@ -388,6 +402,13 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgSearchMore:         "المزيد (%d)",
 		msgSearchExpired:      "انتهت صلاحية هذا البحث؛ أرسل /search من جديد.",
 		msgSearchNoMore:       "لا مزيد من النتائج.",
+		msgAlertsState:        "🚨 تنبيهات الأخبار العاجلة <b>%s</b> في هذه المحادثة.\nعند تشغيلها يصلك فورًا، خارج مواعيد موجزك، كل خبر تنقله 3 وسائل إعلام على الأقل خلال ساعة ويوافق مواضيعك وكلماتك المفتاحية: الحد الأقصى %s في اليوم، ولا شيء بين 22:00 و07:00 بتوقيتك (%s؛ التنبيه الذي يحين حينها يُترك، ويبقى الخبر لموجزك التالي). والخبر الذي وصلك تنبيهًا لا يتكرر في موجزك التالي.\nأرسل /alerts on أو /alerts off للتغيير.",
+		msgAlertsSet:          "🚨 تنبيهات الأخبار العاجلة الآن <b>%s</b>.",
+		msgAlertsBad:          "%s ليس خيارًا لـ /alerts. أرسل /alerts on للتشغيل، أو /alerts off للإيقاف، أو /alerts وحده لمعرفة الإعداد.",
+		msgAlertsPausedNote:   "\nالموجز اليومي متوقف، ومعه التنبيهات: أرسل /resume لاستئنافهما.",
+		msgAlertsLine:         "\nتنبيهات الأخبار العاجلة: %s (/alerts)",
+		msgAlertsOnWord:       "تعمل",
+		msgAlertsOffWord:      "متوقفة",
 		msgNone:               "لا شيء",
 		msgAll:                "الكل",
 		msgYesDelete:          "نعم، احذف",
@@ -504,9 +525,9 @@ func listSep(lang string) string {
 
 // commandMenu is what setMyCommands publishes for a language ("" = default).
 func commandMenu(lang string) []tgbotapi.BotCommand {
-	names := []string{"digest", "search", "topics", "time", "timezone", "keywords", "settings", "stories", "lang", "pause", "resume", "help", "stop"}
-	descAR := []string{"الجديد الآن", "بحث في الأخبار", "اختيار المواضيع", "مواعيد الموجز", "المنطقة الزمنية", "الكلمات المفتاحية", "الإعدادات", "عدد الأخبار", "اللغة", "إيقاف مؤقت", "استئناف", "المساعدة", "إلغاء الاشتراك"}
-	descEN := []string{"New stories now", "Search stories", "Choose topics", "Delivery times", "Time zone", "Keywords", "Settings", "Stories per digest", "Language", "Pause daily digests", "Resume daily digests", "Help", "Unsubscribe"}
+	names := []string{"digest", "search", "alerts", "topics", "time", "timezone", "keywords", "settings", "stories", "lang", "pause", "resume", "help", "stop"}
+	descAR := []string{"الجديد الآن", "بحث في الأخبار", "تنبيهات الأخبار العاجلة", "اختيار المواضيع", "مواعيد الموجز", "المنطقة الزمنية", "الكلمات المفتاحية", "الإعدادات", "عدد الأخبار", "اللغة", "إيقاف مؤقت", "استئناف", "المساعدة", "إلغاء الاشتراك"}
+	descEN := []string{"New stories now", "Search stories", "Breaking-news alerts", "Choose topics", "Delivery times", "Time zone", "Keywords", "Settings", "Stories per digest", "Language", "Pause daily digests", "Resume daily digests", "Help", "Unsubscribe"}
 	desc := descEN
 	if lang == "ar" {
 		desc = descAR

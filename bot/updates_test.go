@@ -300,3 +300,36 @@ func TestPanickingHandlerDoesNotStopTheLoop(t *testing.T) {
 		t.Error("the panic was not logged")
 	}
 }
+
+// TestCommandMenuListsAlertsAndSearch: the menus published by
+// setMyCommands (default, English, Arabic) list /alerts and /search, each
+// described in the menu's language.
+func TestCommandMenuListsAlertsAndSearch(t *testing.T) {
+	h := newHarness(t)
+	h.bot.RegisterCommands(context.Background())
+	want := map[string]map[string]string{
+		"":   {"alerts": "Breaking-news alerts", "search": "Search stories"},
+		"en": {"alerts": "Breaking-news alerts", "search": "Search stories"},
+		"ar": {"alerts": "تنبيهات الأخبار العاجلة", "search": "بحث في الأخبار"},
+	}
+	calls := h.rec.Calls("setMyCommands")
+	if len(calls) != len(want) {
+		t.Fatalf("%d setMyCommands calls, want %d", len(calls), len(want))
+	}
+	for _, c := range calls {
+		lang := c.Params.Get("language_code")
+		var menu []tgbotapi.BotCommand
+		if err := json.Unmarshal([]byte(c.Params.Get("commands")), &menu); err != nil {
+			t.Fatalf("%q menu: %v", lang, err)
+		}
+		got := map[string]string{}
+		for _, m := range menu {
+			got[m.Command] = m.Description
+		}
+		for cmd, desc := range want[lang] {
+			if got[cmd] != desc {
+				t.Errorf("%q menu: /%s described %q, want %q (menu %v)", lang, cmd, got[cmd], desc, menu)
+			}
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAlertsCommand: /alerts shows the setting and how alerts decide,
+// /alerts on|off (English or Arabic words) changes it and /settings shows
+// it; anything else is answered with the usage in the user's language and
+// changes nothing.
+func TestAlertsCommand(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.AlertsPerDay = 4 })
+	en, ar := user{id: 71, lang: "en"}, user{id: 72, lang: "ar"}
+	if got := h.sayText(en, "/alerts on"); !strings.Contains(got, "not subscribed") {
+		t.Fatalf("/alerts before /start: %q", got)
+	}
+	h.sayText(en, "/start")
+	h.sayText(ar, "/start")
+	steps := []struct {
+		u            user
+		cmd          string
+		want, notHas []string
+		on           bool
+	}{
+		{en, "/alerts", []string{"<b>off</b>", "at most 4 alerts a day", "22:00 and 07:00", "Asia/Baghdad", "/alerts on"}, nil, false},
+		{en, "/alerts maybe", []string{"maybe", "/alerts on", "/alerts off"}, []string{"now"}, false},
+		{en, "/alerts ON", []string{"now <b>on</b>", "at most 4 alerts a day"}, nil, true},
+		{en, "/settings", []string{"Breaking-news alerts: on"}, nil, true},
+		{en, "/alerts off", []string{"now <b>off</b>"}, []string{"at most"}, false},
+		{en, "/settings", []string{"Breaking-news alerts: off"}, nil, false},
+		{ar, "/alerts ربما", []string{"ليس خيارًا لـ /alerts", "ربما"}, nil, false},
+		{ar, "/alerts تشغيل", []string{"الآن <b>تعمل</b>", "4 تنبيهات في اليوم", "بين 22:00 و07:00"}, nil, true},
+		{ar, "/settings", []string{"تنبيهات الأخبار العاجلة: تعمل"}, nil, true},
+	}
+	for _, st := range steps {
+		h.clock = h.clock.Add(2 * time.Second) // within the flood allowance
+		got := h.sayText(st.u, st.cmd)
+		for _, w := range st.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s (%s): answer lacks %q:\n%s", st.cmd, st.u.lang, w, got)
+			}
+		}
+		for _, w := range st.notHas {
+			if strings.Contains(got, w) {
+				t.Errorf("%s (%s): answer has %q:\n%s", st.cmd, st.u.lang, w, got)
+			}
+		}
+		if sub := h.sub(st.u.id); sub.Alerts != st.on {
+			t.Errorf("after %s (%s): stored alerts %v, want %v", st.cmd, st.u.lang, sub.Alerts, st.on)
+		}
+	}
+	h.clock = h.clock.Add(time.Minute)
+	h.sayText(en, "/pause")
+	h.sayText(en, "/alerts on")
+	if got := h.sayText(en, "/alerts"); !strings.Contains(got, "paused, and so are alerts") {
+		t.Errorf("/alerts while paused does not say alerts wait for /resume: %q", got)
+	}
+}
+
+// TestGroupAlertsOnlyByAdmins: anyone in a group may read /alerts; only
+// its administrators may turn alerts on.
+func TestGroupAlertsOnlyByAdmins(t *testing.T) {
+	h := newHarness(t)
+	admin, member := user{id: 1, lang: "en"}, user{id: 2, lang: "en"}
+	h.fake.SetAdmins(groupID, admin.id, botID)
+	g := group(groupID)
+	h.say(admin, g, "/start")
+	if got := joinSent(h.say(member, g, "/alerts on")); !strings.Contains(got, "only this chat's administrators") {
+		t.Errorf("member's /alerts on: %q", got)
+	}
+	if h.sub(groupID).Alerts {
+		t.Fatal("a member turned the group's alerts on")
+	}
+	if got := joinSent(h.say(member, g, "/alerts")); !strings.Contains(got, "<b>off</b>") {
+		t.Errorf("member's /alerts: %q", got)
+	}
+	h.say(admin, g, "/alerts on")
+	if !h.sub(groupID).Alerts {
+		t.Error("the admin's /alerts on did not turn alerts on")
+	}
+}

@@ -200,6 +200,7 @@ type composer struct {
 	stems       [][]string                  // per story: stems of title and summary (made on first need)
 	stemCache   map[string]string
 	zones       map[string]*time.Location
+	alerts      alertFilter // stories alerted to a chat stay out of its digest (alerts_digest.go)
 }
 
 // eligibleSet is the stories a cursor has not seen (indexes into
@@ -338,7 +339,7 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 	el := c.eligibleFor(cur)
 	loc := c.zone(sub.TimeZone)
 	opts := digest.RenderOptions{Lang: sub.Lang, Location: loc, Now: w.now}
-	selKey := selectionKey(el.key, sub)
+	selKey := selectionKey(el.key, sub) + c.alertKey(sub.ChatID)
 	key := selKey + "|" + sub.Lang + "|" + localDate(w.now, loc)
 	r, ok := c.cache[key]
 	if !ok {
@@ -395,7 +396,7 @@ func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]d
 	p.Exclude = nil
 	out := make([]digest.Story, 0, len(el.idx))
 	for _, i := range el.idx {
-		if c.anyMatch(sub.Exclude, i) || (len(sub.Include) > 0 && !c.anyMatch(sub.Include, i)) {
+		if c.alerted(sub.ChatID, i) || c.anyMatch(sub.Exclude, i) || (len(sub.Include) > 0 && !c.anyMatch(sub.Include, i)) {
 			continue
 		}
 		out = append(out, c.w.stories[i])

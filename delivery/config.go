@@ -26,6 +26,7 @@ type Config struct {
 	PruneSpec     string                          // cron spec of the daily pruning ("@daily")
 	Retention     time.Duration                   // failed records are kept this long for /stats (7 days)
 	Shutdown      time.Duration                   // how long in-flight sends may finish after Run's context ends (10 s)
+	AlertsPerDay  int                             // breaking-news alerts one chat gets a local day at most (DefaultAlertsPerDay); negative: no alerts
 	Now           func() time.Time
 	Log           *slog.Logger
 	Metrics       *metrics.Metrics // optional: push and digest-build durations

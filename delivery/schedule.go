@@ -83,7 +83,7 @@ func (s *Service) cron(ctx context.Context) (*cron.Cron, error) {
 	// it would silence the job for good.
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger),
 		cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
-	jobs := []job{{"* * * * *", "due-check", s.Tick}, {s.cfg.PruneSpec, "prune", s.Prune}}
+	jobs := []job{{"* * * * *", "due-check", s.Tick}, {"* * * * *", "alerts", s.CheckAlerts}, {s.cfg.PruneSpec, "prune", s.Prune}}
 	if s.cfg.Ingest != nil {
 		jobs = append(jobs, job{"@every " + s.cfg.IngestEvery.String(), "ingest", s.cfg.Ingest})
 	}
@@ -159,6 +159,9 @@ func (s *Service) Prune(ctx context.Context) error {
 	}
 	gone, err := s.unsubscribed(ctx, chats)
 	if err != nil {
+		return err
+	}
+	if err := s.pruneAlerts(ctx); err != nil {
 		return err
 	}
 	return s.pruneWrite(ctx, oldIDs, gone)

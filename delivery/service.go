@@ -55,7 +55,7 @@ func New(db *bolt.DB, subs *subscriptions.Store, articles *news.Store, engine *d
 	if db == nil || subs == nil || articles == nil || engine == nil || sender == nil {
 		return nil, errors.New("delivery: new: db, stores, engine and sender are required")
 	}
-	if err := db.Update(createBuckets); err != nil {
+	if err := db.Update(func(tx *bolt.Tx) error { return errors.Join(createBuckets(tx), createAlertBuckets(tx)) }); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()

@@ -17,6 +17,9 @@ const DefaultAlertsPerDay = 3
 // alone it shows the setting and how alerts decide, to anyone; anything
 // else gets the usage, and nothing changes.
 func (b *Bot) alertsCmd(ctx context.Context, r request) error {
+	if b.cfg.AlertsPerDay < 0 {
+		return b.replyErr(ctx, r, text(r.lang, msgAlertsUnavailable))
+	}
 	return b.withSub(ctx, r, func(sub subscriptions.Subscriber) error {
 		if strings.TrimSpace(r.args) == "" {
 			return b.replyErr(ctx, r, b.alertsText(r.lang, sub))
@@ -54,8 +57,12 @@ func (b *Bot) alertsText(lang string, sub subscriptions.Subscriber) string {
 	return out
 }
 
-// alertsLine is the /settings summary's line about alerts.
-func alertsLine(lang string, sub subscriptions.Subscriber) string {
+// alertsLine is the /settings summary's line about alerts (none when the
+// operator turned alerts off).
+func (b *Bot) alertsLine(lang string, sub subscriptions.Subscriber) string {
+	if b.cfg.AlertsPerDay < 0 {
+		return ""
+	}
 	return text(lang, msgAlertsLine, alertsWord(lang, sub.Alerts))
 }
 

@@ -81,3 +81,20 @@ func TestGroupAlertsOnlyByAdmins(t *testing.T) {
 		t.Error("the admin's /alerts on did not turn alerts on")
 	}
 }
+
+// TestAlertsOffByOperator: with alerts turned off in the configuration,
+// /alerts says so and /settings has no alerts line.
+func TestAlertsOffByOperator(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.AlertsPerDay = -1 })
+	u := user{id: 73, lang: "en"}
+	h.sayText(u, "/start")
+	if got := h.sayText(u, "/alerts on"); !strings.Contains(got, "not available") {
+		t.Errorf("/alerts on with alerts off: %q\n%s", got, h.logs.String())
+	}
+	if h.sub(u.id).Alerts {
+		t.Error("alerts turned on although the operator turned them off")
+	}
+	if got := h.sayText(u, "/settings"); strings.Contains(got, "alerts") {
+		t.Errorf("/settings mentions alerts although they are off: %q", got)
+	}
+}

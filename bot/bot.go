@@ -74,7 +74,7 @@ type Config struct {
 	GroupBurst    int                // commands a group may send at once; default 5
 	AdminCacheTTL time.Duration      // how long a chat's administrator list is trusted; default 2 min
 	Topics        []digest.TopicInfo // the topics offered; default digest.Taxonomy()
-	AlertsPerDay  int                // breaking-news alerts a chat gets a day at most (shown by /alerts); default DefaultAlertsPerDay
+	AlertsPerDay  int                // breaking-news alerts a chat gets a day at most (shown by /alerts); default DefaultAlertsPerDay; negative: alerts off
 }
 
 func (c Config) withDefaults() Config {

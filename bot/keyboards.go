@@ -111,7 +111,7 @@ func (b *Bot) settingsText(r request, sub subscriptions.Subscriber) string {
 	}
 	return text(lang, msgSettings, title, b.topicsList(lang, sub), userList(lang, sub.Include), userList(lang, sub.Exclude),
 		userList(lang, sub.Times), userText(sub.TimeZone), maxStories, state) +
-		text(lang, msgStoryLangsLine, text(lang, storyLangsDesc(sub.StoryLangs))) + alertsLine(lang, sub)
+		text(lang, msgStoryLangsLine, text(lang, storyLangsDesc(sub.StoryLangs))) + b.alertsLine(lang, sub)
 }
 
 // storyLangsChoice is one of the settings' story-language buttons: the

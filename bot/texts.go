@@ -161,6 +161,7 @@ const (
 	msgAlertsLine
 	msgAlertsOnWord
 	msgAlertsOffWord
+	msgAlertsUnavailable
 	msgCount // not a text: the number of keys
 )
 
@@ -255,6 +256,7 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgAlertsLine:         "\nBreaking-news alerts: %s (/alerts)",
 		msgAlertsOnWord:       "on",
 		msgAlertsOffWord:      "off",
+		msgAlertsUnavailable:  "Breaking-news alerts are not available on this bot.",
 		msgNone:               "none",
 		msgAll:                "all",
 		msgYesDelete:          "Yes, delete",
@@ -409,6 +411,7 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgAlertsLine:         "\nتنبيهات الأخبار العاجلة: %s (/alerts)",
 		msgAlertsOnWord:       "تعمل",
 		msgAlertsOffWord:      "متوقفة",
+		msgAlertsUnavailable:  "تنبيهات الأخبار العاجلة غير متاحة في هذا البوت.",
 		msgNone:               "لا شيء",
 		msgAll:                "الكل",
 		msgYesDelete:          "نعم، احذف",

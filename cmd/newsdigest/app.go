@@ -120,7 +120,7 @@ func (m *Main) wire(ctx context.Context) error {
 	}
 	sender := bot.NewSender(api, bot.SenderConfig{Token: m.cfg.Token, PaidBroadcast: m.cfg.PaidBroadcast})
 	m.delivery, err = delivery.New(m.db, m.subs, m.articles, engine, meteredSender{sender, m.metrics}, delivery.Config{
-		Ingest: m.ingest, IngestEvery: m.cfg.IngestEvery, Log: m.log, Metrics: m.metrics,
+		Ingest: m.ingest, IngestEvery: m.cfg.IngestEvery, Log: m.log, Metrics: m.metrics, AlertsPerDay: alertsSetting(m.cfg.AlertsPerDay),
 	})
 	if err != nil {
 		return err
@@ -157,7 +157,17 @@ func (m *Main) botConfig() bot.Config {
 	return bot.Config{
 		Token: m.cfg.Token, DefaultTZ: m.cfg.TimeZone, DefaultTimes: m.cfg.DefaultTimes, Admins: m.cfg.Admins, Topics: topics(m.cfg.ExtraTopics),
 		WebhookURL: m.cfg.WebhookURL, WebhookAddr: m.cfg.WebhookAddr, WebhookSecret: m.cfg.WebhookSecret,
+		AlertsPerDay: alertsSetting(m.cfg.AlertsPerDay),
 	}
+}
+
+// alertsSetting maps NEWSDIGEST_ALERTS_PER_DAY (0 = off) to the packages'
+// AlertsPerDay (0 = their default, negative = off).
+func alertsSetting(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // topics is what subscribers can choose: the taxonomy, then the admins'

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,7 @@ type Config struct {
 	IngestEvery   time.Duration
 	Retention     time.Duration
 	PaidBroadcast bool
+	AlertsPerDay  int                 // breaking-news alerts a chat gets a day at most; 0 = alerts off
 	ExtraTopics   map[string][]string // admin topics: ID → keywords
 	LogLevel      slog.Level
 	LogFormat     string
@@ -86,6 +88,8 @@ func options() []option {
 			set: func(c *Config, v string) (err error) { c.Retention, err = duration(v, time.Hour); return err }},
 		{env: "NEWSDIGEST_PAID_BROADCAST", flag: "paid-broadcast", def: "0", usage: "1 sends with allow_paid_broadcast (costs Telegram Stars) at up to 1000 messages/s",
 			set: func(c *Config, v string) (err error) { c.PaidBroadcast, err = boolFlag(v); return err }},
+		{env: "NEWSDIGEST_ALERTS_PER_DAY", flag: "alerts-per-day", def: "3", usage: "breaking-news alerts one chat gets a day at most (0-24); 0 turns /alerts off for everyone",
+			set: func(c *Config, v string) (err error) { c.AlertsPerDay, err = intIn(v, 0, 24); return err }},
 		{env: "NEWSDIGEST_WEBHOOK_URL", flag: "webhook-url", usage: "public HTTPS URL for Telegram's webhook; empty = long polling",
 			set: setWebhookURL},
 		{env: "NEWSDIGEST_WEBHOOK_ADDR", flag: "webhook-addr", def: ":8443", usage: "listen address of the webhook server",
@@ -271,6 +275,15 @@ func boolFlag(v string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("%q is not 0 or 1", v)
+}
+
+// intIn parses a whole number from lo to hi.
+func intIn(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%q is not a whole number from %d to %d", v, lo, hi)
+	}
+	return n, nil
 }
 
 // duration parses a Go duration of at least min.

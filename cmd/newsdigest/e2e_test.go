@@ -257,6 +257,7 @@ func TestCLIErrors(t *testing.T) {
 		{"bad endpoint", nil, []string{"TELEGRAM_API_ENDPOINT=ftp://x/%s"}, 1, "TELEGRAM_API_ENDPOINT"},
 		{"bad listen address", nil, []string{"NEWSDIGEST_HTTP_ADDR=8080"}, 1, "NEWSDIGEST_HTTP_ADDR"},
 		{"bad log level", nil, []string{"NEWSDIGEST_LOG_LEVEL=loud"}, 1, "NEWSDIGEST_LOG_LEVEL"},
+		{"alerts cap out of range", nil, []string{"NEWSDIGEST_ALERTS_PER_DAY=100"}, 1, "NEWSDIGEST_ALERTS_PER_DAY"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

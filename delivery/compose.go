@@ -19,9 +19,10 @@ import (
 	"newsdigest/subscriptions"
 )
 
-// plan is what one push writes for one chat.
+// plan is what one push writes for one chat: a digest and the cursor that
+// moves with it (a broadcast moves none).
 type plan struct {
-	rec     record // no messages: nothing to send, only the cursor moves
+	rec     record
 	cur     cursor
 	stories int
 }
@@ -93,7 +94,8 @@ func inBatches(n, size int, always bool, fn func(from, to int, final bool) error
 
 // span is what the chats' digests may need: every article after the
 // oldest delivery cursor among them, and the last NewWindow if a chat has
-// no cursor yet. It reads only delivery's own cursors, in one transaction,
+// no cursor yet or only one older than NewWindow (a chat whose topics
+// matched nothing for a day: nothing before the window is eligible). It reads only delivery's own cursors, in one transaction,
 // rather than decoding every due subscriber once more before the stories
 // (and so the first message) can be built. A cursor left by an
 // earlier subscription of the chat (Prune drops those daily) still counts
@@ -103,13 +105,14 @@ func (s *Service) span(ctx context.Context, chatIDs []int64) (windowSpan, error)
 	if err := ctx.Err(); err != nil {
 		return sp, fmt.Errorf("delivery: push: %w", err)
 	}
+	since := s.cfg.Now().Add(-s.cfg.NewWindow)
 	err := s.db.View(func(tx *bolt.Tx) error {
-		curs := make([]uint64, 0, len(chatIDs))
+		curs := make([]cursor, 0, len(chatIDs))
 		for _, id := range chatIDs {
 			c, _ := getCursor(tx, id)
-			curs = append(curs, c.Seq)
+			curs = append(curs, c)
 		}
-		sp.add(curs)
+		sp.add(curs, since)
 		return nil
 	})
 	if err != nil {
@@ -119,18 +122,21 @@ func (s *Service) span(ctx context.Context, chatIDs []int64) (windowSpan, error)
 }
 
 // windowSpan is what one push must load: every article after oldest, and
-// the last NewWindow when a chat is new.
+// the last NewWindow when a chat is new or its cursor older than that.
 type windowSpan struct {
 	oldest uint64
 	anyNew bool
 }
 
-func (sp *windowSpan) add(curs []uint64) {
+// add widens the span to cover chats at curs; since is the start of the
+// NewWindow. A cursor written before cursors carried their time counts as
+// old: loading the window is always enough, since nothing older is eligible.
+func (sp *windowSpan) add(curs []cursor, since time.Time) {
 	for _, c := range curs {
-		if c == 0 {
+		if c.Seq == 0 || c.At.Before(since) {
 			sp.anyNew = true
-		} else if sp.oldest == 0 || c < sp.oldest {
-			sp.oldest = c
+		} else if sp.oldest == 0 || c.Seq < sp.oldest {
+			sp.oldest = c.Seq
 		}
 	}
 }
@@ -178,7 +184,7 @@ func (s *Service) compose(ctx context.Context, chatIDs []int64, interactive bool
 		return nil, err
 	}
 	var sp windowSpan
-	sp.add(curs)
+	sp.add(curs, s.cfg.Now().Add(-s.cfg.NewWindow))
 	w, err := s.loadWindow(ctx, sp)
 	if err != nil {
 		return nil, err
@@ -229,10 +235,10 @@ func (c *composer) plans(ctx context.Context, chatIDs []int64) ([]plan, error) {
 	return c.planAll(subs, curs), nil
 }
 
-func (c *composer) planAll(subs []subscriptions.Subscriber, curs []uint64) []plan {
+func (c *composer) planAll(subs []subscriptions.Subscriber, curs []cursor) []plan {
 	plans := make([]plan, 0, len(subs))
 	for i, sub := range subs {
-		if p, ok := c.plan(sub, curs[i]); ok {
+		if p, ok := c.plan(sub, curs[i].Seq); ok {
 			plans = append(plans, p)
 		}
 	}
@@ -255,14 +261,14 @@ func (s *Service) subscribers(ctx context.Context, chatIDs []int64, interactive 
 }
 
 // cursors returns each chat's delivery cursor, kept by delivery in the same
-// transaction as the chat's outbox records (0 = new subscriber, or a chat
-// that unsubscribed and came back).
-func (s *Service) cursors(subs []subscriptions.Subscriber) ([]uint64, error) {
-	out := make([]uint64, len(subs))
+// transaction as the chat's outbox records (zero: a chat that never got a
+// digest, or unsubscribed and came back).
+func (s *Service) cursors(subs []subscriptions.Subscriber) ([]cursor, error) {
+	out := make([]cursor, len(subs))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		for i, sub := range subs {
 			if c, ok := getCursor(tx, sub.ChatID); ok && c.Created.Equal(sub.Created) {
-				out[i] = c.Seq
+				out[i] = c
 			}
 		}
 		return nil
@@ -325,8 +331,11 @@ func (s *Service) load(ctx context.Context, sp windowSpan, now time.Time) ([]new
 	return slices.CompactFunc(arts, func(a, b news.Article) bool { return a.Seq == b.Seq }), nil
 }
 
-// plan selects and renders one chat's digest; ok is false when nothing is
-// new.
+// plan selects and renders one chat's digest; ok is false when none of
+// the stories it has not been shown matches it. Only a digest moves the
+// cursor (to the newest article loaded, in the record's transaction): the
+// stories a chat was not sent stay eligible until they leave NewWindow, so
+// a chat that matched nothing gets them once it changes its topics.
 func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 	w := c.w
 	if w.head <= cur {
@@ -334,7 +343,7 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 	}
 	p := plan{
 		rec: record{ChatID: sub.ChatID, ParseMode: "HTML", Interactive: c.interactive, State: statePending, Created: w.now},
-		cur: cursor{Seq: w.head, Created: sub.Created},
+		cur: cursor{Seq: w.head, Created: sub.Created, At: w.now},
 	}
 	el := c.eligibleFor(cur)
 	loc := c.zone(sub.TimeZone)
@@ -359,12 +368,15 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 		}
 		c.cache[key] = r
 	}
+	if r.stories == 0 {
+		return plan{}, false
+	}
 	p.rec.Messages, p.rec.Keyboards, p.rec.Body, p.stories = r.msgs, r.kbs, r.body, r.stories
 	return p, true
 }
 
 // eligibleFor returns the stories with an article newer than the cursor
-// (for a new subscriber: first seen within NewWindow), computed once per
+// whose newest article was first seen within NewWindow, computed once per
 // cursor.
 func (c *composer) eligibleFor(cur uint64) eligibleSet {
 	if el, ok := c.eligible[cur]; ok {
@@ -374,7 +386,7 @@ func (c *composer) eligibleFor(cur uint64) eligibleSet {
 	var el eligibleSet
 	h := fnv.New64a()
 	for i := range c.w.stories {
-		if (cur > 0 && c.w.maxSeq[i] > cur) || (cur == 0 && !c.w.maxFetch[i].Before(since)) {
+		if c.w.maxSeq[i] > cur && !c.w.maxFetch[i].Before(since) {
 			el.idx = append(el.idx, i)
 			h.Write(binary.BigEndian.AppendUint32(nil, uint32(i)))
 		}

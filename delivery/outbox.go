@@ -51,13 +51,16 @@ type record struct {
 	Sent        int       `json:"-"` // from bucketProgress
 }
 
-// cursor is the newest article Seq delivered to a chat. It is written in the
-// same transaction as the chat's delivery record, so a crash can neither
-// lose a window (gap) nor deliver it twice. Created ties it to one
-// subscription: a chat that left and came back starts afresh.
+// cursor is the newest article Seq loaded for the last digest a chat was
+// sent. It is written in the same transaction as the chat's delivery
+// record, so a crash can neither lose a window (gap) nor deliver it twice.
+// Created ties it to one subscription: a chat that left and came back
+// starts afresh. At is when that digest was composed (zero in cursors
+// written before it was kept).
 type cursor struct {
 	Seq     uint64    `json:"seq"`
 	Created time.Time `json:"created"`
+	At      time.Time `json:"at,omitzero"`
 }
 
 func createBuckets(tx *bolt.Tx) error {

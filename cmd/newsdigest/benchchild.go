@@ -61,7 +61,10 @@ func benchPushChild(ctx context.Context, stdout, stderr io.Writer, f benchFlags)
 	if err != nil {
 		return err
 	}
+	mem, stopMem := startMemSampler(ctx, 50*time.Millisecond)
 	res, err := benchPush(ctx, svc, sender)
+	stopMem()
+	res.anon, res.file, res.heap = mem.peaks()
 	if cerr := svc.Close(); err == nil {
 		err = cerr
 	}
@@ -77,6 +80,7 @@ type pushResult struct {
 	cpu                  time.Duration
 	messages             int64
 	commits              int64
+	anon, file, heap     float64 // peaks in MiB (memSampler)
 }
 
 // benchPush runs svc until the push is delivered: the outbox is empty and
@@ -127,6 +131,9 @@ func (r pushResult) print(w io.Writer, limit float64) {
 	out.line("cpu_us_per_msg", fmt.Sprintf("%.1f", float64(r.cpu.Microseconds())/msgs))
 	out.line("commits_per_msg", fmt.Sprintf("%.4f", float64(r.commits)/msgs))
 	out.line("peak_rss_mib", fmt.Sprintf("%.1f", peakRSSMiB()))
+	out.line("peak_rss_anon_mib", fmt.Sprintf("%.1f", r.anon))
+	out.line("peak_rss_file_mib", fmt.Sprintf("%.1f", r.file))
+	out.line("peak_heap_live_mib", fmt.Sprintf("%.1f", r.heap))
 	out.line("messages", r.messages)
 }
 

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"os"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// memSampler records, every interval, the process's resident memory split
+// the way /proc/self/status splits it (RssAnon: the Go heap, stacks and
+// runtime; RssFile: pages of the bbolt file mapped and touched) and the
+// Go heap's live objects, and keeps each one's peak. VmHWM alone cannot
+// say whether a peak is memory the process owns or file pages the kernel
+// may drop at will.
+type memSampler struct {
+	mu                    sync.Mutex
+	anon, file, heapBytes float64 // peaks, MiB
+}
+
+func startMemSampler(ctx context.Context, every time.Duration) (*memSampler, func()) {
+	m := &memSampler{}
+	ctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			m.sample()
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return m, func() { stop(); <-done; m.sample() }
+}
+
+func (m *memSampler) sample() {
+	anon, file := procRSS()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	heap := 0.0
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		heap = float64(s[0].Value.Uint64()) / (1 << 20)
+	}
+	m.mu.Lock()
+	m.anon, m.file, m.heapBytes = max(m.anon, anon), max(m.file, file), max(m.heapBytes, heap)
+	m.mu.Unlock()
+}
+
+func (m *memSampler) peaks() (anon, file, heap float64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.anon, m.file, m.heapBytes
+}
+
+// procRSS reads RssAnon and RssFile (+RssShmem) from /proc/self/status, in
+// MiB; zeros where /proc is missing.
+func procRSS() (anon, file float64) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	for line := range strings.Lines(string(data)) {
+		key, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		kib, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+		if err != nil {
+			continue
+		}
+		switch key {
+		case "RssAnon":
+			anon = kib / 1024
+		case "RssFile", "RssShmem":
+			file += kib / 1024
+		}
+	}
+	return anon, file
+}

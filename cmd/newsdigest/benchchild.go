@@ -61,7 +61,7 @@ func benchPushChild(ctx context.Context, stdout, stderr io.Writer, f benchFlags)
 	if err != nil {
 		return err
 	}
-	mem, stopMem := startMemSampler(ctx, 50*time.Millisecond)
+	mem, stopMem := startMemSampler(ctx, 50*time.Millisecond, f.memProfile)
 	res, err := benchPush(ctx, svc, sender)
 	stopMem()
 	res.anon, res.file, res.heap = mem.peaks()

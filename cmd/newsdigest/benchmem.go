@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,10 +20,12 @@ import (
 type memSampler struct {
 	mu                    sync.Mutex
 	anon, file, heapBytes float64 // peaks, MiB
+	profile               string  // where to write a heap profile at each new peak ("" = none)
+	profiled              float64 // live heap (MiB) when it was last written
 }
 
-func startMemSampler(ctx context.Context, every time.Duration) (*memSampler, func()) {
-	m := &memSampler{}
+func startMemSampler(ctx context.Context, every time.Duration, profile string) (*memSampler, func()) {
+	m := &memSampler{profile: profile}
 	ctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -51,7 +54,29 @@ func (m *memSampler) sample() {
 	}
 	m.mu.Lock()
 	m.anon, m.file, m.heapBytes = max(m.anon, anon), max(m.file, file), max(m.heapBytes, heap)
+	write := m.profile != "" && heap > 1.05*m.profiled
+	if write {
+		m.profiled = heap
+	}
 	m.mu.Unlock()
+	if write {
+		writeHeapProfile(m.profile)
+	}
+}
+
+// writeHeapProfile replaces path with the current heap profile (the
+// allocations live at the last GC); a failure only loses the profile.
+func writeHeapProfile(path string) {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil || f.Close() != nil {
+		os.Remove(tmp)
+		return
+	}
+	os.Rename(tmp, path)
 }
 
 func (m *memSampler) peaks() (anon, file, heap float64) {

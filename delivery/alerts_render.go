@@ -3,6 +3,8 @@ package delivery
 import (
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"newsdigest/digest"
 )
@@ -21,13 +23,15 @@ const (
 // delivery's own: digest's interface texts serve the digest layout.
 func renderAlert(st digest.Story, lang string) string {
 	var b strings.Builder
-	b.WriteString("🚨 <b>" + isolate(digest.ClipRunes(st.Title, alertTitleRunes)) + "</b>")
+	b.WriteString("🚨 <b>" + isolate(digest.ClipRunes(oneLine(st.Title), alertTitleRunes)) + "</b>")
 	if line := summaryLine(st); line != "" {
 		b.WriteString("\n" + isolate(line))
 	}
-	names := make([]string, 0, min(len(st.Sources), alertLinks))
-	for _, src := range st.Sources[:min(len(st.Sources), alertLinks)] {
-		names = append(names, digest.LinkHTML(isolate(digest.ClipRunes(src.Name, digest.MaxSourceRunes)), src.URL))
+	names := make([]string, 0, alertLinks)
+	for _, src := range st.Sources {
+		if name := oneLine(src.Name); name != "" && len(names) < alertLinks {
+			names = append(names, digest.LinkHTML(isolate(digest.ClipRunes(name, digest.MaxSourceRunes)), linkable(src.URL)))
+		}
 	}
 	sep, label, more := ", ", "Sources: ", " and %d more"
 	if lang == "ar" {
@@ -47,11 +51,33 @@ func summaryLine(st digest.Story) string {
 	if len(sents) == 0 {
 		return ""
 	}
-	line := digest.ClipRunes(strings.TrimSpace(sents[0]), alertSummaryRunes)
+	line := digest.ClipRunes(oneLine(sents[0]), alertSummaryRunes)
 	if digest.Normalize(line) == digest.Normalize(st.Title) {
 		return ""
 	}
 	return line
+}
+
+// oneLine joins s's words with single spaces: an alert is three lines.
+// Invalid UTF-8 (which Telegram refuses) becomes U+FFFD; control
+// characters go.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// linkable is href, or "" (no link) when it is not valid UTF-8, which
+// digest.LinkHTML does not check.
+func linkable(href string) string {
+	if !utf8.ValidString(href) || strings.ContainsFunc(href, unicode.IsControl) {
+		return ""
+	}
+	return href
 }
 
 func isolate(s string) string { return digest.EscapeHTML("\u2068" + s + "\u2069") }

@@ -10,6 +10,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"newsdigest/delivery"
 	"newsdigest/subscriptions"
 )
 
@@ -18,7 +19,7 @@ import (
 const (
 	cbTopic     = "p" // arg: "+ID" (choose the topic), "-ID" (drop it), "*" (all topics) or "." (done)
 	cbTopicOld  = "t" // before buttons carried the state: arg "ID" toggled; still on messages out there
-	cbSettings  = "s" // arg: topics | pause | resume | lang=ar|en | sl=own|both|auto | stop
+	cbSettings  = "s" // arg: topics | pause | resume | lang=ar|en | sl=own|both|auto | stop | forget
 	cbStop      = "x" // arg: stopDelete | stopResume | stopKeep
 	cbBroadcast = "b" // arg: yes | no; target = pending broadcast ID
 	maxCallback = 64
@@ -111,7 +112,7 @@ func (b *Bot) settingsText(r request, sub subscriptions.Subscriber) string {
 	}
 	return text(lang, msgSettings, title, b.topicsList(lang, sub), userList(lang, sub.Include), userList(lang, sub.Exclude),
 		userList(lang, sub.Times), userText(sub.TimeZone), maxStories, state) +
-		text(lang, msgStoryLangsLine, text(lang, storyLangsDesc(sub.StoryLangs))) + b.alertsLine(lang, sub)
+		text(lang, msgStoryLangsLine, text(lang, storyLangsDesc(sub.StoryLangs))) + b.alertsLine(lang, sub) + b.learnedText(lang, sub)
 }
 
 // storyLangsChoice is one of the settings' story-language buttons: the
@@ -183,6 +184,9 @@ func (b *Bot) settingsKeyboard(lang string, sub subscriptions.Subscriber) *tgbot
 		),
 		storyLangsRow(lang, sub),
 	)
+	if row := forgetRow(lang, sub); row != nil {
+		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+	}
 	return &kb
 }
 
@@ -207,6 +211,9 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) err
 	}
 	if strings.HasPrefix(q.Data, cbSearch+":") { // anyone may page a search
 		return b.onSearchMore(ctx, q, b.chatLang(ctx, q.Message.Chat.ID, q.From))
+	}
+	if strings.HasPrefix(q.Data, delivery.FeedbackPrefix) { // 👍 / 👎 under a digest
+		return b.onFeedback(ctx, q)
 	}
 	kind, arg, target, ok := parseCallback(q.Data)
 	if !ok {
@@ -379,6 +386,8 @@ func (b *Bot) changeFromSettings(ctx context.Context, c callback) error {
 			s.Lang = strings.TrimPrefix(c.arg, "lang=")
 		case "lang": // the old button toggled; only on messages sent before
 			s.Lang = otherLang(s.Lang)
+		case cbForget:
+			s.Learned = subscriptions.Learned{}
 		default:
 			if mode, ok := parseStoryLangs(c.arg); ok {
 				s.StoryLangs = mode
@@ -393,7 +402,7 @@ func (b *Bot) changeFromSettings(ctx context.Context, c callback) error {
 	if c.target == c.chat.ID {
 		c.lang = sub.Lang
 	}
-	b.answerCallback(ctx, c.q.ID, text(c.lang, msgSaved))
+	b.answerCallback(ctx, c.q.ID, text(c.lang, pick(c.arg == cbForget, msgForgotten, msgSaved)))
 	r := request{chat: c.chat, lang: c.lang, target: c.target}
 	return b.edit(ctx, c.chat.ID, c.msgID, b.settingsText(r, sub), b.settingsKeyboard(c.lang, sub))
 }

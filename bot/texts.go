@@ -93,6 +93,18 @@ const (
 	msgBtnLangsOwn
 	msgBtnLangsBoth
 	msgBtnLangsAuto
+	msgLearnedLine
+	msgLearnedNone
+	msgLearnedWords
+	msgLearnedMore
+	msgLearnedLess
+	msgBtnForget
+	msgForgotten
+	msgFeedbackUp
+	msgFeedbackDown
+	msgFeedbackAlready
+	msgFeedbackBad
+	msgFeedbackTopicGone
 	msgAddFeedUsage
 	msgFeedUnknownTopic
 	msgFeedBadURL
@@ -277,6 +289,18 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgBtnLangsOwn:        "My language only",
 		msgBtnLangsBoth:       "Arabic + English",
 		msgBtnLangsAuto:       "Auto",
+		msgLearnedLine:        "\nLearned from your 👍/👎: %s",
+		msgLearnedNone:        "\nLearned from your 👍/👎: nothing yet (the buttons under a digest)",
+		msgLearnedWords:       "a few headline words",
+		msgLearnedMore:        "more %s",
+		msgLearnedLess:        "less %s",
+		msgBtnForget:          "Reset what was learned",
+		msgForgotten:          "Reset: digests are ranked as before your 👍/👎.",
+		msgFeedbackUp:         "👍 Noted: more %s in your next digests",
+		msgFeedbackDown:       "👎 Noted: less %s in your next digests",
+		msgFeedbackAlready:    "Already noted.",
+		msgFeedbackBad:        "This button does not work (any more). /settings shows what was learned.",
+		msgFeedbackTopicGone:  "That topic no longer exists; nothing was changed.",
 		msgAddFeedUsage:       "Usage: /addfeed <i>URL</i> [<i>topic</i> …]\nTopics: %s",
 		msgFeedUnknownTopic:   "%s is not a topic. Topics: %s",
 		msgFeedBadURL:         "%s is not a feed address I can use: give a full http:// or https:// address.",
@@ -432,6 +456,18 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgBtnLangsOwn:        "لغتي فقط",
 		msgBtnLangsBoth:       "العربية والإنجليزية",
 		msgBtnLangsAuto:       "تلقائي",
+		msgLearnedLine:        "\nما تعلّمته من 👍/👎: %s",
+		msgLearnedNone:        "\nما تعلّمته من 👍/👎: لا شيء بعد (الأزرار أسفل الموجز)",
+		msgLearnedWords:       "بعض كلمات العناوين",
+		msgLearnedMore:        "المزيد من %s",
+		msgLearnedLess:        "أقل من %s",
+		msgBtnForget:          "مسح ما تعلّمته",
+		msgForgotten:          "تم المسح: يُرتَّب الموجز كما كان قبل تقييماتك 👍/👎.",
+		msgFeedbackUp:         "👍 سُجّل: المزيد من %s في الموجزات القادمة",
+		msgFeedbackDown:       "👎 سُجّل: أقل من %s في الموجزات القادمة",
+		msgFeedbackAlready:    "سُجّل من قبل.",
+		msgFeedbackBad:        "هذا الزر لا يعمل (لم يعد صالحًا). يعرض /settings ما تعلّمته.",
+		msgFeedbackTopicGone:  "هذا الموضوع لم يعد موجودًا؛ لم يتغير شيء.",
 		msgAddFeedUsage:       "الاستخدام: /addfeed <i>URL</i> [<i>موضوع</i> …]\nالمواضيع: %s",
 		msgFeedUnknownTopic:   "%s ليس موضوعًا. المواضيع: %s",
 		msgFeedBadURL:         "%s ليس عنوان مصدر أستطيع استخدامه: أرسل عنوانًا كاملًا يبدأ بـ http:// أو https://.",

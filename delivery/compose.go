@@ -348,7 +348,7 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 	el := c.eligibleFor(cur)
 	loc := c.zone(sub.TimeZone)
 	opts := digest.RenderOptions{Lang: sub.Lang, Location: loc, Now: w.now}
-	selKey := selectionKey(el.key, sub) + c.alertKey(sub.ChatID)
+	selKey := selectionKey(el.key, sub) + c.alertKey(sub.ChatID) + learnedKey(sub, w.now)
 	key := selKey + "|" + sub.Lang + "|" + localDate(w.now, loc)
 	r, ok := c.cache[key]
 	if !ok {
@@ -405,7 +405,7 @@ func (c *composer) eligibleFor(cur uint64) eligibleSet {
 // preferences because they also rank the stories.
 func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]digest.Story, digest.Prefs) {
 	p := prefs(sub)
-	p.Exclude = nil
+	p.Exclude, p.Weights = nil, learnedWeights(sub, c.w.now)
 	out := make([]digest.Story, 0, len(el.idx))
 	for _, i := range el.idx {
 		if c.alerted(sub.ChatID, i) || c.anyMatch(sub.Exclude, i) || (len(sub.Include) > 0 && !c.anyMatch(sub.Include, i)) {

@@ -15,6 +15,9 @@ type Prefs struct {
 	MaxStories int      // 0 = DefaultMaxStories
 	Lang       string   // interface language "ar" | "en": which stories are in the reader's language
 	StoryLangs string   // StoriesAuto | StoriesOwn | StoriesBoth (see LangAllowed)
+	// Weights is what the subscriber's feedback taught (Weight* keys, see
+	// learnedScore), already decayed; nil = none.
+	Weights map[string]float64
 }
 
 // Selection is the part of the stories one subscriber gets.
@@ -76,7 +79,8 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 //     every day, so yesterday's story told by three outlets still beats this
 //     hour's single report;
 //   - match: +1 per include keyword it matches, + the confidence of its best
-//     topic among the subscriber's topics, so what they asked for comes first.
+//     topic among the subscriber's topics, so what they asked for comes first;
+//   - learned: what the subscriber's 👍 / 👎 taught (learnedScore, ±2 at most).
 func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
 	score := math.Log2(1 + float64(len(s.Sources)))
 	if !s.Published.IsZero() {
@@ -92,7 +96,7 @@ func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
 			}
 		}
 	}
-	return score + best
+	return score + best + learnedScore(s, p.Weights)
 }
 
 func wantsTopics(s Story, topics []string) bool {

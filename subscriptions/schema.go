@@ -166,7 +166,7 @@ func fromV0(k, v []byte) (Subscriber, error) {
 // the subscriber validates.
 func repair(sub Subscriber) Subscriber {
 	def := New(sub.ChatID, ChatPrivate, "en", sub.Created)
-	for range 9 { // one pass per field Validate checks, at most
+	for range 10 { // one pass per field Validate checks, at most
 		var fe *FieldError
 		if !errors.As(sub.Validate(), &fe) {
 			return sub
@@ -184,6 +184,8 @@ func repair(sub Subscriber) Subscriber {
 			sub.Include, sub.Exclude = nil, nil
 		case "StoryLangs":
 			sub.StoryLangs = StoriesAuto
+		case "Learned":
+			sub.Learned = Learned{}
 		default:
 			sub.MaxStories = 0
 		}

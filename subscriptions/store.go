@@ -311,6 +311,7 @@ func clone(s Subscriber) Subscriber {
 	s.Include = append([]string(nil), s.Include...)
 	s.Exclude = append([]string(nil), s.Exclude...)
 	s.Times = append([]string(nil), s.Times...)
+	s.Learned = cloneLearned(s.Learned)
 	return s
 }
 

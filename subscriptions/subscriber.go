@@ -125,6 +125,10 @@ type Subscriber struct {
 	Inactive bool      `json:"inactive,omitempty"` // blocked the bot / chat not found: never sent to
 	Created  time.Time `json:"created"`
 	Updated  time.Time `json:"updated"`
+
+	// Learned is what the chat's feedback buttons taught its ranking
+	// (see Learned); the zero value, also of older records, is nothing.
+	Learned Learned `json:"learned,omitzero"`
 }
 
 // New returns a subscriber with defaults: daily at DefaultTime in
@@ -159,7 +163,7 @@ func (s Subscriber) Active() bool { return !s.Paused && !s.Inactive }
 func (s Subscriber) Validate() error {
 	checks := []func() error{
 		s.validateChat, s.validateLang, s.validateTopics, s.validateKeywords,
-		s.validateZone, s.validateTimes, s.validateMaxStories, s.validateStoryLangs,
+		s.validateZone, s.validateTimes, s.validateMaxStories, s.validateStoryLangs, s.validateLearned,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -1,0 +1,191 @@
+package digest
+
+import (
+	"maps"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// learnedFixture is three fixed stories: a three-outlet Middle East story
+// from yesterday that leads, then this morning's derby and rate rise.
+func learnedFixture() (now time.Time, iraq, goal, rates Story) {
+	now = time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
+	iraq = story("iraq", "انسحاب القوات من العراق", "قالت مصادر إن القوات ستنسحب من العراق.", "middle-east", Source{Name: "A"}, Source{Name: "B"}, Source{Name: "C"})
+	iraq.Published = now.Add(-20 * time.Hour)
+	goal = story("goal", "Late goal wins the derby", "A late goal won the derby on Sunday.", "sport", Source{Name: "D"})
+	goal.Published = now.Add(-1 * time.Hour)
+	rates = story("rates", "Bank raises rates", "The central bank raised rates.", "economy", Source{Name: "E"})
+	rates.Published = now.Add(-2 * time.Hour)
+	return now, iraq, goal, rates
+}
+
+func order(sel Selection) string {
+	var out []string
+	for _, s := range sel.Stories {
+		out = append(out, s.ID)
+	}
+	return strings.Join(out, ",")
+}
+
+// TestFeedbackReordersStories: one 👎 on the leading section's topic makes
+// it no longer lead; one 👍 on the last one's brings it to the top; no
+// feedback keeps the plain order.
+func TestFeedbackReordersStories(t *testing.T) {
+	now, iraq, goal, rates := learnedFixture()
+	all := []Story{goal, iraq, rates}
+	tests := []struct {
+		name    string
+		weights map[string]float64
+		want    string
+	}{
+		{"no feedback", nil, "iraq,goal,rates"},
+		{"👎 middle east", FeedbackWeights(&iraq, "middle-east", false), "goal,rates,iraq"},
+		{"👍 economy", FeedbackWeights(&rates, "economy", true), "rates,iraq,goal"},
+		{"👎 middle east, story gone: the topic alone", FeedbackWeights(nil, "middle-east", false), "goal,rates,iraq"},
+		{"👎 a topic no story has", FeedbackWeights(nil, "health", false), "iraq,goal,rates"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := order(Select(all, Prefs{Weights: tt.weights}, now)); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFeedbackWeighsWhatTheStoryShows: a tap names the section's topic,
+// the story's outlets and its headline words, nothing else, with the sign
+// of the button.
+func TestFeedbackWeighsWhatTheStoryShows(t *testing.T) {
+	_, iraq, _, _ := learnedFixture()
+	down := FeedbackWeights(&iraq, "middle-east", false)
+	for _, k := range []string{WeightTopic + "middle-east", WeightSource + "A", WeightSource + "C", WeightWord + Stem(Normalize("العراق"))} {
+		if down[k] >= 0 {
+			t.Errorf("👎 %s = %v, want negative (weights %v)", k, down[k], down)
+		}
+	}
+	if _, ok := down[WeightWord+"من"]; ok {
+		t.Errorf("a stop word was weighed: %v", down)
+	}
+	up := FeedbackWeights(&iraq, "middle-east", true)
+	for k, v := range down {
+		if up[k] != -v {
+			t.Errorf("👍 %s = %v, want %v", k, up[k], -v)
+		}
+	}
+	if n := len(up); n > 1+feedbackSources+feedbackWords {
+		t.Errorf("one tap moved %d weights", n)
+	}
+}
+
+// TestLearnedScoreBounded: however many taps pile up (each weight at the
+// store's bound), the learned term stays within ±MaxLearnedScore; one tap
+// on a topic alone cannot push a three-outlet story below a single report
+// of the same age.
+func TestLearnedScoreBounded(t *testing.T) {
+	now, iraq, _, _ := learnedFixture()
+	for _, sign := range []float64{-1, 1} {
+		w := map[string]float64{}
+		for k := range FeedbackWeights(&iraq, "middle-east", true) {
+			w[k] = 2 * sign // subscriptions.MaxLearnedWeight
+		}
+		if got := learnedScore(iraq, w); math.Abs(got) > MaxLearnedScore+1e-9 || got*sign <= 0 {
+			t.Errorf("sign %v: learned score %v, want within ±%v and of that sign", sign, got, MaxLearnedScore)
+		}
+	}
+	single := story("single", "Another report", "Another report from the region.", "middle-east", Source{Name: "Z"})
+	single.Published = iraq.Published
+	sel := Select([]Story{single, iraq}, Prefs{Weights: FeedbackWeights(nil, "middle-east", false)}, now)
+	if got := order(sel); got != "iraq,single" {
+		t.Errorf("after one 👎 on the topic: %s, want the three-outlet story still first", got)
+	}
+}
+
+// TestLearnedScoreIgnoresOtherKeys: weights of keys a story does not have
+// (another topic, outlet or word) leave its score alone, so one chat's
+// feedback on sport does not move its economy stories.
+func TestLearnedScoreIgnoresOtherKeys(t *testing.T) {
+	_, _, goal, rates := learnedFixture()
+	w := FeedbackWeights(&goal, "sport", false)
+	if got := learnedScore(rates, w); got != 0 {
+		t.Errorf("👎 on sport moved the economy story by %v", got)
+	}
+	if got := learnedScore(goal, w); got >= 0 {
+		t.Errorf("👎 on sport left the sport story at %v", got)
+	}
+	if got := learnedScore(goal, nil); got != 0 {
+		t.Errorf("no weights: %v", got)
+	}
+}
+
+func TestValidWeightKey(t *testing.T) {
+	tests := []struct {
+		key  string
+		want bool
+	}{
+		{"t:sport", true},
+		{"t:middle-east", true},
+		{"t:Sport", false},
+		{"t:", false},
+		{"t:" + strings.Repeat("a", 33), false},
+		{"s:BBC News", true},
+		{"s:الجزيرة", true},
+		{"s: ", false},
+		{"s:a\x00b", false},
+		{"s:" + strings.Repeat("م", MaxSourceRunes), true},
+		{"s:" + strings.Repeat("م", 2*MaxSourceRunes), false},
+		{"w:عراق", true},
+		{"w:", false},
+		{"x:sport", false},
+		{"sport", false},
+		{"s:\xff", false},
+	}
+	for _, tt := range tests {
+		if got := ValidWeightKey(tt.key); got != tt.want {
+			t.Errorf("ValidWeightKey(%q) = %v, want %v", tt.key, got, tt.want)
+		}
+	}
+	_, iraq, _, _ := learnedFixture()
+	iraq.Sources = append(iraq.Sources, Source{Name: "bad\x01name"})
+	for k := range maps.Keys(FeedbackWeights(&iraq, "middle-east", true)) {
+		if !ValidWeightKey(k) {
+			t.Errorf("FeedbackWeights made invalid key %q", k)
+		}
+	}
+}
+
+// TestFeedbackTargets: the buttons name the digest's first sections in
+// the order the digest shows them (checked on the rendering, so it holds
+// however sections are arranged), "Other" left out.
+func TestFeedbackTargets(t *testing.T) {
+	now, iraq, goal, rates := learnedFixture()
+	untagged := story("misc", "Something else", "Something else happened.", "", Source{Name: "F"})
+	untagged.Topics = nil
+	goal2 := story("goal2", "Cup draw made", "The cup draw was made.", "sport", Source{Name: "G"})
+	sel := Select([]Story{goal, iraq, rates, untagged, goal2}, Prefs{}, now)
+	got := FeedbackTargets(sel, 3)
+	if len(got) != 3 {
+		t.Fatalf("%d targets, want 3: %v", len(got), got)
+	}
+	text := RenderText(sel, RenderOptions{Lang: "en"})
+	title := map[string]string{}
+	for _, s := range sel.Stories {
+		title[s.ID] = s.Title
+	}
+	last := -1
+	for _, f := range got {
+		h := strings.Index(text, "▪️ "+TopicLabel(f.Topic, "en"))
+		if h <= last {
+			t.Fatalf("section %s at %d, after %d: not in digest order\n%s", f.Topic, h, last, text)
+		}
+		if next := strings.Index(text[h:], title[f.StoryID]); next < 0 || strings.Contains(text[h:h+next], "\n▪️") {
+			t.Errorf("story %s is not the first of section %s\n%s", f.StoryID, f.Topic, text)
+		}
+		last = h
+	}
+	if n := len(FeedbackTargets(Selection{}, 3)); n != 0 {
+		t.Errorf("empty digest: %d targets", n)
+	}
+}

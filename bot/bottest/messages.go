@@ -56,12 +56,13 @@ func keyboard(markup string) ([][]Button, string) {
 	return out, ""
 }
 
-// Edit is one accepted editMessageText.
+// Edit is one accepted editMessageText or editMessageReplyMarkup.
 type Edit struct {
-	ChatID    int64
-	MessageID int
-	Text      string
-	ParseMode string
+	ChatID      int64
+	MessageID   int
+	Text        string // "" for editMessageReplyMarkup
+	ParseMode   string
+	ReplyMarkup string // the new keyboard's JSON, as sent
 }
 
 func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, p params) {
@@ -149,20 +150,42 @@ func chatType(chatID int64) string {
 }
 
 func (s *Server) edit(w http.ResponseWriter, p params) {
-	chatID, err := p.int64("chat_id")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), nil)
-		return
-	}
-	id, err := p.int64("message_id")
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), nil)
+	chatID, id, ok := messageRef(w, p)
+	if !ok {
 		return
 	}
 	s.record(func() {
-		s.edits = append(s.edits, Edit{ChatID: chatID, MessageID: int(id), Text: p.get("text"), ParseMode: p.get("parse_mode")})
+		s.edits = append(s.edits, Edit{ChatID: chatID, MessageID: int(id), Text: p.get("text"), ParseMode: p.get("parse_mode"),
+			ReplyMarkup: p.get("reply_markup")})
 	})
 	writeResult(w, map[string]any{"message_id": id, "chat": map[string]any{"id": chatID}, "text": p.get("text")})
+}
+
+// messageRef reads an edit's chat and message IDs, answering 400 when
+// either is missing.
+func messageRef(w http.ResponseWriter, p params) (chatID, messageID int64, ok bool) {
+	chatID, err := p.int64("chat_id")
+	if err == nil {
+		messageID, err = p.int64("message_id")
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request: "+err.Error(), nil)
+		return 0, 0, false
+	}
+	return chatID, messageID, true
+}
+
+// editMarkup accepts editMessageReplyMarkup and answers true, as Telegram
+// does for some edits (the client must not expect a Message).
+func (s *Server) editMarkup(w http.ResponseWriter, p params) {
+	chatID, id, ok := messageRef(w, p)
+	if !ok {
+		return
+	}
+	s.record(func() {
+		s.edits = append(s.edits, Edit{ChatID: chatID, MessageID: int(id), ReplyMarkup: p.get("reply_markup")})
+	})
+	writeResult(w, true)
 }
 
 // Sent returns every accepted message in the order the server accepted them.

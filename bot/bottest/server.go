@@ -147,6 +147,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, method string,
 		s.getUpdates(w, r, p)
 	case "editMessageText":
 		s.edit(w, p)
+	case "editMessageReplyMarkup":
+		s.editMarkup(w, p)
 	case "answerCallbackQuery":
 		s.record(func() { s.answers = append(s.answers, p.get("callback_query_id")) })
 		writeResult(w, true)

@@ -35,11 +35,20 @@ func e2eArticles() []news.Article {
 	}
 }
 
-// TestEndToEndConversation plays a subscriber against the real client and
-// the telegram-test-api emulator, in Arabic and in English: /start → topic
-// keyboard → toggle a topic by callback → /time → /timezone → /digest, which
-// shows only the chosen topic.
-func TestEndToEndConversation(t *testing.T) {
+// e2e is the bot and the real delivery service over one bbolt file,
+// polling the telegram-test-api emulator.
+type e2e struct {
+	emu      *tgemu.Emulator
+	ctx      context.Context
+	subs     *subscriptions.Store
+	articles *news.Store
+}
+
+// startE2E starts the emulator, stores arts, and runs the bot (long
+// polling) and the delivery service until the test ends; the token must
+// never reach the logs.
+func startE2E(t *testing.T, arts []news.Article) e2e {
+	t.Helper()
 	emu := tgemu.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	db := dbtest.Open(t)
@@ -51,7 +60,7 @@ func TestEndToEndConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := articles.Add(ctx, e2eArticles()); err != nil {
+	if _, err := articles.Add(ctx, arts); err != nil {
 		t.Fatal(err)
 	}
 	engine, err := digest.NewEngine(digest.Config{})
@@ -69,7 +78,7 @@ func TestEndToEndConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := New(api, Config{Token: emu.Token, DefaultTZ: "UTC"}, subs, svc, log, WithDB(db))
+	b := New(api, Config{Token: emu.Token, DefaultTZ: "UTC"}, subs, svc, log, WithDB(db), WithSearch(svc))
 	b.RegisterCommands(ctx) // the emulator answers 500: logged, not fatal
 	done, delivered := make(chan error, 1), make(chan error, 1)
 	go func() { done <- b.Poll(ctx) }()
@@ -83,6 +92,16 @@ func TestEndToEndConversation(t *testing.T) {
 			t.Error("token in logs")
 		}
 	})
+	return e2e{emu: emu, ctx: ctx, subs: subs, articles: articles}
+}
+
+// TestEndToEndConversation plays a subscriber against the real client and
+// the telegram-test-api emulator, in Arabic and in English: /start → topic
+// keyboard → toggle a topic by callback → /time → /timezone → /digest, which
+// shows only the chosen topic.
+func TestEndToEndConversation(t *testing.T) {
+	e := startE2E(t, e2eArticles())
+	emu, ctx, subs := e.emu, e.ctx, e.subs
 
 	tests := []struct {
 		user                         tgemu.User

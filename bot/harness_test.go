@@ -204,6 +204,19 @@ func (h *harness) deliveryService(log *slog.Logger) (*tgbotapi.BotAPI, *news.Sto
 	return api, articles, svc
 }
 
+// withRealDigests makes the harness's bot answer /digest (and /search)
+// with the real delivery service, on the real clock it reads, and returns
+// the article store it reads.
+func (h *harness) withRealDigests() *news.Store {
+	h.t.Helper()
+	h.clock = time.Now()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	api, articles, svc := h.deliveryService(log)
+	h.bot = New(api, Config{Token: h.fake.Token(), DefaultTZ: "UTC", PollTimeout: time.Second}, h.subs, svc, log,
+		WithDB(h.db), WithSearch(svc))
+	return articles
+}
+
 // subsAndAPI opens the subscriber store in db and a client of the fake Bot
 // API, for the tests that build their own bot beside the harness.
 func subsAndAPI(t *testing.T, fake *bottest.Server, db *bolt.DB) (*subscriptions.Store, *tgbotapi.BotAPI) {

@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -20,10 +18,7 @@ import (
 func TestStoryLanguagesButtonChangesNextDigest(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t)
-	h.clock = time.Now() // the delivery service reads the real clock
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	api, articles, svc := h.deliveryService(log)
-	h.bot = New(api, Config{Token: h.fake.Token(), DefaultTZ: "UTC", PollTimeout: time.Second}, h.subs, svc, log, WithDB(h.db))
+	articles := h.withRealDigests()
 
 	add := func(arts ...news.Article) {
 		t.Helper()

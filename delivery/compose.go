@@ -498,6 +498,7 @@ func localDate(now time.Time, loc *time.Location) string {
 // chat-specific may go in it.
 func digestKeyboard(shown digest.Selection, lang string) [][]Button {
 	var rows [][]Button // the More button and the feedback rows are added here
+	rows = append(rows, feedbackKeyboard(shown, lang)...)
 	return rows
 }
 

@@ -86,6 +86,22 @@ func validStoryID(id string) bool {
 	return true
 }
 
+// feedbackKeyboard is the 👍 / 👎 rows under a digest's last message, in
+// the digest's language, one per section of shown (at most feedbackRows).
+func feedbackKeyboard(shown digest.Selection, lang string) [][]Button {
+	var rows [][]Button
+	for _, t := range digest.FeedbackTargets(shown, feedbackRows) {
+		if len(t.StoryID) > maxStoryIDLen {
+			t.StoryID = "" // cannot happen with digest's IDs; the topic alone still works
+		}
+		label := digest.TopicLabel(t.Topic, lang)
+		up := Feedback{Up: true, Topic: t.Topic, StoryID: t.StoryID}
+		down := Feedback{Topic: t.Topic, StoryID: t.StoryID}
+		rows = append(rows, []Button{{Text: "👍 " + label, Data: up.Data()}, {Text: "👎 " + label, Data: down.Data()}})
+	}
+	return rows
+}
+
 // learnedWeights is the chat's learned weights as of now, for
 // digest.Prefs.Weights (nil for the many chats that never pressed one).
 func learnedWeights(sub subscriptions.Subscriber, now time.Time) map[string]float64 {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"newsdigest/bot/bottest"
+	"newsdigest/delivery"
 	"newsdigest/digest"
 	"newsdigest/news"
 	"newsdigest/subscriptions"
@@ -26,28 +28,24 @@ func feedbackArticles(now time.Time) []news.Article {
 	}
 }
 
-// sectionOrder is the topics of a chat's digest sections, in order.
+// sectionOrder is the topics of feedbackArticles in the order a chat's
+// digest shows their headlines (read from the text, however it is laid
+// out).
 func sectionOrder(h *harness, chatID int64) []string {
 	var text strings.Builder
 	for _, m := range h.srv.SentTo(chatID) {
 		text.WriteString(m.Text)
 	}
-	type at struct {
-		topic string
-		pos   int
-	}
-	var found []at
-	for _, topic := range []string{"sport", "economy", "health"} {
-		if i := strings.Index(text.String(), "▪️ <b>"+digest.TopicLabel(topic, "en")+"</b>"); i >= 0 {
-			found = append(found, at{topic, i})
+	var found []string
+	pos := map[string]int{}
+	for _, a := range feedbackArticles(time.Time{}) {
+		if i := strings.Index(text.String(), a.Title); i >= 0 {
+			found = append(found, a.Topics[0])
+			pos[a.Topics[0]] = i
 		}
 	}
-	slices.SortFunc(found, func(a, b at) int { return a.pos - b.pos })
-	out := make([]string, len(found))
-	for i, f := range found {
-		out[i] = f.topic
-	}
-	return out
+	slices.SortFunc(found, func(a, b string) int { return pos[a] - pos[b] })
+	return found
 }
 
 // TestPushRanksByEachChatsFeedback: in one push, the chat that pressed 👎
@@ -96,5 +94,68 @@ func TestPushRanksByEachChatsFeedback(t *testing.T) {
 		if got := strings.Join(sectionOrder(h, tt.id), ","); got != tt.want {
 			t.Errorf("chat %d: sections %s, want %s", tt.id, got, tt.want)
 		}
+	}
+}
+
+// TestDigestCarriesFeedbackButtons: a digest's last message (and only it)
+// has a 👍 / 👎 row per section, in the digest's order and language; each
+// button's data is within 64 bytes, names its section's topic and first
+// story, and holds nothing of the chat: two chats with the same digest get
+// the same keyboard.
+func TestDigestCarriesFeedbackButtons(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	h := newHarness(t, options{now: now})
+	if _, err := h.articles.Add(context.Background(), feedbackArticles(now)); err != nil {
+		t.Fatal(err)
+	}
+	var subs []subscriptions.Subscriber
+	for _, lang := range []string{"en", "en", "ar"} {
+		s := subscriptions.New(int64(len(subs)+1), subscriptions.ChatPrivate, lang, now)
+		s.StoryLangs = subscriptions.StoriesBoth // the Arabic reader gets the English stories too
+		subs = append(subs, s)
+	}
+	if err := h.subs.PutMany(context.Background(), subs); err != nil {
+		t.Fatal(err)
+	}
+	svc := h.service()
+	run(t, svc)
+	if _, err := svc.Push(context.Background(), ids(1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, svc)
+	last := func(chatID int64) bottest.Sent {
+		sent := h.srv.SentTo(chatID)
+		if len(sent) == 0 {
+			t.Fatalf("chat %d got no digest", chatID)
+		}
+		for _, m := range sent[:len(sent)-1] {
+			if len(m.Buttons) > 0 {
+				t.Errorf("chat %d: buttons under a message before the last: %v", chatID, m.Buttons)
+			}
+		}
+		return sent[len(sent)-1]
+	}
+	en := last(1)
+	wantTopics := []string{"sport", "economy", "health"}
+	if len(en.Buttons) != len(wantTopics) {
+		t.Fatalf("last message's keyboard %v, want a row per section", en.Buttons)
+	}
+	for i, row := range en.Buttons {
+		label := digest.TopicLabel(wantTopics[i], "en")
+		if len(row) != 2 || row[0].Text != "👍 "+label || row[1].Text != "👎 "+label {
+			t.Fatalf("row %d: %v, want 👍/👎 %s", i, row, label)
+		}
+		for j, b := range row {
+			f, err := delivery.ParseFeedback(b.Data)
+			if err != nil || len(b.Data) > 64 || f.Topic != wantTopics[i] || f.Up != (j == 0) || f.StoryID == "" {
+				t.Errorf("button %q: %+v, %v", b.Data, f, err)
+			}
+		}
+	}
+	if other := last(2); !slices.EqualFunc(other.Buttons, en.Buttons, slices.Equal) {
+		t.Errorf("chat 2's keyboard %v differs from chat 1's %v", other.Buttons, en.Buttons)
+	}
+	if ar := last(3); len(ar.Buttons) == 0 || ar.Buttons[0][1].Text != "👎 "+digest.TopicLabel("sport", "ar") {
+		t.Errorf("Arabic digest's keyboard: %v", ar.Buttons)
 	}
 }

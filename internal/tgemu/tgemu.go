@@ -132,6 +132,22 @@ func (e *Emulator) SendCallback(ctx context.Context, u User, messageID int, data
 	return e.post(ctx, "/sendCallback", body, nil)
 }
 
+// PressButton makes the user press the inline button with callback data
+// under the bot's message m. As in Telegram, the press carries the
+// message with its keyboard, so the bot can see which button it was.
+func (e *Emulator) PressButton(ctx context.Context, u User, m BotMessage, data string) error {
+	msg := map[string]any{"message_id": m.MessageID, "chat": u.chat(), "date": time.Now().Unix()}
+	if _, _, markup := m.Fields(); len(markup) > 0 {
+		var s string
+		if json.Unmarshal(markup, &s) == nil { // stored as the JSON string the bot sent
+			markup = json.RawMessage(s)
+		}
+		msg["reply_markup"] = markup
+	}
+	body := map[string]any{"botToken": e.Token, "from": u.from(), "data": data, "message": msg}
+	return e.post(ctx, "/sendCallback", body, nil)
+}
+
 // BotMessage is one message the bot sent, as the emulator stored it.
 type BotMessage struct {
 	MessageID int             `json:"messageId"`

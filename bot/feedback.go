@@ -27,7 +27,7 @@ const cbForget = "forget"
 
 // onFeedback answers a 👍 / 👎 under a digest: it moves the weights of the
 // chat the digest was sent to (its topic, and the outlets and headline
-// words of the section's first story when that can still be found), marks
+// words of the row's story when that can still be found), marks
 // the pressed button and says what it did. In groups and channels only
 // administrators may press, as for every setting.
 func (b *Bot) onFeedback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
@@ -88,7 +88,7 @@ func (b *Bot) feedbackStory(ctx context.Context, id string) *digest.Story {
 }
 
 // markPressed returns the keyboard with the pressed button marked and the
-// other button of its row unmarked (👍 then 👎 on one section: the last
+// other button of its row unmarked (👍 then 👎 on one topic: the last
 // press shows); ok is false when the button is not in it.
 func markPressed(kb *tgbotapi.InlineKeyboardMarkup, data string) (tgbotapi.InlineKeyboardMarkup, bool) {
 	if kb == nil {

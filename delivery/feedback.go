@@ -13,12 +13,12 @@ import (
 	"newsdigest/subscriptions"
 )
 
-// Feedback buttons. The last message of a digest carries one row per
-// section (the first feedbackRows sections with a topic):
+// Feedback buttons. The last message of a digest carries one row for each
+// of the first feedbackRows topics it shows (digest.FeedbackTargets):
 //
 //	[👍 Economy] [👎 Economy]
 //
-// Their callback data names the section's topic and its first story,
+// Their callback data names the topic and the first story shown with it,
 // "f:<u|d>:<topic>:<story ID>", at most 1+1+1+1+32+1+24 = 61 bytes. It holds
 // nothing about the chat: the keyboard is stored with the digest's shared
 // body, and the bot knows the chat from the press.
@@ -35,8 +35,8 @@ var ErrFeedbackData = errors.New("delivery: not a feedback button")
 // Feedback is one press of a feedback button.
 type Feedback struct {
 	Up      bool   // 👍; false is 👎
-	Topic   string // the section's topic ID
-	StoryID string // the section's first story ("" when it had none)
+	Topic   string // the row's topic ID
+	StoryID string // the first story shown with the topic ("" when unknown)
 }
 
 // Data is the button's callback data.
@@ -87,7 +87,7 @@ func validStoryID(id string) bool {
 }
 
 // feedbackKeyboard is the 👍 / 👎 rows under a digest's last message, in
-// the digest's language, one per section of shown (at most feedbackRows).
+// the digest's language, one per topic of shown (at most feedbackRows).
 func feedbackKeyboard(shown digest.Selection, lang string) [][]Button {
 	var rows [][]Button
 	for _, t := range digest.FeedbackTargets(shown, feedbackRows) {

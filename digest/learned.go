@@ -145,25 +145,42 @@ func clamp(x, bound float64) float64 {
 	return math.Max(-bound, math.Min(bound, x))
 }
 
-// FeedbackTarget is one section of a digest that feedback buttons name:
-// its topic and its first story (whose outlets and headline words a tap
-// also weighs).
+// FeedbackTarget is what one row of feedback buttons names: a topic of
+// the digest and the first story shown with it (whose outlets and
+// headline words a tap also weighs).
 type FeedbackTarget struct {
 	Topic   string
 	StoryID string
 }
 
-// FeedbackTargets returns the first n sections of sel that have a topic,
-// in the order RenderHTML shows them.
+// FeedbackTargets returns the first n distinct topics of sel's stories in
+// the order RenderHTML shows the stories (the top story, then section by
+// section), each with its first story; stories without a topic are
+// skipped.
 func FeedbackTargets(sel Selection, n int) []FeedbackTarget {
 	var out []FeedbackTarget
-	for _, sec := range sections(sel.Stories) {
+	seen := map[string]bool{}
+	for _, s := range shownOrder(sel) {
 		if len(out) == n {
 			break
 		}
-		if sec.topic != "" && len(sec.stories) > 0 {
-			out = append(out, FeedbackTarget{Topic: sec.topic, StoryID: sec.stories[0].ID})
+		if len(s.Topics) > 0 && !seen[s.Topics[0].ID] {
+			seen[s.Topics[0].ID] = true
+			out = append(out, FeedbackTarget{Topic: s.Topics[0].ID, StoryID: s.ID})
 		}
+	}
+	return out
+}
+
+// shownOrder is sel's stories as renderBlocks lays them out: the top
+// story, then the others section by section.
+func shownOrder(sel Selection) []Story {
+	if len(sel.Stories) == 0 {
+		return nil
+	}
+	out := []Story{sel.Stories[0]}
+	for _, sec := range sections(sel.Stories[1:]) {
+		out = append(out, sec.stories...)
 	}
 	return out
 }

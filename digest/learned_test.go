@@ -156,34 +156,58 @@ func TestValidWeightKey(t *testing.T) {
 	}
 }
 
-// TestFeedbackTargets: the buttons name the digest's first sections in
-// the order the digest shows them (checked on the rendering, so it holds
-// however sections are arranged), "Other" left out.
+// TestFeedbackTargets: the buttons name the digest's first topics in the
+// order the digest shows its stories, each with the first story shown in
+// it (checked on the rendering, so it holds however the briefing is laid
+// out); a story without a topic gets none.
 func TestFeedbackTargets(t *testing.T) {
 	now, iraq, goal, rates := learnedFixture()
 	untagged := story("misc", "Something else", "Something else happened.", "", Source{Name: "F"})
 	untagged.Topics = nil
 	goal2 := story("goal2", "Cup draw made", "The cup draw was made.", "sport", Source{Name: "G"})
-	sel := Select([]Story{goal, iraq, rates, untagged, goal2}, Prefs{}, now)
+	rates2 := story("rates2", "Oil price slips", "The oil price slipped on Monday.", "economy", Source{Name: "H"})
+	sel := Select([]Story{goal, iraq, rates, untagged, goal2, rates2}, Prefs{}, now)
+	text := RenderText(sel, RenderOptions{Lang: "en"})
+	shownAt := func(s Story) int {
+		i := strings.Index(text, s.Title)
+		if i < 0 {
+			t.Fatalf("%s not in the digest:\n%s", s.ID, text)
+		}
+		return i
+	}
+	// want: each topic's first story as the text shows them, in that order
+	firstOf := map[string]Story{}
+	for _, s := range sel.Stories {
+		if len(s.Topics) == 0 {
+			continue
+		}
+		if f, ok := firstOf[s.Topics[0].ID]; !ok || shownAt(s) < shownAt(f) {
+			firstOf[s.Topics[0].ID] = s
+		}
+	}
 	got := FeedbackTargets(sel, 3)
 	if len(got) != 3 {
 		t.Fatalf("%d targets, want 3: %v", len(got), got)
 	}
-	text := RenderText(sel, RenderOptions{Lang: "en"})
-	title := map[string]string{}
-	for _, s := range sel.Stories {
-		title[s.ID] = s.Title
-	}
 	last := -1
 	for _, f := range got {
-		h := strings.Index(text, "▪️ "+TopicLabel(f.Topic, "en"))
-		if h <= last {
-			t.Fatalf("section %s at %d, after %d: not in digest order\n%s", f.Topic, h, last, text)
+		first, ok := firstOf[f.Topic]
+		if !ok || first.ID != f.StoryID {
+			t.Errorf("target %v: want the first story shown with that topic (%s)\n%s", f, first.ID, text)
 		}
-		if next := strings.Index(text[h:], title[f.StoryID]); next < 0 || strings.Contains(text[h:h+next], "\n▪️") {
-			t.Errorf("story %s is not the first of section %s\n%s", f.StoryID, f.Topic, text)
+		if at := shownAt(first); at <= last {
+			t.Errorf("target %v shown before the one above it\n%s", f, text)
+		} else {
+			last = at
 		}
-		last = h
+	}
+	for _, f := range got {
+		delete(firstOf, f.Topic)
+	}
+	for topic, s := range firstOf {
+		if shownAt(s) < last {
+			t.Errorf("topic %s is shown before the last target but has no buttons\n%s", topic, text)
+		}
 	}
 	if n := len(FeedbackTargets(Selection{}, 3)); n != 0 {
 		t.Errorf("empty digest: %d targets", n)

@@ -105,12 +105,12 @@ var (
 	arQuotedDay = `[«"“]?` + arWeekday + `[»"”]?`
 	// arDayPhrase: «(في) (الليلة الفاصلة بين) (يوم) (صباح) (اليوم|أمس)
 	// الجمعة (والسبت) (الماضي) (14 نوفمبر 2016)».
-	arDayPhrase = regexp.MustCompile(`(^|\s|،)(?:في\s+)?(?:الليلة\s+الفاصلة\s+بين\s+)?(?:يوم\s+)?(?:(?:صباح|مساء|ظهر|فجر|عصر|ليلة|ليل)\s+)?(?:(?:اليوم|أمس|امس)\s+)?` +
+	arDayPhrase = regexp.MustCompile(`(^|\s|،)(?:في\s+)?(?:الليلة\s+الفاصلة\s+بين\s+)?(?:(?:صباح|مساء|ظهر|فجر|عصر|ليلة|ليل)\s+)?(?:يوم\s+)?(?:(?:صباح|مساء|ظهر|فجر|عصر|ليلة|ليل)\s+)?(?:(?:اليوم|أمس|امس)\s+)?` +
 		arQuotedDay + `(?:\s+و` + arQuotedDay + `)?` +
-		`(?:\s+(?:الماضي|المقبل|القادم|الفائت))?(?:\s+\d{1,2}\s+\p{Arabic}+(?:\s+\d{4})?)?(\s|،|$)`)
+		`(?:\s+(?:الماضي|المقبل|القادم|الفائت))?(?:\s+\d{1,2}\s+\p{Arabic}+(?:\s+\d{4})?)?(\s|[،؛,;:]|$)`)
 	// arYesterday: «أمس» (yesterday) is never anything else; «اليوم» (today /
 	// the day) only before a comma, a content clause or the end.
-	arYesterday = regexp.MustCompile(`(^|\s|،)(?:(?:صباح|مساء|ظهر)\s+)?(?:أمس|امس)(\s|،|$)`)
+	arYesterday = regexp.MustCompile(`(^|\s|،)(?:(?:صباح|مساء|ظهر)\s+)?(?:أول\s+من\s+|اول\s+من\s+)?(?:أمس|امس)(\s|،|$)`)
 	arToday     = regexp.MustCompile(`(\s|،)(?:(?:صباح|مساء)\s+)?اليوم(\s*،|\s+(?:عن|أن|إن|على|في)\s|$)`)
 	// enDay: "on Friday (night)", "last Tuesday", "late on Sunday", a leading "On Friday,".
 	enDay = regexp.MustCompile(`(?i)(?:,\s*)?(?:\b(?:late|early)\s+)?\b(?:on|last|this|next)\s+` + enWeekday + `(?:\s+(?:morning|afternoon|evening|night))?\b,?`)
@@ -132,20 +132,42 @@ var (
 	}
 	// arThat: the particles that open reported content («إن», «أن», «بأن»).
 	arThat = wordSet(`إن أن إنّ أنّ بأن ان`)
+	// arImpersonal: words that show «أنه» opens an impersonal clause («أنه
+	// يحق», «أنه لا», «أنه تم»).
+	arImpersonal = wordSet(`يحق يجب تم يتم سيتم لا لن لم من قد ينبغي يمكن لابد`)
+	// arThatPron: «أنه», «إنها», «بأنهم»: reported speech whose subject is
+	// the speaker.
+	arThatPron = wordSet(`أنه إنه انه بأنه أنها إنها انها بأنها أنهم إنهم انهم بأنهم`)
 	// arNotThat: «بعد أن», «قبل أن»: أن there is not reported speech.
 	arNotThat = wordSet(`بعد قبل منذ دون بدون حتى رغم إلى الى`)
+	// arTitleHead: nouns that open a speaker's title in a construct
+	// («ثالث الدوري», «رئيس الحزب», «بطل العالم»).
+	arTitleHead = wordSet(`ثالث ثاني رابع أول اول بطل وصيف متصدر رئيس نائب وزير مدير أمين امين زعيم قائد مدرب لاعب نجم عضو سفير مندوب ممثل محافظ أمير امير ملك ولي شيخ`)
 	// arSubjectEnd: words after which the subject of a reporting verb has ended.
 	arSubjectEnd = wordSet(`عن على في إلى الى من خلال أمام لـ مع بعد قبل أن إن بأن أنه أنها أنهم إنه إنها إنهم بأنه بأنها`)
 	// arChannel: «في بلاغ», «في بيان»: how a statement was made.
 	arChannel = wordSet(`بلاغ بيان تصريح تصريحات حديث مؤتمر ندوة رسالة كلمة منشور تدوينة`)
 
-	enAccordingLead  = regexp.MustCompile(`(?i)^according to [^,]{1,60},\s+`)
+	// arTrailSource: «… بحسب ما ذكر الأخير», «… حسب ما أفادت وكالة الأنباء»
+	// ending the lead.
+	arTrailSource = regexp.MustCompile(`[\s،,]+(?:بحسب|حسب|وفق|وفقا ل|طبقا ل)\s*ما\s+\p{Arabic}+(?:\s+\p{Arabic}+){0,4}$`)
+
+	enAccordingLead = regexp.MustCompile(`(?i)^according to [^,]{1,60},\s+`)
+	// enAccordingBare: "According to the FTSE World Index Japan has been…":
+	// no comma ends the source; the clause starts at the capitalised word
+	// before its finite verb.
+	enAccordingBare  = regexp.MustCompile(`(?i)^according to [^,]{1,60}?\s+((?-i:\p{Lu})[\p{L}.'-]*\s+(?:has|have|had|is|are|was|were|will|would|could|may|might|can)\s)`)
 	enAccordingTrail = regexp.MustCompile(`(?i),?\s+according to [^,]{1,60}$`)
 	// enTrailSaid: ", four Iraqi sources said", ", the minister told reporters".
 	enTrailSaid = regexp.MustCompile(`,\s+(?:\S+\s+){0,5}(?:said|says|told \S+|reported|announced|added)$`)
 	// enLeadSaid: "Officials said (on Friday) (that) " opening the lead.
 	enLeadSaid = regexp.MustCompile(`^((?:\S+\s+){1,6}?)(?:said|says|told reporters|told \S+|announced|confirmed|reported)(?:\s+that)?\s+`)
 	enPronoun  = wordSet(`it they he she we`)
+	// enSaidTwice: "Microsoft said on Monday said it will…" once the day is
+	// gone (AG News' garbled wire copy).
+	enSaidTwice = regexp.MustCompile(`(?i)\b(said|says)\s+(?:said|says)\b`)
+	// enSaidOpen: a reporting verb the rules above left opening the headline.
+	enSaidOpen = regexp.MustCompile(`(?i)^(?:said|says|announced|told \S+|confirmed|reported)\s+(?:that\s+)?`)
 )
 
 // dropTimeWords removes the day of the report: weekdays with their
@@ -225,6 +247,9 @@ func dropAttribution(h string) string {
 // without reported speech («أعلنت وزارة الصحة عن X») becomes subject first
 // with the verb in the present («وزارة الصحة تعلن عن X»).
 func arabicAttribution(h string) string {
+	if loc := arTrailSource.FindStringIndex(h); loc != nil && len(strings.Fields(h[:loc[0]])) >= 4 {
+		h = h[:loc[0]]
+	}
 	words := strings.Fields(h)
 	if len(words) < 3 {
 		return h
@@ -237,18 +262,76 @@ func arabicAttribution(h string) string {
 	if !ok {
 		return h
 	}
-	for i := 2; i < len(words)-1 && i <= 10; i++ {
-		if arThat[Normalize(words[i])] && !arNotThat[Normalize(strings.Trim(words[i-1], "،,"))] {
+	// «قال المدير الفني للفريق الأول لكرة القدم بنادي الهلال جورجيوس دونيس
+	// (يوناني) إن …»: a speaker with his titles runs to a dozen words.
+	for i := 2; i < len(words)-1 && i <= 16; i++ {
+		if arNotThat[Normalize(strings.Trim(words[i-1], "،,"))] {
+			continue
+		}
+		w := Normalize(strings.TrimLeft(words[i], `“"«`))
+		if arThat[w] {
 			return strings.Join(words[i+1:], " ")
+		}
+		if arThatPron[w] && i <= 10 && i+1 < len(words) && arImpersonal[Normalize(words[i+1])] {
+			// «أكدت وزارة العمل أنه يحق للمقيمين …»: «أنه» is "that it
+			// is", not the speaker
+			return strings.Join(words[i+1:], " ")
+		}
+		if arThatPron[w] && i <= 10 {
+			// «أعلن نادي اتلتيكو مدريد أنه مدد عقد …»: the speaker is the
+			// subject of what he said → «نادي اتلتيكو مدريد مدد عقد …»
+			subject := words[1:i]
+			for len(subject) > 1 && arSubjectEnd[Normalize(subject[len(subject)-1])] {
+				subject = subject[:len(subject)-1] // «تؤكد على أنه»
+			}
+			return strings.TrimRight(strings.Join(speakerName(subject), " "), "،,") + " " + strings.Join(words[i+1:], " ")
 		}
 	}
 	n := subjectLen(words[1:])
 	if n == 0 || n+1 >= len(words) {
 		return h
 	}
-	subject := strings.TrimRight(strings.Join(words[1:1+n], " "), "،,")
+	subject := strings.TrimRight(strings.Join(speakerName(words[1:1+n]), " "), "،,")
 	rest := dropChannel(words[1+n:])
+	if n < 5 && strings.HasPrefix(rest[0], "ال") {
+		// «أكد علي عبدالله صالح الرئيس اليمني السابق …، تمسك …»: the
+		// speaker's titles run to the comma
+		for k, w := range rest[:min(len(rest)-1, 10)] {
+			if strings.HasSuffix(w, "،") || strings.HasSuffix(w, ",") {
+				rest = rest[k+1:]
+				break
+			}
+		}
+	}
 	return subject + " " + present + " " + strings.TrimLeft(strings.Join(rest, " "), "،, ")
+}
+
+// speakerName shortens a long speaker that opens with a name to the name:
+// «علي عبدالله صالح الرئيس اليمني السابق ورئيس حزب المؤتمر» → «علي
+// عبدالله صالح» (the titles start at the first definite word after it). A
+// speaker that opens with a title («وزارة الصحة», «الرئيس الأمريكي») is
+// kept.
+func speakerName(words []string) []string {
+	if len(words) <= 6 || strings.HasPrefix(words[0], "ال") {
+		return words
+	}
+	for i := 1; i < len(words); i++ {
+		if strings.HasPrefix(words[i], "ال") {
+			if i < 3 {
+				return words // «إدارة المتاحف …», «مدير مركز الملك …»: a construct, not a name
+			}
+			for _, w := range words[:i-1] {
+				if arTitleHead[Normalize(w)] {
+					return words // «مدير عام صندوق الأوبك …»: a title, the name comes later
+				}
+			}
+			if arTitleHead[Normalize(words[i-1])] {
+				i-- // «اتلتيكو مدريد ثالث الدوري الاسباني» → «اتلتيكو مدريد»
+			}
+			return words[:i]
+		}
+	}
+	return words
 }
 
 // dropChannel removes how a statement was made when it follows the
@@ -282,9 +365,16 @@ func subjectLen(words []string) int {
 			return i + 1
 		}
 	}
-	n := 0
+	n, name := 0, false
 	for i, w := range words {
-		if i >= 5 || arSubjectEnd[Normalize(w)] || arThat[Normalize(w)] || (i > 0 && !strings.HasPrefix(w, "ال")) {
+		if i > 0 && i < 3 && n == i && arSubjectEnd[Normalize(words[0])] && !strings.HasPrefix(w, "ال") {
+			// a name spelt like a preposition once normalised («علي»
+			// → «على»): «علي عبدالله صالح» is read as a name, and its
+			// titles («الرئيس اليمني السابق») are not the subject's head
+			n, name = n+1, true
+			continue
+		}
+		if i >= 5 || name || (i > 0 && (arSubjectEnd[Normalize(w)] || arThat[Normalize(w)] || !strings.HasPrefix(w, "ال"))) {
 			break
 		}
 		n++
@@ -299,7 +389,11 @@ func subjectLen(words []string) int {
 // "Officials said X" into X (a pronoun subject of X takes the speaker's
 // place: "The company said it would…" → "The company would…").
 func englishAttribution(h string) string {
+	h = enSaidTwice.ReplaceAllString(h, "$1")
 	h = enAccordingLead.ReplaceAllString(h, "")
+	if m := enAccordingBare.FindStringSubmatchIndex(h); m != nil {
+		h = h[m[2]:]
+	}
 	h = enAccordingTrail.ReplaceAllString(h, "")
 	if loc := enTrailSaid.FindStringIndex(h); loc != nil && loc[0] > 0 {
 		h = h[:loc[0]]
@@ -313,7 +407,7 @@ func englishAttribution(h string) string {
 	if enPronoun[Normalize(first)] {
 		return upperFirst(speaker + " " + tail)
 	}
-	return upperFirst(rest)
+	return upperFirst(enSaidOpen.ReplaceAllString(rest, ""))
 }
 
 func upperFirst(s string) string {
@@ -328,16 +422,18 @@ func upperFirst(s string) string {
 // A dash is not one: what stands before it is often a label («برنامج - …»).
 var (
 	cutBefore = []string{"،", ",", ";", "؛", ":",
-		" الذي ", " التي ", " الذين ", " اللذين ", " اللتين ", " اللواتي ", " حيث ", " مما ", " بينما ", " فيما ", " وسط ", " عقب ", " بعد أن ", " إثر ",
+		" الذي ", " التي ", " والذي ", " والتي ", " الذين ", " اللذين ", " اللتين ", " اللواتي ", " حيث ", " مما ", " بينما ", " فيما ", " وسط ", " عقب ", " بعد أن ", " إثر ",
 		" وقال ", " وقالت ", " وأضاف ", " وأضافت ", " وأكد ", " وأكدت ", " وأشار ", " وأشارت ", " وأوضح ", " وتابع ", " وكان ", " وكانت ", " وقد ", " ولكن ", " وذلك ", " وهو ", " وهي ", " لكن ",
 		" which ", " who ", " while ", " after ", " amid ", " as ", " but ", " and ", " when ", " because ", " saying ", " following ", " despite ", " ahead of ", " where ", " with "}
 	// cutBeforeLate: adjunct phrases («في المهدية», "in Paris") that may be
 	// cut off when no clause boundary is late enough: the clause before them
 	// still says what happened.
 	cutBeforeLate = []string{" في ", " خلال ", " منذ ", " عبر ", " ضمن ", " بمناسبة ", " بعد ", " قبل ", " وذلك ", " لدى ", " على ", " مع ", " بال", " لل",
+		" من ", " إلى ", " الى ", " أمام ", " حتى ", " مقابل ", " بنتيجة ", " بحضور ", " بشأن ", " تمهيدا ", " بسبب ", " لمواجهة ", " ضد ",
 		" in ", " at ", " during ", " since ", " near ", " outside ", " across ", " over ", " for ", " on "}
 	// danglingEnd: a cut must not leave these last («… في», "… of the").
-	danglingEnd = wordSet(`في من على إلى الى عن مع أن إن و the a an of in on to for with and or by at from its their his her`)
+	// «عدد» and «بعض» («عدد من …», «بعض …») need what follows.
+	danglingEnd = wordSet(`في من على إلى الى عن مع أن إن و عدد أحد بعض كل جميع معظم أكثر أقل نحو حوالي the a an of in on to for with and or by at from its their his her`)
 )
 
 // cutHeadline keeps h if it fits, else cuts it at the last phrase boundary

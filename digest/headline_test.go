@@ -46,6 +46,32 @@ func TestHeadline(t *testing.T) {
 			"Natalie Coughlin won gold in the backstroke at the Athens pool"},
 		{"good friday is a name", "Thousands of pilgrims walked the Way of the Cross in Jerusalem on Good Friday", "Thousands of pilgrims walked the Way of the Cross in Jerusalem on Good Friday"},
 		{"english yesterday", "Shares in Sears shot up 23 percent yesterday after a property trust bought a stake.", "Shares in Sears shot up 23 percent after a property trust bought a stake"},
+		// the shapes the clean-copy eval still found opening with an
+		// attribution verb or ending in "…" (shorouknews, agnews, arriyadiyah)
+		{"a name spelt like a preposition, titles up to the comma", "أكد علي عبدالله صالح الرئيس اليمني السابق ورئيس حزب المؤتمر الشعبي العام، تمسك الحزب بتنفيذ المبادرة الخليجية.",
+			"علي عبدالله صالح يؤكد تمسك الحزب بتنفيذ المبادرة الخليجية"},
+		{"according to without a comma", "According to the FTSE World Index Japan has been best performer of the major markets with a 6 per cent rise in dollar terms while Germany, down 7.7 per cent, was the worst.",
+			"Japan has been best performer of the major markets with a 6 per cent rise in dollar terms"},
+		{"said twice around the day", "Microsoft Corp. said on Monday said it will pay $536 million to its smaller rival Novell Inc.",
+			"Microsoft Corp. will pay $536 million to its smaller rival Novell Inc"},
+		{"a long speaker before إن", "قال المدير الفني للفريق الأول لكرة القدم بنادي الهلال جورجيوس دونيس (يوناني) إن مباراة كأس السوبر المقررة أمام النصر مساء يوم الأربعاء في لندن تشكل فرصة جيدة.",
+			"مباراة كأس السوبر المقررة أمام النصر في لندن تشكل فرصة جيدة"},
+		{"quoted إن", "قال عضو الشورى السابق خليل عبدالله الخليل “إن الشباب في السعودية جاهزون للانضمام إلى داعش”، في تصريح استفز ناشطين.",
+			"الشباب في السعودية جاهزون للانضمام إلى داعش”، في تصريح استفز ناشطين"},
+		{"the speaker is the subject of أنه", "أعلن اتلتيكو مدريد ثالث الدوري الاسباني لكرة القدم اليوم الاثنين انه مدد عقد المدافع الفرنسي الشاب لوكاس هرنانديز موسمين حتى 2019.",
+			"اتلتيكو مدريد مدد عقد المدافع الفرنسي الشاب لوكاس هرنانديز موسمين حتى 2019"},
+		{"impersonal أنه", "أكدت وزارة العمل على أنه يحق للمقيمين اليمنيين التسجيل في البرنامج.",
+			"يحق للمقيمين اليمنيين التسجيل في البرنامج"},
+		{"a title, not a name, before the first definite word", "أعلن مدير عام صندوق الأوبك سليمان الحربش، عن اعتماد مجلس المحافظين قروضا جديدة.",
+			"مدير عام صندوق الأوبك سليمان الحربش يعلن عن اعتماد مجلس المحافظين قروضا جديدة"},
+		{"trailing source dropped", "خضع قلب الدفاع الايطالي الشاب اليسيو رومانيولي لفحص طبي تمهيدا لانتقاله الى ميلان بحسب ما ذكر الأخير يوم الثلاثاء.",
+			"خضع قلب الدفاع الايطالي الشاب اليسيو رومانيولي لفحص طبي تمهيدا لانتقاله"},
+		{"the day before yesterday", "اختتمت أمانة الرياض احتفالاتها بعيد الفطر أول من أمس التي استمرت ثلاثة أيام.",
+			"اختتمت أمانة الرياض احتفالاتها بعيد الفطر التي استمرت ثلاثة أيام"},
+		{"evening before the weekday and a semicolon", "سيلاقي الفريق نظيره غازينتاب سبور التركي مساء يوم الاثنين المقبل؛ وذلك في أولى مبارياته الودية.",
+			"سيلاقي الفريق نظيره غازينتاب سبور التركي؛ وذلك في أولى مبارياته الودية"},
+		{"cut before an adjunct instead of an ellipsis", "تعادل المنتخب السعودي للشباب لكرة القدم أمام نظيره الموريتاني بنتيجة هدف لكل منها في لقائه الثاني ضمن المجموعة الثانية من منافسات بطولة كوتيف الودية الدولية.",
+			"تعادل المنتخب السعودي للشباب لكرة القدم أمام نظيره الموريتاني"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

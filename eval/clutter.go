@@ -42,6 +42,10 @@ var (
 	attributionStart = regexp.MustCompile(`(?i)^(?:و|ف)?(?:قال|قالت|أعلن|أعلنت|اعلن|اعلنت|أكد|أكدت|اكد|اكدت|ذكر|ذكرت|أفاد|أفادت|افاد|افادت|صرح|صرحت|أوضح|أوضحت|كشف|كشفت|أشار|أشارت|said|says|announced|told|according to)(?:\s|$)`)
 	// a headline ending on a weekday («…، الجمعة», "… on Friday").
 	weekdayEnd = regexp.MustCompile(`(?i)(?:الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|السبت|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[\s.!?؟…»"”']*$`)
+	// weekdayName: a weekday that is part of a name, not the day of the
+	// report: Friday prayers and sermons, a market day's town («سوق
+	// الخميس»), "Good Friday", "Black Wednesday".
+	weekdayName = regexp.MustCompile(`(?i)(?:صلاة|صلاه|خطبة|خطبه|سوق|good|black|super)\s+\S+[\s.!?؟…»"”']*$`)
 	// attribution-verb words the dateline detector must not mistake for a
 	// place («قال الوزير - وهو غاضب - …»).
 	speechOpen = regexp.MustCompile(`^(?:و|ف)?(?:قال|قالت|أكد|أكدت|أعلن|أعلنت|ذكر|ذكرت|أفاد|أفادت|إن|أن|كان|كانت)\s`)
@@ -59,6 +63,13 @@ func HasDateline(s string) bool {
 		}
 	}
 	return false
+}
+
+// EndsOnWeekday reports whether a headline ends on the day of the report
+// («…، الجمعة», "… on Friday"), not on a name holding a weekday («صلاة
+// الجمعة», "Black Wednesday").
+func EndsOnWeekday(h string) bool {
+	return weekdayEnd.MatchString(h) && !weekdayName.MatchString(h)
 }
 
 // HasClutter reports a dateline, a hashtag or a raw URL in s.
@@ -133,7 +144,7 @@ func cleanRow(eng *digest.Engine, source string, recs []Record) CleanRow {
 		row.Derived++
 		row.DerivedEllipsis += b2i(strings.HasSuffix(a.Title, "…"))
 		row.DerivedAttrib += b2i(attributionStart.MatchString(a.Title))
-		row.DerivedWeekday += b2i(weekdayEnd.MatchString(a.Title))
+		row.DerivedWeekday += b2i(EndsOnWeekday(a.Title))
 		row.DerivedClutter += b2i(HasClutter(a.Title))
 		row.DerivedTooLong += b2i(len([]rune(a.Title)) > digest.HeadlineBudget(recs[i].Lang))
 	}
@@ -155,18 +166,67 @@ func b2i(b bool) int {
 	return 0
 }
 
-// writeCleanCopy prints the clean-copy table.
+// Headline targets of issue 10, checked by HeadlineTargets.
+const (
+	// MaxEllipsisShare: at most this share of derived headlines end in "…",
+	// overall and in every source with at least MinTargetSource of them.
+	MaxEllipsisShare = 30.0
+	// MinTargetSource: fewer derived headlines than this make a source's
+	// share too coarse to hold to the target (one headline is 2.5 points).
+	MinTargetSource = 40
+)
+
+// HeadlineTargets sums the derived-headline columns of rows and says which
+// targets they miss: none may open with an attribution verb or end on a
+// weekday, and at most MaxEllipsisShare % may end in "…" overall and per
+// source (with at least MinTargetSource derived headlines).
+func HeadlineTargets(rows []CleanRow) (total CleanRow, misses []string) {
+	total.Source = "all"
+	for _, r := range rows {
+		total.N += r.N
+		total.Derived += r.Derived
+		total.DerivedEllipsis += r.DerivedEllipsis
+		total.DerivedAttrib += r.DerivedAttrib
+		total.DerivedWeekday += r.DerivedWeekday
+		if r.Derived >= MinTargetSource && share(r.DerivedEllipsis, r.Derived) > MaxEllipsisShare {
+			misses = append(misses, fmt.Sprintf("%s: %.2f%% end in … (> %.0f%%)", r.Source, share(r.DerivedEllipsis, r.Derived), MaxEllipsisShare))
+		}
+		if r.DerivedAttrib > 0 {
+			misses = append(misses, fmt.Sprintf("%s: %d open with an attribution verb", r.Source, r.DerivedAttrib))
+		}
+		if r.DerivedWeekday > 0 {
+			misses = append(misses, fmt.Sprintf("%s: %d end on a weekday", r.Source, r.DerivedWeekday))
+		}
+	}
+	if s := share(total.DerivedEllipsis, total.Derived); s > MaxEllipsisShare {
+		misses = append(misses, fmt.Sprintf("all: %.2f%% end in … (> %.0f%%)", s, MaxEllipsisShare))
+	}
+	return total, misses
+}
+
+// writeCleanCopy prints the clean-copy table and the headline targets.
 func writeCleanCopy(w io.Writer, rows []CleanRow) {
 	if len(rows) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "\n== Clean copy: share with a dateline, hashtag or URL (raw first sentence, engine summary, engine headline),\n")
-	fmt.Fprintf(w, "   and headlines derived with the title removed (ending in …, opening with an attribution verb, ending on a weekday, clutter, over budget)\n")
-	fmt.Fprintf(w, "  %-34s %6s %8s %8s %8s | %8s %8s %8s %8s %8s | %8s\n", "source", "n", "raw%", "summ%", "head%", "deriv…%", "attrib%", "wkday%", "clutter%", "long%", "summ⊆hd%")
+	fmt.Fprintf(w, "   and headlines derived with the title removed (share ending in …; number opening with an attribution verb, number ending on a weekday; share with clutter, over budget)\n")
+	fmt.Fprintf(w, "  %-34s %6s %8s %8s %8s | %6s %8s %7s %7s %8s %8s | %8s\n", "source", "n", "raw%", "summ%", "head%", "deriv", "deriv…%", "attrib", "wkday", "clutter%", "long%", "summ⊆hd%")
 	for _, r := range rows {
-		fmt.Fprintf(w, "  %-34s %6d %8.2f %8.2f %8.2f | %8.2f %8.2f %8.2f %8.2f %8.2f | %8.2f\n", r.Source, r.N,
+		fmt.Fprintf(w, "  %-34s %6d %8.2f %8.2f %8.2f | %6d %8.2f %7d %7d %8.2f %8.2f | %8.2f\n", r.Source, r.N,
 			share(r.RawLead, r.N), share(r.Summary, r.N), share(r.Title, r.N),
-			share(r.DerivedEllipsis, r.Derived), share(r.DerivedAttrib, r.Derived), share(r.DerivedWeekday, r.Derived),
+			r.Derived, share(r.DerivedEllipsis, r.Derived), r.DerivedAttrib, r.DerivedWeekday,
 			share(r.DerivedClutter, r.Derived), share(r.DerivedTooLong, r.Derived), share(r.SummaryIsHeading, r.N))
+	}
+	total, misses := HeadlineTargets(rows)
+	fmt.Fprintf(w, "  %-34s %6d %8s %8s %8s | %6d %8.2f %7d %7d\n", "all", total.N, "", "", "", total.Derived,
+		share(total.DerivedEllipsis, total.Derived), total.DerivedAttrib, total.DerivedWeekday)
+	if len(misses) == 0 {
+		fmt.Fprintf(w, "headline targets met: none opens with an attribution verb or ends on a weekday; ≤ %.0f%% end in … overall and in every source with ≥ %d derived headlines\n", MaxEllipsisShare, MinTargetSource)
+		return
+	}
+	fmt.Fprintf(w, "headline targets missed:\n")
+	for _, m := range misses {
+		fmt.Fprintf(w, "  %s\n", m)
 	}
 }

@@ -55,7 +55,48 @@ func TestCleanCopy(t *testing.T) {
 	}
 	var out bytes.Buffer
 	writeCleanCopy(&out, rows)
-	if !strings.Contains(out.String(), "set/cnn") || !strings.Contains(out.String(), "100.00") {
+	if !strings.Contains(out.String(), "set/cnn") || !strings.Contains(out.String(), "100.00") || !strings.Contains(out.String(), "headline targets met") {
 		t.Errorf("table:\n%s", out.String())
+	}
+}
+
+// The headline targets are checked per source: an attribution opening or a
+// report's weekday anywhere is a miss, and so is a source with enough
+// derived headlines over the ellipsis share, while a name holding a
+// weekday («صلاة الجمعة») is not a weekday ending.
+func TestHeadlineTargets(t *testing.T) {
+	for h, want := range map[string]bool{
+		"قتل ثلاثة أشخاص في بغداد، الجمعة":   true,
+		"Storm hits the coast on Friday":     true,
+		"أدى آلاف المصلين صلاة الجمعة":       false,
+		"The markets recall Black Wednesday": false,
+		"Storm hits the coast":               false,
+	} {
+		if got := EndsOnWeekday(h); got != want {
+			t.Errorf("EndsOnWeekday(%q) = %v, want %v", h, got, want)
+		}
+	}
+	rows := []CleanRow{
+		{Source: "big", Derived: 100, DerivedEllipsis: 31},
+		{Source: "small", Derived: 10, DerivedEllipsis: 9}, // too few to hold to the share
+		{Source: "said", Derived: 50, DerivedEllipsis: 1, DerivedAttrib: 1, DerivedWeekday: 2},
+	}
+	total, misses := HeadlineTargets(rows)
+	if total.Derived != 160 || total.DerivedEllipsis != 41 || total.DerivedAttrib != 1 || total.DerivedWeekday != 2 {
+		t.Errorf("total %+v", total)
+	}
+	got := strings.Join(misses, "\n")
+	for _, want := range []string{"big: 31.00% end in …", "said: 1 open with an attribution verb", "said: 2 end on a weekday"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("misses %q lack %q", got, want)
+		}
+	}
+	if strings.Contains(got, "small") || strings.Contains(got, "all:") {
+		t.Errorf("misses %q: a small source and the 25.6%% total meet the target", got)
+	}
+	var out bytes.Buffer
+	writeCleanCopy(&out, rows)
+	if !strings.Contains(out.String(), "headline targets missed") {
+		t.Errorf("table does not report the misses:\n%s", out.String())
 	}
 }

@@ -41,6 +41,9 @@ var (
 	// to three words, then a dash: «بغداد - », «دبي، الإمارات العربية المتحدة - ».
 	// A tatweel is a dash only after a space: «بـ 28» is a preposition.
 	arabicDateline = regexp.MustCompile(`^\p{Arabic}+(?:\s\p{Arabic}+)?(?:\s*،\s*\p{Arabic}+(?:\s\p{Arabic}+){0,2})?(?:\s*[-–—]+|\s+ـ+)\s*`)
+	// loneAgency: a place and an agency in parentheses, a dateline's whole
+	// line once its dash is trimmed: "WASHINGTON (Reuters)".
+	loneAgency = regexp.MustCompile(`^([^()]+?)\s*\(([^()]{1,30})\)$`)
 	// sitePrefix: a web outlet or agency named before the dateline or the
 	// text: "SPACE.com - ", "AP - ".
 	sitePrefix = regexp.MustCompile(`^(?:[\p{L}\p{N}-]+\.(?:com|net|org|co\.uk|info)|AP|AFP|Reuters|UPI|PA|CP|AFX|Canadian Press)\s+[-–—]{1,2}\s+`)
@@ -60,7 +63,9 @@ var (
 	// endMark: «// انتهى //», "// يتبع //", "-30-".
 	endMark = regexp.MustCompile(`^(?:/+\s*\p{L}+(?:\s\p{L}+)?\s*/+|-\s*30\s*-|انتهى|يتبع)$`)
 
-	urlRe = regexp.MustCompile(`(?i)\b(?:https?://|www\.|pic\.twitter\.com/)[^\s<>"«»]+`)
+	// inlineImage: an image's address with text on both sides of it.
+	inlineImage = regexp.MustCompile(`(?i)[ \t]+https?://[^\s<>"«»]+\.(?:jpe?g|png|gif|webp)(?:\?[^\s<>"«»]*)?[ \t]+`)
+	urlRe       = regexp.MustCompile(`(?i)\b(?:https?://|www\.|pic\.twitter\.com/)[^\s<>"«»]+`)
 	// mediaMark: "(photo)", «(صور)», "[video]" inline.
 	mediaMark = regexp.MustCompile(`(?i)(?:^|\s)[(\[](?:\+?\s*)(?:photo|photos|picture|pictures|video|videos|graphic|map|gallery|صورة|صور|بالصور|فيديو|بالفيديو|شاهد|إنفوجراف|انفوجراف|إنفوجرافيك|انفوجرافيك)[)\]]`)
 	hashtag   = regexp.MustCompile(`(^|[^\p{L}\p{M}\p{N}_&])#([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*)`)
@@ -77,7 +82,14 @@ var (
 // from an article's text, keeping one paragraph per line. It returns the
 // cleaned text and the dateline place it found, if any.
 func CleanText(text string) (clean, place string) {
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if strings.Contains(text, "://") {
+		// a photo's address between a feed's title and its text
+		// («… نهائي الملك http://…/CP3V7459.JPG?itok=… تغلب الفريق …»)
+		// ends the title's line
+		text = inlineImage.ReplaceAllString(text, "\n")
+	}
+	lines := strings.Split(text, "\n")
 	kept := make([]string, 0, len(lines))
 	for _, ln := range lines {
 		ln = cleanLine(ln)
@@ -259,9 +271,23 @@ func stripDatelines(ln string, place *string) string {
 // place ("" when ln has no dateline). A sentence that merely starts with a
 // place and a comma is not a dateline.
 func StripDateline(ln string) (rest, place string) {
+	place, _, rest = ParseDateline(ln)
+	return rest, place
+}
+
+// ParseDateline is StripDateline that also returns the agency named in the
+// dateline's parentheses ("Reuters" of "WASHINGTON (Reuters) -", «رويترز»
+// of «القاهرة (رويترز) -»), "" when it names none. It is the one dateline
+// parser: the engine's cleaner and news' ingest of feeds and seed files
+// use it.
+func ParseDateline(ln string) (place, agency, rest string) {
 	trimmed := strings.TrimRight(ln, " -–—ـ")
 	if trimmed != ln && runeLen(trimmed) <= 30 && len(strings.Fields(trimmed)) <= 3 && !strings.ContainsAny(trimmed, ".!?؟") {
-		return "", trimmed
+		// a dateline alone on its line: «بغداد-», "WASHINGTON (Reuters) -"
+		if m := loneAgency.FindStringSubmatch(trimmed); m != nil && isAgency(m[2]) {
+			return strings.TrimSpace(m[1]), m[2], ""
+		}
+		return trimmed, "", ""
 	}
 	body := ln
 	if head := ClipBytes(ln, 40); strings.Contains(head, " -") || strings.Contains(head, " –") || strings.Contains(head, " —") {
@@ -279,9 +305,12 @@ func StripDateline(ln string) (rest, place string) {
 		if i := strings.IndexAny(p, ",،("); i >= 0 {
 			p = strings.TrimSpace(p[:i])
 		}
-		return strings.TrimSpace(body[len(m[0]):]), p
+		if re == agencyDateline {
+			agency = strings.TrimSpace(m[1])
+		}
+		return p, agency, strings.TrimSpace(body[len(m[0]):])
 	}
-	return body, "" // "AP - " alone: the agency goes, there is no place
+	return "", "", body // "AP - " alone: the agency goes, there is no place
 }
 
 // datelineShapes returns the dateline patterns worth trying on ln: a

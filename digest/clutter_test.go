@@ -67,6 +67,9 @@ func TestCleanTextClutter(t *testing.T) {
 		{"single trailing tag in grammar kept as word", "انفجار في #بغداد", "انفجار في بغداد"},
 		{"tag line dropped", "قتل ثلاثة أشخاص.\n#الجزيرة\n#الجزيرة▶️حقوق", "قتل ثلاثة أشخاص."},
 		{"urls removed", "Read the report at https://example.com/report?id=3 today.\nwww.example.org", "Read the report at today."},
+		{"a photo's address between title and text ends the title's line", "بثنائية في التعاون النصر إلى نهائي الملك http://www.arriyadiyah.com/sites/default/files/styles/114x72/public/2015/05/31/not%20yet%20assigned-CP3V7459.JPG?itok=7AMkwMXt تغلب الفريق الأول لكرة القدم بنادي النصر على مضيفه.",
+			"بثنائية في التعاون النصر إلى نهائي الملك\nتغلب الفريق الأول لكرة القدم بنادي النصر على مضيفه."},
+		{"a page address inside a sentence stays inline", "Read the report at https://example.com/report.html today.", "Read the report at today."},
 		{"link line with colon", "نشرت الوزارة الرسوم.\nالمزيد من الرسوم على الرابط التالي: https://t.co/abc", "نشرت الوزارة الرسوم."},
 		{"media marks", "Flood waters rise in Dhaka (photo)\nغرق شوارع المدينة (صور) بعد الأمطار.", "Flood waters rise in Dhaka\nغرق شوارع المدينة بعد الأمطار."},
 		{"caption lines", "Photo: Reuters/John Smith\nتصوير: أحمد علي\nالمصدر: وزارة الداخلية\nأرشيفية\nThe talks failed.", "The talks failed."},
@@ -162,6 +165,25 @@ func TestStripDatelineMore(t *testing.T) {
 	for _, tt := range tests {
 		if rest, place := StripDateline(tt.in); rest != tt.rest || place != tt.place {
 			t.Errorf("StripDateline(%q) = %q, %q; want %q, %q", tt.in, rest, place, tt.rest, tt.place)
+		}
+	}
+}
+
+// ParseDateline names the agency of the dateline it strips, whether the
+// dateline stands alone on its line or opens the text.
+func TestParseDatelineAgency(t *testing.T) {
+	tests := []struct{ line, place, agency, rest string }{
+		{"WASHINGTON (Reuters) -", "WASHINGTON", "Reuters", ""},
+		{"WASHINGTON (Reuters) - The Fed held rates.", "WASHINGTON", "Reuters", "The Fed held rates."},
+		{"القاهرة (رويترز) - قال مسؤولون", "القاهرة", "رويترز", "قال مسؤولون"},
+		{"بغداد-", "بغداد", "", ""},
+		{"LONDON - Stocks rose", "LONDON", "", "Stocks rose"},
+		{"Tom (in a speech) - said nothing", "", "", "Tom (in a speech) - said nothing"},
+	}
+	for _, tt := range tests {
+		place, agency, rest := ParseDateline(tt.line)
+		if place != tt.place || agency != tt.agency || rest != tt.rest {
+			t.Errorf("ParseDateline(%q) = %q, %q, %q; want %q, %q, %q", tt.line, place, agency, rest, tt.place, tt.agency, tt.rest)
 		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -24,14 +23,6 @@ var (
 	ErrSeedFormat = errors.New("news: unsupported seed file (want .txt or .md)")
 	ErrSeedUTF8   = errors.New("news: seed file is not valid UTF-8")
 )
-
-// datelineRe matches a dateline: a short place name, an optional agency in
-// parentheses, then a dash, e.g. «بغداد-», «القاهرة (رويترز) -» or
-// "WASHINGTON (Reuters) -". Groups: 1 place, 2 space before the agency or
-// dash, 4 agency, 5 space after the dash; the rest of the line follows the
-// match. (A trailing "(.*)$" group made every match walk the whole first
-// paragraph with submatch tracking: ten times slower, on every ingested item.)
-var datelineRe = regexp.MustCompile(`^([\p{L}\p{M}][\p{L}\p{M} .,'’]{0,40}?)(\s*)(\(([^()]{1,30})\))?\s*[-–—ـ]+(\s*)`)
 
 // ParseSeed reads one seed file. name decides the format by extension:
 //
@@ -142,46 +133,17 @@ func startsWithDateline(line string) bool {
 	return place != ""
 }
 
-// splitDateline recognises a dateline at the start of line. A dateline alone
-// on its line is accepted for any short place; a dateline followed by text on
-// the same line only with an agency in parentheses, or an all-capitals Latin
-// place with spaces around the dash ("LONDON - ..."), because a hyphen after
-// a word is common in ordinary text ("UK-EU deal", "Covid-19"). line is one
-// line: callers split at "\n" first.
+// splitDateline recognises a dateline at the start of line with the
+// engine's own parser (digest.ParseDateline: the cleaner that keeps
+// datelines out of summaries), so a seed, a feed item and a summary agree on
+// what a dateline is. line is one line: callers split at "\n" first. A
+// text that is nothing but a dateline is not one (the line is kept).
 func splitDateline(line string) (place, agency, rest string) {
-	s := strings.TrimSpace(line)
-	m := datelineRe.FindStringSubmatchIndex(s)
-	if m == nil {
-		return "", "", line
-	}
-	group := func(i int) string {
-		if m[2*i] < 0 {
-			return ""
-		}
-		return s[m[2*i]:m[2*i+1]]
-	}
-	place, agency, rest = strings.TrimSpace(group(1)), strings.TrimSpace(group(4)), strings.TrimSpace(s[m[1]:])
-	if len(strings.Fields(place)) > 4 {
-		return "", "", line
-	}
-	spaced := group(2) != "" && group(5) != ""
-	if rest != "" && agency == "" && !(spaced && isUpperLatin(place)) {
+	place, agency, rest = digest.ParseDateline(strings.TrimSpace(line))
+	if place == "" {
 		return "", "", line
 	}
 	return place, agency, rest
-}
-
-func isUpperLatin(s string) bool {
-	hasLetter := false
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			if !unicode.In(r, unicode.Latin) || !unicode.IsUpper(r) {
-				return false
-			}
-			hasLetter = true
-		}
-	}
-	return hasLetter
 }
 
 // joinParagraphs keeps each non-blank line as a paragraph.

@@ -60,7 +60,21 @@ func Headline(lead string) string {
 	h := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(lead), ".!?؟…"))
 	h = tidyPunct(dropTimeWords(h))
 	h = tidyPunct(dropAttribution(h))
-	return trimDayEnd(cutHeadline(h, HeadlineBudget(lang)))
+	return dropLoneQuote(trimDayEnd(cutHeadline(h, HeadlineBudget(lang))))
+}
+
+// dropLoneQuote removes a closing quote mark ending h whose opening mark
+// went with the attribution («قال X "إن Y"» → «Y»).
+func dropLoneQuote(h string) string {
+	for _, q := range [][2]string{{`"`, `"`}, {"“", "”"}, {"«", "»"}} {
+		if !strings.HasSuffix(h, q[1]) {
+			continue
+		}
+		if q[0] == q[1] && strings.Count(h, q[0])%2 == 1 || q[0] != q[1] && strings.Count(h, q[0]) < strings.Count(h, q[1]) {
+			return strings.TrimSpace(strings.TrimSuffix(h, q[1]))
+		}
+	}
+	return h
 }
 
 // dayEnd: a weekday a cut left at the end («… الأحد», "… the marathon Sunday").
@@ -142,7 +156,7 @@ var (
 	arNotThat = wordSet(`بعد قبل منذ دون بدون حتى رغم إلى الى`)
 	// arTitleHead: nouns that open a speaker's title in a construct
 	// («ثالث الدوري», «رئيس الحزب», «بطل العالم»).
-	arTitleHead = wordSet(`ثالث ثاني رابع أول اول بطل وصيف متصدر رئيس نائب وزير مدير أمين امين زعيم قائد مدرب لاعب نجم عضو سفير مندوب ممثل محافظ أمير امير ملك ولي شيخ`)
+	arTitleHead = wordSet(`ثالث ثاني رابع أول اول بطل وصيف متصدر رئيس نائب وزير مدير أمين امين زعيم قائد مدرب لاعب نجم عضو سفير مندوب ممثل محافظ أمير امير ملك ولي شيخ مستشار متحدث ناطق دكتور فنان مهاجم مدافع حارس`)
 	// arSubjectEnd: words after which the subject of a reporting verb has ended.
 	arSubjectEnd = wordSet(`عن على في إلى الى من خلال أمام لـ مع بعد قبل أن إن بأن أنه أنها أنهم إنه إنها إنهم بأنه بأنها`)
 	// arChannel: «في بلاغ», «في بيان»: how a statement was made.
@@ -270,7 +284,14 @@ func arabicAttribution(h string) string {
 		}
 		w := Normalize(strings.TrimLeft(words[i], `“"«`))
 		if arThat[w] {
-			return strings.Join(words[i+1:], " ")
+			content := words[i+1:]
+			if _, speech := arSpeech[strings.TrimLeft(content[0], `“"«`)]; speech {
+				// «قال أيالون "إن كشف إيران الغطاء …"»: what was said opens
+				// with a reporting word itself; the speaker stays, as a
+				// headline quotes: «أيالون: كشف إيران …»
+				return strings.Join(words[1:i], " ") + ": " + strings.Join(content, " ")
+			}
+			return strings.Join(content, " ")
 		}
 		if arThatPron[w] && i <= 10 && i+1 < len(words) && arImpersonal[Normalize(words[i+1])] {
 			// «أكدت وزارة العمل أنه يحق للمقيمين …»: «أنه» is "that it
@@ -326,9 +347,12 @@ func speakerName(words []string) []string {
 				}
 			}
 			if arTitleHead[Normalize(words[i-1])] {
-				i-- // «اتلتيكو مدريد ثالث الدوري الاسباني» → «اتلتيكو مدريد»
+				return words[:i-1] // «اتلتيكو مدريد ثالث الدوري الاسباني» → «اتلتيكو مدريد»
 			}
-			return words[:i]
+			if arTitleHead[Normalize(strings.TrimPrefix(words[i], "ال"))] {
+				return words[:i] // «علي عبدالله صالح الرئيس اليمني» → «علي عبدالله صالح»
+			}
+			return words // «تقرير شهر فيفري الخاص بأحداث …»: not a name and its titles
 		}
 	}
 	return words

@@ -86,6 +86,52 @@ func learnHashed(arts []Article) (*Boilerplate, [][]uint64) {
 	return b, all
 }
 
+// columnTitles learns, like the paragraphs, the titles that name an
+// outlet's column or section rather than a report («راى الاهرام», «وجهة
+// نظر», "Opinion"): carried by at least BoilerplateMinArticles articles of
+// one source with different texts. Such a title tells a reader nothing and
+// makes every one of the column's pieces look alike to merging, so the
+// engine treats those articles as untitled (a headline is derived).
+func columnTitles(arts []Article) map[bpKey]bool {
+	texts := map[bpKey][]uint64{}
+	var out map[bpKey]bool
+	for _, a := range arts {
+		h, ok := titleHash(a.Title)
+		if !ok {
+			continue
+		}
+		k := bpKey{a.Source, h}
+		seen := texts[k]
+		if len(seen) >= BoilerplateMinArticles {
+			continue
+		}
+		if th := hashString(a.Text); !slices.Contains(seen, th) {
+			texts[k] = append(seen, th)
+			if len(texts[k]) == BoilerplateMinArticles {
+				if out == nil {
+					out = map[bpKey]bool{}
+				}
+				out[k] = true
+			}
+		}
+	}
+	return out
+}
+
+// titleHash is paraHash of a title without a part number ending it
+// («راى الاهرام (2)» is the column «راى الاهرام»).
+func titleHash(title string) (uint64, bool) {
+	t := strings.TrimSpace(title)
+	if i := strings.LastIndexByte(t, '('); i > 0 && strings.HasSuffix(t, ")") && isDigits(t[i+1:len(t)-1]) {
+		t = t[:i]
+	}
+	return paraHash(t)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
 // paraHashes hashes each line of text (0 for a line without words).
 func paraHashes(text string) []uint64 {
 	var hs []uint64

@@ -146,8 +146,12 @@ func (e *Engine) Stories(arts []Article) []Story {
 // dropped first, so they reach neither summaries nor clustering nor topics.
 func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
 	bp, hashes := learnHashed(arts)
+	columns := columnTitles(arts)
 	prep := make([]prepared, len(arts))
 	for i, a := range arts {
+		if h, ok := titleHash(a.Title); ok && columns[bpKey{a.Source, h}] {
+			a.Title = "" // a column's name, not a headline
+		}
 		prep[i] = e.prepare(st, bp.stripHashed(a, hashes[i]))
 		prep[i].index = i
 	}

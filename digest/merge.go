@@ -42,7 +42,11 @@ const (
 	// other lacks: "1,677 refugees crossed" and "2,628 refugees crossed" are
 	// an outlet's daily bulletin on two days, not one event.
 	figureConflict = 0.3
-	leadKeys       = 6 // rarest lead terms an article is indexed under
+	// figureConflictGap: reports further apart than this whose headlines
+	// carry different figures are two bulletins («يستقبل 1158 لاجئا في 24
+	// ساعة» one day, «1758» the next), never one event, however alike.
+	figureConflictGap = 12 * time.Hour
+	leadKeys          = 6 // rarest lead terms an article is indexed under
 	// avgLinkShare and avgMembers: see fitsOnAverage.
 	avgLinkShare = 0.75
 	avgMembers   = 8
@@ -357,8 +361,12 @@ func (m *merger) strong(i, j int) (bool, float64) {
 	// A near-copy is one event unless its headline's figures differ: a
 	// template filled in with new figures (a daily bulletin) shares all of
 	// its word pairs with yesterday's (shingles leave figures out).
+	conflict := m.figuresConflict(i, j)
+	if conflict && !a.Published.IsZero() && !b.Published.IsZero() && absDuration(a.Published.Sub(b.Published)) > figureConflictGap {
+		return false, 0
+	}
 	jac := a.sig.jaccard(&b.sig)
-	if !m.figuresConflict(i, j) && (jac >= mergeJaccard || jac >= mergeWeakJaccard && setJaccard(a.sig.title, b.sig.title) >= mergeTitle) {
+	if !conflict && (jac >= mergeJaccard || jac >= mergeWeakJaccard && setJaccard(a.sig.title, b.sig.title) >= mergeTitle) {
 		return true, 1 + jac
 	}
 	s := m.mergeScore(i, j)

@@ -106,6 +106,14 @@ func TestMergeRewritesButNotSameDayEvents(t *testing.T) {
 			Article{ID: "b", Source: "الجزيرة", Published: mergeAt(24), Title: "2628 لاجئا سوريا عبروا الحدود الأردنية خلال 24 ساعة",
 				Text: "أعلن مصدر مسؤول في القوات المسلحة الأردنية أن قوات حرس الحدود استقبلت خلال الساعات الأربع والعشرين الماضية 2628 لاجئا سوريا أثناء عبورهم من عدة نقاط حدودية."},
 			false},
+		// from the desk audit (docs/EVALUATION.md): two outlets' copies of
+		// the Jordanian army's daily refugee count, a day apart
+		{"arabic: two outlets' daily bulletins a day apart",
+			Article{ID: "a", Source: "الفجر", Published: mergeAt(0), Title: "حرس الحدود الأردني يستقبل 1158 لاجئا سوريا في 24 ساعة",
+				Text: "أعلن مصدر مسؤول في القوات المسلحة الأردنية أن قوات حرس الحدود استقبلت خلال الساعات الأربع والعشرين الماضية 1158 لاجئا سوريا أثناء عبورهم من عدة نقاط حدودية."},
+			Article{ID: "b", Source: "الحرية والعدالة", Published: mergeAt(24), Title: "الأردن يستقبل 1758 لاجئا سوريا جديدا خلال 24 ساعة",
+				Text: "أعلن مصدر مسؤول في القوات المسلحة الأردنية أن قوات حرس الحدود استقبلت خلال الساعات الأربع والعشرين الماضية 1758 لاجئا سوريا أثناء عبورهم من عدة نقاط حدودية."},
+			false},
 		{"arabic: two court rulings of one day",
 			Article{ID: "a", Source: "الشروق", Published: mergeAt(1), Title: "تأجيل محاكمة وزير سابق في قضية الكسب غير المشروع",
 				Text: "أجلت محكمة الجنايات اليوم نظر قضية محاكمة وزير الإسكان السابق بتهمة الكسب غير المشروع إلى جلسة الشهر المقبل لسماع الشهود."},
@@ -209,5 +217,39 @@ func TestMergeIsOrderIndependent(t *testing.T) {
 				t.Fatalf("story %d = %s %v, want %s %v", i, got[i].ID, got[i].Articles, want[i].ID, want[i].Articles)
 			}
 		}
+	}
+}
+
+// A title an outlet gives every piece of a column («راى الاهرام») is not
+// a headline: the pieces get headlines derived from their leads, and two
+// pieces on different subjects are not one story for sharing it.
+func TestColumnTitleIsNotAHeadline(t *testing.T) {
+	col := []struct{ title, text string }{
+		{"راى الاهرام", "فساد تجارة السلاح. تقرير منظمة الشفافية الدولية لمراقبة الفساد في العالم كشف جوانب مهمة في تجارة السلاح العالمية."},
+		{"راى الاهرام (2)", "تتويج لمجمع اللغة العربية. جاء فوز مجمع اللغة العربية بالقاهرة بجائزة الملك فيصل العالمية تتويجا لجهوده."},
+		{"راى الاهرام", "أزمة الوقود في المحافظات. تتكرر طوابير السيارات أمام محطات الوقود في عدد من المحافظات منذ أسبوع."},
+	}
+	arts := background()
+	for i, c := range col {
+		arts = append(arts, Article{ID: fmt.Sprintf("col%d", i), Source: "الأهرام", Title: c.title, Text: c.text, Published: mergeAt(i)})
+	}
+	arts = append(arts, Article{ID: "one", Source: "الأهرام", Title: "وجهة نظر", Text: "مقال رأي وحيد بهذا العنوان عن التعليم في مصر ومشكلاته.", Published: mergeAt(4)})
+	e := mustEngine(t, Config{})
+	titles := map[string]string{}
+	for _, s := range e.Stories(arts) {
+		if len(s.Articles) > 1 && strings.HasPrefix(s.Articles[0], "col") {
+			t.Errorf("column pieces merged: %v", s.Articles)
+		}
+		for _, id := range s.Articles {
+			titles[id] = s.Title
+		}
+	}
+	for i := range col {
+		if h := titles[fmt.Sprintf("col%d", i)]; strings.Contains(h, "راى الاهرام") || h == "" {
+			t.Errorf("col%d: story title %q, want one derived from its lead", i, h)
+		}
+	}
+	if titles["one"] != "وجهة نظر" {
+		t.Errorf("a title used once is the article's own: got %q", titles["one"])
 	}
 }

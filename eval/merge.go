@@ -129,6 +129,15 @@ type MixedDesk struct {
 	Stories, Merged, Mixed int
 	Combos                 map[string]int // "middle-east+world" → stories
 	Examples               []string       // a few mixed stories' titles
+	Sample                 []MixedStory   // DeskSample's sample for an audit by reading
+}
+
+// MixedStory is one mixed-desk story for an audit: its desk pair and each
+// member's outlet, desk and headline.
+type MixedStory struct {
+	ID, Combo string
+	Members   []string // "outlet desk | title" per member
+	key       uint32   // the sample's order: FNV of the story ID
 }
 
 // MergeReport is the merging benchmark.
@@ -143,7 +152,11 @@ type MergeReport struct {
 // EvaluateMerge runs the engine's clustering on every data set that holds
 // a labelled pair's articles, once per threshold (and once at the default),
 // and scores the pairs: merged into one story or not.
-func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, thresholds []float64) (MergeReport, error) {
+//
+// deskSample > 0 keeps about that many mixed-desk stories (at least one of
+// every desk pair, the rest in proportion to the pairs' counts, chosen by a
+// hash of the story ID) in Desks.Sample, for reading.
+func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, thresholds []float64, deskSample int) (MergeReport, error) {
 	sets, err := LoadDir(ctx, dir)
 	if err != nil {
 		return MergeReport{}, err
@@ -181,7 +194,7 @@ func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, threshold
 		rep.Scored, rep.Missing = scorePairs(pairs, storyOf, source, &run)
 		rep.Runs = append(rep.Runs, run)
 		if t == rep.Default {
-			rep.Desks = mixedDesks(stories, used)
+			rep.Desks = mixedDesks(stories, used, deskSample)
 		}
 	}
 	return rep, nil
@@ -240,14 +253,17 @@ func scorePairs(pairs []MergePair, storyOf, source map[string]string, run *Merge
 
 // mixedDesks counts the merged stories whose members come from desks of
 // different topics.
-func mixedDesks(stories []digest.Story, sets []Dataset) MixedDesk {
+func mixedDesks(stories []digest.Story, sets []Dataset, sample int) MixedDesk {
 	desk := map[string]string{}
+	recs := map[string]*Record{}
 	for _, ds := range sets {
-		for _, r := range ds.Records {
+		for i, r := range ds.Records {
 			desk[r.ID] = r.Gold
+			recs[r.ID] = &ds.Records[i]
 		}
 	}
 	md := MixedDesk{Combos: map[string]int{}}
+	var mixed []MixedStory
 	for _, s := range stories {
 		md.Stories++
 		if len(s.Articles) < 2 {
@@ -266,11 +282,55 @@ func mixedDesks(stories []digest.Story, sets []Dataset) MixedDesk {
 		md.Mixed++
 		names := slices.Sorted(maps.Keys(seen))
 		md.Combos[strings.Join(names, "+")]++
+		if sample > 0 {
+			mixed = append(mixed, mixedStory(s, strings.Join(names, "+"), recs))
+		}
 		if len(md.Examples) < 8 {
 			md.Examples = append(md.Examples, fmt.Sprintf("%s (%d articles, %s)", s.Title, len(s.Articles), strings.Join(names, "+")))
 		}
 	}
+	md.Sample = deskSample(mixed, md.Combos, sample)
 	return md
+}
+
+func mixedStory(s digest.Story, combo string, recs map[string]*Record) MixedStory {
+	h := fnv.New32a()
+	h.Write([]byte(s.ID))
+	ms := MixedStory{ID: s.ID, Combo: combo, key: h.Sum32()}
+	for _, id := range s.Articles {
+		r := recs[id]
+		if r == nil {
+			continue
+		}
+		title := r.Title
+		if title == "" {
+			title = digest.DeriveTitle(Article(*r))
+		}
+		ms.Members = append(ms.Members, fmt.Sprintf("%s %s %s | %s", r.Published.Format("01-02 15:04"), r.Source, r.Gold, title))
+	}
+	return ms
+}
+
+// deskSample picks about n of the mixed stories: for each desk pair, in
+// order of the stories' hashes, its share of n (at least one).
+func deskSample(mixed []MixedStory, combos map[string]int, n int) []MixedStory {
+	if n <= 0 || len(mixed) == 0 {
+		return nil
+	}
+	slices.SortFunc(mixed, func(a, b MixedStory) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.ID, b.ID)) })
+	quota := map[string]int{}
+	for c, k := range combos {
+		quota[c] = max(1, (k*n+len(mixed)/2)/len(mixed))
+	}
+	var out []MixedStory
+	for _, m := range mixed {
+		if quota[m.Combo] > 0 {
+			quota[m.Combo]--
+			out = append(out, m)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b MixedStory) int { return cmp.Compare(combos[b.Combo], combos[a.Combo]) })
+	return out
 }
 
 // Write prints the benchmark.
@@ -307,5 +367,15 @@ func (rep MergeReport) Write(w io.Writer) {
 	}
 	for _, e := range d.Examples {
 		fmt.Fprintf(w, "  e.g. %s\n", e)
+	}
+	if len(d.Sample) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nsample of %d mixed-desk stories for reading (per desk pair in proportion, at least one each; by a hash of the story ID):\n", len(d.Sample))
+	for k, m := range d.Sample {
+		fmt.Fprintf(w, "\n[%d] %s (%d articles)\n", k+1, m.Combo, len(m.Members))
+		for _, line := range m.Members {
+			fmt.Fprintf(w, "    %s\n", line)
+		}
 	}
 }

@@ -27,7 +27,7 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := EvaluateMerge(context.Background(), "testdata/merge", pairs, []float64{digest.DefaultMergeThreshold + 2})
+	rep, err := EvaluateMerge(context.Background(), "testdata/merge", pairs, []float64{digest.DefaultMergeThreshold + 2}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,9 +53,12 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 	if rep.Desks.Merged != 1 || rep.Desks.Mixed != 1 || rep.Desks.Combos["science+world"] != 1 {
 		t.Errorf("desks = %+v, want the quake story counted as mixed science+world", rep.Desks)
 	}
+	if len(rep.Desks.Sample) != 1 || len(rep.Desks.Sample[0].Members) != 2 || !strings.Contains(strings.Join(rep.Desks.Sample[0].Members, "\n"), "BBC science | Strong quake shakes") {
+		t.Errorf("desk sample = %+v, want the quake story with its two members' outlet, desk and title", rep.Desks.Sample)
+	}
 	var out strings.Builder
 	rep.Write(&out)
-	for _, want := range []string{"5 labelled pairs (3 scored same/diff, 1 related not scored, 1 missing", "(default)", "science+world"} {
+	for _, want := range []string{"5 labelled pairs (3 scored same/diff, 1 related not scored, 1 missing", "(default)", "science+world", "[1] science+world (2 articles)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -74,7 +77,7 @@ func TestMergeTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := EvaluateMerge(context.Background(), dir, pairs, nil)
+	rep, err := EvaluateMerge(context.Background(), dir, pairs, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	merge := fs.Bool("merge", false, "run the merging benchmark instead: pair precision and recall on the labelled same-event/different-event pairs")
 	pairs := fs.String("merge-pairs", eval.MergePairsFile, "labelled pairs for -merge (tab-separated: id_a, id_b, same|diff|related, reason)")
 	thresholds := fs.String("merge-thresholds", "0.3,0.35,0.4,0.45,0.5,0.55", "merge score thresholds -merge sweeps, besides the default")
+	deskSample := fs.Int("desk-sample", 0, "with -merge: also print about this many mixed-desk stories (members' outlet, desk, headline) for an audit by reading")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
 	}
 	if *merge {
-		return runMergeEval(ctx, *data, *pairs, *thresholds, stdout)
+		return runMergeEval(ctx, *data, *pairs, *thresholds, *deskSample, stdout)
 	}
 	// Both evaluations read the same records: load them once.
 	sets, err := eval.LoadDir(ctx, *data)
@@ -75,7 +76,7 @@ func runTopicEval(ctx context.Context, sets []eval.Dataset, sample int, stdout, 
 }
 
 // runMergeEval is `newsdigest eval -merge`.
-func runMergeEval(ctx context.Context, data, pairsPath, thresholds string, stdout io.Writer) error {
+func runMergeEval(ctx context.Context, data, pairsPath, thresholds string, deskSample int, stdout io.Writer) error {
 	var ts []float64
 	for _, f := range strings.Split(thresholds, ",") {
 		if f = strings.TrimSpace(f); f == "" {
@@ -91,7 +92,7 @@ func runMergeEval(ctx context.Context, data, pairsPath, thresholds string, stdou
 	if err != nil {
 		return err
 	}
-	rep, err := eval.EvaluateMerge(ctx, data, pairs, ts)
+	rep, err := eval.EvaluateMerge(ctx, data, pairs, ts, deskSample)
 	if err != nil {
 		return err
 	}

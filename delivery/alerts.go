@@ -102,10 +102,14 @@ func (s *Service) CheckAlerts(ctx context.Context) error {
 	if head == last && !pending {
 		return nil
 	}
+	now := s.cfg.Now()
+	stories, byID, err := s.alertStories(ctx, now)
+	if err != nil {
+		return err
+	}
 	s.composeMu.Lock() // a digest composed meanwhile must see the alerts' marks
 	defer s.composeMu.Unlock()
-	now := s.cfg.Now()
-	todo, err := s.findBreaking(ctx, now, head)
+	todo, err := s.findBreaking(now, head, stories, byID)
 	if err != nil || len(todo) == 0 {
 		return err
 	}
@@ -120,25 +124,31 @@ type breaking struct {
 	story digest.Story
 }
 
-// findBreaking builds the recent stories, records new breaking ones as
-// events (and grows known ones), and returns those still to be sent,
-// with the check's article head, in one transaction.
-func (s *Service) findBreaking(ctx context.Context, now time.Time, head uint64) ([]breaking, error) {
+// alertStories builds the stories of the articles first seen in the last
+// alertLookback, with the articles by ID (outside composeMu: a push due
+// meanwhile need not wait for it).
+func (s *Service) alertStories(ctx context.Context, now time.Time) ([]digest.Story, map[string]news.Article, error) {
 	arts, err := s.articles.SinceTime(ctx, now.Add(-alertLookback))
 	if err != nil {
-		return nil, fmt.Errorf("delivery: alerts: %w", err)
+		return nil, nil, fmt.Errorf("delivery: alerts: %w", err)
 	}
 	byID := make(map[string]news.Article, len(arts))
 	in := make([]digest.Article, len(arts))
 	for i, a := range arts {
 		in[i], byID[a.ID] = a.Article, a
 	}
-	var stories []digest.Story
-	if len(in) > 0 {
-		stories = s.engine.Stories(in)
+	if len(in) == 0 {
+		return nil, byID, nil
 	}
+	return s.engine.Stories(in), byID, nil
+}
+
+// findBreaking records new breaking stories as events (and grows known
+// ones), and returns those still to be sent, with the check's article
+// head, in one transaction.
+func (s *Service) findBreaking(now time.Time, head uint64, stories []digest.Story, byID map[string]news.Article) ([]breaking, error) {
 	var todo []breaking
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		todo = nil
 		events, err := loadEvents(tx)
 		if err != nil {

@@ -67,7 +67,11 @@ func TestAlertCheckCutShortResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	todo, err := s.findBreaking(ctx, now, head)
+	stories, byID, err := s.alertStories(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	todo, err := s.findBreaking(now, head, stories, byID)
 	if err != nil || len(todo) != 1 {
 		t.Fatalf("breaking stories %d, %v; want the quake", len(todo), err)
 	}

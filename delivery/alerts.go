@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -542,6 +543,35 @@ func deleteWhere(b *bolt.Bucket, old func(v []byte) bool) error {
 		if err := b.Delete(k); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// moveAlerts carries a group's alert marks and day count over to the
+// supergroup it became (in migrate's transaction, with its cursor), so
+// the supergroup's digest still leaves out what the group was alerted to.
+func moveAlerts(tx *bolt.Tx, from, to int64) error {
+	sent := tx.Bucket(bucketAlertSent)
+	prefix := chatKey(from)
+	var keys, vals [][]byte
+	c := sent.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		keys, vals = append(keys, slices.Clone(k)), append(vals, slices.Clone(v))
+	}
+	for i, k := range keys {
+		if err := sent.Put(append(chatKey(to), k[len(prefix):]...), vals[i]); err != nil {
+			return fmt.Errorf("delivery: move alert marks: %w", err)
+		}
+		if err := sent.Delete(k); err != nil {
+			return fmt.Errorf("delivery: move alert marks: %w", err)
+		}
+	}
+	days := tx.Bucket(bucketAlertDays)
+	if v := days.Get(prefix); v != nil {
+		if err := days.Put(chatKey(to), slices.Clone(v)); err != nil {
+			return fmt.Errorf("delivery: move alert count: %w", err)
+		}
+		return days.Delete(prefix)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"newsdigest/bot/bottest"
 	"newsdigest/delivery"
 	"newsdigest/digest"
 	"newsdigest/news"
@@ -337,4 +338,31 @@ func TestAlertNeedsThreeOutletsWithinAnHourJustNow(t *testing.T) {
 	h.addReports(f, now.Add(-74*time.Minute), "ferry-c")
 	h.check(svc)
 	h.wantAlerts(1, ferryTitle)
+}
+
+// TestAlertFollowsAGroupToItsSupergroup: a group that became a supergroup
+// gets its alert there, and the supergroup's digest leaves the story out.
+func TestAlertFollowsAGroupToItsSupergroup(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	h := newHarness(t, options{fake: fastFake.fake, sender: fastFake.sender, now: now})
+	f := loadFixture(t)
+	h.put(alertSub(-7, "en", "UTC", func(s *subscriptions.Subscriber) { s.ChatType = subscriptions.ChatGroup }))
+	h.srv.SetFault(-7, bottest.Fault{Kind: bottest.Migrated, MigrateTo: -1007})
+	h.addReports(f, now.Add(-55*time.Minute), "quake-a", "quake-b", "quake-c", "dam-")
+	svc := h.service()
+	run(t, svc)
+	h.check(svc)
+	h.wantAlerts(-7)
+	h.wantAlerts(-1007, quakeTitle)
+	if _, err := svc.Push(context.Background(), []int64{-1007}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, svc)
+	var digestText string
+	for _, m := range h.srv.SentTo(-1007)[1:] {
+		digestText += m.Text
+	}
+	if strings.Contains(digestText, quakeTitle) || !strings.Contains(digestText, damTitle) {
+		t.Errorf("the supergroup's digest must hold the dam story and not the quake it was alerted to:\n%s", digestText)
+	}
 }

@@ -464,6 +464,9 @@ func (s *Service) migrate(ctx context.Context, r *record, to int64) bool {
 				return err
 			}
 		}
+		if err := moveAlerts(tx, from, to); err != nil {
+			return err
+		}
 		return putRecord(tx, &cp)
 	})
 	return err == nil

@@ -27,29 +27,21 @@ const cbForget = "forget"
 
 // onFeedback answers a 👍 / 👎 under a digest: it moves the weights of the
 // chat the digest was sent to (its topic, and the outlets and headline
-// words of the row's story when that can still be found), marks
-// the pressed button and says what it did. In groups and channels only
+// words of the row's story when that can still be found), marks the
+// pressed button and says what it did. In groups and channels only
 // administrators may press, as for every setting.
+//
+// The press is answered before the story is looked up: that may build the
+// last 14 days' stories (seconds when /search has not just done it), and
+// the button's spinner should stop at once. Should storing then fail, the
+// update stays unconfirmed and the press is applied when it is retried.
 func (b *Bot) onFeedback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
 	chat := q.Message.Chat
-	lang := b.chatLang(ctx, chat.ID, q.From)
-	f, err := delivery.ParseFeedback(q.Data)
-	if err != nil {
-		b.answerCallback(ctx, q.ID, text(lang, msgFeedbackBad))
-		return nil
-	}
-	if b.resolveTopic(f.Topic) != f.Topic {
-		b.answerCallback(ctx, q.ID, text(lang, msgFeedbackTopicGone))
-		return nil
-	}
-	c := callback{q: q, chat: chat, msgID: q.Message.MessageID, lang: lang, target: chat.ID}
-	if ok, err := b.authorizeCallback(ctx, c); !ok {
+	f, lang, ok, err := b.admitFeedback(ctx, q)
+	if !ok {
 		return err
 	}
-	if label, ok := pressedLabel(q); ok && strings.HasPrefix(label, feedbackMark) {
-		b.answerCallback(ctx, q.ID, text(lang, msgFeedbackAlready))
-		return nil
-	}
+	b.answerCallback(ctx, q.ID, text(lang, pick(f.Up, msgFeedbackUp, msgFeedbackDown), b.topicLabel(f.Topic, lang)))
 	deltas := digest.FeedbackWeights(b.feedbackStory(ctx, f.StoryID), f.Topic, f.Up)
 	now := b.now()
 	_, err = b.subs.Update(ctx, chat.ID, func(s *subscriptions.Subscriber) error {
@@ -57,14 +49,50 @@ func (b *Bot) onFeedback(ctx context.Context, q *tgbotapi.CallbackQuery) error {
 		return nil
 	})
 	if err != nil {
-		b.answerCallback(ctx, q.ID, text(lang, pick(errors.Is(err, subscriptions.ErrNotFound), msgNotSubscribed, msgTryLater)))
-		return ignoreNotFound(err)
+		return ignoreNotFound(err) // unsubscribed since admitFeedback looked
 	}
-	b.answerCallback(ctx, q.ID, text(lang, pick(f.Up, msgFeedbackUp, msgFeedbackDown), b.topicLabel(f.Topic, lang)))
 	if kb, ok := markPressed(q.Message.ReplyMarkup, q.Data); ok {
 		return b.editMarkup(ctx, chat.ID, q.Message.MessageID, kb)
 	}
 	return nil
+}
+
+// admitFeedback reads a feedback press and checks it can be applied: the
+// data is a feedback button's, its topic exists, the presser may change
+// the chat, the chat is subscribed and the button was not pressed before.
+// When not ok it has answered the press with the reason.
+func (b *Bot) admitFeedback(ctx context.Context, q *tgbotapi.CallbackQuery) (f delivery.Feedback, lang string, ok bool, err error) {
+	chat := q.Message.Chat
+	lang = userLang(q.From)
+	sub, err := b.subs.Get(ctx, chat.ID)
+	switch {
+	case err == nil:
+		lang = sub.Lang
+	case !errors.Is(err, subscriptions.ErrNotFound):
+		b.answerCallback(ctx, q.ID, text(lang, msgTryLater))
+		return f, lang, false, err
+	}
+	f, perr := delivery.ParseFeedback(q.Data)
+	switch {
+	case perr != nil:
+		b.answerCallback(ctx, q.ID, text(lang, msgFeedbackBad))
+		return f, lang, false, nil
+	case b.resolveTopic(f.Topic) != f.Topic:
+		b.answerCallback(ctx, q.ID, text(lang, msgFeedbackTopicGone))
+		return f, lang, false, nil
+	}
+	if ok, err := b.authorizeCallback(ctx, callback{q: q, chat: chat, msgID: q.Message.MessageID, lang: lang, target: chat.ID}); !ok {
+		return f, lang, false, err
+	}
+	if err != nil { // ErrNotFound
+		b.answerCallback(ctx, q.ID, text(lang, msgNotSubscribed))
+		return f, lang, false, nil
+	}
+	if label, found := pressedLabel(q); found && strings.HasPrefix(label, feedbackMark) {
+		b.answerCallback(ctx, q.ID, text(lang, msgFeedbackAlready))
+		return f, lang, false, nil
+	}
+	return f, lang, true, nil
 }
 
 // feedbackStory finds the story a button names among the stored stories

@@ -223,3 +223,47 @@ func joinButtons(kb [][2]string) string {
 }
 
 var _ Searcher = fakeSearch{}
+
+// answeredFirst is a story store that notes whether the press was already
+// answered when the story was looked up.
+type answeredFirst struct {
+	h        *harness
+	answered *int
+}
+
+func (a answeredFirst) RecentStories(context.Context, time.Time) ([]digest.Story, error) {
+	*a.answered = len(a.h.rec.Calls("answerCallbackQuery"))
+	return nil, nil
+}
+
+// TestFeedbackAnsweredBeforeTheStoryLookup: the toast goes out before the
+// (possibly slow) look-up of the story, so the button's spinner stops at
+// once; a press in a chat that is not subscribed says so and stores
+// nothing.
+func TestFeedbackAnsweredBeforeTheStoryLookup(t *testing.T) {
+	h := newHarness(t)
+	answered := -1
+	h.bot.search = answeredFirst{h, &answered}
+	u := user{id: 73, lang: "ar"}
+	h.sayText(u, "/start")
+	before := len(h.rec.Calls("answerCallbackQuery"))
+	h.pressOn(u, private(u), 2, nil, delivery.Feedback{Topic: "sport", StoryID: "s0000000000ff"}.Data())
+	if answered != before+1 {
+		t.Errorf("answers when the story was looked up: %d, want %d (the press answered first)", answered, before+1)
+	}
+	if got := h.lastAnswer(); got != text("ar", msgFeedbackDown, "رياضة") {
+		t.Errorf("toast %q", got)
+	}
+	if w := h.sub(u.id).Learned.WeightsAt(h.clock); w["t:sport"] >= 0 {
+		t.Errorf("weights %v", w)
+	}
+
+	stranger := user{id: 74, lang: "en"}
+	h.pressOn(stranger, private(stranger), 2, nil, delivery.Feedback{Topic: "sport"}.Data())
+	if got := h.lastAnswer(); got != text("en", msgNotSubscribed) {
+		t.Errorf("unsubscribed chat's press answered %q", got)
+	}
+	if _, err := h.subs.Get(context.Background(), stranger.id); err == nil {
+		t.Error("a press subscribed the chat")
+	}
+}

@@ -218,6 +218,7 @@ func (e *Engine) story(st *stemmer, c []prepared) Story {
 		summary = summarizeSentences(st, c[pick].sents, c[pick].Article.Title, e.budget)
 	}
 	s.Title, s.Summary = c[pick].title, summary
+	s.stems = newTitleStems(st, s.Title)
 	s.Topics = e.topics(st, c)
 	return s
 }

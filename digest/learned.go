@@ -100,7 +100,7 @@ func learnedScore(s Story, w map[string]float64) float64 {
 	}
 	if hasWordWeights(w) {
 		sum := 0.0
-		for _, t := range headlineTerms(s.Title, -1) {
+		for _, t := range s.titleTerms() {
 			sum += w[WeightWord+t]
 		}
 		score += clamp(sum, maxWordsScore)
@@ -112,11 +112,36 @@ func firstSources(s Story) []Source {
 	return s.Sources[:min(len(s.Sources), feedbackSources)]
 }
 
+// titleStems memoises a story's headline stems: ranking by learned word
+// weights reads them for every story and chat, and stemming there cost
+// seven times a plain Select (BENCHMARKS.md, "Feedback").
+type titleStems struct {
+	title string // the Title they were made from
+	terms []string
+}
+
+func newTitleStems(st *stemmer, title string) titleStems {
+	return titleStems{title: title, terms: distinctTerms(st.terms(title), -1)}
+}
+
+// titleTerms is headlineTerms(s.Title, -1), from the memo when the engine
+// made one for this title.
+func (s Story) titleTerms() []string {
+	if s.stems.terms != nil && s.stems.title == s.Title {
+		return s.stems.terms
+	}
+	return headlineTerms(s.Title, -1)
+}
+
 // headlineTerms returns the distinct content stems of a headline (stop
 // words and numbers dropped), at most n of them (n < 0: all).
 func headlineTerms(title string, n int) []string {
+	return distinctTerms(Terms(title), n)
+}
+
+func distinctTerms(terms []string, n int) []string {
 	var out []string
-	for _, t := range Terms(title) {
+	for _, t := range terms {
 		if n >= 0 && len(out) == n {
 			break
 		}

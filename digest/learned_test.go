@@ -3,6 +3,7 @@ package digest
 import (
 	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +212,34 @@ func TestFeedbackTargets(t *testing.T) {
 	}
 	if n := len(FeedbackTargets(Selection{}, 3)); n != 0 {
 		t.Errorf("empty digest: %d targets", n)
+	}
+}
+
+// TestTitleStemsMemo: a story the engine built ranks by learned headline
+// words exactly as one whose stems are made afresh, and a title changed
+// after the build is stemmed again rather than read from a stale memo.
+func TestTitleStemsMemo(t *testing.T) {
+	at := time.Date(2026, 11, 29, 7, 0, 0, 0, time.UTC)
+	stories := mustEngine(t, Config{}).Stories([]Article{
+		{ID: "a", Title: "البنك المركزي يرفع أسعار الفائدة", Text: "رفع البنك المركزي أسعار الفائدة نصف نقطة بسبب التضخم.", Source: "A", Lang: "ar", Published: at},
+		{ID: "b", Title: "Central bank raises interest rates", Text: "The central bank raised interest rates by half a point.", Source: "B", Lang: "en", Published: at},
+	})
+	for _, s := range stories {
+		if s.stems.terms == nil {
+			t.Fatalf("story %q has no memo", s.Title)
+		}
+		if got, want := s.titleTerms(), headlineTerms(s.Title, -1); !slices.Equal(got, want) {
+			t.Errorf("%q: memo %v, afresh %v", s.Title, got, want)
+		}
+		w := FeedbackWeights(&s, "economy", false)
+		fresh := s
+		fresh.stems = titleStems{}
+		if a, b := learnedScore(s, w), learnedScore(fresh, w); a != b || a >= 0 {
+			t.Errorf("%q: learned %v with the memo, %v without", s.Title, a, b)
+		}
+		s.Title = "Something else entirely"
+		if got := s.titleTerms(); slices.Equal(got, s.stems.terms) {
+			t.Errorf("changed title read the stale memo %v", got)
+		}
 	}
 }

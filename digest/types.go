@@ -48,6 +48,8 @@ type Story struct {
 	// injuries"); Title and Summary are then the latest report's.
 	Disputed bool
 	Articles []string // IDs of the articles merged into this story
+
+	stems titleStems // Title's content stems, made with the engine's stemmer (see learnedScore)
 }
 
 // Config tunes the engine; the zero value means the defaults.

@@ -119,10 +119,13 @@ func (s *Service) CheckAlerts(ctx context.Context) error {
 	return err
 }
 
-// breaking is a story to alert about and the event it is.
+// breaking is a story to alert about, the event it is, and the newest
+// Seq among its articles (a digest whose cursor reached it showed the
+// story as it breaks).
 type breaking struct {
 	id    string
 	story digest.Story
+	seq   uint64
 }
 
 // alertStories builds the stories of the articles first seen in the last
@@ -205,7 +208,7 @@ func matchEvents(tx *bolt.Tx, events map[string]alertEvent, stories []digest.Sto
 			}
 		}
 		if !ev.Done {
-			todo = append(todo, breaking{id, st})
+			todo = append(todo, breaking{id, st, newestSeq(st, byID)})
 		}
 	}
 	for id, ev := range events {
@@ -263,6 +266,14 @@ func outletKey(a news.Article) string {
 		return "s:" + digest.Normalize(name)
 	}
 	return "u:" + a.URL
+}
+
+func newestSeq(st digest.Story, byID map[string]news.Article) uint64 {
+	var seq uint64
+	for _, id := range st.Articles {
+		seq = max(seq, byID[id].Seq)
+	}
+	return seq
 }
 
 // eventOf is the event a story shares an article with, or "".
@@ -378,6 +389,9 @@ func (c *composer) alertChat(tx *bolt.Tx, el eligibleSet, todo []breaking, sub s
 		i := slices.IndexFunc(todo, func(b breaking) bool { return b.story.ID == st.ID })
 		if i < 0 || tx.Bucket(bucketAlertSent).Get(sentKey(sub.ChatID, todo[i].id)) != nil {
 			continue // sent before a crash cut the last check short
+		}
+		if cur, ok := getCursor(tx, sub.ChatID); ok && cur.Created.Equal(sub.Created) && cur.Seq >= todo[i].seq {
+			continue // a digest sent since it broke (the same minute) already led with it
 		}
 		rec := record{ChatID: sub.ChatID, Messages: []string{renderAlert(st, sub.Lang)}, ParseMode: "HTML", State: statePending, Created: c.w.now}
 		if err := putRecord(tx, &rec); err != nil {

@@ -366,3 +366,26 @@ func TestAlertFollowsAGroupToItsSupergroup(t *testing.T) {
 		t.Errorf("the supergroup's digest must hold the dam story and not the quake it was alerted to:\n%s", digestText)
 	}
 }
+
+// TestNoAlertForAStoryJustSentInADigest: a chat whose digest went out
+// after the story broke (its delivery time fell in the same minute as the
+// check) is not alerted to it again; a chat without that digest is.
+func TestNoAlertForAStoryJustSentInADigest(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	h := newHarness(t, options{fake: fastFake.fake, sender: fastFake.sender, now: now})
+	f := loadFixture(t)
+	h.put(alertSub(1, "en", "UTC", nil), alertSub(2, "en", "UTC", nil))
+	h.addReports(f, now.Add(-55*time.Minute), "quake-a", "quake-b", "quake-c")
+	svc := h.service()
+	run(t, svc)
+	if _, err := svc.Push(context.Background(), []int64{1}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, svc)
+	if got := h.srv.SentTo(1); len(got) != 1 || !strings.Contains(got[0].Text, quakeTitle) {
+		t.Fatalf("chat 1's digest: %v", got)
+	}
+	h.check(svc)
+	h.wantAlerts(1)
+	h.wantAlerts(2, quakeTitle)
+}

@@ -115,6 +115,7 @@ func (s *Service) CheckAlerts(ctx context.Context) error {
 		return err
 	}
 	n, err := s.sendAlerts(ctx, now, todo)
+	s.cfg.Metrics.Alerted(len(todo), n)
 	s.cfg.Log.InfoContext(ctx, "delivery: breaking-news alerts", "stories", len(todo), "queued", n)
 	return err
 }

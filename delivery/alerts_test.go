@@ -9,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	bolt "go.etcd.io/bbolt"
 
 	"newsdigest/bot/bottest"
 	"newsdigest/delivery"
 	"newsdigest/digest"
+	"newsdigest/metrics"
 	"newsdigest/news"
 	"newsdigest/subscriptions"
 )
@@ -124,7 +126,8 @@ func (h *harness) wantAlerts(chat int64, titles ...string) {
 // nothing new, send nothing more.
 func TestAlertFiresOnceForAThreeOutletStory(t *testing.T) {
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	h := newHarness(t, options{fake: fastFake.fake, sender: fastFake.sender, now: now})
+	reg := prometheus.NewRegistry()
+	h := newHarness(t, options{fake: fastFake.fake, sender: fastFake.sender, now: now, cfg: delivery.Config{Metrics: metrics.New(reg)}})
 	f := loadFixture(t)
 	h.put(
 		alertSub(1, "en", "UTC", nil),
@@ -163,6 +166,26 @@ func TestAlertFiresOnceForAThreeOutletStory(t *testing.T) {
 	h.check(svc)
 	h.wantAlerts(1, quakeTitle)
 	h.wantAlerts(5, quakeTitle)
+	for name, want := range map[string]float64{"newsdigest_breaking_stories_total": 1, "newsdigest_alerts_queued_total": 2} {
+		if got := counter(t, reg, name); got != want {
+			t.Errorf("%s = %g, want %g", name, got, want)
+		}
+	}
+}
+
+func counter(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
 }
 
 // TestAlertRespectsQuietHours: at 20:30 UTC it is 23:30 in Baghdad and

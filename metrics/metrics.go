@@ -22,6 +22,8 @@ type Metrics struct {
 	ingestItems  *prometheus.CounterVec
 	ingestErrors *prometheus.CounterVec
 	digestBuild  prometheus.Histogram
+	breaking     prometheus.Counter
+	alerts       prometheus.Counter
 }
 
 // New creates the collectors and registers them on reg.
@@ -48,9 +50,13 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help: "Feed fetches that failed, by feed."}, []string{"feed"}),
 		digestBuild: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "newsdigest_digest_build_seconds",
 			Help: "Time to build the stories of a push or an on-demand digest.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 16)}),
+		breaking: prometheus.NewCounter(prometheus.CounterOpts{Name: "newsdigest_breaking_stories_total",
+			Help: "Breaking stories found (3 outlets within the hour), each counted once."}),
+		alerts: prometheus.NewCounter(prometheus.CounterOpts{Name: "newsdigest_alerts_queued_total",
+			Help: "Breaking-news alerts written to the outbox (sending counts in newsdigest_messages_sent_total)."}),
 	}
 	reg.MustRegister(m.updates, m.commands, m.sent, m.failed, m.rateLimited, m.retryAfter,
-		m.pushDuration, m.ingestItems, m.ingestErrors, m.digestBuild)
+		m.pushDuration, m.ingestItems, m.ingestErrors, m.digestBuild, m.breaking, m.alerts)
 	return m
 }
 
@@ -114,5 +120,14 @@ func (m *Metrics) Ingested(feed string, n int, err error) {
 func (m *Metrics) DigestBuilt(d time.Duration) {
 	if m != nil {
 		m.digestBuild.Observe(d.Seconds())
+	}
+}
+
+// Alerted records an alert check that sent stories (found breaking
+// now, or resumed) and queued alerts.
+func (m *Metrics) Alerted(stories, queued int) {
+	if m != nil {
+		m.breaking.Add(float64(stories))
+		m.alerts.Add(float64(queued))
 	}
 }

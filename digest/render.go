@@ -146,23 +146,39 @@ func closing(more int, lang string) string {
 }
 
 // sectionBlocks renders stories one line each, grouped in sections under a
-// heading; a section too long for one message goes on in the next block.
+// heading, the sections on consecutive lines (the heading's mark sets them
+// apart, and a blank line each would cost the screen three or four lines).
+// A block holds as many lines as fit storyBudget; a heading always stays
+// with its first story.
 func sectionBlocks(stories []Story, lang string, st style) []string {
-	var blocks []string
+	var units []string // a line, or a heading and its first line
 	for _, sec := range sections(stories) {
 		label := TopicLabel(sec.topic, lang)
 		if sec.topic == "" {
 			label = uiText(lang, "other")
 		}
-		cur := "▪️ " + st.bold(st.text(label, false))
-		for _, s := range sec.stories {
+		heading := "▪️ " + st.bold(st.text(label, false))
+		for i, s := range sec.stories {
 			line := storyLine(s, lang, st)
-			if UTF16Len(cur)+1+UTF16Len(line) > storyBudget {
-				blocks, cur = append(blocks, cur), line
-				continue
+			if i == 0 {
+				line = heading + "\n" + line
 			}
-			cur += "\n" + line
+			units = append(units, line)
 		}
+	}
+	var blocks []string
+	cur := ""
+	for _, u := range units {
+		switch {
+		case cur == "":
+			cur = u
+		case UTF16Len(cur)+1+UTF16Len(u) > storyBudget:
+			blocks, cur = append(blocks, cur), u
+		default:
+			cur += "\n" + u
+		}
+	}
+	if cur != "" {
 		blocks = append(blocks, cur)
 	}
 	return blocks

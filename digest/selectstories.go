@@ -2,6 +2,7 @@ package digest
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,29 +61,79 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 		}
 		return kept[i].s.ID < kept[j].s.ID
 	})
-	sel := Selection{}
+	ordered := make([]Story, len(kept))
 	for i, r := range kept {
-		if i < limit {
-			sel.Stories = append(sel.Stories, r.s)
-		} else {
-			sel.Rest = append(sel.Rest, r.s)
-		}
+		ordered[i] = r.s
+	}
+	ordered = dropNearDuplicates(ordered, dupScan*limit)
+	leadFirst(ordered[:min(limit, len(ordered))], p)
+	sel := Selection{Stories: ordered[:min(limit, len(ordered))]}
+	if len(ordered) > limit {
+		sel.Rest = ordered[limit:]
 	}
 	sel.More = len(sel.Rest)
 	return sel
 }
 
-// rankScore orders a subscriber's stories. Three signals, added:
-//   - coverage: log2(1+sources) — a story many outlets carry matters more,
-//     with diminishing returns (1 source 1.0, 3 sources 2.0, 7 sources 3.0);
+// dupScan bounds the near-duplicate guard to the first dupScan·MaxStories
+// ranked stories (the digest and its first More pages): every selection
+// runs it, and a pairwise test over a whole day's stories would cost more
+// than a digest.
+const dupScan = 4
+
+// dropNearDuplicates keeps, of each group of near-duplicates among the
+// first n stories, the one most outlets carry (the first in rank order on
+// a tie) at the place of the highest-ranked; the others' articles are
+// added to it, since they were told by it.
+func dropNearDuplicates(ranked []Story, n int) []Story {
+	n = min(n, len(ranked))
+	out := make([]Story, 0, len(ranked))
+	var words []map[string]bool
+	for i, s := range ranked {
+		if i >= n {
+			out = append(out, s)
+			continue
+		}
+		w := dupWords(s)
+		k := -1
+		for j := range words { // words[j] belongs to out[j]: the first n are all guarded
+			if nearDuplicate(out[j], s, words[j], w) {
+				k = j
+				break
+			}
+		}
+		if k < 0 {
+			out, words = append(out, s), append(words, w)
+			continue
+		}
+		keep, drop := out[k], s
+		if len(s.Sources) > len(keep.Sources) {
+			keep, drop, words[k] = s, keep, w
+		}
+		keep.Articles = append(slices.Clone(keep.Articles), drop.Articles...)
+		out[k] = keep
+	}
+	return out
+}
+
+// rankScore orders a subscriber's stories, importance first:
+//   - coverage: 2·log2(1+outlets) — a story many distinct outlets carry
+//     matters more, with diminishing returns (1 outlet 2.0, 3 outlets 4.0,
+//     7 outlets 6.0); weighted so that one more outlet outweighs a day of
+//     age (a two-outlet story of yesterday evening leads this hour's single
+//     report);
 //   - recency: 1.5·0.5^(age/24h) — a story loses half its freshness bonus
-//     every day, so yesterday's story told by three outlets still beats this
-//     hour's single report;
+//     every day;
 //   - match: +1 per include keyword it matches, + the confidence of its best
 //     topic among the subscriber's topics, so what they asked for comes first;
-//   - learned: what the subscriber's 👍 / 👎 taught (learnedScore, ±2 at most).
+//   - learned: what the subscriber's 👍 / 👎 taught (learnedScore, ±2 at most);
+//   - a service piece (weather, prayer times, horoscope, market ticker; see
+//     ServiceKind) whose topic the subscriber did not choose loses
+//     servicePenalty.
+//
+// Select then keeps a sport or service piece from leading (see leadFirst).
 func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
-	score := math.Log2(1 + float64(len(s.Sources)))
+	score := 2 * math.Log2(1+float64(len(s.Sources)))
 	if !s.Published.IsZero() {
 		age := math.Max(0, now.Sub(s.Published).Hours())
 		score += 1.5 * math.Pow(0.5, age/24)
@@ -95,6 +146,9 @@ func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
 				best = t.Score
 			}
 		}
+	}
+	if lightFor(s, p) && ServiceKind(s) != "" {
+		score -= servicePenalty
 	}
 	return score + best + learnedScore(s, p.Weights)
 }

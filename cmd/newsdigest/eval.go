@@ -27,11 +27,20 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	pairs := fs.String("merge-pairs", eval.MergePairsFile, "labelled pairs for -merge (tab-separated: id_a, id_b, same|diff|related, reason)")
 	thresholds := fs.String("merge-thresholds", "0.3,0.35,0.4,0.45,0.5,0.55", "merge score thresholds -merge sweeps, besides the default")
 	deskSample := fs.Int("desk-sample", 0, "with -merge: also print about this many mixed-desk stories (members' outlet, desk, headline) for an audit by reading")
+	briefing := fs.Bool("briefing", false, "run the briefing evaluation instead: light leads, one-item sections first, near-duplicates and size of each day's digest, against the previous ranking and layout")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("eval: unexpected argument %q", fs.Arg(0))
+	}
+	if *briefing {
+		rep, err := eval.EvaluateBriefing(ctx, *data, nil)
+		if err != nil {
+			return err
+		}
+		rep.Write(stdout)
+		return nil
 	}
 	if *merge {
 		return runMergeEval(ctx, *data, *pairs, *thresholds, *deskSample, stdout)

@@ -77,7 +77,7 @@ func TestServiceKind(t *testing.T) {
 		{"مواقيت الصلاة في الرياض اليوم", "prayer"},
 		{"حظك اليوم: توقعات الأبراج", "horoscope"},
 		{"العاملون بـ«الأرصاد» يقطعون الطريق أمام وزارة الدفاع", ""}, // a protest, not a forecast
-		{"البورصة المصرية تعلق التداول بعد الاشتباكات", ""},           // news about the market, not a ticker
+		{"البورصة المصرية تعلق التداول بعد الاشتباكات", ""},          // news about the market, not a ticker
 		{"Egypt wins gold in Rio", ""},
 		{"Parliament passes the election law", ""},
 	}

@@ -14,16 +14,17 @@ import (
 	"newsdigest/subscriptions"
 )
 
-// feedbackArticles are three single-outlet stories an hour apart: sport
-// newest, so it leads a digest without feedback, then economy, then health.
+// feedbackArticles are three single-outlet stories an hour apart: economy
+// newest, so it leads a digest without feedback (a sport story may not lead
+// an all-topics digest), then sport, then health.
 func feedbackArticles(now time.Time) []news.Article {
 	art := func(id, hint, source, title, text string, age time.Duration) news.Article {
 		return news.Article{Article: digest.Article{ID: id, URL: "https://example.com/" + id, Title: title, Text: text,
 			Lang: "en", Source: source, Topics: []string{hint}, Published: now.Add(-age)}, Feed: "t"}
 	}
 	return []news.Article{
-		art("sport", "sport", "Wire A", "City win the cup final", "City won the cup final on Saturday after a late goal in extra time.\nThe coach praised the players.", time.Hour),
-		art("econ", "economy", "Wire B", "Central bank raises rates", "The central bank raised interest rates by half a point, citing stubborn inflation.\nMarkets fell.", 2*time.Hour),
+		art("sport", "sport", "Wire A", "City win the cup final", "City won the cup final on Saturday after a late goal in extra time.\nThe coach praised the players.", 2*time.Hour),
+		art("econ", "economy", "Wire B", "Central bank raises rates", "The central bank raised interest rates by half a point, citing stubborn inflation.\nMarkets fell.", time.Hour),
 		art("health", "health", "Wire C", "Hospital opens new cancer ward", "The city hospital opened a new cancer ward with forty beds.\nDoctors welcomed the news.", 3*time.Hour),
 	}
 }
@@ -69,11 +70,11 @@ func TestPushRanksByEachChatsFeedback(t *testing.T) {
 		learned subscriptions.Learned
 		want    string
 	}{
-		{1, subscriptions.Learned{}, "sport,economy,health"},
+		{1, subscriptions.Learned{}, "economy,sport,health"},
 		{2, tap(now, "sport", false), "economy,health,sport"},
-		{3, tap(now, "health", true), "health,sport,economy"},
-		{4, tap(now.Add(-6*subscriptions.LearnedHalfLife), "sport", false), "sport,economy,health"},
-		{5, subscriptions.Learned{}, "sport,economy,health"},
+		{3, tap(now, "health", true), "health,economy,sport"},
+		{4, tap(now.Add(-6*subscriptions.LearnedHalfLife), "sport", false), "economy,sport,health"},
+		{5, subscriptions.Learned{}, "economy,sport,health"},
 	}
 	var subs []subscriptions.Subscriber
 	for _, tt := range tests {
@@ -136,7 +137,7 @@ func TestDigestCarriesFeedbackButtons(t *testing.T) {
 		return sent[len(sent)-1]
 	}
 	en := last(1)
-	wantTopics := []string{"sport", "economy", "health"}
+	wantTopics := []string{"economy", "sport", "health"}
 	if len(en.Buttons) != len(wantTopics) {
 		t.Fatalf("last message's keyboard %v, want a row per section", en.Buttons)
 	}
@@ -155,7 +156,7 @@ func TestDigestCarriesFeedbackButtons(t *testing.T) {
 	if other := last(2); !slices.EqualFunc(other.Buttons, en.Buttons, slices.Equal) {
 		t.Errorf("chat 2's keyboard %v differs from chat 1's %v", other.Buttons, en.Buttons)
 	}
-	if ar := last(3); len(ar.Buttons) == 0 || ar.Buttons[0][1].Text != "👎 "+digest.TopicLabel("sport", "ar") {
+	if ar := last(3); len(ar.Buttons) == 0 || ar.Buttons[0][1].Text != "👎 "+digest.TopicLabel("economy", "ar") {
 		t.Errorf("Arabic digest's keyboard: %v", ar.Buttons)
 	}
 }

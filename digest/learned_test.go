@@ -42,9 +42,10 @@ func TestFeedbackReordersStories(t *testing.T) {
 		want    string
 	}{
 		{"no feedback", nil, "iraq,goal,rates"},
-		{"👎 middle east", FeedbackWeights(&iraq, "middle-east", false), "goal,rates,iraq"},
+		// the derby may not lead an all-topics digest (leadFirst): the rate rise does
+		{"👎 middle east", FeedbackWeights(&iraq, "middle-east", false), "rates,goal,iraq"},
 		{"👍 economy", FeedbackWeights(&rates, "economy", true), "rates,iraq,goal"},
-		{"👎 middle east, story gone: the topic alone", FeedbackWeights(nil, "middle-east", false), "goal,rates,iraq"},
+		{"👎 middle east, story gone: the topic alone", FeedbackWeights(nil, "middle-east", false), "rates,goal,iraq"},
 		{"👎 a topic no story has", FeedbackWeights(nil, "health", false), "iraq,goal,rates"},
 	}
 	for _, tt := range tests {

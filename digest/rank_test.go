@@ -32,7 +32,7 @@ func TestBriefingLead(t *testing.T) {
 	bigGoal := rankStory("cup", "Egypt wins the Africa Cup final", "sport", 5, time.Hour, now)
 	ticker := rankStory("tick", "مؤشر سوق الأسهم السعودية يتراجع 28 نقطة", "economy", 3, time.Hour, now)
 	fresh := rankStory("fresh", "Minister visits flooded villages in the north", "society", 1, time.Hour, now)
-	older2 := rankStory("two", "Talks on the border dispute resume in Geneva", "world", 2, 22*time.Hour, now)
+	older3 := rankStory("three", "Talks on the border dispute resume in Geneva", "world", 3, 22*time.Hour, now)
 	tests := []struct {
 		name    string
 		stories []Story
@@ -46,7 +46,7 @@ func TestBriefingLead(t *testing.T) {
 		{"a 5-outlet cup final does not lead an all-topics digest", []Story{bigGoal, politics}, Prefs{}, "pol", "pol,cup"},
 		{"a service piece does not lead", []Story{ticker, fresh}, Prefs{}, "fresh", "fresh,tick"},
 		{"an economy subscriber may get the ticker first", []Story{ticker, fresh}, Prefs{Topics: []string{"economy", "society"}}, "tick", ""},
-		{"one more outlet outweighs most of a day", []Story{fresh, older2}, Prefs{}, "two", "two,fresh"},
+		{"three outlets outweigh a day of age", []Story{fresh, older3}, Prefs{}, "three", "three,fresh"},
 		{"only light stories: the best of them leads", []Story{goal, bigGoal}, Prefs{}, "cup", "cup,goal"},
 	}
 	for _, tt := range tests {

@@ -117,13 +117,12 @@ func dropNearDuplicates(ranked []Story, n int) []Story {
 }
 
 // rankScore orders a subscriber's stories, importance first:
-//   - coverage: 2·log2(1+outlets) — a story many distinct outlets carry
-//     matters more, with diminishing returns (1 outlet 2.0, 3 outlets 4.0,
-//     7 outlets 6.0); weighted so that one more outlet outweighs a day of
-//     age (a two-outlet story of yesterday evening leads this hour's single
-//     report);
+//   - coverage: log2(1+outlets) — a story many distinct outlets carry
+//     matters more, with diminishing returns (1 outlet 1.0, 3 outlets 2.0,
+//     7 outlets 3.0); three outlets outweigh a day of age;
 //   - recency: 1.5·0.5^(age/24h) — a story loses half its freshness bonus
-//     every day;
+//     every day, so yesterday's story told by three outlets still beats this
+//     hour's single report;
 //   - match: +1 per include keyword it matches, + the confidence of its best
 //     topic among the subscriber's topics, so what they asked for comes first;
 //   - learned: what the subscriber's 👍 / 👎 taught (learnedScore, ±2 at most);
@@ -133,7 +132,7 @@ func dropNearDuplicates(ranked []Story, n int) []Story {
 //
 // Select then keeps a sport or service piece from leading (see leadFirst).
 func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
-	score := 2 * math.Log2(1+float64(len(s.Sources)))
+	score := math.Log2(1 + float64(len(s.Sources)))
 	if !s.Published.IsZero() {
 		age := math.Max(0, now.Sub(s.Published).Hours())
 		score += 1.5 * math.Pow(0.5, age/24)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"newsdigest/subscriptions"
 )
 
@@ -64,6 +66,31 @@ func (b *Bot) alertsLine(lang string, sub subscriptions.Subscriber) string {
 		return ""
 	}
 	return text(lang, msgAlertsLine, alertsWord(lang, sub.Alerts))
+}
+
+// alertsRow is /settings' alerts button: it names what it sets ("al=on",
+// "al=off"), so a press delivered twice changes nothing the second time.
+// None when the operator turned alerts off.
+func (b *Bot) alertsRow(lang string, sub subscriptions.Subscriber) []tgbotapi.InlineKeyboardButton {
+	if b.cfg.AlertsPerDay < 0 {
+		return nil
+	}
+	label, arg := msgBtnAlertsOn, "al=on"
+	if sub.Alerts {
+		label, arg = msgBtnAlertsOff, "al=off"
+	}
+	return tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(text(lang, label), cbData(cbSettings, arg, sub.ChatID)))
+}
+
+// alertsArg reads the alerts button's argument.
+func alertsArg(arg string) (on, ok bool) {
+	switch arg {
+	case "al=on":
+		return true, true
+	case "al=off":
+		return false, true
+	}
+	return false, false
 }
 
 func alertsWord(lang string, on bool) string {

@@ -98,3 +98,33 @@ func TestAlertsOffByOperator(t *testing.T) {
 		t.Errorf("/settings mentions alerts although they are off: %q", got)
 	}
 }
+
+// TestSettingsAlertsButton: /settings has a button that turns alerts on
+// (then off), redrawing the summary in place; a press delivered twice
+// changes nothing the second time.
+func TestSettingsAlertsButton(t *testing.T) {
+	h := newHarness(t)
+	u := user{id: 74, lang: "en"}
+	h.sayText(u, "/start")
+	msgs := h.say(u, private(u), "/settings")
+	on := button(t, h.lastMarkup(u.id), "Turn alerts on")
+	h.press(u, private(u), msgs[0].MessageID, on)
+	if !h.sub(u.id).Alerts {
+		t.Fatal("the alerts button did not turn alerts on")
+	}
+	edits := h.fake.Edits()
+	if last := edits[len(edits)-1]; !strings.Contains(last.Text, "Breaking-news alerts: on") {
+		t.Errorf("summary not redrawn with alerts on: %q", last.Text)
+	}
+	h.press(u, private(u), msgs[0].MessageID, on) // the same press again
+	if !h.sub(u.id).Alerts {
+		t.Fatal("a repeated 'on' press turned alerts off")
+	}
+	h.press(u, private(u), msgs[0].MessageID, button(t, h.lastMarkup(u.id), "Turn alerts off"))
+	if h.sub(u.id).Alerts {
+		t.Fatal("the alerts button did not turn alerts off")
+	}
+	if n := len(h.newTo(u.id)); n != 0 {
+		t.Errorf("the alerts button sent %d new messages instead of editing", n)
+	}
+}

@@ -19,7 +19,7 @@ import (
 const (
 	cbTopic     = "p" // arg: "+ID" (choose the topic), "-ID" (drop it), "*" (all topics) or "." (done)
 	cbTopicOld  = "t" // before buttons carried the state: arg "ID" toggled; still on messages out there
-	cbSettings  = "s" // arg: topics | pause | resume | lang=ar|en | sl=own|both|auto | stop | forget
+	cbSettings  = "s" // arg: topics | pause | resume | lang=ar|en | sl=own|both|auto | al=on|off | stop | forget
 	cbStop      = "x" // arg: stopDelete | stopResume | stopKeep
 	cbBroadcast = "b" // arg: yes | no; target = pending broadcast ID
 	maxCallback = 64
@@ -184,6 +184,9 @@ func (b *Bot) settingsKeyboard(lang string, sub subscriptions.Subscriber) *tgbot
 		),
 		storyLangsRow(lang, sub),
 	)
+	if row := b.alertsRow(lang, sub); row != nil {
+		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
+	}
 	if row := forgetRow(lang, sub); row != nil {
 		kb.InlineKeyboard = append(kb.InlineKeyboard, row)
 	}
@@ -391,6 +394,9 @@ func (b *Bot) changeFromSettings(ctx context.Context, c callback) error {
 		default:
 			if mode, ok := parseStoryLangs(c.arg); ok {
 				s.StoryLangs = mode
+			}
+			if on, ok := alertsArg(c.arg); ok {
+				s.Alerts = on
 			}
 		}
 		return nil

@@ -174,6 +174,8 @@ const (
 	msgAlertsOnWord
 	msgAlertsOffWord
 	msgAlertsUnavailable
+	msgBtnAlertsOn
+	msgBtnAlertsOff
 	msgCount // not a text: the number of keys
 )
 
@@ -269,6 +271,8 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgAlertsOnWord:       "on",
 		msgAlertsOffWord:      "off",
 		msgAlertsUnavailable:  "Breaking-news alerts are not available on this bot.",
+		msgBtnAlertsOn:        "🚨 Turn alerts on",
+		msgBtnAlertsOff:       "🔕 Turn alerts off",
 		msgNone:               "none",
 		msgAll:                "all",
 		msgYesDelete:          "Yes, delete",
@@ -436,6 +440,8 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgAlertsOnWord:       "تعمل",
 		msgAlertsOffWord:      "متوقفة",
 		msgAlertsUnavailable:  "تنبيهات الأخبار العاجلة غير متاحة في هذا البوت.",
+		msgBtnAlertsOn:        "🚨 تشغيل التنبيهات",
+		msgBtnAlertsOff:       "🔕 إيقاف التنبيهات",
 		msgNone:               "لا شيء",
 		msgAll:                "الكل",
 		msgYesDelete:          "نعم، احذف",

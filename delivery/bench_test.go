@@ -50,7 +50,7 @@ func benchFanout(b *testing.B, subscribers int, limit float64) {
 	var cpu time.Duration
 	commits := int64(0)
 	for i := 0; b.Loop(); i++ {
-		h.addLongArticles(8)
+		h.addLongArticles(20) // a briefing shows one line per story: 20 of these take two messages
 		c0, cpu0, t0, sent0 := svc.Commits(), cpuTime(), time.Now(), h.srv.SentCount()
 		if _, err := svc.Push(context.Background(), chats); err != nil {
 			b.Fatal(err)
@@ -78,6 +78,7 @@ func putSubscribers(b *testing.B, h *harness, n int) {
 		subs := make([]subscriptions.Subscriber, 0, chunk)
 		for id := start; id < start+chunk && id <= n; id++ {
 			s := subscriptions.New(int64(id), subscriptions.ChatPrivate, "en", time.Now())
+			s.MaxStories = 20
 			subs = append(subs, s)
 		}
 		if err := h.subs.PutMany(context.Background(), subs); err != nil {

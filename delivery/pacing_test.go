@@ -22,7 +22,7 @@ func TestWaitingChatDoesNotHoldTheSlot(t *testing.T) {
 	})
 	chats := ids(1, 4)
 	h.subscribe("UTC", "08:00", chats...)
-	h.addLongArticles(12) // a digest of several messages
+	h.addLongArticles(20) // a digest of several messages (one line per story but the first)
 	svc := h.service()
 	run(t, svc)
 	if _, err := svc.Push(context.Background(), chats); err != nil {

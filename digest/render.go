@@ -53,20 +53,71 @@ func RenderHTML(sel Selection, o RenderOptions) []string {
 // Its stories are clipped to the display caps (see capStory).
 func RenderHTMLCapped(sel Selection, o RenderOptions) ([]string, Selection) {
 	sel.Stories = capStories(sel.Stories) // once, not on every re-render below
-	msgs := packBlocks(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
+	msgs := packPieces(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
 	for len(msgs) > MaxDigestMessages && len(sel.Stories) > 0 {
 		drop := min(max(len(msgs)-MaxDigestMessages, 1), len(sel.Stories)) // a story takes at most one message
 		kept := len(sel.Stories) - drop
 		sel.Rest = append(slices.Clone(sel.Stories[kept:]), sel.Rest...) // a copy: the caller's Rest is shared
 		sel.Stories, sel.More = sel.Stories[:kept], sel.More+drop
-		msgs = packBlocks(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
+		msgs = packPieces(renderBlocks(sel, o, htmlStyle{}), MaxMessageUTF16)
 	}
 	return msgs, sel
 }
 
 // RenderText renders a selection as plain text for a terminal.
 func RenderText(sel Selection, o RenderOptions) string {
-	return strings.Join(renderBlocks(sel, o, textStyle{}), "\n\n") + "\n"
+	var b strings.Builder
+	for i, p := range renderBlocks(sel, o, textStyle{}) {
+		if i > 0 {
+			b.WriteString(p.sep())
+		}
+		b.WriteString(p.text)
+	}
+	return b.String() + "\n"
+}
+
+// piece is a block of a digest: a paragraph, or a line that follows the
+// previous one directly (tight: a story line of a section).
+type piece struct {
+	text  string
+	tight bool
+}
+
+func (p piece) sep() string {
+	if p.tight {
+		return "\n"
+	}
+	return "\n\n"
+}
+
+// packPieces fills messages of at most limit UTF-16 units with pieces, in
+// order, breaking only between pieces; a piece longer than a message is
+// split by SplitHTML.
+func packPieces(pieces []piece, limit int) []string {
+	var msgs []string
+	cur, curLen := "", 0
+	for _, p := range pieces {
+		pl, sl := UTF16Len(p.text), len(p.sep())
+		switch {
+		case pl > limit:
+			if cur != "" {
+				msgs = append(msgs, cur)
+			}
+			msgs = append(msgs, SplitHTML(p.text, limit)...)
+			cur, curLen = "", 0
+		case cur == "":
+			cur, curLen = p.text, pl
+		case curLen+sl+pl <= limit:
+			cur, curLen = cur+p.sep()+p.text, curLen+sl+pl
+		default:
+			msgs = append(msgs, cur)
+			cur, curLen = p.text, pl
+		}
+	}
+	if cur != "" {
+		msgs = append(msgs, cur)
+	}
+	return msgs
 }
 
 // style abstracts the two output formats.
@@ -125,16 +176,16 @@ func safeURL(href string) bool {
 // "10 stories from 7 outlets"), the top story in full (bold headline,
 // summary, linked sources), then the other stories one line each in
 // sections (see sections), the "…and N more" line and the footer.
-func renderBlocks(sel Selection, o RenderOptions, st style) []string {
+func renderBlocks(sel Selection, o RenderOptions, st style) []piece {
 	lang := uiLang(o.Lang)
-	blocks := []string{header(sel.Stories, o, lang, st)}
+	pieces := []piece{{text: header(sel.Stories, o, lang, st)}}
 	if len(sel.Stories) == 0 {
-		blocks = append(blocks, uiText(lang, "empty"))
+		pieces = append(pieces, piece{text: uiText(lang, "empty")})
 	} else {
-		blocks = append(blocks, renderStory(sel.Stories[0], lang, st))
-		blocks = append(blocks, sectionBlocks(sel.Stories[1:], lang, st)...)
+		pieces = append(pieces, piece{text: renderStory(sel.Stories[0], lang, st)})
+		pieces = append(pieces, sectionLines(sel.Stories[1:], lang, st)...)
 	}
-	return append(blocks, closing(sel.More, lang))
+	return append(pieces, piece{text: closing(sel.More, lang)})
 }
 
 // closing is the "…and N more" line (when stories were cut) and the footer.
@@ -145,13 +196,13 @@ func closing(more int, lang string) string {
 	return uiText(lang, "footer")
 }
 
-// sectionBlocks renders stories one line each, grouped in sections under a
+// sectionLines renders stories one line each, grouped in sections under a
 // heading, the sections on consecutive lines (the heading's mark sets them
 // apart, and a blank line each would cost the screen three or four lines).
-// A block holds as many lines as fit storyBudget; a heading always stays
-// with its first story.
-func sectionBlocks(stories []Story, lang string, st style) []string {
-	var units []string // a line, or a heading and its first line
+// A heading is one piece with its section's first story, so a message
+// never ends on a heading.
+func sectionLines(stories []Story, lang string, st style) []piece {
+	var out []piece
 	for _, sec := range sections(stories) {
 		label := TopicLabel(sec.topic, lang)
 		if sec.topic == "" {
@@ -163,25 +214,10 @@ func sectionBlocks(stories []Story, lang string, st style) []string {
 			if i == 0 {
 				line = heading + "\n" + line
 			}
-			units = append(units, line)
+			out = append(out, piece{text: line, tight: len(out) > 0})
 		}
 	}
-	var blocks []string
-	cur := ""
-	for _, u := range units {
-		switch {
-		case cur == "":
-			cur = u
-		case UTF16Len(cur)+1+UTF16Len(u) > storyBudget:
-			blocks, cur = append(blocks, cur), u
-		default:
-			cur += "\n" + u
-		}
-	}
-	if cur != "" {
-		blocks = append(blocks, cur)
-	}
-	return blocks
+	return out
 }
 
 // storyLine is a story on one line: "• headline" linked to its latest
@@ -225,11 +261,11 @@ func RenderMoreHTML(stories []Story, o RenderOptions) []string {
 	lang := uiLang(o.Lang)
 	stories = capStories(stories)
 	render := func(shown []Story, more int) []string {
-		blocks := sectionBlocks(shown, lang, htmlStyle{})
+		pieces := sectionLines(shown, lang, htmlStyle{})
 		if more > 0 {
-			blocks = append(blocks, moreText(more, lang))
+			pieces = append(pieces, piece{text: moreText(more, lang)})
 		}
-		return packBlocks(blocks, MaxMessageUTF16)
+		return packPieces(pieces, MaxMessageUTF16)
 	}
 	msgs := render(stories, 0)
 	for n := len(stories); len(msgs) > MaxDigestMessages && n > 1; {

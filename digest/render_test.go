@@ -84,6 +84,12 @@ func TestRenderHTMLSplitsAtStoryBoundaries(t *testing.T) {
 		if i > 0 && !strings.HasPrefix(m, "• ") && !strings.HasPrefix(m, "▪️ ") && !strings.HasPrefix(m, "⚙️") {
 			t.Errorf("message %d does not start at a story line: %.40q", i, m)
 		}
+		if i+1 < len(msgs) { // messages are filled: the next one's first line would not have fitted
+			next, _, _ := strings.Cut(msgs[i+1], "\n")
+			if UTF16Len(m)+2+UTF16Len(next) <= MaxMessageUTF16 {
+				t.Errorf("message %d has %d units and room for the next message's first line", i, UTF16Len(m))
+			}
+		}
 	}
 	if seen != 40 {
 		t.Errorf("rendered %d stories, want 40", seen)

@@ -16,37 +16,6 @@ func UTF16Len(s string) int {
 	return n
 }
 
-// packBlocks joins blocks with blank lines into as few messages of at most
-// limit UTF-16 units as possible, breaking only between blocks; a block that
-// alone exceeds the limit is split by SplitHTML.
-func packBlocks(blocks []string, limit int) []string {
-	var msgs []string
-	cur, curLen := "", 0
-	flush := func() {
-		if cur != "" {
-			msgs = append(msgs, cur)
-		}
-		cur, curLen = "", 0
-	}
-	for _, b := range blocks {
-		bl := UTF16Len(b)
-		switch {
-		case bl > limit:
-			flush()
-			msgs = append(msgs, SplitHTML(b, limit)...)
-		case cur == "":
-			cur, curLen = b, bl
-		case curLen+2+bl <= limit:
-			cur, curLen = cur+"\n\n"+b, curLen+2+bl
-		default:
-			flush()
-			cur, curLen = b, bl
-		}
-	}
-	flush()
-	return msgs
-}
-
 // htmlToken is one indivisible piece of Telegram HTML: a tag, an entity, or
 // a run of text ending after whitespace (a word and its trailing space).
 type htmlToken struct {

@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -18,19 +19,23 @@ const (
 )
 
 // Sizes of one tap and bounds of what taps can add up to. A topic moves
-// most: it is what the button names. One 👎 (−0.6 on a topic the story is
-// confidently in) cannot outweigh a second outlet carrying a story, so one
-// tap lowers a topic without wiping it; many taps stop at MaxLearnedScore.
+// most: it is what the button names. One 👎 (−0.4 on a topic the story is
+// confidently in) is less than a second outlet carrying a story; each part
+// of the learned term is capped (topic ±1, outlets ±0.5, headline words
+// ±0.5, all ±1.5: coverage and recency span about 4.5), and feedbackOrder
+// bounds what even those caps can do to one digest.
 const (
-	feedbackTopicStep  = 0.6
-	feedbackSourceStep = 0.3
-	feedbackWordStep   = 0.2
+	feedbackTopicStep  = 0.4
+	feedbackSourceStep = 0.2
+	feedbackWordStep   = 0.1
 	feedbackSources    = 3 // outlets of the story a tap counts
 	feedbackWords      = 4 // headline words a tap counts
-	maxWordsScore      = 1.0
+	maxTopicScore      = 1.0
+	maxSourcesScore    = 0.5
+	maxWordsScore      = 0.5
 	// MaxLearnedScore bounds the learned term of a story's rank, either
-	// sign: coverage and recency together span about 4.5.
-	MaxLearnedScore = 2.0
+	// sign.
+	MaxLearnedScore = 1.5
 	maxWeightKeyLen = 3*MaxSourceRunes + len(WeightSource) // bytes: a clipped source name in UTF-8
 )
 
@@ -80,23 +85,25 @@ func ValidWeightKey(k string) bool {
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // learnedScore is the rank term of a subscriber's feedback: the weight of
-// each of the story's topics times the story's confidence in it, plus the
-// mean weight of its first outlets, plus the weights of its headline words
-// (at most ±maxWordsScore), all within ±MaxLearnedScore.
+// each of the story's topics times the story's confidence in it (at most
+// ±maxTopicScore), plus the mean weight of its first outlets (±
+// maxSourcesScore), plus the weights of its headline words (±
+// maxWordsScore), all within ±MaxLearnedScore.
 func learnedScore(s Story, w map[string]float64) float64 {
 	if len(w) == 0 {
 		return 0
 	}
-	score := 0.0
+	topics := 0.0
 	for _, t := range s.Topics {
-		score += w[WeightTopic+t.ID] * t.Score
+		topics += w[WeightTopic+t.ID] * t.Score
 	}
+	score := clamp(topics, maxTopicScore)
 	if src := firstSources(s); len(src) > 0 {
 		sum := 0.0
 		for _, x := range src {
 			sum += w[WeightSource+x.Name]
 		}
-		score += sum / float64(len(src))
+		score += clamp(sum/float64(len(src)), maxSourcesScore)
 	}
 	if hasWordWeights(w) {
 		sum := 0.0
@@ -208,4 +215,95 @@ func shownOrder(sel Selection) []Story {
 		out = append(out, sec.stories...)
 	}
 	return out
+}
+
+// maxLifted is how many more stories of a topic feedback can bring into a
+// digest than it would hold without feedback.
+const maxLifted = 2
+
+// feedbackOrder keeps feedback a nudge rather than a filter. kept is in
+// rank order with the learned term; the digest is its first limit
+// stories. In a day of mostly single-outlet stories any boost lifts every
+// story of a topic above the rest, so two limits apply, each per topic (a
+// story's first), against the digest the same stories make without
+// feedback: a liked topic gets at most maxLifted stories more than that
+// digest had (the next ones wait in Rest); a disliked topic that digest
+// had keeps at least its best story, as the digest's last. The caps never
+// make a digest shorter than the stories allow.
+func feedbackOrder(kept []ranked, limit int, w map[string]float64) []ranked {
+	if len(w) == 0 || len(kept) == 0 {
+		return kept
+	}
+	plain := plainCounts(kept, limit, w)
+	var head, tail []ranked
+	count := map[string]int{}
+	for _, r := range kept {
+		t := topicOf(r.s)
+		if len(head) < limit && count[t] < plain[t]+maxLifted {
+			head = append(head, r)
+			count[t]++
+		} else {
+			tail = append(tail, r)
+		}
+	}
+	for len(head) < limit && len(tail) > 0 { // the caps never make a digest shorter
+		head, tail = append(head, tail[0]), tail[1:]
+		count[topicOf(head[len(head)-1].s)]++
+	}
+	for t, n := range plain {
+		if n == 0 || count[t] > 0 {
+			continue
+		}
+		i := slices.IndexFunc(tail, func(r ranked) bool { return topicOf(r.s) == t })
+		j := lastUnprotected(head, count, plain)
+		if i < 0 || j < 0 {
+			continue
+		}
+		in, out := tail[i], head[j]
+		count[topicOf(out.s)]--
+		head = append(slices.Delete(head, j, j+1), in)
+		count[t]++
+		tail = append([]ranked{out}, slices.Delete(tail, i, i+1)...)
+	}
+	return append(head, tail...)
+}
+
+// plainCounts is how many stories of each topic the first limit of kept
+// would be without the learned term.
+func plainCounts(kept []ranked, limit int, w map[string]float64) map[string]int {
+	plain := slices.Clone(kept)
+	for i := range plain {
+		plain[i].score -= learnedScore(plain[i].s, w)
+	}
+	slices.SortStableFunc(plain, func(a, b ranked) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		return cmp.Compare(a.s.ID, b.s.ID)
+	})
+	counts := map[string]int{}
+	for _, r := range plain[:min(limit, len(plain))] {
+		counts[topicOf(r.s)]++
+	}
+	return counts
+}
+
+// lastUnprotected is the lowest-ranked story of head whose topic can give
+// one up: one with more than one story there, or one the digest without
+// feedback did not have. -1 when none.
+func lastUnprotected(head []ranked, count, plain map[string]int) int {
+	for j := len(head) - 1; j >= 0; j-- {
+		t := topicOf(head[j].s)
+		if count[t] > 1 || plain[t] == 0 {
+			return j
+		}
+	}
+	return -1
+}
+
+func topicOf(s Story) string {
+	if len(s.Topics) == 0 {
+		return ""
+	}
+	return s.Topics[0].ID
 }

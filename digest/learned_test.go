@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -45,7 +46,8 @@ func TestFeedbackReordersStories(t *testing.T) {
 		// the derby may not lead an all-topics digest (leadFirst): the rate rise does
 		{"👎 middle east", FeedbackWeights(&iraq, "middle-east", false), "rates,goal,iraq"},
 		{"👍 economy", FeedbackWeights(&rates, "economy", true), "rates,iraq,goal"},
-		{"👎 middle east, story gone: the topic alone", FeedbackWeights(nil, "middle-east", false), "rates,goal,iraq"},
+		{"one 👎 on middle east, story gone: the topic alone is less than the lead's margin", FeedbackWeights(nil, "middle-east", false), "iraq,goal,rates"},
+		{"two 👎 on middle east, story gone", scaled(FeedbackWeights(nil, "middle-east", false), 2), "goal,rates,iraq"},
 		{"👎 a topic no story has", FeedbackWeights(nil, "health", false), "iraq,goal,rates"},
 	}
 	for _, tt := range tests {
@@ -55,6 +57,65 @@ func TestFeedbackReordersStories(t *testing.T) {
 			}
 		})
 	}
+}
+
+func scaled(w map[string]float64, k float64) map[string]float64 {
+	out := map[string]float64{}
+	for key, v := range w {
+		out[key] = v * k
+	}
+	return out
+}
+
+// flatDay is a day of single-outlet stories, an hour apart, taking turns
+// in politics, economy and sport (politics first): what most days look
+// like to the ranking, where any boost lifts a whole topic.
+func flatDay(n int) (time.Time, []Story) {
+	now := time.Date(2026, 11, 29, 23, 0, 0, 0, time.UTC)
+	var out []Story
+	for i := range n {
+		topic := []string{"politics", "economy", "sport"}[i%3]
+		s := story(fmt.Sprintf("%s%02d", topic, i), fmt.Sprintf("%s report number %d", topic, i), "A report.", topic, Source{Name: fmt.Sprintf("Outlet %d", i)})
+		s.Published = now.Add(-time.Duration(i) * time.Hour)
+		out = append(out, s)
+	}
+	return now, out
+}
+
+// TestFeedbackStaysANudge: on a flat day, however many taps a reader
+// gave, a liked topic gets at most two stories more than the digest
+// without feedback, a disliked one keeps its best story (last), and the
+// digest stays full.
+func TestFeedbackStaysANudge(t *testing.T) {
+	now, day := flatDay(24)
+	plain := Select(day, Prefs{}, now)
+	base := countTopics(plain.Stories)
+	liked := Select(day, Prefs{Weights: scaled(FeedbackWeights(&day[1], "economy", true), 10)}, now)
+	disliked := Select(day, Prefs{Weights: scaled(FeedbackWeights(&day[0], "politics", false), 10)}, now)
+	for name, sel := range map[string]Selection{"liked": liked, "disliked": disliked} {
+		if len(sel.Stories) != DefaultMaxStories || len(sel.Stories)+sel.More != len(day) {
+			t.Errorf("%s: %d stories + %d more, want a full digest of %d", name, len(sel.Stories), sel.More, len(day))
+		}
+	}
+	if got := countTopics(liked.Stories)["economy"]; got != base["economy"]+maxLifted {
+		t.Errorf("👍 economy ×10: %d economy stories, want %d (+%d)", got, base["economy"]+maxLifted, maxLifted)
+	}
+	got := countTopics(disliked.Stories)["politics"]
+	last := disliked.Stories[len(disliked.Stories)-1]
+	if got != 1 || topicOf(last) != "politics" || last.ID != plain.Stories[0].ID {
+		t.Errorf("👎 politics ×10: %d politics stories, last %s; want only the best (%s), last", got, last.ID, plain.Stories[0].ID)
+	}
+	if got := order(Select(day, Prefs{Weights: FeedbackWeights(&day[1], "economy", true)}, now)); got == order(plain) {
+		t.Errorf("one 👍 changed nothing: %s", got)
+	}
+}
+
+func countTopics(stories []Story) map[string]int {
+	out := map[string]int{}
+	for _, s := range stories {
+		out[topicOf(s)]++
+	}
+	return out
 }
 
 // TestFeedbackWeighsWhatTheStoryShows: a tap names the section's topic,

@@ -28,6 +28,12 @@ type Selection struct {
 	Rest    []Story // those stories, in rank order (a digest's "More" pages)
 }
 
+// ranked is a story with its rank score.
+type ranked struct {
+	s     Story
+	score float64
+}
+
 // Select filters stories by the subscriber's topics and keywords, ranks them
 // (see rankScore) and caps them at MaxStories.
 func Select(stories []Story, p Prefs, now time.Time) Selection {
@@ -36,10 +42,6 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 		limit = DefaultMaxStories
 	}
 	include, exclude := compileKeywords(p.Include), compileKeywords(p.Exclude)
-	type ranked struct {
-		s     Story
-		score float64
-	}
 	var kept []ranked
 	st := newStemmer()
 	for _, s := range stories {
@@ -61,6 +63,7 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 		}
 		return kept[i].s.ID < kept[j].s.ID
 	})
+	kept = feedbackOrder(kept, limit, p.Weights)
 	ordered := make([]Story, len(kept))
 	for i, r := range kept {
 		ordered[i] = r.s

@@ -47,7 +47,7 @@ func TestFeedbackReordersStories(t *testing.T) {
 		{"👎 middle east", FeedbackWeights(&iraq, "middle-east", false), "rates,goal,iraq"},
 		{"👍 economy", FeedbackWeights(&rates, "economy", true), "rates,iraq,goal"},
 		{"one 👎 on middle east, story gone: the topic alone is less than the lead's margin", FeedbackWeights(nil, "middle-east", false), "iraq,goal,rates"},
-		{"two 👎 on middle east, story gone", scaled(FeedbackWeights(nil, "middle-east", false), 2), "goal,rates,iraq"},
+		{"two 👎 on middle east, story gone", scaled(FeedbackWeights(nil, "middle-east", false), 2), "rates,goal,iraq"},
 		{"👎 a topic no story has", FeedbackWeights(nil, "health", false), "iraq,goal,rates"},
 	}
 	for _, tt := range tests {

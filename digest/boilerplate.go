@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ import (
 // from it with LearnBoilerplate and Add, and Strip articles itself.
 type Boilerplate struct {
 	seen map[bpKey][]bpArticle // (source, paragraph) → the articles it occurs in
+	mem  *bpMemory             // the engine's multi-day memory, read-locked by the caller; nil = none
 }
 
 // Learning parameters: "seen in ≥ 3 distinct articles within a week".
@@ -43,9 +45,33 @@ type bpKey struct {
 
 // bpArticle is what the learner keeps of one article a paragraph occurs in.
 type bpArticle struct {
-	text  uint64 // hash of the whole text: copies count once
-	title string
+	text  uint64 // textKey of the whole text: copies count once
+	title uint64 // titleBits: updates under nearly the same title count once
 	at    time.Time
+}
+
+// textKey identifies an article's text for the copy rule (32 bits, as the
+// multi-day memory keeps it).
+func textKey(text string) uint64 { return uint64(uint32(hashString(text))) }
+
+// titleBits is a title's words as a 64-bit set (a bit per word hash), so
+// that the copy rule compares titles without keeping them: two different
+// titles of ten words share about one bit by chance.
+func titleBits(title string) uint64 {
+	var set uint64
+	for _, w := range Words(title) {
+		set |= 1 << (hashString(w) % 64)
+	}
+	return set
+}
+
+// titleJaccard estimates the word Jaccard of two titles from their bits
+// (0 when either has none).
+func titleJaccard(a, b uint64) float64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	return float64(bits.OnesCount64(a&b)) / float64(bits.OnesCount64(a|b))
 }
 
 // LearnBoilerplate learns the repeated paragraphs of arts.
@@ -64,7 +90,7 @@ func (b *Boilerplate) Add(arts ...Article) {
 
 // add learns one article whose paragraph hashes are known (0: no words).
 func (b *Boilerplate) add(a Article, hs []uint64) {
-	me := bpArticle{text: hashString(a.Text), title: a.Title, at: a.Published}
+	me := bpArticle{text: textKey(a.Text), title: titleBits(a.Title), at: a.Published}
 	for i, h := range hs {
 		if h == 0 || slices.Contains(hs[:i], h) {
 			continue // a paragraph repeated inside one article counts once
@@ -146,7 +172,7 @@ func paraHashes(text string) []uint64 {
 // are a subsequence of a's, in order. a is returned unchanged when nothing
 // is boilerplate or when nothing with a word would be left.
 func (b *Boilerplate) Strip(a Article) Article {
-	if b == nil || len(b.seen) == 0 {
+	if b == nil || len(b.seen) == 0 && b.mem == nil {
 		return a
 	}
 	return b.stripHashed(a, paraHashes(a.Text))
@@ -159,10 +185,11 @@ func (b *Boilerplate) stripHashed(a Article, hs []uint64) Article {
 	}
 	paras := strings.Split(a.Text, "\n")
 	keep := make([]string, 0, len(paras))
-	self := bpArticle{text: hashString(a.Text), title: a.Title, at: a.Published}
+	var occ []bpArticle // scratch for repeated
+	self := bpArticle{text: textKey(a.Text), title: titleBits(a.Title), at: a.Published}
 	dropped, worded := false, false
 	for i, p := range paras {
-		if h := hs[i]; h != 0 && b.repeated(bpKey{a.Source, h}, self) {
+		if h := hs[i]; h != 0 && b.repeated(bpKey{a.Source, h}, self, &occ) {
 			dropped = true
 			continue
 		}
@@ -179,8 +206,19 @@ func (b *Boilerplate) stripHashed(a Article, hs []uint64) Article {
 // anyRepeated is the cheap test before Strip does any work: does one of
 // the paragraphs occur in enough articles at all?
 func (b *Boilerplate) anyRepeated(source string, hs []uint64) bool {
+	var src uint64
+	if b.mem != nil {
+		src = hashString(source)
+	}
 	for _, h := range hs {
-		if h != 0 && len(b.seen[bpKey{source, h}]) >= BoilerplateMinArticles-1 {
+		if h == 0 {
+			continue
+		}
+		n := len(b.seen[bpKey{source, h}])
+		if b.mem != nil {
+			n += b.mem.count(mix(src, h))
+		}
+		if n >= BoilerplateMinArticles-1 {
 			return true
 		}
 	}
@@ -189,16 +227,20 @@ func (b *Boilerplate) anyRepeated(source string, hs []uint64) bool {
 
 // repeated reports whether the paragraph k occurs in at least
 // BoilerplateMinArticles distinct reports within the window of self
-// (self counting as one).
-func (b *Boilerplate) repeated(k bpKey, self bpArticle) bool {
+// (self counting as one), among the articles learnt in this call and the
+// remembered ones. scratch is reused between calls.
+func (b *Boilerplate) repeated(k bpKey, self bpArticle, scratch *[]bpArticle) bool {
 	occ := b.seen[k]
+	if b.mem != nil {
+		occ = b.mem.occurrences(memKey(k.source, k.para), append((*scratch)[:0], occ...))
+		*scratch = occ
+	}
 	if len(occ) < BoilerplateMinArticles-1 {
 		return false // the common case: a paragraph seen once
 	}
 	reps := []bpArticle{self}
-	words := map[string]map[string]bool{}
 	for _, o := range occ {
-		if !withinWindow(o.at, self.at) || !distinct(o, reps, words) {
+		if !withinWindow(o.at, self.at) || !distinct(o, reps) {
 			continue
 		}
 		if reps = append(reps, o); len(reps) >= BoilerplateMinArticles {
@@ -219,17 +261,9 @@ func withinWindow(a, b time.Time) bool {
 
 // distinct reports whether o is a report of its own, not a copy or an
 // update of one of reps (same text, or titles sharing half their words).
-func distinct(o bpArticle, reps []bpArticle, words map[string]map[string]bool) bool {
-	set := func(title string) map[string]bool {
-		if w, ok := words[title]; ok {
-			return w
-		}
-		w := setOf(Words(title))
-		words[title] = w
-		return w
-	}
+func distinct(o bpArticle, reps []bpArticle) bool {
 	for _, r := range reps {
-		if o.text == r.text || setJaccard(set(o.title), set(r.title)) >= sameTitle {
+		if o.text == r.text || titleJaccard(o.title, r.title) >= sameTitle {
 			return false
 		}
 	}

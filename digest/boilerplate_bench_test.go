@@ -39,3 +39,39 @@ func BenchmarkBoilerplateANT10k(b *testing.B) {
 	b.ReportMetric(float64(bp)/float64(tok), "boilerplate/tokenize")
 	b.ReportMetric(float64(stripped), "articles-stripped")
 }
+
+// BenchmarkStoriesLearnt measures what the multi-day boilerplate memory
+// costs: Engine.Learn over 10,000 ANT articles one at a time (the ingest
+// path), and Stories on them by an engine that learnt them against a fresh
+// engine's, both timed in every iteration:
+//
+//	go test -run '^$' -bench StoriesLearnt -benchtime 1x ./digest
+func BenchmarkStoriesLearnt(b *testing.B) {
+	arts := loadANT(b, 10000)
+	var learn, fresh, learnt time.Duration
+	for b.Loop() {
+		eng, err := digest.NewEngine(digest.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, _ := measure(func() {
+			for _, a := range arts {
+				eng.Learn(a)
+			}
+		})
+		learn += d
+		d, _ = measure(func() { _ = eng.Stories(arts) })
+		learnt += d
+		plain, err := digest.NewEngine(digest.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, _ = measure(func() { _ = plain.Stories(arts) })
+		fresh += d
+	}
+	n := float64(b.N * len(arts))
+	b.ReportMetric(float64(learn.Nanoseconds())/n, "learn-ns/article")
+	b.ReportMetric(float64(learnt.Nanoseconds())/n, "stories-learnt-ns/article")
+	b.ReportMetric(float64(fresh.Nanoseconds())/n, "stories-fresh-ns/article")
+	b.ReportMetric(float64(learnt)/float64(fresh), "learnt/fresh")
+}

@@ -17,6 +17,7 @@ type Engine struct {
 	extra          []extraTopic
 	lex            []extraTopic // lexicon topics the classifier has no training data for
 	model          *TopicModel
+	bpMem          *bpMemory // paragraphs of the articles learnt over the last days (Learn)
 }
 
 // extraTopic is an admin-defined topic: an ID and its keywords, pre-stemmed.
@@ -30,7 +31,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.SummaryBudget < 0 || cfg.MergeWindow < 0 || cfg.MergeThreshold < 0 {
 		return nil, fmt.Errorf("%w: negative SummaryBudget, MergeWindow or MergeThreshold", ErrBadConfig)
 	}
-	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow}
+	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow, bpMem: newBPMemory()}
 	if e.budget == 0 {
 		e.budget = DefaultSummaryBudget
 	}
@@ -142,10 +143,24 @@ func (e *Engine) Stories(arts []Article) []Story {
 }
 
 // clusters prepares the articles, orders them oldest first and groups them.
-// Each source's repeated paragraphs (boilerplate, learned from arts) are
-// dropped first, so they reach neither summaries nor clustering nor topics.
+// Each source's repeated paragraphs (boilerplate, learned from arts and
+// from what Learn was given over the last days) are dropped first, so they reach neither summaries nor clustering nor topics.
 func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
+	prep := e.prepareAll(st, arts)
+	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
+	return e.cluster(st, prep)
+}
+
+// prepareAll strips each article's boilerplate (learnt from arts and the
+// engine's memory of the last days, which is read-locked meanwhile) and
+// column titles, and prepares it.
+func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 	bp, hashes := learnHashed(arts)
+	e.bpMem.mu.RLock()
+	defer e.bpMem.mu.RUnlock()
+	if e.bpMem.len() > 0 {
+		bp.mem = e.bpMem
+	}
 	columns := columnTitles(arts)
 	prep := make([]prepared, len(arts))
 	for i, a := range arts {
@@ -155,8 +170,7 @@ func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
 		prep[i] = e.prepare(st, bp.stripHashed(a, hashes[i]))
 		prep[i].index = i
 	}
-	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
-	return e.cluster(st, prep)
+	return prep
 }
 
 // Annotation is what the engine derives for one article.

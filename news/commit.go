@@ -19,7 +19,7 @@ type commitReq struct {
 }
 
 type commitResult struct {
-	added int
+	added []Article // as stored (Seq, Fetched, Hash filled in)
 	err   error
 }
 
@@ -41,9 +41,10 @@ func newGroupCommitter(s *Store) *groupCommitter {
 	return g
 }
 
-// commit queues a feed outcome and waits until it is durable. A feed removed
-// meanwhile gets ErrFeedNotFound and its articles are dropped.
-func (g *groupCommitter) commit(feedURL, movedTo string, arts []Article, update func(f *Feed, added int)) (int, error) {
+// commit queues a feed outcome and waits until it is durable; it returns
+// the articles it added. A feed removed meanwhile gets ErrFeedNotFound and
+// its articles are dropped.
+func (g *groupCommitter) commit(feedURL, movedTo string, arts []Article, update func(f *Feed, added int)) ([]Article, error) {
 	r := commitReq{feedURL: feedURL, movedTo: movedTo, arts: arts, update: update, done: make(chan commitResult, 1)}
 	g.reqs <- r
 	res := <-r.done
@@ -85,6 +86,9 @@ func (g *groupCommitter) write(batch []commitReq) {
 	err := g.s.db.Update(func(tx *bolt.Tx) error {
 		for i, r := range batch {
 			added, err := applyFetch(tx, now, r)
+			if err != nil {
+				added = nil
+			}
 			if err != nil && !errors.Is(err, ErrFeedNotFound) {
 				return err
 			}
@@ -100,24 +104,25 @@ func (g *groupCommitter) write(batch []commitReq) {
 	}
 }
 
-// applyFetch stores one feed's new articles and state inside tx.
-func applyFetch(tx *bolt.Tx, now time.Time, r commitReq) (int, error) {
+// applyFetch stores one feed's new articles and state inside tx and
+// returns the articles it added.
+func applyFetch(tx *bolt.Tx, now time.Time, r commitReq) ([]Article, error) {
 	if tx.Bucket(bucketFeeds).Get([]byte(r.feedURL)) == nil {
-		return 0, ErrFeedNotFound
+		return nil, ErrFeedNotFound
 	}
-	added := 0
+	var added []Article
 	for _, a := range r.arts {
 		a = a.withDefaults(now)
 		ok, err := addOne(tx, &a)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if ok {
-			added++
+			added = append(added, a)
 		}
 	}
 	err := updateFeedTx(tx, r.feedURL, func(f *Feed, _ bool) error {
-		r.update(f, added)
+		r.update(f, len(added))
 		return nil
 	})
 	if err != nil || r.movedTo == "" {

@@ -49,6 +49,12 @@ type IngesterOptions struct {
 	Logger    *slog.Logger  // default slog.Default()
 	// Progress, if set, is called after each feed, one call at a time.
 	Progress func(done, total int, r FeedResult)
+	// Stored, if set, is called with the articles each commit stored (a
+	// feed's new items, the new seed files), once they are durable, from
+	// the worker that committed them: it must be safe for concurrent use.
+	// The digest engine learns an outlet's boilerplate from it
+	// (digest.Engine.Learn).
+	Stored func(arts []Article)
 }
 
 // Ingester runs one ingest pass: seeds folder, every due feed, pruning.
@@ -177,7 +183,15 @@ func (in *Ingester) ingestSeeds(ctx context.Context, rep *Report) error {
 	}
 	added, err := in.store.Add(ctx, arts)
 	rep.SeedsNew = len(added)
+	in.stored(added)
 	return err
+}
+
+// stored tells Options.Stored about newly stored articles.
+func (in *Ingester) stored(arts []Article) {
+	if in.o.Stored != nil && len(arts) > 0 {
+		in.o.Stored(arts)
+	}
 }
 
 func (in *Ingester) tally(rep *Report) {
@@ -306,7 +320,8 @@ func (in *Ingester) recordSuccess(gc *groupCommitter, f Feed, r FeedResult, res 
 	added, err := gc.commit(f.URL, res.MovedTo, arts, func(st *Feed, n int) {
 		st.recordSuccess(in.store.now().UTC(), res, r.Items, n)
 	})
-	r.New = added
+	r.New = len(added)
+	in.stored(added)
 	if err != nil && !errors.Is(err, ErrFeedNotFound) {
 		r.Status, r.Err = StatusError, err
 	}

@@ -493,3 +493,47 @@ func TestIngesterDiscoversFeedFromSitePage(t *testing.T) {
 		t.Errorf("page without feed links = %+v; want a plain parse error", r)
 	}
 }
+
+// Options.Stored is told about exactly the articles each run stored (a
+// feed's new items and new seed files, as stored, Seq set), and about
+// nothing when a run stores nothing.
+func TestIngesterTellsStoredArticles(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, newFakeClock())
+	srv := newFeedServer(t)
+	srv.set("/world.xml", rssDoc("World Wire",
+		item{"Quake hits coast", "https://site.example/quake", "A strong quake hit the coast.", "Sun, 01 Mar 2026 09:00:00 GMT"},
+		item{"Rain floods valley", "https://site.example/rain", "Heavy rain flooded the valley.", "Sun, 01 Mar 2026 08:00:00 GMT"}), 0)
+	mustAddFeed(t, s, srv.URL+"/world.xml")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("بغداد-\nقالت مصادر إن الاجتماع انتهى."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var told []Article
+	in := newTestIngester(s, IngesterOptions{Seeds: SeedsDir(dir), Stored: func(arts []Article) {
+		mu.Lock()
+		defer mu.Unlock()
+		told = append(told, arts...)
+	}})
+	for run, want := range []int{3, 0} {
+		mu.Lock()
+		told = nil
+		mu.Unlock()
+		if _, err := in.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		var titles []string
+		for _, a := range told {
+			if a.Seq == 0 || a.Hash == "" {
+				t.Errorf("run %d: told an article before it was stored: %+v", run, a)
+			}
+			titles = append(titles, a.Title+a.Place)
+		}
+		mu.Unlock()
+		if len(titles) != want {
+			t.Errorf("run %d: told %q, want %d articles", run, titles, want)
+		}
+	}
+}

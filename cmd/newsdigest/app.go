@@ -104,12 +104,12 @@ func openDB(path string) (*bolt.DB, error) {
 }
 
 func (m *Main) wire(ctx context.Context) error {
-	if err := m.stores(ctx); err != nil {
-		return err
-	}
 	engine, err := digest.NewEngine(digest.Config{ExtraTopics: m.cfg.ExtraTopics})
 	if err != nil {
 		return fmt.Errorf("digest engine: %w", err)
+	}
+	if err := m.stores(ctx, engine); err != nil {
+		return err
 	}
 	// Not cancelled with ctx: at shutdown the delivery service lets sends on
 	// the wire finish (up to its deadline), else they would be repeated after
@@ -138,7 +138,9 @@ func (m *Main) opsAdapter() opsAdapter {
 	return opsAdapter{delivery: m.delivery, subs: m.subs, articles: m.articles, now: time.Now}
 }
 
-func (m *Main) stores(ctx context.Context) error {
+// stores opens the article and subscription stores and the ingester, which
+// feeds every article it stores to engine's boilerplate learner.
+func (m *Main) stores(ctx context.Context, engine *digest.Engine) error {
 	var err error
 	if m.articles, err = news.NewStore(ctx, m.db); err != nil {
 		return err
@@ -149,7 +151,9 @@ func (m *Main) stores(ctx context.Context) error {
 	if _, err := firstStartFeeds(ctx, m.articles, m.cfg); err != nil {
 		return err
 	}
-	m.ingester = news.NewIngester(m.articles, ingestOptions(m.cfg, m.log))
+	o := ingestOptions(m.cfg, m.log)
+	o.Stored = func(arts []news.Article) { engine.Learn(articlesOf(arts)...) }
+	m.ingester = news.NewIngester(m.articles, o)
 	return nil
 }
 
@@ -294,4 +298,13 @@ func (m *Main) serveOps(ctx context.Context) (<-chan error, error) {
 	case err := <-served:
 		return nil, err
 	}
+}
+
+// articlesOf is what the engine reads of stored articles.
+func articlesOf(arts []news.Article) []digest.Article {
+	out := make([]digest.Article, len(arts))
+	for i, a := range arts {
+		out[i] = a.Article
+	}
+	return out
 }

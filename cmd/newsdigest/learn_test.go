@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"newsdigest/digest"
+)
+
+// The service's ingester feeds what it stores to the engine: a teaser that
+// one outlet's seed files carried on the three previous days is dropped
+// from today's article, which a push then sees alone.
+func TestIngestTeachesTheEngineBoilerplate(t *testing.T) {
+	ctx := context.Background()
+	db, err := openDB(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	seeds := t.TempDir()
+	const teaser = "برنامج صباح الخير يأتيكم كل يوم على شاشتنا: أسعار الذهب تقفز إلى أعلى مستوى منذ عامين"
+	news := []string{"افتتح وزير الثقافة معرض الكتاب الدولي بمشاركة ثلاثين دولة.", "قتل ثلاثة أشخاص في انفجار سيارة وسط المدينة.", "أعلنت وزارة الصحة عن حملة تطعيم في المدارس."}
+	now := time.Now().UTC().Truncate(time.Hour)
+	for i, lead := range news {
+		body := fmt.Sprintf("---\ntitle: خبر %d\nsource: cnn\npublished: %s\n---\n%s\n\n%s\n", i, now.Add(-time.Duration(3-i)*24*time.Hour).Format(time.RFC3339), teaser, lead)
+		if err := os.WriteFile(filepath.Join(seeds, fmt.Sprintf("%d.md", i)), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := &Main{cfg: Config{SeedsDir: seeds}, log: slog.New(slog.NewTextHandler(io.Discard, nil)), db: db}
+	engine, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.stores(ctx, engine); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := m.ingester.Run(ctx); err != nil || rep.SeedsNew != 3 {
+		t.Fatalf("ingest: %+v, %v; want 3 seed articles", rep, err)
+	}
+	today := digest.Article{ID: "today", Source: "cnn", Title: "اجتماع مجلس الوزراء", Published: now,
+		Text: teaser + "\nعقد مجلس الوزراء اجتماعه الأسبوعي وناقش مشروع قانون الموازنة."}
+	got := engine.Annotate([]digest.Article{today})[0]
+	if strings.Contains(got.Summary, "أسعار الذهب") || !strings.Contains(got.Summary, "مجلس الوزراء") {
+		t.Errorf("summary %q: want today's news without the outlet's teaser", got.Summary)
+	}
+}

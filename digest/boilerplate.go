@@ -46,8 +46,16 @@ type bpKey struct {
 // bpArticle is what the learner keeps of one article a paragraph occurs in.
 type bpArticle struct {
 	text  uint64 // textKey of the whole text: copies count once
-	title uint64 // titleBits: updates under nearly the same title count once
+	title string // "" for a remembered report (the memory keeps only bits)
+	bits  uint64 // titleBits of a remembered report's title (a call's are computed when compared with one)
 	at    time.Time
+}
+
+func (o bpArticle) titleBits() uint64 {
+	if o.title != "" {
+		return titleBits(o.title)
+	}
+	return o.bits
 }
 
 // textKey identifies an article's text for the copy rule (32 bits, as the
@@ -90,7 +98,7 @@ func (b *Boilerplate) Add(arts ...Article) {
 
 // add learns one article whose paragraph hashes are known (0: no words).
 func (b *Boilerplate) add(a Article, hs []uint64) {
-	me := bpArticle{text: textKey(a.Text), title: titleBits(a.Title), at: a.Published}
+	me := bpArticle{text: textKey(a.Text), title: a.Title, at: a.Published}
 	for i, h := range hs {
 		if h == 0 || slices.Contains(hs[:i], h) {
 			continue // a paragraph repeated inside one article counts once
@@ -186,7 +194,7 @@ func (b *Boilerplate) stripHashed(a Article, hs []uint64) Article {
 	paras := strings.Split(a.Text, "\n")
 	keep := make([]string, 0, len(paras))
 	var occ []bpArticle // scratch for repeated
-	self := bpArticle{text: textKey(a.Text), title: titleBits(a.Title), at: a.Published}
+	self := bpArticle{text: textKey(a.Text), title: a.Title, at: a.Published}
 	dropped, worded := false, false
 	for i, p := range paras {
 		if h := hs[i]; h != 0 && b.repeated(bpKey{a.Source, h}, self, &occ) {
@@ -239,8 +247,9 @@ func (b *Boilerplate) repeated(k bpKey, self bpArticle, scratch *[]bpArticle) bo
 		return false // the common case: a paragraph seen once
 	}
 	reps := []bpArticle{self}
+	words := map[string]map[string]bool{}
 	for _, o := range occ {
-		if !withinWindow(o.at, self.at) || !distinct(o, reps) {
+		if !withinWindow(o.at, self.at) || !distinct(o, reps, words) {
 			continue
 		}
 		if reps = append(reps, o); len(reps) >= BoilerplateMinArticles {
@@ -260,10 +269,26 @@ func withinWindow(a, b time.Time) bool {
 }
 
 // distinct reports whether o is a report of its own, not a copy or an
-// update of one of reps (same text, or titles sharing half their words).
-func distinct(o bpArticle, reps []bpArticle) bool {
+// update of one of reps (same text, or titles sharing half their words:
+// counted on the words when both titles are known, estimated from their
+// bits for a remembered report).
+func distinct(o bpArticle, reps []bpArticle, words map[string]map[string]bool) bool {
+	set := func(title string) map[string]bool {
+		if w, ok := words[title]; ok {
+			return w
+		}
+		w := setOf(Words(title))
+		words[title] = w
+		return w
+	}
 	for _, r := range reps {
-		if o.text == r.text || titleJaccard(o.title, r.title) >= sameTitle {
+		j := 0.0
+		if o.title != "" && r.title != "" {
+			j = setJaccard(set(o.title), set(r.title))
+		} else {
+			j = titleJaccard(o.titleBits(), r.titleBits())
+		}
+		if o.text == r.text || j >= sameTitle {
 			return false
 		}
 	}

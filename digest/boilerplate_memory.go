@@ -176,5 +176,5 @@ func (m *bpMemory) occurrences(k uint64, out []bpArticle) []bpArticle {
 }
 
 func (o bpOcc) article() bpArticle {
-	return bpArticle{text: uint64(o.text), title: o.title, at: time.Unix(o.at, 0)}
+	return bpArticle{text: uint64(o.text), bits: o.title, at: time.Unix(o.at, 0)}
 }

@@ -3,6 +3,7 @@ package digest
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestHeadline(t *testing.T) {
@@ -128,4 +129,37 @@ func TestSummaryDoesNotRepeatHeadline(t *testing.T) {
 	if got := Summarize(long, 300); got != long.Text {
 		t.Errorf("summary %q, want the lead", got)
 	}
+}
+
+// FuzzHeadline: a headline fits the longer budget, is valid text, and its
+// words are the lead's (or a reporting verb moved to the present).
+func FuzzHeadline(f *testing.F) {
+	for _, s := range []string{
+		"قال المدير الفني للفريق الأول لكرة القدم بنادي الهلال جورجيوس دونيس (يوناني) إن مباراة كأس السوبر تشكل فرصة جيدة.",
+		"أكد علي عبدالله صالح الرئيس اليمني السابق ورئيس حزب المؤتمر الشعبي العام، تمسك الحزب بالمبادرة.",
+		"According to the FTSE World Index Japan has been best performer of the major markets.",
+		"Microsoft Corp. said on Monday said it will pay $536 million.",
+		"قال داني أيالون \"إن كشف إيران الغطاء خدعة\".",
+	} {
+		f.Add(s)
+	}
+	present := map[string]bool{}
+	for _, v := range arSpeech {
+		present[v] = true
+	}
+	f.Fuzz(func(t *testing.T, lead string) {
+		h := Headline(lead)
+		if !utf8.ValidString(h) && utf8.ValidString(lead) {
+			t.Fatalf("invalid UTF-8 from %q: %q", lead, h)
+		}
+		if runeLen(h) > HeadlineBudget("en") {
+			t.Fatalf("headline of %d runes: %q", runeLen(h), h)
+		}
+		in := " " + strings.Join(Words(lead), " ") + " "
+		for _, w := range Words(h) {
+			if !strings.Contains(in, w) && !present[w] && !present[Normalize(w)] {
+				t.Fatalf("word %q not in the lead %q: %q", w, lead, h)
+			}
+		}
+	})
 }

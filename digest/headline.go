@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Headlines for articles that have none (tweets, wire items, feeds that
@@ -435,10 +436,11 @@ func englishAttribution(h string) string {
 }
 
 func upperFirst(s string) string {
-	for i, r := range s {
-		return s[:i] + string(unicode.ToUpper(r)) + s[i+len(string(r)):]
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 || r == utf8.RuneError {
+		return s // empty, or not UTF-8 at its start: nothing to raise
 	}
-	return s
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // Phrase boundaries a headline may be cut before. Clause-opening words are

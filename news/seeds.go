@@ -137,10 +137,11 @@ func startsWithDateline(line string) bool {
 // engine's own parser (digest.ParseDateline: the cleaner that keeps
 // datelines out of summaries), so a seed, a feed item and a summary agree on
 // what a dateline is. line is one line: callers split at "\n" first. A
-// text that is nothing but a dateline is not one (the line is kept).
+// place of more than four words is not taken as the article's place (the
+// line is kept as text; the summary's cleaner may still strip it).
 func splitDateline(line string) (place, agency, rest string) {
 	place, agency, rest = digest.ParseDateline(strings.TrimSpace(line))
-	if place == "" {
+	if place == "" || len(strings.Fields(place)) > 4 {
 		return "", "", line
 	}
 	return place, agency, rest

@@ -108,10 +108,11 @@ type Bot struct {
 	cfg     Config
 	subs    *subscriptions.Store
 	digests Digests
-	ops     Ops       // optional
-	db      *bolt.DB  // optional: /backup
-	feeds   feedAdmin // optional: /addfeed, /delfeed, /feeds, /exportfeeds, OPML import
-	search  Searcher  // optional: /search
+	ops     Ops         // optional
+	db      *bolt.DB    // optional: /backup
+	feeds   feedAdmin   // optional: /addfeed, /delfeed, /feeds, /exportfeeds, OPML import
+	search  Searcher    // optional: /search
+	pages   DigestPages // optional: the digests' More button
 	log     *slog.Logger
 	now     func() time.Time
 

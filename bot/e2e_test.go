@@ -78,7 +78,7 @@ func startE2E(t *testing.T, arts []news.Article) e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := New(api, Config{Token: emu.Token, DefaultTZ: "UTC"}, subs, svc, log, WithDB(db), WithSearch(svc))
+	b := New(api, Config{Token: emu.Token, DefaultTZ: "UTC"}, subs, svc, log, WithDB(db), WithSearch(svc), WithDigestPages(svc))
 	b.RegisterCommands(ctx) // the emulator answers 500: logged, not fatal
 	done, delivered := make(chan error, 1), make(chan error, 1)
 	go func() { done <- b.Poll(ctx) }()

@@ -218,6 +218,9 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) err
 	if strings.HasPrefix(q.Data, delivery.FeedbackPrefix) { // 👍 / 👎 under a digest
 		return b.onFeedback(ctx, q)
 	}
+	if delivery.IsMoreData(q.Data) { // anyone who sees a digest may page it
+		return b.onDigestMore(ctx, q, b.chatLang(ctx, q.Message.Chat.ID, q.From))
+	}
 	kind, arg, target, ok := parseCallback(q.Data)
 	if !ok {
 		b.answerCallback(ctx, q.ID, "")

@@ -82,10 +82,14 @@ func (b *Bot) sendSearchPage(ctx context.Context, chatID int64, lang string, fou
 	var kb *tgbotapi.InlineKeyboardMarkup
 	if end < len(found) && next != "" {
 		m := tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
-			tgbotapi.NewInlineKeyboardButtonData(text(lang, msgSearchMore, len(found)-end), next)))
+			tgbotapi.NewInlineKeyboardButtonData(digest.MoreLabel(lang, len(found)-end), next)))
 		kb = &m
 	}
-	parts := digest.SplitHTML(searchPageText(lang, found, offset, end), digest.MaxMessageUTF16)
+	return b.sendParts(ctx, chatID, digest.SplitHTML(searchPageText(lang, found, offset, end), digest.MaxMessageUTF16), kb)
+}
+
+// sendParts sends messages in order, the keyboard (if any) under the last.
+func (b *Bot) sendParts(ctx context.Context, chatID int64, parts []string, kb *tgbotapi.InlineKeyboardMarkup) error {
 	for i, part := range parts {
 		var markup *tgbotapi.InlineKeyboardMarkup
 		if i == len(parts)-1 {

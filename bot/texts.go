@@ -163,9 +163,11 @@ const (
 	msgSearchShowing
 	msgSearchRange
 	msgSearchEnd
-	msgSearchMore
 	msgSearchExpired
 	msgSearchNoMore
+	msgDigestMoreExpired
+	msgDigestNoMore
+	msgDigestEnd
 	msgAlertsState
 	msgAlertsSet
 	msgAlertsBad
@@ -260,9 +262,11 @@ var catalogueEN = sync.OnceValue(func() map[msgKey]string {
 		msgSearchShowing:      "🔎 %s from the last 14 days; the newest %d:",
 		msgSearchRange:        "🔎 %d–%d of %s:",
 		msgSearchEnd:          "That is all.",
-		msgSearchMore:         "More (%d)",
 		msgSearchExpired:      "This search has expired; send /search again.",
 		msgSearchNoMore:       "No more results.",
+		msgDigestMoreExpired:  "This digest's More has expired (after 24 hours); send /digest for what is new.",
+		msgDigestNoMore:       "Nothing more in this digest.",
+		msgDigestEnd:          "That is all of this digest.",
 		msgAlertsState:        "🚨 Breaking-news alerts are <b>%s</b> for this chat.\nWith alerts on, a story at least 3 outlets carry within an hour that matches your topics and keywords comes at once, outside your digest times: at most %s a day, never between 22:00 and 07:00 your time (%s; an alert due then is skipped, and the story waits for your next digest). A story sent as an alert is left out of your next digest.\n/alerts on or /alerts off changes it.",
 		msgAlertsSet:          "🚨 Breaking-news alerts are now <b>%s</b>.",
 		msgAlertsBad:          "%s is not something /alerts understands. Send /alerts on, /alerts off, or /alerts alone to see the setting.",
@@ -429,9 +433,11 @@ var catalogueAR = sync.OnceValue(func() map[msgKey]string {
 		msgSearchShowing:      "🔎 النتائج: %s من آخر 14 يومًا، وهذه أحدث %d منها:",
 		msgSearchRange:        "🔎 النتائج %d–%d من أصل %s:",
 		msgSearchEnd:          "هذه كل النتائج.",
-		msgSearchMore:         "المزيد (%d)",
 		msgSearchExpired:      "انتهت صلاحية هذا البحث؛ أرسل /search من جديد.",
 		msgSearchNoMore:       "لا مزيد من النتائج.",
+		msgDigestMoreExpired:  "انتهت صلاحية زر «المزيد» لهذا الموجز (بعد 24 ساعة)؛ أرسل /digest لما استجد.",
+		msgDigestNoMore:       "لا مزيد في هذا الموجز.",
+		msgDigestEnd:          "هذا كل ما في الموجز.",
 		msgAlertsState:        "🚨 تنبيهات الأخبار العاجلة <b>%s</b> في هذه المحادثة.\nعند تشغيلها يصلك فورًا، خارج مواعيد موجزك، كل خبر تنقله 3 وسائل إعلام على الأقل خلال ساعة ويوافق مواضيعك وكلماتك المفتاحية: الحد الأقصى %s في اليوم، ولا شيء بين 22:00 و07:00 بتوقيتك (%s؛ التنبيه الذي يحين حينها يُترك، ويبقى الخبر لموجزك التالي). والخبر الذي وصلك تنبيهًا لا يتكرر في موجزك التالي.\nأرسل /alerts on أو /alerts off للتغيير.",
 		msgAlertsSet:          "🚨 تنبيهات الأخبار العاجلة الآن <b>%s</b>.",
 		msgAlertsBad:          "%s ليس خيارًا لـ /alerts. أرسل /alerts on للتشغيل، أو /alerts off للإيقاف، أو /alerts وحده لمعرفة الإعداد.",

@@ -25,6 +25,7 @@ type plan struct {
 	rec     record
 	cur     cursor
 	stories int
+	more    *morePages // written with the first record that needs it
 }
 
 // window is the articles of one push and the stories built from them once.
@@ -202,6 +203,8 @@ type composer struct {
 	eligible    map[uint64]eligibleSet      // by cursor
 	cache       map[string]rendered         // by eligible set, preferences, language and local date
 	selections  map[string]digest.Selection // by eligible set and preferences
+	pages       map[string]*morePages       // More page sets by ID (content-addressed)
+	blobs       map[string]storyBlob        // stories of page sets, encoded once, by story ID
 	keywords    map[string][]bool           // keyword → which of w.stories it matches
 	stems       [][]string                  // per story: stems of title and summary (made on first need)
 	stemCache   map[string]string
@@ -219,7 +222,7 @@ type eligibleSet struct {
 
 func newComposer(s *Service, w window, interactive bool) *composer {
 	return &composer{s: s, w: w, interactive: interactive, eligible: map[uint64]eligibleSet{}, cache: map[string]rendered{},
-		selections: map[string]digest.Selection{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
+		selections: map[string]digest.Selection{}, pages: map[string]*morePages{}, blobs: map[string]storyBlob{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
 }
 
 // plans loads one batch of chats and plans their digests.
@@ -362,8 +365,13 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 		if r.stories > 0 {
 			var shown digest.Selection
 			r.msgs, shown = digest.RenderHTMLCapped(sel, opts)
+			more := ""
+			if len(shown.Rest) > 0 {
+				r.more = c.morePagesFor(shown.Rest, sub.Lang, cmp.Or(sub.MaxStories, digest.DefaultMaxStories))
+				more = moreData(r.more.id, 0)
+			}
 			r.kbs = make(keyboards, len(r.msgs))
-			r.kbs[len(r.msgs)-1] = digestKeyboard(shown, sub.Lang)
+			r.kbs[len(r.msgs)-1] = digestKeyboard(shown, sub.Lang, more)
 			r.body = bodyKey(r.msgs, r.kbs)
 		}
 		c.cache[key] = r
@@ -371,7 +379,7 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 	if r.stories == 0 {
 		return plan{}, false
 	}
-	p.rec.Messages, p.rec.Keyboards, p.rec.Body, p.stories = r.msgs, r.kbs, r.body, r.stories
+	p.rec.Messages, p.rec.Keyboards, p.rec.Body, p.stories, p.more = r.msgs, r.kbs, r.body, r.stories, r.more
 	return p, true
 }
 
@@ -493,20 +501,24 @@ func localDate(now time.Time, loc *time.Location) string {
 }
 
 // digestKeyboard is the inline keyboard under a digest's last message,
-// given the selection the messages show. The keyboard is stored with the
+// given the selection the messages show and the callback data of its More
+// button ("" when the cap cut nothing). The keyboard is stored with the
 // messages and shared by every chat with the same rendering: nothing
 // chat-specific may go in it.
-func digestKeyboard(shown digest.Selection, lang string) [][]Button {
-	var rows [][]Button // the More button and the feedback rows are added here
-	rows = append(rows, feedbackKeyboard(shown, lang)...)
+func digestKeyboard(shown digest.Selection, lang, more string) [][]Button {
+	rows := feedbackKeyboard(shown, lang)
+	if more != "" {
+		rows = append(rows, []Button{{Text: digest.MoreLabel(lang, len(shown.Rest)), Data: more}})
+	}
 	return rows
 }
 
 // rendered is one digest shared by chats with the same stories and prefs.
 type rendered struct {
 	msgs    []string
-	kbs     keyboards // per message; the last one's is digestKeyboard
-	body    string    // bodyKey(msgs), computed once for every chat sharing it
+	kbs     keyboards  // per message; the last one's is digestKeyboard
+	more    *morePages // the More button's pages; nil when the cap cut nothing
+	body    string     // bodyKey(msgs), computed once for every chat sharing it
 	stories int
 }
 
@@ -544,7 +556,7 @@ func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		n = 0
 		for i := range batch {
-			if err := writePlan(tx, &batch[i]); err != nil {
+			if err := writePlan(tx, &batch[i], s.cfg.Now()); err != nil {
 				return err
 			}
 			if len(batch[i].rec.Messages) > 0 {
@@ -560,11 +572,21 @@ func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last
 	if err != nil {
 		return 0, fmt.Errorf("delivery: enqueue: %w", err)
 	}
+	for i := range batch {
+		if batch[i].more != nil {
+			batch[i].more.stored = true // committed: later batches of the push need not write it again
+		}
+	}
 	s.signal() // the workers may start on this batch while the next is planned
 	return n, nil
 }
 
-func writePlan(tx *bolt.Tx, p *plan) error {
+func writePlan(tx *bolt.Tx, p *plan, now time.Time) error {
+	if p.more != nil && !p.more.stored {
+		if err := putPages(tx, p.more, now); err != nil {
+			return err
+		}
+	}
 	if len(p.rec.Messages) > 0 {
 		if err := putRecord(tx, &p.rec); err != nil {
 			return err

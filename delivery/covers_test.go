@@ -11,17 +11,22 @@ import (
 	"newsdigest/subscriptions"
 )
 
-// setInclude replaces the chats' include keywords (nil: every story).
-func (h *harness) setInclude(include []string, chats ...int64) {
+// updateSubs changes the chats' subscribers with fn.
+func (h *harness) updateSubs(fn func(*subscriptions.Subscriber), chats ...int64) {
 	h.t.Helper()
 	for _, id := range chats {
 		if _, err := h.subs.Update(context.Background(), id, func(s *subscriptions.Subscriber) error {
-			s.Include = include
+			fn(s)
 			return nil
 		}); err != nil {
 			h.t.Fatal(err)
 		}
 	}
+}
+
+// setInclude replaces the chats' include keywords (nil: every story).
+func (h *harness) setInclude(include []string, chats ...int64) {
+	h.updateSubs(func(s *subscriptions.Subscriber) { s.Include = include }, chats...)
 }
 
 var itemRe = regexp.MustCompile(`\bItem\d+\b`)

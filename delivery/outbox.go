@@ -64,7 +64,7 @@ type cursor struct {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	for _, b := range [][]byte{bucketOutbox, bucketProgress, bucketCursors, bucketMeta, bucketBodies} {
+	for _, b := range [][]byte{bucketOutbox, bucketProgress, bucketCursors, bucketMeta, bucketBodies, bucketMore, bucketMoreStories} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("delivery: create bucket %s: %w", b, err)
 		}
@@ -231,15 +231,21 @@ func pruneBodies(tx *bolt.Tx) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return deleteUnused(tx.Bucket(bucketBodies), used)
+}
+
+// deleteUnused deletes the keys of b that used does not hold and returns
+// how many it deleted.
+func deleteUnused(b *bolt.Bucket, used map[string]bool) (int, error) {
 	var unused [][]byte
-	_ = tx.Bucket(bucketBodies).ForEach(func(k, _ []byte) error { // the callback never fails
+	_ = b.ForEach(func(k, _ []byte) error { // the callback never fails
 		if !used[string(k)] {
 			unused = append(unused, append([]byte(nil), k...))
 		}
 		return nil
 	})
 	for _, k := range unused {
-		if err := tx.Bucket(bucketBodies).Delete(k); err != nil {
+		if err := b.Delete(k); err != nil {
 			return 0, err
 		}
 	}

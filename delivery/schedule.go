@@ -182,7 +182,7 @@ func (s *Service) unsubscribed(ctx context.Context, chats []int64) ([]int64, err
 }
 
 func (s *Service) pruneWrite(ctx context.Context, ids []uint64, chats []int64) error {
-	bodies := 0
+	bodies, pages := 0, 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			if err := deleteRecord(tx, id); err != nil {
@@ -195,14 +195,17 @@ func (s *Service) pruneWrite(ctx context.Context, ids []uint64, chats []int64) e
 			}
 		}
 		var err error
-		bodies, err = pruneBodies(tx)
+		if bodies, err = pruneBodies(tx); err != nil {
+			return err
+		}
+		pages, err = prunePages(tx, s.cfg.Now())
 		return err
 	})
 	s.commits.Add(1)
 	if err != nil {
 		return fmt.Errorf("delivery: prune: %w", err)
 	}
-	s.cfg.Log.InfoContext(ctx, "delivery: pruned", "failed_records", len(ids), "cursors", len(chats), "bodies", bodies)
+	s.cfg.Log.InfoContext(ctx, "delivery: pruned", "failed_records", len(ids), "cursors", len(chats), "bodies", bodies, "more_pages", pages)
 	return nil
 }
 

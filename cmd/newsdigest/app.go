@@ -126,7 +126,7 @@ func (m *Main) wire(ctx context.Context) error {
 		return err
 	}
 	m.bot = bot.New(api, m.botConfig(), m.subs, m.delivery, m.log,
-		bot.WithDB(m.db), bot.WithOps(m.opsAdapter()), bot.WithSearch(m.delivery),
+		bot.WithDB(m.db), bot.WithOps(m.opsAdapter()), bot.WithSearch(m.delivery), bot.WithDigestPages(m.delivery),
 		bot.WithFeeds(feedAdmin{Store: m.articles, ingester: m.ingester}), bot.WithPrivateFeeds(m.cfg.AllowPrivate),
 		bot.WithFileEndpoint(bot.FileEndpoint(m.cfg.APIEndpoint)), bot.WithMetrics(m.metrics), bot.WithLimiter(sender),
 		bot.WithWriteReporter(&m.writes))

@@ -1,0 +1,140 @@
+package delivery_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"newsdigest/bot/bottest"
+	"newsdigest/delivery"
+	"newsdigest/subscriptions"
+)
+
+// setMaxStories sets the chats' digest size (and so their More page size).
+func (h *harness) setMaxStories(n int, chats ...int64) {
+	h.updateSubs(func(s *subscriptions.Subscriber) { s.MaxStories = n }, chats...)
+}
+
+// moreButton returns the More button under a chat's last message, or "".
+func moreButton(msgs []bottest.Sent) (label, data string) {
+	if len(msgs) == 0 {
+		return "", ""
+	}
+	for _, row := range msgs[len(msgs)-1].Buttons {
+		for _, b := range row {
+			if delivery.IsMoreData(b.Data) {
+				return b.Text, b.Data
+			}
+		}
+	}
+	return "", ""
+}
+
+func joinText(msgs []bottest.Sent) string {
+	var parts []string
+	for _, m := range msgs {
+		parts = append(parts, m.Text)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// TestMorePagesThroughWhatTheCapCut: a digest of 3 out of 8 stories ends in
+// a "More (5)" button, the same for both chats with the same digest; its
+// pages hold the next 3, then the last 2, each story exactly once, the
+// last page without a button; a press past the end is told so, and after
+// 24 h the button has expired (and Prune removes the pages).
+func TestMorePagesThroughWhatTheCapCut(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	h := newHarness(t, options{now: t0})
+	h.subscribe("UTC", "03:00", 1, 2) // not due at t0: only the test pushes
+	h.setMaxStories(3, 1, 2)
+	h.addArticles(8, 10)
+	svc := h.service()
+	run(t, svc)
+	ctx := context.Background()
+	if n, err := svc.Push(ctx, []int64{1, 2}); err != nil || n != 2 {
+		t.Fatalf("Push = %d, %v", n, err)
+	}
+	settle(t, svc)
+	digest := h.srv.SentTo(1)
+	label, data := moreButton(digest)
+	if label != "More (5)" || len(data) > 64 {
+		t.Fatalf("the digest's last message has More button %q %q; want \"More (5)\" within 64 bytes", label, data)
+	}
+	if _, other := moreButton(h.srv.SentTo(2)); other != data {
+		t.Errorf("chat 2's identical digest has More data %q, chat 1's %q: page sets are not shared", other, data)
+	}
+	for _, m := range digest[:len(digest)-1] {
+		if m.Buttons != nil {
+			t.Errorf("a message before the last has buttons %v", m.Buttons)
+		}
+	}
+	seen := itemsIn(joinText(digest))
+	tests := []struct {
+		wantItems int
+		wantLabel string
+	}{
+		{3, "More (2)"},
+		{2, ""},
+	}
+	for i, tt := range tests {
+		page, err := svc.MorePage(ctx, data)
+		if err != nil {
+			t.Fatalf("page %d: %v", i+1, err)
+		}
+		items := itemsIn(strings.Join(page.Messages, "\n"))
+		var label string
+		if len(page.Buttons) > 0 {
+			label, data = page.Buttons[0][0].Text, page.Buttons[0][0].Data
+		}
+		if len(items) != tt.wantItems || label != tt.wantLabel || page.Last != (tt.wantLabel == "") {
+			t.Fatalf("page %d: items %v, button %q, last %v; want %d items and button %q", i+1, items, label, page.Last, tt.wantItems, tt.wantLabel)
+		}
+		seen = append(seen, items...)
+	}
+	if got := strings.Join(dedupe(seen), " "); len(seen) != 8 || got != "Item1 Item2 Item3 Item4 Item5 Item6 Item7 Item8" {
+		t.Fatalf("digest and pages showed %v; want each of the 8 stories once", seen)
+	}
+	if _, err := svc.MorePage(ctx, data[:strings.LastIndex(data, ":")+1]+"8"); !errors.Is(err, delivery.ErrNoMore) {
+		t.Errorf("a press past the end: %v, want ErrNoMore", err)
+	}
+	h.clock.Set(t0.Add(delivery.MoreTTL + time.Minute))
+	if _, err := svc.MorePage(ctx, data); !errors.Is(err, delivery.ErrMoreExpired) {
+		t.Errorf("a press after 24 h: %v, want ErrMoreExpired", err)
+	}
+	if err := svc.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Set(t0)
+	if _, err := svc.MorePage(ctx, data); !errors.Is(err, delivery.ErrMoreExpired) {
+		t.Errorf("a press on pruned pages: %v, want ErrMoreExpired", err)
+	}
+	if _, err := svc.MorePage(ctx, "p:+sport:1"); !errors.Is(err, delivery.ErrNotMore) {
+		t.Errorf("another button's data: %v, want ErrNotMore", err)
+	}
+}
+
+func dedupe(items []string) []string {
+	out := append([]string(nil), items...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestDigestWithoutCutHasNoMore: a digest holding every matching story
+// has no button.
+func TestDigestWithoutCutHasNoMore(t *testing.T) {
+	h := newHarness(t, options{})
+	h.subscribe("UTC", "08:00", 1)
+	h.addArticles(3, 10)
+	svc := h.service()
+	run(t, svc)
+	if _, err := svc.SendNow(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.srv.SentTo(1); len(got) == 0 || got[len(got)-1].Buttons != nil {
+		t.Fatalf("sent %+v; want a digest without buttons", got)
+	}
+}

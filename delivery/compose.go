@@ -555,8 +555,9 @@ func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		n = 0
+		written := map[*morePages]bool{} // the chats of a batch mostly share their page sets
 		for i := range batch {
-			if err := writePlan(tx, &batch[i], s.cfg.Now()); err != nil {
+			if err := writePlan(tx, &batch[i], s.cfg.Now(), written); err != nil {
 				return err
 			}
 			if len(batch[i].rec.Messages) > 0 {
@@ -581,11 +582,14 @@ func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last
 	return n, nil
 }
 
-func writePlan(tx *bolt.Tx, p *plan, now time.Time) error {
-	if p.more != nil && !p.more.stored {
+// writePlan writes a plan's record, cursor and (unless written, in this
+// transaction or an earlier one of the push) its More pages.
+func writePlan(tx *bolt.Tx, p *plan, now time.Time, written map[*morePages]bool) error {
+	if p.more != nil && !p.more.stored && !written[p.more] {
 		if err := putPages(tx, p.more, now); err != nil {
 			return err
 		}
+		written[p.more] = true
 	}
 	if len(p.rec.Messages) > 0 {
 		if err := putRecord(tx, &p.rec); err != nil {

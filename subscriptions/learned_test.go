@@ -202,3 +202,31 @@ func TestInvalidLearnedRefusedAndRepaired(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLearnedApply: whatever a story holds (a feed's title and outlet
+// name) and however far apart the taps are, what Apply stores validates,
+// so a press can never leave a subscriber that Update refuses to save.
+func FuzzLearnedApply(f *testing.F) {
+	f.Add("sport", "Wire A", "City win the cup final", true, int64(3))
+	f.Add("middle-east", "الجزيرة", "انسحاب القوات من العراق", false, int64(24*30))
+	f.Add("Bad Topic", "a\x00b", "\xff\xfe", false, int64(-5))
+	f.Fuzz(func(t *testing.T, topic, source, title string, up bool, hours int64) {
+		story := digest.Story{ID: "s1", Title: title, Topics: []digest.TopicScore{{ID: topic, Score: 0.9}},
+			Sources: []digest.Source{{Name: source}, {Name: source + " 2"}}}
+		sub := New(1, ChatPrivate, "en", learnedT0)
+		sub.Learned.Apply(learnedT0, digest.FeedbackWeights(&story, topic, up))
+		later := learnedT0.Add(time.Duration(hours%(24*365*10)) * time.Hour)
+		sub.Learned.Apply(later, digest.FeedbackWeights(&story, topic, !up))
+		for range 20 {
+			sub.Learned.Apply(later, digest.FeedbackWeights(&story, topic, up))
+		}
+		if err := sub.Validate(); err != nil {
+			t.Fatalf("after the taps the subscriber does not validate: %v (%v)", err, sub.Learned.Weights)
+		}
+		for k, v := range sub.Learned.WeightsAt(later) {
+			if math.Abs(v) > MaxLearnedWeight || !digest.ValidWeightKey(k) {
+				t.Fatalf("weight %q = %v", k, v)
+			}
+		}
+	})
+}

@@ -17,29 +17,55 @@ import (
 // (when with is set) one of with. Phrases are Normalize'd word sequences.
 type serviceRule struct {
 	kind      string
-	any, with []string
+	any, with [][]string
+}
+
+func newServiceRule(kind string, any, with []string) serviceRule {
+	split := func(ps []string) [][]string {
+		out := make([][]string, len(ps))
+		for i, p := range ps {
+			out[i] = strings.Fields(p)
+		}
+		return out
+	}
+	return serviceRule{kind: kind, any: split(any), with: split(with)}
 }
 
 // serviceRules are the service pieces the shared data shows (Saudi index
 // closes, weather-office forecasts) and the ones feeds commonly carry.
 // Written by hand: the product decides what a briefing leads with. A
 // market word alone is news ("bourse loses 5bn after clashes"); a ticker
-// is a market word with a move.
+// is a market word with a move. Read-only after package initialisation.
 var serviceRules = []serviceRule{
-	{kind: "weather", any: []string{"الطقس", "طقس", "طقسا", "حاله الجو", "weather", "forecast"}},
-	{kind: "weather", any: []string{"الارصاد", "درجات الحراره"}, with: []string{"تتوقع", "توقعات", "امطار", "رياح", "سحب", "حار", "حارا", "معتدل", "غبار", "الرطوبه"}},
-	{kind: "prayer", any: []string{"مواقيت الصلاه", "اوقات الصلاه", "موعد الاذان", "امساكيه", "prayer times"}},
-	{kind: "horoscope", any: []string{"الابراج", "برجك", "حظك اليوم", "horoscope", "horoscopes"}},
-	{kind: "market", any: []string{"مؤشر", "المؤشر", "سوق الاسهم", "السوق الماليه", "البورصه", "الاسهم", "اسعار الذهب", "سعر الذهب", "اسعار العملات", "سعر الدولار", "سعر صرف",
+	newServiceRule("weather", []string{"الطقس", "طقس", "طقسا", "حاله الجو", "weather", "forecast"}, nil),
+	newServiceRule("weather", []string{"الارصاد", "درجات الحراره"}, []string{"تتوقع", "توقعات", "امطار", "رياح", "سحب", "حار", "حارا", "معتدل", "غبار", "الرطوبه"}),
+	newServiceRule("prayer", []string{"مواقيت الصلاه", "اوقات الصلاه", "موعد الاذان", "امساكيه", "prayer times"}, nil),
+	newServiceRule("horoscope", []string{"الابراج", "برجك", "حظك اليوم", "horoscope", "horoscopes"}, nil),
+	newServiceRule("market", []string{"مؤشر", "المؤشر", "سوق الاسهم", "السوق الماليه", "البورصه", "الاسهم", "اسعار الذهب", "سعر الذهب", "اسعار العملات", "سعر الدولار", "سعر صرف",
 		"stocks", "shares", "index", "dow", "nasdaq", "ftse", "nikkei", "gold", "dollar", "oil prices"},
-		with: []string{"يغلق", "يرتفع", "يتراجع", "ينخفض", "يختتم", "يستهل", "ارتفاع", "تراجع", "انخفاض", "نقطه", "نقاط", "مستوى", "يربح", "يخسر", "مكاسب", "خسائر",
-			"close", "closes", "closed", "rise", "rises", "fall", "falls", "gain", "gains", "drop", "drops", "higher", "lower", "points", "edge", "edges", "slip", "slips"}},
+		[]string{"يغلق", "يرتفع", "يتراجع", "ينخفض", "يختتم", "يستهل", "ارتفاع", "تراجع", "انخفاض", "نقطه", "نقاط", "مستوى", "يربح", "يخسر", "مكاسب", "خسائر",
+			"close", "closes", "closed", "rise", "rises", "fall", "falls", "gain", "gains", "drop", "drops", "higher", "lower", "points", "edge", "edges", "slip", "slips"}),
+}
+
+// serviceMemo is the engine's ServiceKind of a story's title: Select asks
+// for every story of every chat's selection, and matching the rules costs
+// more than the rest of the ranking.
+type serviceMemo struct {
+	title, kind string
+	set         bool
 }
 
 // ServiceKind names the service piece a story is ("weather", "prayer",
 // "horoscope", "market"), or "" for news.
 func ServiceKind(s Story) string {
-	words := Words(s.Title)
+	if s.service.set && s.service.title == s.Title {
+		return s.service.kind
+	}
+	return serviceKindOf(s.Title)
+}
+
+func serviceKindOf(title string) string {
+	words := Words(title)
 	for _, r := range serviceRules {
 		if hasPhrase(words, r.any) && (len(r.with) == 0 || hasPhrase(words, r.with)) {
 			return r.kind
@@ -48,9 +74,9 @@ func ServiceKind(s Story) string {
 	return ""
 }
 
-func hasPhrase(words, phrases []string) bool {
+func hasPhrase(words []string, phrases [][]string) bool {
 	for _, p := range phrases {
-		if containsSeq(words, strings.Fields(p)) {
+		if containsSeq(words, p) {
 			return true
 		}
 	}

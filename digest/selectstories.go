@@ -149,7 +149,7 @@ func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
 			}
 		}
 	}
-	if lightFor(s, p) && ServiceKind(s) != "" {
+	if ServiceKind(s) != "" && lightFor(s, p) {
 		score -= servicePenalty
 	}
 	return score + best + learnedScore(s, p.Weights)

@@ -49,7 +49,8 @@ type Story struct {
 	Disputed bool
 	Articles []string // IDs of the articles merged into this story
 
-	stems titleStems // Title's content stems, made with the engine's stemmer (see learnedScore)
+	stems   titleStems  // Title's content stems, made with the engine's stemmer (see learnedScore)
+	service serviceMemo // ServiceKind of Title, made by the engine
 }
 
 // Config tunes the engine; the zero value means the defaults.

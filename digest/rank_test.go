@@ -130,3 +130,18 @@ func TestNearDuplicatesShownOnce(t *testing.T) {
 		t.Errorf("NearDuplicates = %v, want [[0 2]]", pairs)
 	}
 }
+
+// TestServiceKindMemo: the engine's memo gives the same answer as matching
+// the title, and a copy whose title changed is matched again.
+func TestServiceKindMemo(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	stories := eng.Stories([]Article{{ID: "t", Title: "مؤشر سوق الأسهم السعودية يتراجع 28 نقطة", Text: "تراجع مؤشر سوق الأسهم السعودية في ختام تداولات اليوم.", Source: "واس"}})
+	if len(stories) != 1 || !stories[0].service.set || ServiceKind(stories[0]) != "market" {
+		t.Fatalf("engine story: memo %+v, kind %q", stories[0].service, ServiceKind(stories[0]))
+	}
+	s := stories[0]
+	s.Title = "Parliament passes the election law"
+	if got := ServiceKind(s); got != "" {
+		t.Errorf("retitled copy kept the memo: %q", got)
+	}
+}

@@ -81,3 +81,20 @@ func TestMessageCapMovesDroppedStoriesToRest(t *testing.T) {
 		t.Errorf("the caller's selection changed: rest %q, %d stories", storyIDs(in.Rest), len(in.Stories))
 	}
 }
+
+func TestMoreLabel(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 5, "More (5)"},
+		{"ar", 12, "المزيد (12)"},
+		{"fr", 1, "More (1)"}, // anything but Arabic reads English, like the digests
+	}
+	for _, tt := range tests {
+		if got := MoreLabel(tt.lang, tt.n); got != tt.want {
+			t.Errorf("MoreLabel(%q, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}

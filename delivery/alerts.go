@@ -418,13 +418,13 @@ func (c *composer) alertChat(tx *bolt.Tx, el eligibleSet, todo []breaking, sub s
 func (c *composer) alertMatches(el eligibleSet, sub subscriptions.Subscriber) []digest.Story {
 	sub.MaxStories = len(el.idx) // every match, not a digest's worth
 	key := "alert|" + selectionKey(el.key, sub)
-	sel, ok := c.selections[key]
+	cs, ok := c.selections[key]
 	if !ok {
 		stories, p := c.candidates(el, sub)
-		sel = digest.Select(stories, p, c.w.now)
-		c.selections[key] = sel
+		cs.sel = digest.Select(stories, p, c.w.now) // MaxStories covers every match: Rest is empty
+		c.selections[key] = cs
 	}
-	return sel.Stories
+	return cs.sel.Stories
 }
 
 func closeEvents(tx *bolt.Tx, todo []breaking) error {

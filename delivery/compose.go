@@ -200,13 +200,13 @@ type composer struct {
 	s           *Service
 	w           window
 	interactive bool
-	eligible    map[uint64]eligibleSet      // by cursor
-	cache       map[string]rendered         // by eligible set, preferences, language and local date
-	selections  map[string]digest.Selection // by eligible set and preferences
-	pages       map[string]*morePages       // More page sets by ID (content-addressed)
-	blobs       map[string]storyBlob        // stories of page sets, encoded once, by story ID
-	keywords    map[string][]bool           // keyword → which of w.stories it matches
-	stems       [][]string                  // per story: stems of title and summary (made on first need)
+	eligible    map[uint64]eligibleSet     // by cursor
+	cache       map[string]rendered        // by eligible set, preferences, language and local date
+	selections  map[string]cachedSelection // by eligible set and preferences
+	pages       map[string]*morePages      // More page sets by ID (content-addressed)
+	blobs       map[string]storyBlob       // stories of page sets, encoded once, by story ID
+	keywords    map[string][]bool          // keyword → which of w.stories it matches
+	stems       [][]string                 // per story: stems of title and summary (made on first need)
 	stemCache   map[string]string
 	zones       map[string]*time.Location
 	alerts      alertFilter // stories alerted to a chat stay out of its digest (alerts_digest.go)
@@ -222,7 +222,7 @@ type eligibleSet struct {
 
 func newComposer(s *Service, w window, interactive bool) *composer {
 	return &composer{s: s, w: w, interactive: interactive, eligible: map[uint64]eligibleSet{}, cache: map[string]rendered{},
-		selections: map[string]digest.Selection{}, pages: map[string]*morePages{}, blobs: map[string]storyBlob{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
+		selections: map[string]cachedSelection{}, pages: map[string]*morePages{}, blobs: map[string]storyBlob{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
 }
 
 // plans loads one batch of chats and plans their digests.
@@ -355,25 +355,7 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 	key := selKey + "|" + sub.Lang + "|" + localDate(w.now, loc)
 	r, ok := c.cache[key]
 	if !ok {
-		sel, ok := c.selections[selKey]
-		if !ok {
-			stories, p := c.candidates(el, sub)
-			sel = digest.Select(stories, p, w.now)
-			c.selections[selKey] = sel
-		}
-		r.stories = len(sel.Stories)
-		if r.stories > 0 {
-			var shown digest.Selection
-			r.msgs, shown = digest.RenderHTMLCapped(sel, opts)
-			more := ""
-			if len(shown.Rest) > 0 {
-				r.more = c.morePagesFor(shown.Rest, sub.Lang, cmp.Or(sub.MaxStories, digest.DefaultMaxStories))
-				more = moreData(r.more.id, 0)
-			}
-			r.kbs = make(keyboards, len(r.msgs))
-			r.kbs[len(r.msgs)-1] = digestKeyboard(shown, sub.Lang, more)
-			r.body = bodyKey(r.msgs, r.kbs)
-		}
+		r = c.render(selKey, el, sub, opts)
 		c.cache[key] = r
 	}
 	if r.stories == 0 {
@@ -381,6 +363,62 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 	}
 	p.rec.Messages, p.rec.Keyboards, p.rec.Body, p.stories, p.more = r.msgs, r.kbs, r.body, r.stories, r.more
 	return p, true
+}
+
+// cachedSelection is a selection as the composer keeps it for the rest of
+// the push: the stories it shows and the page set of those its cap cut,
+// not the cut stories themselves. A day's window leaves about 2,000
+// stories in Rest, and a push keeps one selection per distinct set of
+// preferences: kept whole, they were 1.2 GB of a 100,000-chat push.
+type cachedSelection struct {
+	sel     digest.Selection // Rest nil; More still counts it
+	dropped int              // stories the message cap moved from sel.Stories to Rest
+	more    *morePages       // nil when the cap cut nothing
+}
+
+// render selects and renders one digest for the chats sharing selKey and
+// opts. Chats in another zone (another header date) reuse the selection
+// and its page set; only a rendering whose message cap cuts differently
+// (a header that packs otherwise, rare) selects again.
+func (c *composer) render(selKey string, el eligibleSet, sub subscriptions.Subscriber, opts digest.RenderOptions) rendered {
+	if cs, ok := c.selections[selKey]; ok {
+		if len(cs.sel.Stories) == 0 {
+			return rendered{}
+		}
+		msgs, shown := digest.RenderHTMLCapped(cs.sel, opts)
+		if len(cs.sel.Stories)-len(shown.Stories) == cs.dropped {
+			return c.rendering(len(cs.sel.Stories), msgs, shown, cs.more, sub.Lang)
+		}
+	}
+	stories, p := c.candidates(el, sub)
+	sel := digest.Select(stories, p, c.w.now)
+	cs := cachedSelection{sel: digest.Selection{Stories: slices.Clone(sel.Stories), More: sel.More}}
+	if len(sel.Stories) == 0 {
+		c.selections[selKey] = cs
+		return rendered{}
+	}
+	msgs, shown := digest.RenderHTMLCapped(sel, opts)
+	if len(shown.Rest) > 0 {
+		cs.more = c.morePagesFor(shown.Rest, sub.Lang, cmp.Or(sub.MaxStories, digest.DefaultMaxStories))
+	}
+	cs.dropped = len(sel.Stories) - len(shown.Stories)
+	if _, ok := c.selections[selKey]; !ok {
+		c.selections[selKey] = cs
+	}
+	return c.rendering(len(sel.Stories), msgs, shown, cs.more, sub.Lang)
+}
+
+// rendering is a digest's messages with their keyboards and body key.
+func (c *composer) rendering(stories int, msgs []string, shown digest.Selection, more *morePages, lang string) rendered {
+	r := rendered{stories: stories, msgs: msgs, more: more}
+	data := ""
+	if more != nil {
+		data = moreData(more.id, 0)
+	}
+	r.kbs = make(keyboards, len(msgs))
+	r.kbs[len(msgs)-1] = digestKeyboard(shown, lang, data)
+	r.body = bodyKey(r.msgs, r.kbs)
+	return r
 }
 
 // eligibleFor returns the stories with an article newer than the cursor
@@ -508,7 +546,7 @@ func localDate(now time.Time, loc *time.Location) string {
 func digestKeyboard(shown digest.Selection, lang, more string) [][]Button {
 	rows := feedbackKeyboard(shown, lang)
 	if more != "" {
-		rows = append(rows, []Button{{Text: digest.MoreLabel(lang, len(shown.Rest)), Data: more}})
+		rows = append(rows, []Button{{Text: digest.MoreLabel(lang, shown.More), Data: more}})
 	}
 	return rows
 }
@@ -575,7 +613,7 @@ func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last
 	}
 	for i := range batch {
 		if batch[i].more != nil {
-			batch[i].more.stored = true // committed: later batches of the push need not write it again
+			batch[i].more.committed() // later batches of the push need not write it again
 		}
 	}
 	s.signal() // the workers may start on this batch while the next is planned

@@ -64,6 +64,12 @@ type morePages struct {
 	stored bool              // written by an earlier batch of this push
 }
 
+// committed notes that the page set is in the database: later batches of
+// the push do not write it again, so its stories need not stay in memory.
+func (p *morePages) committed() {
+	p.stored, p.set, p.blobs = true, pageSet{}, nil
+}
+
 // storyBlob is a story encoded once per push.
 type storyBlob struct {
 	key  string

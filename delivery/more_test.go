@@ -139,3 +139,39 @@ func TestDigestWithoutCutHasNoMore(t *testing.T) {
 		t.Fatalf("sent %+v; want a digest without a More button", got)
 	}
 }
+
+// TestMoreIsSharedAcrossHeaderDates: chats whose zones show different
+// dates get different renderings of one selection (the header's date),
+// and the same More button over the same pages — the push keeps the
+// selection's page set, not its cut stories, for the second rendering.
+func TestMoreIsSharedAcrossHeaderDates(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) // 1 Dec 22:00 in Kiritimati, 30 Nov 21:00 in Pago Pago
+	h := newHarness(t, options{now: t0})
+	h.subscribe("Pacific/Kiritimati", "03:00", 1)
+	h.subscribe("Pacific/Pago_Pago", "03:00", 2)
+	h.setMaxStories(3, 1, 2)
+	h.addArticles(8, 10)
+	svc := h.service()
+	run(t, svc)
+	ctx := context.Background()
+	if n, err := svc.Push(ctx, []int64{1, 2}); err != nil || n != 2 {
+		t.Fatalf("Push = %d, %v", n, err)
+	}
+	settle(t, svc)
+	first, second := h.srv.SentTo(1), h.srv.SentTo(2)
+	if joinText(first) == joinText(second) {
+		t.Fatalf("chats on different local dates got one rendering:\n%s", joinText(first))
+	}
+	label1, data1 := moreButton(first)
+	label2, data2 := moreButton(second)
+	if label1 != "More (5)" || label2 != label1 || data2 != data1 {
+		t.Fatalf("More buttons %q %q and %q %q; want one \"More (5)\" over one page set", label1, data1, label2, data2)
+	}
+	page, err := svc.MorePage(ctx, data2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items := itemsIn(strings.Join(page.Messages, "\n")); len(items) != 3 {
+		t.Fatalf("the second chat's first More page holds %v, want 3 stories", items)
+	}
+}

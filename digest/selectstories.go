@@ -90,33 +90,33 @@ const dupScan = 4
 // added to it, since they were told by it.
 func dropNearDuplicates(ranked []Story, n int) []Story {
 	n = min(n, len(ranked))
-	out := make([]Story, 0, len(ranked))
+	// In place: ranked is Select's own slice, and a day's window holds
+	// thousands of stories beyond the n guarded ones (a copy of all of them
+	// per selection was half of a push's heap).
+	k := 0
 	var words []map[string]bool
-	for i, s := range ranked {
-		if i >= n {
-			out = append(out, s)
-			continue
-		}
+	for _, s := range ranked[:n] {
 		w := dupWords(s)
-		k := -1
-		for j := range words { // words[j] belongs to out[j]: the first n are all guarded
-			if nearDuplicate(out[j], s, words[j], w) {
-				k = j
+		j := -1
+		for x := range words { // words[x] belongs to ranked[x], x < k
+			if nearDuplicate(ranked[x], s, words[x], w) {
+				j = x
 				break
 			}
 		}
-		if k < 0 {
-			out, words = append(out, s), append(words, w)
+		if j < 0 {
+			ranked[k], words = s, append(words, w)
+			k++
 			continue
 		}
-		keep, drop := out[k], s
+		keep, drop := ranked[j], s
 		if len(s.Sources) > len(keep.Sources) {
-			keep, drop, words[k] = s, keep, w
+			keep, drop, words[j] = s, keep, w
 		}
 		keep.Articles = append(slices.Clone(keep.Articles), drop.Articles...)
-		out[k] = keep
+		ranked[j] = keep
 	}
-	return out
+	return append(ranked[:k], ranked[n:]...)
 }
 
 // rankScore orders a subscriber's stories, importance first:

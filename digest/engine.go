@@ -234,6 +234,7 @@ func (e *Engine) story(st *stemmer, c []prepared) Story {
 	s.Title, s.Summary = c[pick].title, summary
 	s.stems = newTitleStems(st, s.Title)
 	s.service = serviceMemo{title: s.Title, kind: serviceKindOf(s.Title), set: true}
+	s.dup = newDupMemo(s.Title, s.Summary)
 	s.Topics = e.topics(st, c)
 	return s
 }

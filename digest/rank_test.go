@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,34 @@ func TestServiceKindMemo(t *testing.T) {
 	s.Title = "Parliament passes the election law"
 	if got := ServiceKind(s); got != "" {
 		t.Errorf("retitled copy kept the memo: %q", got)
+	}
+}
+
+// TestNearDuplicateMemo: the engine's memo of a story's words is what the
+// guard computes from its headline and summary, and a copy whose summary
+// changed is read anew — so two engine stories told in the same words are
+// still taken for one event, and an edited copy is judged on its new text.
+func TestNearDuplicateMemo(t *testing.T) {
+	eng := mustEngine(t, Config{})
+	now := time.Now()
+	stories := eng.Stories([]Article{
+		{ID: "a", Title: "Parliament swears in the new president", Text: "Parliament swore in the new president on Monday after a disputed vote in the capital.", Source: "Wire A", Lang: "en", Published: now.Add(-2 * time.Hour)},
+		{ID: "b", Title: "Volcano erupts on the northern island", Text: "A volcano erupted on the northern island, sending ash over three villages.", Source: "Wire B", Lang: "en", Published: now.Add(-time.Hour)},
+	})
+	if len(stories) != 2 {
+		t.Fatalf("%d stories, want 2", len(stories))
+	}
+	for _, s := range stories {
+		if !s.dup.set || !slices.Equal(dupWords(s), dupHashes(s.Title, s.Summary)) {
+			t.Fatalf("story %q: memo %+v differs from its words", s.Title, s.dup)
+		}
+	}
+	a, b := stories[0], stories[1]
+	if nearDuplicate(a, b, dupWords(a), dupWords(b)) {
+		t.Fatalf("two different events taken for one: %q / %q", a.Title, b.Title)
+	}
+	b.Title, b.Summary = a.Title, a.Summary+" Officials confirmed it."
+	if !nearDuplicate(a, b, dupWords(a), dupWords(b)) {
+		t.Errorf("a copy retold in a's words was judged on its old memo")
 	}
 }

@@ -94,7 +94,7 @@ func dropNearDuplicates(ranked []Story, n int) []Story {
 	// thousands of stories beyond the n guarded ones (a copy of all of them
 	// per selection was half of a push's heap).
 	k := 0
-	var words []map[string]bool
+	var words [][]uint64
 	for _, s := range ranked[:n] {
 		w := dupWords(s)
 		j := -1

@@ -51,6 +51,7 @@ type Story struct {
 
 	stems   titleStems  // Title's content stems, made with the engine's stemmer (see learnedScore)
 	service serviceMemo // ServiceKind of Title, made by the engine
+	dup     dupMemo     // dupWords of Title and Summary, made by the engine
 }
 
 // Config tunes the engine; the zero value means the defaults.

@@ -27,6 +27,7 @@ type benchFlags struct {
 	days, stories         int
 	seed                  uint64
 	memProfile            string // heap profile of the push at its live-heap peak
+	cpuProfile            string // CPU profile of the push process
 
 	child                     string // "push" or "bare": run one measured phase (internal)
 	db, endpoint, token, text string
@@ -45,6 +46,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 	fl.IntVar(&f.days, "days", 14, "the articles' dates are spread over this many days before the push (the default retention)")
 	fl.IntVar(&f.stories, "stories", 20, "stories per digest (/stories) of most subscribers: 20 made two-message digests before the briefing layout (one line a story); now most fit one message, as the shipped 10 do")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed of the generated database")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write the push process's CPU profile to this file (go tool pprof)")
 	fl.StringVar(&f.memProfile, "memprofile", "", "write the push's heap profile, taken at its live-heap peak, to this file (go tool pprof)")
 	fl.StringVar(&f.child, "child", "", "internal: run one measured phase (push or bare)")
 	fl.StringVar(&f.db, "db", "", "internal: database of the push phase")
@@ -220,12 +222,15 @@ func runBenchChild(ctx context.Context, env *cliEnv, f benchFlags, phase string)
 	args := []string{"bench", "--child", phase, "--db", f.db, "--endpoint", f.endpoint, "--token", f.token,
 		"--rate", fmt.Sprint(f.rate), "--due", fmt.Sprint(f.due), "--texts", f.text,
 		"--messages", fmt.Sprint(f.messages), "--chats", fmt.Sprint(f.chats)}
-	if f.memProfile != "" && phase == "push" {
-		abs, err := filepath.Abs(f.memProfile)
-		if err != nil {
-			return nil, fmt.Errorf("bench: --memprofile: %w", err)
+	for flagName, path := range map[string]string{"memprofile": f.memProfile, "cpuprofile": f.cpuProfile} {
+		if path == "" || phase != "push" {
+			continue
 		}
-		args = append(args, "--memprofile", abs)
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("bench: --%s: %w", flagName, err)
+		}
+		args = append(args, "--"+flagName, abs)
 	}
 	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = append(os.Environ(), envBenchChild+"=1")

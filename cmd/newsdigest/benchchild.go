@@ -61,9 +61,14 @@ func benchPushChild(ctx context.Context, stdout, stderr io.Writer, f benchFlags)
 	if err != nil {
 		return err
 	}
+	stopCPU, err := startCPUProfile(f.cpuProfile)
+	if err != nil {
+		return err
+	}
 	mem, stopMem := startMemSampler(ctx, 50*time.Millisecond, f.memProfile)
 	res, err := benchPush(ctx, svc, sender)
 	stopMem()
+	stopCPU()
 	res.anon, res.file, res.heap = mem.peaks()
 	if cerr := svc.Close(); err == nil {
 		err = cerr

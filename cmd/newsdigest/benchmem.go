@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"runtime/metrics"
 	"runtime/pprof"
@@ -62,6 +63,23 @@ func (m *memSampler) sample() {
 	if write {
 		writeHeapProfile(m.profile)
 	}
+}
+
+// startCPUProfile profiles the process's CPU into path until the returned
+// function is called; "" profiles nothing.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: --cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("bench: --cpuprofile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // writeHeapProfile replaces path with the current heap profile (the

@@ -44,7 +44,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchFlags, error) {
 	fl.Float64Var(&f.rate, "rate", 1000, "bot-wide limit in messages/s, enforced by the fake Bot API and given to the sender")
 	fl.StringVar(&f.data, "data", "../shared/data", `folder of article data sets (JSON lines as in ../shared/data); "" = copies of the embedded seeds`)
 	fl.IntVar(&f.days, "days", 14, "the articles' dates are spread over this many days before the push (the default retention)")
-	fl.IntVar(&f.stories, "stories", 20, "stories per digest (/stories) of most subscribers: 20 made two-message digests before the briefing layout (one line a story); now most fit one message, as the shipped 10 do")
+	fl.IntVar(&f.stories, "stories", 50, "stories per digest (/stories) of most subscribers: a briefing shows one line a story, so 50 makes the two-message digests issue 13 measures with (the shipped 10 fit one message)")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed of the generated database")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write the push process's CPU profile to this file (go tool pprof)")
 	fl.StringVar(&f.memProfile, "memprofile", "", "write the push's heap profile, taken at its live-heap peak, to this file (go tool pprof)")

@@ -45,7 +45,7 @@ func TestBenchCommandPrintsEveryFigure(t *testing.T) {
 		got[k] = f
 	}
 	ranges := map[string][2]float64{
-		"subscribers": {40, 40}, "articles": {150, 150}, "window_articles": {150, 150}, "rate": {1000, 1000}, "stories": {20, 20},
+		"subscribers": {40, 40}, "articles": {150, 150}, "window_articles": {150, 150}, "rate": {1000, 1000}, "stories": {50, 50},
 		"compose_s": {0, 60}, "first_message_s": {0, 60}, "achieved_per_allowed": {0.001, 100}, "n429": {0, 0},
 		"cpu_us_per_msg": {1, 1e6}, "commits_per_msg": {0.0001, 1}, "peak_rss_mib": {1, 1024},
 		"peak_rss_anon_mib": {1, 1024}, "peak_rss_file_mib": {0, 1024}, "peak_heap_live_mib": {0.1, 1024},

@@ -47,19 +47,11 @@ var serviceRules = []serviceRule{
 			"close", "closes", "closed", "rise", "rises", "fall", "falls", "gain", "gains", "drop", "drops", "higher", "lower", "points", "edge", "edges", "slip", "slips"}),
 }
 
-// serviceMemo is the engine's ServiceKind of a story's title: Select asks
-// for every story of every chat's selection, and matching the rules costs
-// more than the rest of the ranking.
-type serviceMemo struct {
-	title, kind string
-	set         bool
-}
-
 // ServiceKind names the service piece a story is ("weather", "prayer",
 // "horoscope", "market"), or "" for news.
 func ServiceKind(s Story) string {
-	if s.service.set && s.service.title == s.Title {
-		return s.service.kind
+	if m, ok := s.memoized(); ok {
+		return m.service
 	}
 	return serviceKindOf(s.Title)
 }
@@ -133,23 +125,12 @@ const (
 // 64-bit hashes: every selection compares each of its first stories with
 // the ones before it, and a merge of two short sorted integer slices is
 // what keeps that within a push's budget (string sets were a third of a
-// 100,000-chat push's CPU). The engine makes them once per story (dupMemo).
+// 100,000-chat push's CPU). The engine makes them once per story (storyMemo).
 func dupWords(s Story) []uint64 {
-	if s.dup.set && s.dup.title == s.Title && s.dup.summary == s.Summary {
-		return s.dup.words
+	if m, ok := s.memoized(); ok {
+		return m.dup
 	}
 	return dupHashes(s.Title, s.Summary)
-}
-
-// dupMemo is a story's dupWords, made by the engine with the story.
-type dupMemo struct {
-	title, summary string
-	words          []uint64
-	set            bool
-}
-
-func newDupMemo(title, summary string) dupMemo {
-	return dupMemo{title: title, summary: summary, words: dupHashes(title, summary), set: true}
 }
 
 func dupHashes(title, summary string) []uint64 {

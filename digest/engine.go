@@ -232,9 +232,7 @@ func (e *Engine) story(st *stemmer, c []prepared) Story {
 		summary = summarizeSentences(st, c[pick].sents, c[pick].Article.Title, e.budget)
 	}
 	s.Title, s.Summary = c[pick].title, summary
-	s.stems = newTitleStems(st, s.Title)
-	s.service = serviceMemo{title: s.Title, kind: serviceKindOf(s.Title), set: true}
-	s.dup = newDupMemo(s.Title, s.Summary)
+	s.memo = newStoryMemo(st, s.Title, s.Summary)
 	s.Topics = e.topics(st, c)
 	return s
 }

@@ -119,23 +119,11 @@ func firstSources(s Story) []Source {
 	return s.Sources[:min(len(s.Sources), feedbackSources)]
 }
 
-// titleStems memoises a story's headline stems: ranking by learned word
-// weights reads them for every story and chat, and stemming there cost
-// seven times a plain Select (BENCHMARKS.md, "Feedback").
-type titleStems struct {
-	title string // the Title they were made from
-	terms []string
-}
-
-func newTitleStems(st *stemmer, title string) titleStems {
-	return titleStems{title: title, terms: distinctTerms(st.terms(title), -1)}
-}
-
 // titleTerms is headlineTerms(s.Title, -1), from the memo when the engine
 // made one for this title.
 func (s Story) titleTerms() []string {
-	if s.stems.terms != nil && s.stems.title == s.Title {
-		return s.stems.terms
+	if m, ok := s.memoized(); ok {
+		return m.terms
 	}
 	return headlineTerms(s.Title, -1)
 }

@@ -287,7 +287,7 @@ func TestTitleStemsMemo(t *testing.T) {
 		{ID: "b", Title: "Central bank raises interest rates", Text: "The central bank raised interest rates by half a point.", Source: "B", Lang: "en", Published: at},
 	})
 	for _, s := range stories {
-		if s.stems.terms == nil {
+		if s.memo.terms == nil {
 			t.Fatalf("story %q has no memo", s.Title)
 		}
 		if got, want := s.titleTerms(), headlineTerms(s.Title, -1); !slices.Equal(got, want) {
@@ -295,12 +295,12 @@ func TestTitleStemsMemo(t *testing.T) {
 		}
 		w := FeedbackWeights(&s, "economy", false)
 		fresh := s
-		fresh.stems = titleStems{}
+		fresh.memo = storyMemo{}
 		if a, b := learnedScore(s, w), learnedScore(fresh, w); a != b || a >= 0 {
 			t.Errorf("%q: learned %v with the memo, %v without", s.Title, a, b)
 		}
 		s.Title = "Something else entirely"
-		if got := s.titleTerms(); slices.Equal(got, s.stems.terms) {
+		if got := s.titleTerms(); slices.Equal(got, s.memo.terms) {
 			t.Errorf("changed title read the stale memo %v", got)
 		}
 	}

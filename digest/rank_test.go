@@ -137,8 +137,8 @@ func TestNearDuplicatesShownOnce(t *testing.T) {
 func TestServiceKindMemo(t *testing.T) {
 	eng := mustEngine(t, Config{})
 	stories := eng.Stories([]Article{{ID: "t", Title: "مؤشر سوق الأسهم السعودية يتراجع 28 نقطة", Text: "تراجع مؤشر سوق الأسهم السعودية في ختام تداولات اليوم.", Source: "واس"}})
-	if len(stories) != 1 || !stories[0].service.set || ServiceKind(stories[0]) != "market" {
-		t.Fatalf("engine story: memo %+v, kind %q", stories[0].service, ServiceKind(stories[0]))
+	if len(stories) != 1 || !stories[0].memo.set || ServiceKind(stories[0]) != "market" {
+		t.Fatalf("engine story: memo %+v, kind %q", stories[0].memo, ServiceKind(stories[0]))
 	}
 	s := stories[0]
 	s.Title = "Parliament passes the election law"
@@ -162,8 +162,8 @@ func TestNearDuplicateMemo(t *testing.T) {
 		t.Fatalf("%d stories, want 2", len(stories))
 	}
 	for _, s := range stories {
-		if !s.dup.set || !slices.Equal(dupWords(s), dupHashes(s.Title, s.Summary)) {
-			t.Fatalf("story %q: memo %+v differs from its words", s.Title, s.dup)
+		if !s.memo.set || !slices.Equal(dupWords(s), dupHashes(s.Title, s.Summary)) {
+			t.Fatalf("story %q: memo %+v differs from its words", s.Title, s.memo)
 		}
 	}
 	a, b := stories[0], stories[1]

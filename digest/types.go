@@ -49,9 +49,37 @@ type Story struct {
 	Disputed bool
 	Articles []string // IDs of the articles merged into this story
 
-	stems   titleStems  // Title's content stems, made with the engine's stemmer (see learnedScore)
-	service serviceMemo // ServiceKind of Title, made by the engine
-	dup     dupMemo     // dupWords of Title and Summary, made by the engine
+	memo storyMemo // what ranking derives from Title and Summary, made by the engine
+}
+
+// storyMemo is what selection derives from a story's Title and Summary,
+// made once by the engine with the story: learned ranking reads the
+// headline stems for every story and chat (stemming there cost seven times
+// a plain Select, BENCHMARKS.md "Feedback"), Select asks every story's
+// ServiceKind (matching the rules costs more than the rest of the ranking),
+// and the near-duplicate guard compares every selection's word hashes. It
+// is read only while Title and Summary are the ones it was made from, so a
+// caller's edited copy is derived afresh.
+type storyMemo struct {
+	title, summary string
+	set            bool
+	terms          []string // headlineTerms(Title, -1)
+	service        string   // serviceKindOf(Title)
+	dup            []uint64 // dupHashes(Title, Summary)
+}
+
+func newStoryMemo(st *stemmer, title, summary string) storyMemo {
+	return storyMemo{
+		title: title, summary: summary, set: true,
+		terms:   distinctTerms(st.terms(title), -1),
+		service: serviceKindOf(title),
+		dup:     dupHashes(title, summary),
+	}
+}
+
+// memoized returns the engine's memo when it is still the story's.
+func (s Story) memoized() (storyMemo, bool) {
+	return s.memo, s.memo.set && s.memo.title == s.Title && s.memo.summary == s.Summary
 }
 
 // Config tunes the engine; the zero value means the defaults.

@@ -20,19 +20,31 @@ import (
 func bigDB(t *testing.T, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "news.db")
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	// several commits leave freed pages
+	writeRecords(t, path, &bolt.Options{Timeout: time.Second}, 3, 2000, func(round, i int) ([]byte, []byte) {
+		return fmt.Appendf(nil, "%08d", i), bytes.Repeat([]byte{byte('a' + round)}, 120)
+	})
+	return path
+}
+
+// writeRecords writes a new database at path in rounds commits, each
+// putting n records made by record into the "subscribers" and "articles"
+// buckets, and closes it.
+func writeRecords(tb testing.TB, path string, opts *bolt.Options, rounds, n int, record func(round, i int) (key, value []byte)) {
+	tb.Helper()
+	db, err := bolt.Open(path, 0o600, opts)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	for round := 0; round < 3; round++ { // several commits leave freed pages
+	for round := 0; round < rounds; round++ {
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, name := range []string{"subscribers", "articles"} {
 				b, err := tx.CreateBucketIfNotExists([]byte(name))
 				if err != nil {
 					return err
 				}
-				for i := 0; i < 2000; i++ {
-					if err := b.Put(fmt.Appendf(nil, "%08d", i), bytes.Repeat([]byte{byte('a' + round)}, 120)); err != nil {
+				for i := 0; i < n; i++ {
+					if err := b.Put(record(round, i)); err != nil {
 						return err
 					}
 				}
@@ -40,13 +52,12 @@ func bigDB(t *testing.T, dir string) string {
 			return nil
 		})
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	if err := db.Close(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return path
 }
 
 // pagesOf lists the page IDs of each type in the file at path.

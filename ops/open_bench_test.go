@@ -19,32 +19,9 @@ import (
 func benchDB(b *testing.B) string {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "bench.db")
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for batch := 0; batch < 10; batch++ {
-		err := db.Update(func(tx *bolt.Tx) error {
-			for _, name := range []string{"subscribers", "articles"} {
-				bk, err := tx.CreateBucketIfNotExists([]byte(name))
-				if err != nil {
-					return err
-				}
-				for i := 0; i < 5000; i++ {
-					if err := bk.Put(fmt.Appendf(nil, "%02d-%08d", batch, i), bytes.Repeat([]byte{'x'}, 200)); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		b.Fatal(err)
-	}
+	writeRecords(b, path, &bolt.Options{Timeout: time.Second, NoSync: true}, 10, 5000, func(batch, i int) ([]byte, []byte) {
+		return fmt.Appendf(nil, "%02d-%08d", batch, i), bytes.Repeat([]byte{'x'}, 200)
+	})
 	return path
 }
 

@@ -78,21 +78,25 @@ type storyBlob struct {
 
 // morePagesFor returns the page set of a rendering whose cap cut rest.
 // Chats with the same stories left, language and page size share it.
+// The ID is worked out first, so a rendering seen before in the push costs
+// no page set of its own.
 func (c *composer) morePagesFor(rest []digest.Story, lang string, size int) *morePages {
-	set := pageSet{Lang: lang, Size: size, Stories: make([]string, len(rest))}
-	blobs := make(map[string][]byte, len(rest))
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%d", lang, size)
-	for i, st := range rest {
-		b := c.storyBlob(st)
-		set.Stories[i] = b.key
-		blobs[b.key] = b.json
+	for _, st := range rest {
 		h.Write([]byte{0})
-		h.Write([]byte(b.key))
+		h.Write([]byte(c.storyBlob(st).key))
 	}
 	id := base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:12])
 	if p, ok := c.pages[id]; ok {
 		return p
+	}
+	set := pageSet{Lang: lang, Size: size, Stories: make([]string, len(rest))}
+	blobs := make(map[string][]byte, len(rest))
+	for i, st := range rest {
+		b := c.storyBlob(st) // encoded above: a lookup
+		set.Stories[i] = b.key
+		blobs[b.key] = b.json
 	}
 	p := &morePages{id: id, set: set, blobs: blobs}
 	c.pages[id] = p

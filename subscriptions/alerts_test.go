@@ -2,15 +2,12 @@ package subscriptions
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"newsdigest/internal/dbtest"
 )
 
 // TestStoredBeforeAlertsDecodesAsOff: a record as the version before
@@ -18,19 +15,8 @@ import (
 // not in the alerts index, and joins it once alerts are turned on.
 func TestStoredBeforeAlertsDecodesAsOff(t *testing.T) {
 	ctx := context.Background()
-	old, err := os.ReadFile(filepath.Join("testdata", "v1-before-alerts.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dbtest.Open(t)
-	s, err := NewStore(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const id = 535353
-	if err := db.Update(func(tx *bolt.Tx) error { return bucket(tx, bucketSubs).Put(chatKey(id), old) }); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := storeWithOld(t, "v1-before-alerts.json", id)
 	sub, err := s.Get(ctx, id)
 	if err != nil {
 		t.Fatal(err)

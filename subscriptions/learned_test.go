@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -136,19 +134,8 @@ func TestLearnedStoredAndReset(t *testing.T) {
 // learned and can learn.
 func TestStoredBeforeLearnedDecodesToNothing(t *testing.T) {
 	ctx := context.Background()
-	old, err := os.ReadFile(filepath.Join("testdata", "v1-before-story-langs.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dbtest.Open(t)
-	s, err := NewStore(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const id = 424242
-	if err := db.Update(func(tx *bolt.Tx) error { return bucket(tx, bucketSubs).Put(chatKey(id), old) }); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := storeWithOld(t, "v1-before-story-langs.json", id)
 	sub, err := s.Get(ctx, id)
 	if err != nil || !sub.Learned.Empty() || sub.Validate() != nil {
 		t.Fatalf("old record: %+v, %v, validate %v", sub.Learned, err, sub.Validate())

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -25,6 +27,25 @@ func newStore(t *testing.T) (*Store, *bolt.DB) {
 	}))
 	if err != nil {
 		t.Fatalf("NewStore: %v", err)
+	}
+	return s, db
+}
+
+// storeWithOld is a store whose chat id holds testdata/fixture as it was
+// stored by the version that wrote it.
+func storeWithOld(t *testing.T, fixture string, id int64) (*Store, *bolt.DB) {
+	t.Helper()
+	old, err := os.ReadFile(filepath.Join("testdata", fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := dbtest.Open(t)
+	s, err := NewStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return bucket(tx, bucketSubs).Put(chatKey(id), old) }); err != nil {
+		t.Fatal(err)
 	}
 	return s, db
 }

@@ -3,14 +3,10 @@ package subscriptions
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"newsdigest/internal/dbtest"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // TestStoredBeforeStoryLangsDecodesToDefault: a record written before the
@@ -19,19 +15,8 @@ import (
 // now survives a reopen of the file.
 func TestStoredBeforeStoryLangsDecodesToDefault(t *testing.T) {
 	ctx := context.Background()
-	old, err := os.ReadFile(filepath.Join("testdata", "v1-before-story-langs.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := dbtest.Open(t)
-	s, err := NewStore(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const id = 424242
-	if err := db.Update(func(tx *bolt.Tx) error { return bucket(tx, bucketSubs).Put(chatKey(id), old) }); err != nil {
-		t.Fatal(err)
-	}
+	s, db := storeWithOld(t, "v1-before-story-langs.json", id)
 	sub, err := s.Get(ctx, id)
 	if err != nil {
 		t.Fatal(err)

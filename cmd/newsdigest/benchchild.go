@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -237,14 +236,8 @@ func processCPU() time.Duration {
 // parent before exec (Go starts children with vfork), so a child reports
 // at least the parent's peak. Both are in KiB.
 func peakRSSMiB() float64 {
-	if data, err := os.ReadFile("/proc/self/status"); err == nil {
-		for line := range strings.Lines(string(data)) {
-			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				if kib, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64); err == nil {
-					return kib / 1024
-				}
-			}
-		}
+	if hwm, ok := procStatusMiB()["VmHWM"]; ok {
+		return hwm
 	}
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {

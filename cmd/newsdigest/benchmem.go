@@ -106,10 +106,18 @@ func (m *memSampler) peaks() (anon, file, heap float64) {
 // procRSS reads RssAnon and RssFile (+RssShmem) from /proc/self/status, in
 // MiB; zeros where /proc is missing.
 func procRSS() (anon, file float64) {
+	st := procStatusMiB()
+	return st["RssAnon"], st["RssFile"] + st["RssShmem"]
+}
+
+// procStatusMiB is every "Key: N kB" line of /proc/self/status, in MiB;
+// nil where /proc is missing.
+func procStatusMiB() map[string]float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0, 0
+		return nil
 	}
+	out := make(map[string]float64)
 	for line := range strings.Lines(string(data)) {
 		key, v, ok := strings.Cut(line, ":")
 		if !ok {
@@ -119,12 +127,7 @@ func procRSS() (anon, file float64) {
 		if err != nil {
 			continue
 		}
-		switch key {
-		case "RssAnon":
-			anon = kib / 1024
-		case "RssFile", "RssShmem":
-			file += kib / 1024
-		}
+		out[key] = kib / 1024
 	}
-	return anon, file
+	return out
 }

@@ -488,7 +488,7 @@ func (c *composer) matches(kw string) []bool {
 	want := c.stemWords(kw)
 	m := make([]bool, len(c.w.stories))
 	for i := range m {
-		m[i] = len(want) > 0 && containsRun(c.stems[i], want)
+		m[i] = len(want) > 0 && digest.ContainsRun(c.stems[i], want)
 	}
 	c.keywords[kw] = m
 	return m
@@ -506,16 +506,6 @@ func (c *composer) stemWords(text string) []string {
 		words[i] = st
 	}
 	return words
-}
-
-// containsRun reports whether needle occurs in hay as consecutive items.
-func containsRun(hay, needle []string) bool {
-	for i := 0; i+len(needle) <= len(hay); i++ {
-		if slices.Equal(hay[i:i+len(needle)], needle) {
-			return true
-		}
-	}
-	return false
 }
 
 // zone loads a chat's zone once per push (validated on write; nil, for a

@@ -68,7 +68,7 @@ func serviceKindOf(title string) string {
 
 func hasPhrase(words []string, phrases [][]string) bool {
 	for _, p := range phrases {
-		if containsSeq(words, p) {
+		if ContainsRun(words, p) {
 			return true
 		}
 	}

@@ -186,7 +186,7 @@ func anyKeyword(stems []string, kws [][]string) bool {
 func countKeywords(stems []string, kws [][]string) int {
 	n := 0
 	for _, kw := range kws {
-		if containsSeq(stems, kw) {
+		if ContainsRun(stems, kw) {
 			n++
 		}
 	}

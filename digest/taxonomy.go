@@ -2,6 +2,7 @@ package digest
 
 import (
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -83,7 +84,7 @@ func MatchAll(text string, keywords []string) bool {
 	hay := st.stemAll(Words(text))
 	for _, k := range keywords {
 		kw := st.stemAll(Words(k))
-		if len(kw) == 0 || !containsSeq(hay, kw) {
+		if len(kw) == 0 || !ContainsRun(hay, kw) {
 			return false
 		}
 	}
@@ -96,16 +97,11 @@ func keywordStems(keyword string) []string {
 	return newStemmer().stemAll(Words(keyword))
 }
 
-func containsSeq(hay, needle []string) bool {
+// ContainsRun reports whether needle occurs in hay as consecutive items:
+// MatchKeyword's test of a keyword's stems against a text's.
+func ContainsRun(hay, needle []string) bool {
 	for i := 0; i+len(needle) <= len(hay); i++ {
-		match := true
-		for j, n := range needle {
-			if hay[i+j] != n {
-				match = false
-				break
-			}
-		}
-		if match {
+		if slices.Equal(hay[i:i+len(needle)], needle) {
 			return true
 		}
 	}

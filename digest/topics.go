@@ -373,7 +373,7 @@ func clusterStems(st *stemmer, c []prepared) [][]string {
 func matchesAny(texts [][]string, keywords [][]string) bool {
 	for _, stems := range texts {
 		for _, kw := range keywords {
-			if containsSeq(stems, kw) {
+			if ContainsRun(stems, kw) {
 				return true
 			}
 		}

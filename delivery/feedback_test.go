@@ -82,15 +82,7 @@ func TestPushRanksByEachChatsFeedback(t *testing.T) {
 		s.Learned = tt.learned
 		subs = append(subs, s)
 	}
-	if err := h.subs.PutMany(context.Background(), subs); err != nil {
-		t.Fatal(err)
-	}
-	svc := h.service()
-	run(t, svc)
-	if _, err := svc.Push(context.Background(), ids(1, len(tests))); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, svc)
+	h.pushTo(subs)
 	for _, tt := range tests {
 		if got := strings.Join(sectionOrder(h, tt.id), ","); got != tt.want {
 			t.Errorf("chat %d: sections %s, want %s", tt.id, got, tt.want)
@@ -115,15 +107,7 @@ func TestDigestCarriesFeedbackButtons(t *testing.T) {
 		s.StoryLangs = subscriptions.StoriesBoth // the Arabic reader gets the English stories too
 		subs = append(subs, s)
 	}
-	if err := h.subs.PutMany(context.Background(), subs); err != nil {
-		t.Fatal(err)
-	}
-	svc := h.service()
-	run(t, svc)
-	if _, err := svc.Push(context.Background(), ids(1, 3)); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, svc)
+	h.pushTo(subs)
 	last := func(chatID int64) bottest.Sent {
 		sent := h.srv.SentTo(chatID)
 		if len(sent) == 0 {

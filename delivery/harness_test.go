@@ -121,6 +121,19 @@ func (h *harness) service() *delivery.Service {
 	return svc
 }
 
+// pushTo stores subs (chats 1 to len(subs)), starts a service, pushes to
+// them and waits until everything is sent.
+func (h *harness) pushTo(subs []subscriptions.Subscriber) {
+	h.t.Helper()
+	h.put(subs...)
+	svc := h.service()
+	run(h.t, svc)
+	if _, err := svc.Push(context.Background(), ids(1, len(subs))); err != nil {
+		h.t.Fatal(err)
+	}
+	settle(h.t, svc)
+}
+
 // run starts svc.Run; stop ends it gracefully and closes the service.
 func run(t testing.TB, svc *delivery.Service) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -56,15 +56,7 @@ func TestPushHonoursStoryLanguages(t *testing.T) {
 		s.StoryLangs = tt.mode
 		subs = append(subs, s)
 	}
-	if err := h.subs.PutMany(context.Background(), subs); err != nil {
-		t.Fatal(err)
-	}
-	svc := h.service()
-	run(t, svc)
-	if _, err := svc.Push(context.Background(), ids(1, len(tests))); err != nil {
-		t.Fatal(err)
-	}
-	settle(t, svc)
+	h.pushTo(subs)
 	for _, tt := range tests {
 		var b strings.Builder
 		for _, m := range h.srv.SentTo(tt.id) {

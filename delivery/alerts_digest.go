@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"newsdigest/subscriptions"
 )
 
 // alertFilter keeps a story sent to a chat as an alert out of that chat's
@@ -50,21 +52,45 @@ func (c *composer) alertedStories(chatID int64) []int {
 	if idx, ok := f.chats[chatID]; ok {
 		return idx
 	}
-	var idx []int
+	c.readAlertMarksOf([]int64{chatID})
+	return f.chats[chatID]
+}
+
+// readAlertMarks reads, for a batch of chats, which of the window's alert
+// events each was sent, in one transaction (not one per chat), when the
+// window holds any.
+func (c *composer) readAlertMarks(subs []subscriptions.Subscriber) {
+	if !c.alerts.loaded {
+		c.loadAlertEvents()
+	}
+	if !c.alerts.any {
+		return
+	}
+	ids := make([]int64, len(subs))
+	for i, sub := range subs {
+		ids[i] = sub.ChatID
+	}
+	c.readAlertMarksOf(ids)
+}
+
+func (c *composer) readAlertMarksOf(chatIDs []int64) {
+	f := &c.alerts
 	err := c.s.db.View(func(tx *bolt.Tx) error {
 		sent := tx.Bucket(bucketAlertSent)
-		for i, ev := range f.events {
-			if ev != "" && sent.Get(sentKey(chatID, ev)) != nil {
-				idx = append(idx, i)
+		for _, chatID := range chatIDs {
+			var idx []int
+			for i, ev := range f.events {
+				if ev != "" && sent.Get(sentKey(chatID, ev)) != nil {
+					idx = append(idx, i)
+				}
 			}
+			f.chats[chatID] = idx
 		}
 		return nil
 	})
 	if err != nil {
-		c.s.cfg.Log.Error("delivery: read alert marks; the digest may repeat an alert", "chat", chatID, "err", err)
+		c.s.cfg.Log.Error("delivery: read alert marks; the digest may repeat an alert", "chats", len(chatIDs), "err", err)
 	}
-	f.chats[chatID] = idx
-	return idx
 }
 
 // loadAlertEvents ties the window's stories to the alert events they

@@ -235,6 +235,7 @@ func (c *composer) plans(ctx context.Context, chatIDs []int64) ([]plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.readAlertMarks(subs)
 	return c.planAll(subs, curs), nil
 }
 

@@ -34,9 +34,7 @@ func classify(err error) failure {
 	}
 	var te *tgbotapi.Error
 	if errors.As(err, &te) {
-		// Code 0 is an answer with "ok": false and no error code: the
-		// Sender counts it temporary too (see Sender.classify).
-		if te.Code == 0 || te.Code == 429 || te.Code >= 500 || te.RetryAfter > 0 {
+		if apiTemporary(te) {
 			return failTemporary
 		}
 		return failPermanent
@@ -48,6 +46,14 @@ func classify(err error) failure {
 		return failTemporary
 	}
 	return failPermanent
+}
+
+// apiTemporary is the one rule, for handlers and the Sender alike, of a Bot
+// API answer that may succeed when repeated: a 429 or any retry_after, a 5xx,
+// and an "ok": false without an error code. Every other code (400, 403) is
+// Telegram's final word.
+func apiTemporary(te *tgbotapi.Error) bool {
+	return te.Code == 0 || te.Code == 429 || te.Code >= 500 || te.RetryAfter > 0
 }
 
 // isStorageFault reports a failure of the database file itself.

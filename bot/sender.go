@@ -385,7 +385,7 @@ func (s *Sender) classify(chatID int64, err error) error {
 		return fmt.Errorf("bot: send to chat %d: %s: %w", chatID, desc, &delivery.MigratedError{To: te.MigrateToChatID})
 	case te.Code == 403, te.Code == 400 && strings.Contains(strings.ToLower(desc), "chat not found"):
 		return fmt.Errorf("bot: send to chat %d: %s: %w", chatID, desc, delivery.ErrChatGone)
-	case te.Code >= 500 || te.Code == 0:
+	case apiTemporary(te):
 		return fmt.Errorf("bot: send to chat %d: %d %s: %w", chatID, te.Code, desc, delivery.ErrTemporary)
 	default:
 		return fmt.Errorf("bot: send to chat %d: %d %s: %w", chatID, te.Code, desc, delivery.ErrRejected)

@@ -13,7 +13,10 @@ type TrainOptions struct {
 	MinDocs int
 	// MinSources drops features seen in fewer distinct sources: a word only
 	// one outlet uses (its name, its bylines, its city) says "this outlet",
-	// not "this topic", and misleads on every other outlet.
+	// not "this topic", and misleads on every other outlet. The rule needs
+	// at least three training outlets in the language (see needSources):
+	// with two, it would keep only the words both share, so the smaller
+	// outlet's vocabulary would decide what the bigger one may teach.
 	MinSources int
 	// SourceCap, when > 0, weighs the documents of one source and topic as
 	// at most SourceCap documents, so that a big outlet's habits do not
@@ -74,7 +77,8 @@ func NewTopicTrainer(docs []LabeledDoc, opt TrainOptions) *TopicTrainer {
 		lt.docs = append(lt.docs, td)
 	}
 	for _, lt := range t.byLang {
-		lt.compact(opt)
+		// the loosest rule any model may apply: a fold without one source
+		lt.compact(opt.MinDocs, needSources(opt.MinSources, len(lt.srcIDs)-1))
 	}
 	return t
 }
@@ -115,14 +119,29 @@ func (lt *langTrainer) intern(feats []string, doc, src int32) []int32 {
 	return out
 }
 
-// compact drops the features no model could keep and renumbers the rest.
-func (lt *langTrainer) compact(opt TrainOptions) {
+// needSources is how many distinct sources a feature needs when a model
+// trains on nTrain sources of one language: minSources (at most 2, the
+// trainer records no more per feature beyond three), but 1 when fewer than
+// three sources train, because then "in two sources" means "in every
+// source" and the smallest source (English: BBC's 100 summaries) would veto
+// the others' vocabulary. Per-source capping (SourceCap) still keeps a big
+// outlet from outvoting the other.
+func needSources(minSources, nTrain int) int {
+	if nTrain < 3 {
+		return min(minSources, 1)
+	}
+	return min(minSources, 2)
+}
+
+// compact drops the features no model could keep (fewer than minDocs
+// documents or minSrc sources) and renumbers the rest.
+func (lt *langTrainer) compact(minDocs, minSrc int) {
 	newID := make([]int32, len(lt.names))
 	var names []string
 	var sources [][]int32
 	for id, name := range lt.names {
 		newID[id] = -1
-		if int(lt.df[id]) >= opt.MinDocs && len(lt.sources[id]) >= min(opt.MinSources, 2) {
+		if int(lt.df[id]) >= minDocs && len(lt.sources[id]) >= minSrc {
 			newID[id] = int32(len(names))
 			names = append(names, name)
 			sources = append(sources, lt.sources[id])
@@ -175,6 +194,11 @@ func (lt *langTrainer) train(leaveOut string, opt TrainOptions) *LangModel {
 	if len(lm.Classes) == 0 {
 		return nil
 	}
+	nTrain := len(lt.srcIDs)
+	if hasOut {
+		nTrain--
+	}
+	needSrc := needSources(opt.MinSources, nTrain)
 	nc := len(lm.Classes)
 	lm.Docs = make([]float64, nc)
 	counts := make([]float64, len(lt.names)*nc)
@@ -196,7 +220,7 @@ func (lt *langTrainer) train(leaveOut string, opt TrainOptions) *LangModel {
 		if hasOut && slices.Contains(lt.sources[f], out) {
 			nsrc--
 		}
-		if int(df[f]) < opt.MinDocs || df[f] == 0 || nsrc < min(opt.MinSources, 2) {
+		if int(df[f]) < opt.MinDocs || df[f] == 0 || nsrc < needSrc {
 			continue
 		}
 		c := make([]float64, nc)

@@ -3,20 +3,15 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"newsdigest/delivery"
 	"newsdigest/digest"
-	"newsdigest/internal/dbtest"
 	"newsdigest/internal/tgemu"
 	"newsdigest/news"
-	"newsdigest/subscriptions"
 )
 
 // TestEndToEndBreakingAlert plays /alerts against the real client, the
@@ -26,42 +21,9 @@ import (
 // when the check runs again; a chat without alerts gets none; the
 // alerted user's /digest then holds the other story and not the quake.
 func TestEndToEndBreakingAlert(t *testing.T) {
-	emu := tgemu.Start(t)
-	ctx, cancel := context.WithCancel(context.Background())
 	now := time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	db := dbtest.Open(t)
-	subs, err := subscriptions.NewStore(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	articles, err := news.NewStore(ctx, db, news.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := digest.NewEngine(digest.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api, err := NewAPI(ctx, emu.Token, emu.Endpoint(), 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(&syncLog{}, nil))
-	svc, err := delivery.New(db, subs, articles, engine, NewSender(api, SenderConfig{Token: emu.Token}), delivery.Config{Log: log, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := New(api, Config{Token: emu.Token, DefaultTZ: "UTC"}, subs, svc, log)
-	done, delivered := make(chan error, 1), make(chan error, 1)
-	go func() { done <- b.Poll(ctx) }()
-	go func() { delivered <- svc.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := errors.Join(<-done, <-delivered, svc.Close()); err != nil {
-			t.Errorf("Poll/delivery: %v", err)
-		}
-	})
+	e := startE2EAt(t, nil, func() time.Time { return now })
+	emu, ctx, articles, svc := e.emu, e.ctx, e.articles, e.svc
 	alerted, other := tgemu.User{ID: 6001, Name: "Sam", LangCode: "en"}, tgemu.User{ID: 6002, Name: "ليلى", LangCode: "ar"}
 	send := func(u tgemu.User, text string) string {
 		t.Helper()

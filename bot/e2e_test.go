@@ -42,12 +42,20 @@ type e2e struct {
 	ctx      context.Context
 	subs     *subscriptions.Store
 	articles *news.Store
+	svc      *delivery.Service
 }
 
 // startE2E starts the emulator, stores arts, and runs the bot (long
 // polling) and the delivery service until the test ends; the token must
 // never reach the logs.
 func startE2E(t *testing.T, arts []news.Article) e2e {
+	t.Helper()
+	return startE2EAt(t, arts, time.Now)
+}
+
+// startE2EAt is startE2E with the store's and the delivery service's clock
+// set to clock (the alert test fixes "now").
+func startE2EAt(t *testing.T, arts []news.Article, clock func() time.Time) e2e {
 	t.Helper()
 	emu := tgemu.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -56,7 +64,7 @@ func startE2E(t *testing.T, arts []news.Article) e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	articles, err := news.NewStore(ctx, db)
+	articles, err := news.NewStore(ctx, db, news.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +82,7 @@ func startE2E(t *testing.T, arts []news.Article) e2e {
 	logs := &syncLog{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	// The real delivery service answers /digest, as in production.
-	svc, err := delivery.New(db, subs, articles, engine, NewSender(api, SenderConfig{Token: emu.Token}), delivery.Config{Log: log})
+	svc, err := delivery.New(db, subs, articles, engine, NewSender(api, SenderConfig{Token: emu.Token}), delivery.Config{Log: log, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +100,7 @@ func startE2E(t *testing.T, arts []news.Article) e2e {
 			t.Error("token in logs")
 		}
 	})
-	return e2e{emu: emu, ctx: ctx, subs: subs, articles: articles}
+	return e2e{emu: emu, ctx: ctx, subs: subs, articles: articles, svc: svc}
 }
 
 // TestEndToEndConversation plays a subscriber against the real client and

@@ -84,6 +84,10 @@ func chatFromKey(k []byte) int64 { return int64(binary.BigEndian.Uint64(k)) }
 func putRecord(tx *bolt.Tx, r *record) error {
 	b := tx.Bucket(bucketOutbox)
 	if r.ID == 0 {
+		// New records only ever append (IDs grow, the oldest are deleted
+		// as they are sent): pages split at bbolt's default half-full
+		// would leave the outbox twice the size on disk and in memory.
+		b.FillPercent = appendFill
 		id, err := b.NextSequence()
 		if err != nil {
 			return fmt.Errorf("delivery: record id: %w", err)
@@ -102,12 +106,11 @@ func putRecord(tx *bolt.Tx, r *record) error {
 			return err
 		}
 	}
-	v, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("delivery: encode record: %w", err)
-	}
-	return b.Put(idKey(r.ID), v)
+	return b.Put(idKey(r.ID), encodeRecord(r))
 }
+
+// appendFill is the fill of outbox pages split by appends (see putRecord).
+const appendFill = 0.9
 
 func putBody(tx *bolt.Tx, msgs []string, kbs keyboards) (string, error) {
 	key := bodyKey(msgs, kbs)
@@ -181,8 +184,8 @@ func ensureBody(tx *bolt.Tx, key string, bd body) error {
 // decodeRecord decodes a record and its progress; the messages are left
 // out (see loadBody).
 func decodeRecord(k, v []byte, progress *bolt.Bucket) (record, error) {
-	var r record
-	if err := json.Unmarshal(v, &r); err != nil {
+	r, err := parseRecord(v)
+	if err != nil {
 		return record{}, fmt.Errorf("%w: record %d: %v", ErrCorrupt, keyID(k), err)
 	}
 	r.ID = keyID(k)
@@ -222,8 +225,7 @@ func decodeBody(v []byte) (body, bool) {
 func pruneBodies(tx *bolt.Tx) (int, error) {
 	used := map[string]bool{}
 	err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-		var r record
-		if json.Unmarshal(v, &r) == nil {
+		if r, err := parseRecord(v); err == nil {
 			used[r.Body] = true
 		}
 		return nil
@@ -258,7 +260,9 @@ func markSent(tx *bolt.Tx, id uint64, n int, done bool) error {
 	if done {
 		return deleteRecord(tx, id)
 	}
-	return tx.Bucket(bucketProgress).Put(idKey(id), u32(n))
+	b := tx.Bucket(bucketProgress)
+	b.FillPercent = appendFill // keyed like the records: appended in ID order
+	return b.Put(idKey(id), u32(n))
 }
 
 func deleteRecord(tx *bolt.Tx, id uint64) error {
@@ -270,19 +274,18 @@ func deleteRecord(tx *bolt.Tx, id uint64) error {
 
 func getCursor(tx *bolt.Tx, chatID int64) (cursor, bool) {
 	v := tx.Bucket(bucketCursors).Get(chatKey(chatID))
-	var c cursor
-	if v == nil || json.Unmarshal(v, &c) != nil {
+	if v == nil {
+		return cursor{}, false
+	}
+	c, err := parseCursor(v)
+	if err != nil {
 		return cursor{}, false // unreadable: fall back to the subscriber's own cursor
 	}
 	return c, true
 }
 
 func putCursor(tx *bolt.Tx, chatID int64, c cursor) error {
-	v, err := json.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("delivery: encode cursor: %w", err)
-	}
-	return tx.Bucket(bucketCursors).Put(chatKey(chatID), v)
+	return tx.Bucket(bucketCursors).Put(chatKey(chatID), encodeCursor(c))
 }
 
 func getLastMinute(tx *bolt.Tx) time.Time {

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	bolt "go.etcd.io/bbolt"
 
 	"newsdigest/digest"
@@ -38,7 +39,7 @@ type Service struct {
 	wake       chan struct{}
 	ready      readyQueue // claimed records waiting for their chat (see pace)
 	readyWake  chan struct{}
-	bodies     map[string]body // decoded message bodies by key
+	bodies     *lru.Cache[string, body] // decoded message bodies by key (bodyCache of them)
 	recent     recentCache     // the last RecentStories result (/search)
 
 	commits  atomic.Int64
@@ -68,7 +69,10 @@ func New(db *bolt.DB, subs *subscriptions.Store, articles *news.Store, engine *d
 		rescanFrom: 1,
 		wake:       make(chan struct{}, 1),
 		readyWake:  make(chan struct{}, 1),
-		bodies:     map[string]body{},
+	}
+	var err error
+	if s.bodies, err = lru.New[string, body](bodyCache); err != nil {
+		return nil, fmt.Errorf("delivery: new: %w", err)
 	}
 	s.commits.Add(1)
 	s.com = newCommitter(db, &s.commits, cfg.CommitEvery)

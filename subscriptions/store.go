@@ -76,6 +76,36 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Subscriber, error) {
 	return sub, nil
 }
 
+// Standing is whether a chat takes messages: what a sender checks before
+// each one, since the chat may have paused or blocked the bot since its
+// message was queued.
+type Standing struct {
+	Paused   bool `json:"paused"`
+	Inactive bool `json:"inactive"`
+}
+
+// Standing returns the chat's paused and inactive flags, or ErrNotFound.
+// It decodes those two fields only: delivery asks it before every record
+// of a push, where decoding the whole subscriber (keywords, times, learned
+// weights) each time was a tenth of the workers' CPU.
+func (s *Store) Standing(ctx context.Context, chatID int64) (Standing, error) {
+	var st Standing
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		v := bucket(tx, bucketSubs).Get(chatKey(chatID))
+		if v == nil {
+			return ErrNotFound
+		}
+		if err := json.Unmarshal(v, &st); err != nil {
+			return fmt.Errorf("decode: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Standing{}, fmt.Errorf("subscriptions: standing of %d: %w", chatID, err)
+	}
+	return st, nil
+}
+
 // GetMany returns the subscribers of the given chats that exist, in the
 // order asked, from one read transaction (a push reads thousands: one
 // transaction each would cost more than the reads). Unknown chats are

@@ -338,3 +338,30 @@ func assertEmptyIndexes(t *testing.T, db *bolt.DB) {
 		return nil
 	})
 }
+
+// Standing follows what Get would say about pausing and blocking, for new
+// records and for records written by older versions.
+func TestStanding(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	for id, flags := range map[int64][2]bool{1: {false, false}, 2: {true, false}, 3: {false, true}, 4: {true, true}} {
+		sub := validSub()
+		sub.ChatID, sub.Paused, sub.Inactive = id, flags[0], flags[1]
+		mustPut(t, s, sub)
+		got, err := s.Standing(ctx, id)
+		if err != nil || got != (Standing{Paused: flags[0], Inactive: flags[1]}) {
+			t.Errorf("Standing(%d) = %+v, %v; want paused=%v inactive=%v", id, got, err, flags[0], flags[1])
+		}
+	}
+	if _, err := s.Standing(ctx, 99); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Standing(unknown) error = %v, want ErrNotFound", err)
+	}
+	old, _ := storeWithOld(t, "v1-before-alerts.json", 7)
+	want, err := old.Get(ctx, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := old.Standing(ctx, 7); err != nil || got != (Standing{Paused: want.Paused, Inactive: want.Inactive}) {
+		t.Errorf("Standing of a v1 record = %+v, %v; Get says paused=%v inactive=%v", got, err, want.Paused, want.Inactive)
+	}
+}

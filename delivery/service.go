@@ -40,7 +40,7 @@ type Service struct {
 	ready      readyQueue // claimed records waiting for their chat (see pace)
 	readyWake  chan struct{}
 	bodies     *lru.Cache[string, body] // decoded message bodies by key (bodyCache of them)
-	recent     recentCache     // the last RecentStories result (/search)
+	recent     recentCache              // the last RecentStories result (/search)
 
 	commits  atomic.Int64
 	sent     atomic.Int64

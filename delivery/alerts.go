@@ -420,8 +420,7 @@ func (c *composer) alertMatches(el eligibleSet, sub subscriptions.Subscriber) []
 	key := "alert|" + selectionKey(el.key, sub)
 	cs, ok := c.selections[key]
 	if !ok {
-		stories, p := c.candidates(el, sub)
-		cs.sel = digest.Select(stories, p, c.w.now) // MaxStories covers every match: Rest is empty
+		cs.sel = c.pool.Select(c.candidates(el, sub)) // MaxStories covers every match: Rest is empty
 		c.selections[key] = cs
 	}
 	return cs.sel.Stories

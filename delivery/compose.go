@@ -199,6 +199,7 @@ func (s *Service) compose(ctx context.Context, chatIDs []int64, interactive bool
 type composer struct {
 	s           *Service
 	w           window
+	pool        *digest.Pool // w.stories, prepared once for the push's selections
 	interactive bool
 	eligible    map[uint64]eligibleSet     // by cursor
 	cache       map[string]rendered        // by eligible set, preferences, language and local date
@@ -221,7 +222,7 @@ type eligibleSet struct {
 }
 
 func newComposer(s *Service, w window, interactive bool) *composer {
-	return &composer{s: s, w: w, interactive: interactive, eligible: map[uint64]eligibleSet{}, cache: map[string]rendered{},
+	return &composer{s: s, w: w, pool: digest.NewPool(w.stories, w.now), interactive: interactive, eligible: map[uint64]eligibleSet{}, cache: map[string]rendered{},
 		selections: map[string]cachedSelection{}, pages: map[string]*morePages{}, blobs: map[string]storyBlob{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
 }
 
@@ -391,8 +392,7 @@ func (c *composer) render(selKey string, el eligibleSet, sub subscriptions.Subsc
 			return c.rendering(len(cs.sel.Stories), msgs, shown, cs.more, sub.Lang)
 		}
 	}
-	stories, p := c.candidates(el, sub)
-	sel := digest.Select(stories, p, c.w.now)
+	sel := c.pool.Select(c.candidates(el, sub))
 	cs := cachedSelection{sel: digest.Selection{Stories: slices.Clone(sel.Stories), More: sel.More}}
 	if len(sel.Stories) == 0 {
 		c.selections[selKey] = cs
@@ -443,22 +443,22 @@ func (c *composer) eligibleFor(cur uint64) eligibleSet {
 	return el
 }
 
-// candidates returns the eligible stories the chat's keywords allow and
-// the preferences to select among them with. digest.Select would stem
-// every story's words again for each chat with keywords; matching each
-// keyword once per push (digest.MatchKeyword, the same test on the same
-// title and summary) and handing Select only the stories that pass does
-// that work once. Exclusions are then applied; inclusions stay in the
-// preferences because they also rank the stories.
-func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]digest.Story, digest.Prefs) {
+// candidates returns the eligible stories the chat's keywords allow (as
+// indexes into w.stories) and the preferences to select among them with.
+// digest.Select would stem every story's words again for each chat with
+// keywords; matching each keyword once per push (digest.MatchKeyword, the
+// same test on the same title and summary) and handing Select only the
+// stories that pass does that work once. Exclusions are then applied;
+// inclusions stay in the preferences because they also rank the stories.
+func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]int, digest.Prefs) {
 	p := prefs(sub)
 	p.Exclude, p.Weights = nil, learnedWeights(sub, c.w.now)
-	out := make([]digest.Story, 0, len(el.idx))
+	out := make([]int, 0, len(el.idx))
 	for _, i := range el.idx {
 		if c.alerted(sub.ChatID, i) || c.anyMatch(sub.Exclude, i) || (len(sub.Include) > 0 && !c.anyMatch(sub.Include, i)) {
 			continue
 		}
-		out = append(out, c.w.stories[i])
+		out = append(out, i)
 	}
 	return out, p
 }

@@ -226,7 +226,7 @@ func feedbackOrder(kept []ranked, limit int, w map[string]float64) []ranked {
 	var head, tail []ranked
 	count := map[string]int{}
 	for _, r := range kept {
-		t := topicOf(r.s)
+		t := topicOf(*r.s)
 		if len(head) < limit && count[t] < plain[t]+maxLifted {
 			head = append(head, r)
 			count[t]++
@@ -236,19 +236,19 @@ func feedbackOrder(kept []ranked, limit int, w map[string]float64) []ranked {
 	}
 	for len(head) < limit && len(tail) > 0 { // the caps never make a digest shorter
 		head, tail = append(head, tail[0]), tail[1:]
-		count[topicOf(head[len(head)-1].s)]++
+		count[topicOf(*head[len(head)-1].s)]++
 	}
 	for t, n := range plain {
 		if n == 0 || count[t] > 0 {
 			continue
 		}
-		i := slices.IndexFunc(tail, func(r ranked) bool { return topicOf(r.s) == t })
+		i := slices.IndexFunc(tail, func(r ranked) bool { return topicOf(*r.s) == t })
 		j := lastUnprotected(head, count, plain)
 		if i < 0 || j < 0 {
 			continue
 		}
 		in, out := tail[i], head[j]
-		count[topicOf(out.s)]--
+		count[topicOf(*out.s)]--
 		head = append(slices.Delete(head, j, j+1), in)
 		count[t]++
 		tail = append([]ranked{out}, slices.Delete(tail, i, i+1)...)
@@ -261,7 +261,7 @@ func feedbackOrder(kept []ranked, limit int, w map[string]float64) []ranked {
 func plainCounts(kept []ranked, limit int, w map[string]float64) map[string]int {
 	plain := slices.Clone(kept)
 	for i := range plain {
-		plain[i].score -= learnedScore(plain[i].s, w)
+		plain[i].score -= learnedScore(*plain[i].s, w)
 	}
 	slices.SortStableFunc(plain, func(a, b ranked) int {
 		if a.score != b.score {
@@ -271,7 +271,7 @@ func plainCounts(kept []ranked, limit int, w map[string]float64) map[string]int 
 	})
 	counts := map[string]int{}
 	for _, r := range plain[:min(limit, len(plain))] {
-		counts[topicOf(r.s)]++
+		counts[topicOf(*r.s)]++
 	}
 	return counts
 }
@@ -281,7 +281,7 @@ func plainCounts(kept []ranked, limit int, w map[string]float64) map[string]int 
 // feedback did not have. -1 when none.
 func lastUnprotected(head []ranked, count, plain map[string]int) int {
 	for j := len(head) - 1; j >= 0; j-- {
-		t := topicOf(head[j].s)
+		t := topicOf(*head[j].s)
 		if count[t] > 1 || plain[t] == 0 {
 			return j
 		}

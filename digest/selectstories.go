@@ -3,7 +3,6 @@ package digest
 import (
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -28,24 +27,26 @@ type Selection struct {
 	Rest    []Story // those stories, in rank order (a digest's "More" pages)
 }
 
-// ranked is a story with its rank score.
+// ranked is a story (a pointer into the stories selected from: sorting
+// these moves 24 bytes, not a whole Story) with its rank score and its
+// place among those stories.
 type ranked struct {
-	s     Story
+	s     *Story
+	id    int32
 	score float64
 }
 
 // Select filters stories by the subscriber's topics and keywords, ranks them
-// (see rankScore) and caps them at MaxStories.
+// (see rankScore) and caps them at MaxStories. A push selecting many times
+// among the same stories uses a Pool, which gives the same.
 func Select(stories []Story, p Prefs, now time.Time) Selection {
-	limit := p.MaxStories
-	if limit <= 0 {
-		limit = DefaultMaxStories
-	}
+	limit := limitOf(p)
 	include, exclude := compileKeywords(p.Include), compileKeywords(p.Exclude)
 	var kept []ranked
 	st := newStemmer()
-	for _, s := range stories {
-		if !wantsTopics(s, p.Topics) || !LangAllowed(s, p.Lang, p.StoryLangs) {
+	for i := range stories {
+		s := &stories[i]
+		if !wantsTopics(s, p.Topics) || !LangAllowed(*s, p.Lang, p.StoryLangs) {
 			continue
 		}
 		var stems []string
@@ -55,20 +56,45 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 		if anyKeyword(stems, exclude) || (len(include) > 0 && !anyKeyword(stems, include)) {
 			continue
 		}
-		kept = append(kept, ranked{s, rankScore(s, p, countKeywords(stems, include), now)})
+		kept = append(kept, ranked{s: s, id: int32(i), score: rankScore(s, p, countKeywords(stems, include), now)})
 	}
-	sort.SliceStable(kept, func(i, j int) bool {
-		if kept[i].score != kept[j].score {
-			return kept[i].score > kept[j].score
-		}
-		return kept[i].s.ID < kept[j].s.ID
-	})
-	kept = feedbackOrder(kept, limit, p.Weights)
+	kept = rankOrder(kept, limit, p.Weights)
 	ordered := make([]Story, len(kept))
 	for i, r := range kept {
-		ordered[i] = r.s
+		ordered[i] = *r.s
 	}
-	ordered = dropNearDuplicates(ordered, dupScan*limit)
+	return capSelection(dropNearDuplicates(ordered, dupScan*limit), limit, p)
+}
+
+func limitOf(p Prefs) int {
+	if p.MaxStories <= 0 {
+		return DefaultMaxStories
+	}
+	return p.MaxStories
+}
+
+// rankOrder sorts kept by score, best first (by ID on a tie), then lets
+// feedbackOrder bound what learned weights moved.
+func rankOrder(kept []ranked, limit int, w map[string]float64) []ranked {
+	slices.SortStableFunc(kept, byRank)
+	return feedbackOrder(kept, limit, w)
+}
+
+// byRank orders by score, best first, then by ID. Only its sign below 0
+// matters to the stable sort, so a NaN score sorts as it always did.
+func byRank(a, b ranked) int {
+	if a.score != b.score {
+		if a.score > b.score {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a.s.ID, b.s.ID)
+}
+
+// capSelection puts a lead first and caps ordered (rank order, the
+// near-duplicates dropped) at limit, the rest in Rest.
+func capSelection(ordered []Story, limit int, p Prefs) Selection {
 	leadFirst(ordered[:min(limit, len(ordered))], p)
 	sel := Selection{Stories: ordered[:min(limit, len(ordered))]}
 	if len(ordered) > limit {
@@ -113,10 +139,15 @@ func dropNearDuplicates(ranked []Story, n int) []Story {
 		if len(s.Sources) > len(keep.Sources) {
 			keep, drop, words[j] = s, keep, w
 		}
-		keep.Articles = append(slices.Clone(keep.Articles), drop.Articles...)
-		ranked[j] = keep
+		ranked[j] = mergedInto(keep, drop)
 	}
 	return append(ranked[:k], ranked[n:]...)
+}
+
+// mergedInto is keep with drop's articles added (a near-duplicate told by it).
+func mergedInto(keep, drop Story) Story {
+	keep.Articles = append(slices.Clone(keep.Articles), drop.Articles...)
+	return keep
 }
 
 // rankScore orders a subscriber's stories, importance first:
@@ -134,13 +165,25 @@ func dropNearDuplicates(ranked []Story, n int) []Story {
 //     servicePenalty.
 //
 // Select then keeps a sport or service piece from leading (see leadFirst).
-func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
+func rankScore(s *Story, p Prefs, keywordHits int, now time.Time) float64 {
+	return scoreFrom(baseScore(s, now), s, p, keywordHits)
+}
+
+// baseScore is the part of rankScore that is the story's alone: coverage
+// and recency.
+func baseScore(s *Story, now time.Time) float64 {
 	score := math.Log2(1 + float64(len(s.Sources)))
 	if !s.Published.IsZero() {
 		age := math.Max(0, now.Sub(s.Published).Hours())
 		score += 1.5 * math.Pow(0.5, age/24)
 	}
-	score += float64(keywordHits)
+	return score
+}
+
+// scoreFrom is rankScore given the story's baseScore (added in the same
+// order, so the sums are the same to the last bit).
+func scoreFrom(base float64, s *Story, p Prefs, keywordHits int) float64 {
+	score := base + float64(keywordHits)
 	best := 0.0
 	for _, t := range s.Topics {
 		for _, want := range p.Topics {
@@ -149,13 +192,13 @@ func rankScore(s Story, p Prefs, keywordHits int, now time.Time) float64 {
 			}
 		}
 	}
-	if ServiceKind(s) != "" && lightFor(s, p) {
+	if ServiceKind(*s) != "" && lightFor(*s, p) {
 		score -= servicePenalty
 	}
-	return score + best + learnedScore(s, p.Weights)
+	return score + best + learnedScore(*s, p.Weights)
 }
 
-func wantsTopics(s Story, topics []string) bool {
+func wantsTopics(s *Story, topics []string) bool {
 	if len(topics) == 0 {
 		return true
 	}

@@ -199,7 +199,9 @@ func (s *Service) compose(ctx context.Context, chatIDs []int64, interactive bool
 type composer struct {
 	s           *Service
 	w           window
-	pool        *digest.Pool // w.stories, prepared once for the push's selections
+	pool        *digest.Pool   // w.stories, prepared once for the push's selections
+	scratch     []digest.Story // the array each selection is written to (render keeps none of it)
+	picks       []int          // candidates' scratch
 	interactive bool
 	eligible    map[uint64]eligibleSet     // by cursor
 	cache       map[string]rendered        // by eligible set, preferences, language and local date
@@ -392,7 +394,9 @@ func (c *composer) render(selKey string, el eligibleSet, sub subscriptions.Subsc
 			return c.rendering(len(cs.sel.Stories), msgs, shown, cs.more, sub.Lang)
 		}
 	}
-	sel := c.pool.Select(c.candidates(el, sub))
+	idx, p := c.candidates(el, sub)
+	sel := c.pool.SelectInto(c.scratch, idx, p)
+	c.scratch, c.picks = sel.Stories[:0], idx[:0]
 	cs := cachedSelection{sel: digest.Selection{Stories: slices.Clone(sel.Stories), More: sel.More}}
 	if len(sel.Stories) == 0 {
 		c.selections[selKey] = cs
@@ -453,7 +457,7 @@ func (c *composer) eligibleFor(cur uint64) eligibleSet {
 func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]int, digest.Prefs) {
 	p := prefs(sub)
 	p.Exclude, p.Weights = nil, learnedWeights(sub, c.w.now)
-	out := make([]int, 0, len(el.idx))
+	out := c.picks[:0]
 	for _, i := range el.idx {
 		if c.alerted(sub.ChatID, i) || c.anyMatch(sub.Exclude, i) || (len(sub.Include) > 0 && !c.anyMatch(sub.Include, i)) {
 			continue

@@ -146,7 +146,7 @@ func dupHashes(title, summary string) []uint64 {
 
 // nearDuplicate reports whether a and b (with their dupWords) tell the same
 // event in the same words.
-func nearDuplicate(a, b Story, wa, wb []uint64) bool {
+func nearDuplicate(a, b *Story, wa, wb []uint64) bool {
 	if a.Lang != b.Lang {
 		return false
 	}
@@ -183,7 +183,7 @@ func NearDuplicates(stories []Story) [][2]int {
 	var out [][2]int
 	for j := range stories {
 		for i := range j {
-			if nearDuplicate(stories[i], stories[j], words[i], words[j]) {
+			if nearDuplicate(&stories[i], &stories[j], words[i], words[j]) {
 				out = append(out, [2]int{i, j})
 			}
 		}

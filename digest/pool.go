@@ -24,6 +24,7 @@ type Pool struct {
 	stems    [][]string
 	stemmer  *stemmer
 	keywords map[string][]bool // keyword → which stories it matches
+	kept     []ranked          // Select's scratch, reused
 }
 
 // NewPool prepares stories for many selections at now. The stories are
@@ -42,12 +43,22 @@ func (p *Pool) Stories() []Story { return p.stories }
 // Select is Select(stories, prefs, now) where stories are the pool's
 // stories at idx, in that order, and now the pool's time.
 func (p *Pool) Select(idx []int, prefs Prefs) Selection {
+	return p.SelectInto(nil, idx, prefs)
+}
+
+// SelectInto is Select with the selection's stories (Stories, then Rest)
+// written to dst's array, grown if it is too small. A push selects
+// thousands of times and keeps only each selection's few shown stories:
+// one array reused instead of a day's stories allocated per selection.
+// The selection is valid until that array is written again.
+func (p *Pool) SelectInto(dst []Story, idx []int, prefs Prefs) Selection {
 	limit := limitOf(prefs)
 	include, exclude := p.keywordSets(prefs.Include), p.keywordSets(prefs.Exclude)
-	kept := make([]ranked, 0, len(idx))
+	topics := trimmed(prefs.Topics)
+	kept := p.kept[:0]
 	for _, i := range idx {
 		s := &p.stories[i]
-		if !wantsTopics(s, prefs.Topics) || !LangAllowed(*s, prefs.Lang, prefs.StoryLangs) {
+		if !hasTopic(s, topics) || !LangAllowed(*s, prefs.Lang, prefs.StoryLangs) {
 			continue
 		}
 		if countSets(exclude, i) > 0 || (len(include) > 0 && countSets(include, i) == 0) {
@@ -55,8 +66,9 @@ func (p *Pool) Select(idx []int, prefs Prefs) Selection {
 		}
 		kept = append(kept, ranked{s: s, id: int32(i), score: scoreFrom(p.base[i], s, prefs, countSets(include, i))})
 	}
+	p.kept = kept
 	kept = rankOrder(kept, limit, prefs.Weights)
-	return capSelection(p.dropNearDuplicates(kept, dupScan*limit), limit, prefs)
+	return capSelection(p.dropNearDuplicates(dst, kept, dupScan*limit), limit, prefs)
 }
 
 // keywordSets is, for each keyword with stems (compileKeywords drops the
@@ -113,11 +125,11 @@ func countSets(sets [][]bool, i int) int {
 // of kept (in rank order), with the pairs looked up rather than tested:
 // a story joins the first kept story it is a near-duplicate of, and the
 // better-covered of the two stays in that place.
-func (p *Pool) dropNearDuplicates(kept []ranked, n int) []Story {
+func (p *Pool) dropNearDuplicates(dst []Story, kept []ranked, n int) []Story {
 	near := p.nearPairs()
-	out := make([]Story, len(kept))
-	for i, r := range kept {
-		out[i] = *r.s
+	out := dst[:0]
+	for _, r := range kept {
+		out = append(out, *r.s)
 	}
 	n = min(n, len(kept))
 	var slot map[int32]int // a kept story with near-duplicates → its place in out
@@ -179,14 +191,14 @@ func nearDuplicatePairs(stories []Story) [][]int32 {
 				shared[i]++
 			}
 		}
-		slices.Sort(seen)
 		for _, i := range seen {
-			if shared[i] >= dupMinWords && nearDuplicate(stories[i], stories[j], words[i], words[j]) {
+			if shared[i] >= dupMinWords && nearDuplicate(&stories[i], &stories[j], words[i], words[j]) {
 				near[i] = append(near[i], int32(j))
 				near[j] = append(near[j], i)
 			}
 			shared[i] = 0
 		}
+		slices.Sort(near[j]) // the earlier stories, as seen: ascending like the later ones appended to it
 		seen = seen[:0]
 		for _, h := range words[j] {
 			postings[h] = append(postings[h], int32(j))

@@ -16,7 +16,7 @@ import (
 // multi-outlet set (the same events told by six outlets, so the
 // near-duplicate guard has pairs to catch) and the English one (Ahram Online and others), all
 // re-dated within the last day so every pair is close enough in time.
-func poolDay(t testing.TB) ([]digest.Story, time.Time) {
+func poolDay(t testing.TB, perSet int) ([]digest.Story, time.Time) {
 	t.Helper()
 	now := time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC)
 	var arts []digest.Article
@@ -25,7 +25,7 @@ func poolDay(t testing.TB) ([]digest.Story, time.Time) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, r := range ds.Records[:min(900, len(ds.Records))] {
+		for i, r := range ds.Records[:min(perSet, len(ds.Records))] {
 			a := eval.Article(r)
 			a.Published = now.Add(-time.Duration(i%1440) * time.Minute)
 			arts = append(arts, a)
@@ -47,7 +47,7 @@ func poolDay(t testing.TB) ([]digest.Story, time.Time) {
 // Also: the near-duplicate pairs the pool finds through its word index
 // are exactly those the pairwise test finds.
 func TestPoolSelectsAsSelect(t *testing.T) {
-	stories, now := poolDay(t)
+	stories, now := poolDay(t, 900)
 	want := digest.NearDuplicates(stories)
 	if got := digest.NearDuplicatePairs(stories); !slices.Equal(got, want) {
 		t.Errorf("indexed pairs %v, pairwise %v", got, want)

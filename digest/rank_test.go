@@ -167,11 +167,11 @@ func TestNearDuplicateMemo(t *testing.T) {
 		}
 	}
 	a, b := stories[0], stories[1]
-	if nearDuplicate(a, b, dupWords(a), dupWords(b)) {
+	if nearDuplicate(&a, &b, dupWords(a), dupWords(b)) {
 		t.Fatalf("two different events taken for one: %q / %q", a.Title, b.Title)
 	}
 	b.Title, b.Summary = a.Title, a.Summary+" Officials confirmed it."
-	if !nearDuplicate(a, b, dupWords(a), dupWords(b)) {
+	if !nearDuplicate(&a, &b, dupWords(a), dupWords(b)) {
 		t.Errorf("a copy retold in a's words was judged on its old memo")
 	}
 }

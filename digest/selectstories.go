@@ -44,9 +44,10 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 	include, exclude := compileKeywords(p.Include), compileKeywords(p.Exclude)
 	var kept []ranked
 	st := newStemmer()
+	topics := trimmed(p.Topics)
 	for i := range stories {
 		s := &stories[i]
-		if !wantsTopics(s, p.Topics) || !LangAllowed(*s, p.Lang, p.StoryLangs) {
+		if !hasTopic(s, topics) || !LangAllowed(*s, p.Lang, p.StoryLangs) {
 			continue
 		}
 		var stems []string
@@ -125,7 +126,7 @@ func dropNearDuplicates(ranked []Story, n int) []Story {
 		w := dupWords(s)
 		j := -1
 		for x := range words { // words[x] belongs to ranked[x], x < k
-			if nearDuplicate(ranked[x], s, words[x], w) {
+			if nearDuplicate(&ranked[x], &s, words[x], w) {
 				j = x
 				break
 			}
@@ -198,18 +199,31 @@ func scoreFrom(base float64, s *Story, p Prefs, keywordHits int) float64 {
 	return score + best + learnedScore(*s, p.Weights)
 }
 
-func wantsTopics(s *Story, topics []string) bool {
+// hasTopic reports whether s has one of topics (trimmed already, once per
+// selection rather than once per story and topic); no topics: all stories.
+func hasTopic(s *Story, topics []string) bool {
 	if len(topics) == 0 {
 		return true
 	}
 	for _, t := range s.Topics {
-		for _, want := range topics {
-			if t.ID == strings.TrimSpace(want) {
-				return true
-			}
+		if slices.Contains(topics, t.ID) {
+			return true
 		}
 	}
 	return false
+}
+
+// trimmed is topics with their spaces trimmed, topics itself when none
+// has any.
+func trimmed(topics []string) []string {
+	if !slices.ContainsFunc(topics, func(t string) bool { return strings.TrimSpace(t) != t }) {
+		return topics
+	}
+	out := make([]string, len(topics))
+	for i, t := range topics {
+		out[i] = strings.TrimSpace(t)
+	}
+	return out
 }
 
 func compileKeywords(kws []string) [][]string {

@@ -163,3 +163,75 @@ func TestStoryTopicsAcrossOutlets(t *testing.T) {
 		})
 	}
 }
+
+// Arabic keeps a second subject from 0.15, English from 0.2 (see
+// subjectThreshold).
+func TestSecondSubjectThresholdPerLanguage(t *testing.T) {
+	tests := []struct {
+		lang    string
+		society float64
+		want    string
+	}{
+		{"ar", 0.17, "politics,society"},
+		{"ar", 0.12, "politics"},
+		{"en", 0.17, "politics"},
+		{"en", 0.22, "politics,society"},
+		{"", 0.17, "politics"},
+	}
+	for _, tt := range tests {
+		score := map[string]float64{"politics": 0.6, "society": tt.society}
+		ev := topicEvidence{score: score, model: score, hinted: map[string]bool{}, lang: tt.lang}
+		if got := ids(arrangeTopics(ev)); got != tt.want {
+			t.Errorf("%q, society %.2f: topics %s, want %s", tt.lang, tt.society, got, tt.want)
+		}
+	}
+}
+
+// A technology story is carried by technology subscribers even when the
+// classifier files it elsewhere: the lexicon alone (an engine without a
+// classifier) finds it. A story that only uses a word with an everyday sense
+// (a phone call, applying a law, a minister's tweet) gets no technology from
+// the lexicon, nor from the shipped engine.
+func TestTechnologyLexicon(t *testing.T) {
+	shipped, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lexOnly, err := NewEngine(Config{TopicModel: &TopicModel{Langs: map[string]*LangModel{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, title, text string
+		carried           bool
+	}{
+		{"hackers (ar)", "قراصنة يخترقون أنظمة الكمبيوتر في مطار بيروت",
+			"تعرضت أنظمة الكمبيوتر في مطار بيروت الدولي لهجوم سيبراني نفذه قراصنة، ما أدى إلى تعطل شاشات الرحلات لساعات.", true},
+		{"smartphones (ar)", "هواوي تطلق جيلا جديدا من الهواتف الذكية في دبي",
+			"كشفت شركة هواوي الصينية في دبي عن هواتفها الذكية الجديدة التي تعمل بنظام أندرويد وبمعالج أسرع وكاميرا محسنة.", true},
+		{"artificial intelligence (ar)", "الإمارات تعين وزيرا للذكاء الاصطناعي",
+			"أعلنت الإمارات تعيين وزير دولة للذكاء الاصطناعي، في خطوة تهدف إلى الاستثمار في التكنولوجيا والبرمجيات وتطوير الروبوت.", true},
+		{"software (en)", "Microsoft releases Windows update to fix security flaw",
+			"Microsoft released a software update for Windows computers on Tuesday to close a flaw that hackers had used to take over laptops.", true},
+		{"phone call (ar)", "الرئيس المصري يتلقى اتصالا هاتفيا من العاهل الأردني",
+			"تلقى الرئيس المصري اتصالا هاتفيا من العاهل الأردني تناول العلاقات الثنائية وتطورات الأوضاع في المنطقة، وأكد الجانبان أهمية التنسيق.", false},
+		{"applying the law (ar)", "وزير الداخلية يؤكد تطبيق القانون على المخالفين",
+			"أكد وزير الداخلية خلال اجتماع مع قيادات الوزارة ضرورة تطبيق القانون بحزم على جميع المخالفين وتعزيز الأمن في الشوارع.", false},
+		{"a minister's tweet (ar)", "وزير الخارجية يرد على تغريدة نظيره عبر تويتر",
+			"رد وزير الخارجية في تغريدة على حسابه في تويتر على تصريحات نظيره، مؤكدا أن بلاده لن تقبل التدخل في شؤونها الداخلية.", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for name, e := range map[string]*Engine{"lexicon alone": lexOnly, "shipped engine": shipped} {
+				got := e.Annotate([]Article{{ID: "x", Title: tt.title, Text: tt.text}})[0].Topics
+				carried := false
+				for _, ts := range got {
+					carried = carried || ts.ID == "technology"
+				}
+				if carried != tt.carried {
+					t.Errorf("%s: topics %s: technology carried = %v, want %v", name, ids(got), carried, tt.carried)
+				}
+			}
+		})
+	}
+}

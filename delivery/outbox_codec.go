@@ -3,8 +3,8 @@ package delivery
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
-	"time"
+
+	"newsdigest/internal/bincodec"
 )
 
 // Outbox records and cursors are stored in a compact binary form, written
@@ -24,8 +24,6 @@ const (
 	cursorV1 byte = 0x01
 )
 
-var errShort = errors.New("truncated or malformed value")
-
 // encodeRecord is r's header in the binary form: version, then chat ID,
 // body key, parse mode, flags (interactive), state, not-before, attempts,
 // last error and created, each varint or length-prefixed.
@@ -33,18 +31,18 @@ func encodeRecord(r *record) []byte {
 	b := make([]byte, 0, 64+len(r.Body)+len(r.LastError))
 	b = append(b, recordV1)
 	b = binary.AppendVarint(b, r.ChatID)
-	b = appendString(b, r.Body)
-	b = appendString(b, r.ParseMode)
+	b = bincodec.AppendString(b, r.Body)
+	b = bincodec.AppendString(b, r.ParseMode)
 	var flags byte
 	if r.Interactive {
 		flags |= 1
 	}
 	b = append(b, flags)
-	b = appendString(b, r.State)
-	b = appendTime(b, r.NotBefore)
+	b = bincodec.AppendString(b, r.State)
+	b = bincodec.AppendTime(b, r.NotBefore)
 	b = binary.AppendUvarint(b, uint64(max(r.Attempts, 0)))
-	b = appendString(b, r.LastError)
-	return appendTime(b, r.Created)
+	b = bincodec.AppendString(b, r.LastError)
+	return bincodec.AppendTime(b, r.Created)
 }
 
 // parseRecord decodes either stored form of a record header.
@@ -54,17 +52,17 @@ func parseRecord(v []byte) (record, error) {
 		err := json.Unmarshal(v, &r)
 		return r, err
 	}
-	d := decoder{b: v[1:]}
-	r.ChatID = d.varint()
-	r.Body = d.string()
-	r.ParseMode = d.string()
-	r.Interactive = d.byte()&1 != 0
-	r.State = d.string()
-	r.NotBefore = d.time()
-	r.Attempts = int(min(d.uvarint(), 1<<31-1))
-	r.LastError = d.string()
-	r.Created = d.time()
-	return r, d.done()
+	d := bincodec.NewDecoder(v[1:])
+	r.ChatID = d.Varint()
+	r.Body = d.String()
+	r.ParseMode = d.String()
+	r.Interactive = d.Byte()&1 != 0
+	r.State = d.String()
+	r.NotBefore = d.Time()
+	r.Attempts = d.Int()
+	r.LastError = d.String()
+	r.Created = d.Time()
+	return r, d.Done()
 }
 
 // encodeCursor is c in the binary form: version, Seq, Created, At.
@@ -72,8 +70,8 @@ func encodeCursor(c cursor) []byte {
 	b := make([]byte, 0, 48)
 	b = append(b, cursorV1)
 	b = binary.AppendUvarint(b, c.Seq)
-	b = appendTime(b, c.Created)
-	return appendTime(b, c.At)
+	b = bincodec.AppendTime(b, c.Created)
+	return bincodec.AppendTime(b, c.At)
 }
 
 // parseCursor decodes either stored form of a cursor.
@@ -83,102 +81,9 @@ func parseCursor(v []byte) (cursor, error) {
 		err := json.Unmarshal(v, &c)
 		return c, err
 	}
-	d := decoder{b: v[1:]}
-	c.Seq = d.uvarint()
-	c.Created = d.time()
-	c.At = d.time()
-	return c, d.done()
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-// appendTime writes t as time's own binary form (exact, the zero time
-// included), length-prefixed since its size depends on the zone offset.
-func appendTime(b []byte, t time.Time) []byte {
-	n := len(b)
-	b = append(b, 0)
-	b, err := t.AppendBinary(b)
-	if err != nil { // an offset time cannot encode (not whole minutes before 1972-ish zones): keep the instant
-		b, _ = t.UTC().AppendBinary(b[:n+1])
-	}
-	b[n] = byte(len(b) - n - 1)
-	return b
-}
-
-// decoder reads the binary forms; the first failure sticks and done
-// reports it, so the field reads need no error checks of their own.
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) fail() { d.err, d.b = errShort, nil }
-
-func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) byte() byte {
-	if len(d.b) == 0 {
-		d.fail()
-		return 0
-	}
-	c := d.b[0]
-	d.b = d.b[1:]
-	return c
-}
-
-func (d *decoder) bytes() []byte {
-	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.fail()
-		return nil
-	}
-	out := d.b[:n]
-	d.b = d.b[n:]
-	return out
-}
-
-func (d *decoder) string() string { return string(d.bytes()) }
-
-func (d *decoder) time() time.Time {
-	n := int(d.byte())
-	if d.err != nil || n > len(d.b) {
-		d.fail()
-		return time.Time{}
-	}
-	var t time.Time
-	if err := t.UnmarshalBinary(d.b[:n]); err != nil {
-		d.fail()
-		return time.Time{}
-	}
-	d.b = d.b[n:]
-	return t
-}
-
-// done reports a decoding failure, or bytes left over.
-func (d *decoder) done() error {
-	if d.err == nil && len(d.b) > 0 {
-		return errShort
-	}
-	return d.err
+	d := bincodec.NewDecoder(v[1:])
+	c.Seq = d.Uvarint()
+	c.Created = d.Time()
+	c.At = d.Time()
+	return c, d.Done()
 }

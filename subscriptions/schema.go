@@ -22,7 +22,11 @@ import (
 //	    created at open, starts empty (no older record has Alerts set) and
 //	    an older binary ignores it; AlertChats re-checks every entry, so one
 //	    left stale by such a binary is harmless.
-const SchemaVersion = 1
+//	v2: subscriber records in the binary form of codec.go (rewritten from
+//	    JSON by the migration; JSON records still decode). A v1 program
+//	    refuses the file (ErrSchemaTooNew) instead of failing on every
+//	    record.
+const SchemaVersion = 2
 
 // ErrSchemaTooNew is returned by NewStore for a file written by a newer
 // version of this program; opening it would risk corrupting it.
@@ -34,6 +38,7 @@ var ErrSchemaTooNew = errors.New("subscriptions: database schema is newer than t
 func migrations() [SchemaVersion]func(tx *bolt.Tx) error {
 	return [SchemaVersion]func(tx *bolt.Tx) error{
 		migrateV0toV1,
+		migrateV1toV2,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -89,8 +90,8 @@ func TestMigrateFromV0(t *testing.T) {
 		if tx.Bucket([]byte(bucketV0)) != nil {
 			t.Error("v0 bucket still present after migration")
 		}
-		if v := string(bucket(tx, bucketMeta).Get([]byte(keySchema))); v != "1" {
-			t.Errorf("schema version = %q, want 1", v)
+		if v := string(bucket(tx, bucketMeta).Get([]byte(keySchema))); v != strconv.Itoa(SchemaVersion) {
+			t.Errorf("schema version = %q, want %d", v, SchemaVersion)
 		}
 		return nil
 	})
@@ -134,4 +135,73 @@ func count(t *testing.T, s *Store) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A v1 file (JSON records) is rewritten in the binary form on open: every
+// subscriber reads back as it was, its indexes still find it, a damaged
+// record stays as it was without stopping the others, and a v1 program
+// would now refuse the file.
+func TestMigrateFromV1(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	s, err := NewStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Subscriber
+	for _, fixture := range []string{"v1-before-alerts.json", "v1-before-story-langs.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", fixture))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := decodeSub(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, sub)
+		err = db.Update(func(tx *bolt.Tx) error {
+			if err := index(tx, sub); err != nil {
+				return err
+			}
+			return bucket(tx, bucketSubs).Put(chatKey(sub.ChatID), data)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := bucket(tx, bucketSubs).Put(chatKey(99), []byte("{damaged")); err != nil {
+			return err
+		}
+		return bucket(tx, bucketMeta).Put([]byte(keySchema), []byte("1"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStore(ctx, db); err != nil {
+		t.Fatalf("NewStore on a v1 file: %v", err)
+	}
+	_ = db.View(func(tx *bolt.Tx) error {
+		for _, w := range want {
+			if v := bucket(tx, bucketSubs).Get(chatKey(w.ChatID)); len(v) == 0 || v[0] != recordBinary {
+				t.Errorf("chat %d not rewritten: %.20q", w.ChatID, v)
+			}
+		}
+		if v := string(bucket(tx, bucketSubs).Get(chatKey(99))); v != "{damaged" {
+			t.Errorf("damaged record became %q", v)
+		}
+		if v := string(bucket(tx, bucketMeta).Get([]byte(keySchema))); v != "2" {
+			t.Errorf("schema version = %q, want 2", v)
+		}
+		return nil
+	})
+	for _, w := range want {
+		got, err := s.Get(ctx, w.ChatID)
+		if err != nil || !sameSub(got, w) {
+			t.Errorf("Get(%d) after migration = %+v, %v; want %+v", w.ChatID, got, err, w)
+		}
+		if ids, _ := s.ChatsByTopic(ctx, w.Topics[0]); !slices.Contains(ids, w.ChatID) {
+			t.Errorf("topic %s no longer finds chat %d", w.Topics[0], w.ChatID)
+		}
+	}
 }

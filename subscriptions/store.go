@@ -3,7 +3,6 @@ package subscriptions
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -80,13 +79,13 @@ func (s *Store) Get(ctx context.Context, chatID int64) (Subscriber, error) {
 // each one, since the chat may have paused or blocked the bot since its
 // message was queued.
 type Standing struct {
-	Paused   bool `json:"paused"`
+	Paused   bool `json:"paused"` // the JSON names of v1 records
 	Inactive bool `json:"inactive"`
 }
 
 // Standing returns the chat's paused and inactive flags, or ErrNotFound.
-// It decodes those two fields only: delivery asks it before every record
-// of a push, where decoding the whole subscriber (keywords, times, learned
+// It reads those two flags only: delivery asks it before every record of a
+// push, where decoding the whole subscriber (keywords, times, learned
 // weights) each time was a tenth of the workers' CPU.
 func (s *Store) Standing(ctx context.Context, chatID int64) (Standing, error) {
 	var st Standing
@@ -95,10 +94,9 @@ func (s *Store) Standing(ctx context.Context, chatID int64) (Standing, error) {
 		if v == nil {
 			return ErrNotFound
 		}
-		if err := json.Unmarshal(v, &st); err != nil {
-			return fmt.Errorf("decode: %w", err)
-		}
-		return nil
+		var err error
+		st, err = decodeStanding(v)
+		return err
 	})
 	if err != nil {
 		return Standing{}, fmt.Errorf("subscriptions: standing of %d: %w", chatID, err)
@@ -299,11 +297,7 @@ func (s *Store) save(tx *bolt.Tx, old *Subscriber, sub Subscriber) (Subscriber, 
 			return Subscriber{}, err
 		}
 	}
-	data, err := json.Marshal(sub)
-	if err != nil {
-		return Subscriber{}, fmt.Errorf("encode: %w", err)
-	}
-	if err := bucket(tx, bucketSubs).Put(chatKey(sub.ChatID), data); err != nil {
+	if err := bucket(tx, bucketSubs).Put(chatKey(sub.ChatID), encodeSub(sub)); err != nil {
 		return Subscriber{}, fmt.Errorf("write: %w", err)
 	}
 	return sub, index(tx, sub)
@@ -325,14 +319,6 @@ func getSub(tx *bolt.Tx, chatID int64) (Subscriber, error) {
 		return Subscriber{}, ErrNotFound
 	}
 	return decodeSub(v)
-}
-
-func decodeSub(v []byte) (Subscriber, error) {
-	var sub Subscriber
-	if err := json.Unmarshal(v, &sub); err != nil {
-		return Subscriber{}, fmt.Errorf("decode: %w", err)
-	}
-	return sub, nil
 }
 
 // clone copies the slices so fn in Update cannot alias the stored copy.

@@ -129,7 +129,7 @@ func benchPhases(ctx context.Context, env *cliEnv, f benchFlags, out *benchOut) 
 		out.raw(k, push[k])
 	}
 	out.line("n429", srv.TooMany())
-	for _, k := range []string{"cpu_us_per_msg", "commits_per_msg", "peak_rss_mib", "peak_rss_anon_mib", "peak_rss_file_mib", "peak_heap_live_mib", "messages"} {
+	for _, k := range []string{"cpu_us_per_msg", "commits_per_msg", "open_peak_rss_mib", "peak_rss_mib", "peak_rss_anon_mib", "peak_rss_file_mib", "peak_heap_live_mib", "messages"} {
 		out.raw(k, push[k])
 	}
 	chats := map[int64]bool{}

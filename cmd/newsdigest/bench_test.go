@@ -47,7 +47,7 @@ func TestBenchCommandPrintsEveryFigure(t *testing.T) {
 	ranges := map[string][2]float64{
 		"subscribers": {40, 40}, "articles": {150, 150}, "window_articles": {150, 150}, "rate": {1000, 1000}, "stories": {50, 50},
 		"compose_s": {0, 60}, "first_message_s": {0, 60}, "achieved_per_allowed": {0.001, 100}, "n429": {0, 0},
-		"cpu_us_per_msg": {1, 1e6}, "commits_per_msg": {0.0001, 1}, "peak_rss_mib": {1, 1024},
+		"cpu_us_per_msg": {1, 1e6}, "commits_per_msg": {0.0001, 1}, "open_peak_rss_mib": {1, 1024}, "peak_rss_mib": {1, 1024},
 		"peak_rss_anon_mib": {1, 1024}, "peak_rss_file_mib": {0, 1024}, "peak_heap_live_mib": {0.1, 1024},
 		"messages": {1, 400}, "digests": {1, 40}, "messages_per_digest": {1, 10},
 		"bare_cpu_us_per_msg": {1, 1e6}, "bare_achieved_per_allowed": {0.001, 100}, "bare_n429": {0, 0}, "cpu_per_bare": {0.01, 1000},

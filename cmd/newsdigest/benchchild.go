@@ -35,6 +35,12 @@ func benchPushChild(ctx context.Context, stdout, stderr io.Writer, f benchFlags)
 		return err
 	}
 	defer db.Close()
+	// The open's damage checks read every page of the file through a
+	// memory map of their own, closed before openDB returns: the peak
+	// they leave (about the file's size, clean file pages) is the open's,
+	// printed apart, and the push's peak is measured from here on.
+	openPeak := peakRSSMiB()
+	resetPeakRSS()
 	due := time.Unix(f.due, 0).UTC()
 	start := time.Now()
 	clock := func() time.Time { return due.Add(time.Since(start)) }
@@ -69,6 +75,7 @@ func benchPushChild(ctx context.Context, stdout, stderr io.Writer, f benchFlags)
 	stopMem()
 	stopCPU()
 	res.anon, res.file, res.heap = mem.peaks()
+	res.open = openPeak
 	if cerr := svc.Close(); err == nil {
 		err = cerr
 	}
@@ -85,6 +92,7 @@ type pushResult struct {
 	messages             int64
 	commits              int64
 	anon, file, heap     float64 // peaks in MiB (memSampler)
+	open                 float64 // VmHWM after opening the database, MiB
 }
 
 // benchPush runs svc until the push is delivered: the outbox is empty and
@@ -134,6 +142,7 @@ func (r pushResult) print(w io.Writer, limit float64) {
 	out.line("achieved_per_allowed", fmt.Sprintf("%.3f", (msgs-1)/r.span.Seconds()/limit))
 	out.line("cpu_us_per_msg", fmt.Sprintf("%.1f", float64(r.cpu.Microseconds())/msgs))
 	out.line("commits_per_msg", fmt.Sprintf("%.4f", float64(r.commits)/msgs))
+	out.line("open_peak_rss_mib", fmt.Sprintf("%.1f", r.open))
 	out.line("peak_rss_mib", fmt.Sprintf("%.1f", peakRSSMiB()))
 	out.line("peak_rss_anon_mib", fmt.Sprintf("%.1f", r.anon))
 	out.line("peak_rss_file_mib", fmt.Sprintf("%.1f", r.file))
@@ -228,6 +237,12 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// resetPeakRSS makes VmHWM restart from the current resident set (Linux's
+// clear_refs "5"); where that is refused, peak_rss_mib includes the open.
+func resetPeakRSS() {
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
 // peakRSSMiB is this process's peak resident set: VmHWM from

@@ -95,6 +95,9 @@ type prepared struct {
 	sents []sentence // cleaned text split once for title, summary and topics
 	index int        // position in the caller's slice
 	doc   mergeDoc   // what merging compared, kept to pick a story's best lead
+	// column: the article's title was its column's name (columnTitles):
+	// commentary, which merging keeps out of reports' stories
+	column bool
 }
 
 // key identifies an article for story IDs: its ID, or else its URL or
@@ -164,11 +167,12 @@ func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 	columns := columnTitles(arts)
 	prep := make([]prepared, len(arts))
 	for i, a := range arts {
+		column := false
 		if h, ok := titleHash(a.Title); ok && columns[bpKey{a.Source, h}] {
-			a.Title = "" // a column's name, not a headline
+			a.Title, column = "", true // a column's name, not a headline
 		}
 		prep[i] = e.prepare(st, bp.stripHashed(a, hashes[i]))
-		prep[i].index = i
+		prep[i].index, prep[i].column = i, column
 	}
 	return prep
 }

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -46,7 +47,20 @@ const (
 	// carry different figures are two bulletins («يستقبل 1158 لاجئا في 24
 	// ساعة» one day, «1758» the next), never one event, however alike.
 	figureConflictGap = 12 * time.Hour
-	leadKeys          = 6 // rarest lead terms an article is indexed under
+	// crossDayGap and crossDayExtra: a link between reports further apart
+	// than a day needs crossDayExtra more score (not a near-copy): what is
+	// filed a day later under the same names is mostly the next development
+	// (an arrest, then the release; a hearing set, then the ruling), not
+	// another desk's report of the same event. Chosen on the tuning half.
+	crossDayGap   = 24 * time.Hour
+	crossDayExtra = 0.15
+	// crossDeskCos: two reports the classifier files under different
+	// subjects (the world/middle-east swap aside) are one event only if
+	// their heads also share wording: a head cosine of at least this. Below
+	// it, shared names and figures are a weak link (a paper's report and the
+	// complaint filed over it).
+	crossDeskCos = 0.3
+	leadKeys     = 6 // rarest lead terms an article is indexed under
 	// avgLinkShare and avgMembers: see fitsOnAverage.
 	avgLinkShare = 0.75
 	avgMembers   = 8
@@ -233,7 +247,8 @@ func numbers(text string) []string {
 // mergeScore is the evidence that two articles report one event: tf·idf
 // cosine of their heads, plus shared named entities (rare lead words in
 // Arabic) and figures, less a penalty growing with the time between them.
-func (m *merger) mergeScore(i, j int) float64 {
+// It returns the score and the head cosine.
+func (m *merger) mergeScore(i, j int) (float64, float64) {
 	a, b := &m.prep[i].doc, &m.prep[j].doc
 	cos, rare := a.cosine(b)
 	ents := sharedCount(a.ents, b.ents)
@@ -250,15 +265,57 @@ func (m *merger) mergeScore(i, j int) float64 {
 	if pi, pj := m.prep[i].Published, m.prep[j].Published; !pi.IsZero() && !pj.IsZero() && m.window > 0 {
 		s -= gapWeight * float64(absDuration(pi.Sub(pj))) / float64(m.window)
 	}
-	return s
+	return s, cos
 }
 
 // figuresConflict: each headline carries a figure the other lacks ("1677
-// refugees in 24 hours" and "2628 refugees in 24 hours").
+// refugees in 24 hours" and "2628 refugees in 24 hours"), unless the figures
+// are a toll being updated (tollUpdate).
 func (m *merger) figuresConflict(i, j int) bool {
 	a, b := m.prep[i].doc.tnums, m.prep[j].doc.tnums
 	n := sharedStrings(a, b)
-	return n < len(a) && n < len(b)
+	return n < len(a) && n < len(b) && !m.tollUpdate(i, j)
+}
+
+// tollUpdate: two headlines whose only differing figures are counts of one
+// kind of casualty («مقتل 12 …» and «ارتفاع الحصيلة إلى 15 قتيلا»), filed
+// within figureConflictGap and naming a common place or name, report one
+// event whose toll moved; the story shows the latest report (see
+// Engine.story). Daily tolls of a war a day apart stay apart.
+func (m *merger) tollUpdate(i, j int) bool {
+	a, b := &m.prep[i], &m.prep[j]
+	if !a.Published.IsZero() && !b.Published.IsZero() && absDuration(a.Published.Sub(b.Published)) > figureConflictGap {
+		return false
+	}
+	if sharedCount(a.doc.ents, b.doc.ents) == 0 {
+		return false
+	}
+	ca, cb := casualtyFigures(Words(a.title)), casualtyFigures(Words(b.title))
+	differ := false
+	for kind, n := range ca {
+		if nb, ok := cb[kind]; ok && nb != n {
+			differ = true
+		}
+	}
+	return differ && onlyCasualtyFigures(a.doc.tnums, b.doc.tnums, ca) && onlyCasualtyFigures(b.doc.tnums, a.doc.tnums, cb)
+}
+
+// onlyCasualtyFigures: every figure of nums that other lacks is one of the
+// casualty counts cas.
+func onlyCasualtyFigures(nums, other []string, cas map[string]int) bool {
+	for _, n := range nums {
+		if _, ok := slices.BinarySearch(other, n); ok {
+			continue
+		}
+		found := false
+		for _, c := range cas {
+			found = found || strconv.Itoa(c) == n
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func sharedCount(a, b []int32) int {
@@ -302,6 +359,7 @@ type merger struct {
 	seen      []int // candidate dedup: seen[j] == i+1 when j is a candidate of i
 	linked    []int // link memo: linked[j] == i+1 when link[j] is strong(i, j)
 	link      []strongLink
+	subj      []string // article → its subject (see subject), "" until asked
 }
 
 // strongLink is a memoised result of strong.
@@ -328,7 +386,7 @@ func (e *Engine) newMerger(st *stemmer, prep []prepared) *merger {
 	ts := buildMergeDocs(st, prep)
 	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, ts: ts,
 		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep)),
-		linked: make([]int, len(prep)), link: make([]strongLink, len(prep))}
+		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep))}
 }
 
 // run sweeps the articles oldest first: forget what fell out of the
@@ -366,15 +424,42 @@ func (m *merger) strong(i, j int) (bool, float64) {
 		return false, 0
 	}
 	jac := a.sig.jaccard(&b.sig)
+	if a.column || b.column {
+		// commentary is not a report of the event it discusses: it joins
+		// only a copy of itself
+		return a.column && b.column && jac >= mergeJaccard, 1 + jac
+	}
 	if !conflict && (jac >= mergeJaccard || jac >= mergeWeakJaccard && setJaccard(a.sig.title, b.sig.title) >= mergeTitle) {
 		return true, 1 + jac
 	}
-	s := m.mergeScore(i, j)
+	s, cos := m.mergeScore(i, j)
 	thr := m.threshold
 	if a.Source == "" || b.Source == "" || a.Source == b.Source {
 		thr += sameOutletExtra
 	}
+	if !a.Published.IsZero() && !b.Published.IsZero() && absDuration(a.Published.Sub(b.Published)) > crossDayGap {
+		thr += crossDayExtra
+	}
+	if s >= thr && cos < crossDeskCos && m.subject(i) != m.subject(j) {
+		return false, s // a weak link across desks
+	}
 	return s >= thr, s
+}
+
+// subject is the classifier's best topic for article i, with the regions
+// (world, middle-east) as one: desks file one region's news under either.
+// Computed on first use, for the few links that need it.
+func (m *merger) subject(i int) string {
+	if m.subj[i] == "" {
+		m.subj[i] = "-"
+		if ts := m.e.model.ClassifyTerms(m.prep[i].lang, m.prep[i].stems); len(ts) > 0 {
+			m.subj[i] = ts[0].ID
+			if regionTopics[ts[0].ID] {
+				m.subj[i] = "region"
+			}
+		}
+	}
+	return m.subj[i]
 }
 
 // join returns the story article i joins, or -1: the best-scoring story

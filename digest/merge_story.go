@@ -121,7 +121,7 @@ var (
 		"killed": "dead", "dead": "dead", "died": "dead", "deaths": "dead", "wounded": "hurt", "injured": "hurt", "injuries": "hurt", "hurt": "hurt",
 		"قتيل": "dead", "قتيلا": "dead", "قتلي": "dead", "جريح": "hurt", "جريحا": "hurt", "جرحي": "hurt", "مصاب": "hurt", "مصابا": "hurt", "مصابين": "hurt", "اصابات": "hurt",
 	}
-	casualtyBefore = map[string]string{"مقتل": "dead", "مصرع": "dead", "وفاه": "dead", "اصابه": "hurt", "killing": "dead"}
+	casualtyBefore = map[string]string{"مقتل": "dead", "مصرع": "dead", "وفاه": "dead", "اصابه": "hurt", "killing": "dead", "kills": "dead"}
 	// negations make the count zero: "no injuries", «دون وقوع إصابات», «لا قتلى»
 	casualtyNone = map[string]bool{"no": true, "without": true, "لا": true, "دون": true, "بدون": true}
 	numberWords  = map[string]int{

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +127,55 @@ func TestRenderSourcesCountsEveryOutlet(t *testing.T) {
 	msg := RenderHTML(Selection{Stories: []Story{s}}, RenderOptions{Lang: "en"})[0]
 	if !strings.Contains(msg, "5 sources") || strings.Count(msg, "<a href=") != maxLinks || !strings.Contains(msg, " +2") {
 		t.Errorf("rendered: %s", msg)
+	}
+}
+
+// A toll that rises between reports («12 قتيلا» → «15 قتيلا») is one
+// event: one story, its headline and summary from the latest report, marked
+// as differing on the figures. Tolls of two days of a war stay apart.
+func TestTollUpdateIsOneStoryShowingTheLatest(t *testing.T) {
+	tests := []struct {
+		name        string
+		first, next Article
+		merge       bool
+		latest      string // in the story's title and summary
+	}{
+		{"arabic",
+			Article{ID: "a", Source: "الجزيرة", Published: mergeAt(1), Title: "مقتل 12 في انفجار سيارة مفخخة بسوق الكرادة في بغداد",
+				Text: "قتل 12 شخصا وأصيب العشرات في انفجار سيارة مفخخة في سوق الكرادة الشعبي وسط بغداد صباح اليوم، وفق مصادر في الشرطة العراقية."},
+			Article{ID: "b", Source: "العربية", Published: mergeAt(5), Title: "ارتفاع حصيلة انفجار سيارة مفخخة بسوق الكرادة في بغداد إلى 15 قتيلا",
+				Text: "ارتفعت إلى 15 قتيلا حصيلة انفجار السيارة المفخخة في سوق الكرادة الشعبي وسط بغداد صباح اليوم، بحسب مصادر طبية، فيما أصيب العشرات."},
+			true, "15"},
+		{"english",
+			Article{ID: "a", Source: "Reuters", Published: mergeAt(1), Title: "Car bomb kills 12 at Baghdad's Karrada market",
+				Text: "A car bomb killed 12 people and wounded dozens at the crowded Karrada market in central Baghdad on Monday morning, police sources said."},
+			Article{ID: "b", Source: "AP", Published: mergeAt(5), Title: "Baghdad Karrada market car bomb toll rises to 15 killed",
+				Text: "The toll from Monday morning's car bomb at the crowded Karrada market in central Baghdad rose to 15 killed, medical sources said; dozens were wounded."},
+			true, "15"},
+		{"arabic: two days' tolls of a war",
+			Article{ID: "a", Source: "الجزيرة", Published: mergeAt(0), Title: "المرصد السوري: 165 قتيلا في سوريا يوم الجمعة",
+				Text: "قال المرصد السوري لحقوق الإنسان إن 165 شخصا قتلوا في أنحاء سوريا يوم الجمعة معظمهم في ريف دمشق وحلب."},
+			Article{ID: "b", Source: "العربية", Published: mergeAt(24), Title: "المرصد السوري: 150 قتيلا في سوريا يوم السبت",
+				Text: "قال المرصد السوري لحقوق الإنسان إن 150 شخصا قتلوا في أنحاء سوريا يوم السبت معظمهم في ريف دمشق ودرعا."},
+			false, ""},
+	}
+	e := mustEngine(t, Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if slices.Equal(numbers(tt.first.Title), numbers(tt.next.Title)) {
+				t.Fatalf("precondition: the headlines carry the same figures")
+			}
+			stories := e.Stories(append(background(), tt.first, tt.next))
+			s := storyOf(t, stories, "a")
+			if merged := len(s.Articles) == 2; merged != tt.merge {
+				t.Fatalf("story %v: merged = %v, want %v", s.Articles, merged, tt.merge)
+			}
+			if !tt.merge {
+				return
+			}
+			if !s.Disputed || !strings.Contains(s.Title, tt.latest) || !strings.Contains(s.Summary, tt.latest) || strings.Contains(s.Title, "12") {
+				t.Errorf("story title %q, summary %q, disputed %v: want the latest report's (%s) and the figures marked as differing", s.Title, s.Summary, s.Disputed, tt.latest)
+			}
+		})
 	}
 }

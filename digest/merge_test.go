@@ -253,3 +253,125 @@ func TestColumnTitleIsNotAHeadline(t *testing.T) {
 		t.Errorf("a title used once is the article's own: got %q", titles["one"])
 	}
 }
+
+// pairLink is what the merge step finds between two articles clustered
+// with the background: their score and head cosine, each one's subject,
+// and whether they ended up in one story.
+type pairLink struct {
+	score, cos float64
+	subjA      string
+	subjB      string
+	merged     bool
+}
+
+func linkOf(t *testing.T, e *Engine, a, b Article) pairLink {
+	t.Helper()
+	st := newStemmer()
+	prep := e.prepareAll(st, append(background(), a, b))
+	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
+	m := e.newMerger(st, prep)
+	m.run()
+	i := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == a.ID })
+	j := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == b.ID })
+	if i > j {
+		i, j = j, i
+	}
+	s, cos := m.mergeScore(j, i)
+	return pairLink{score: s, cos: cos, subjA: m.subject(i), subjB: m.subject(j), merged: m.owner[i] == m.owner[j]}
+}
+
+// The next development of a story filed a day or more later (an arrest,
+// then the release) is not the event it follows, though it names the same
+// people: a link across more than a day needs more evidence. The same two
+// reports within a few hours, or a close rewrite the next day, still merge.
+func TestMergeFollowUpOnAnotherDay(t *testing.T) {
+	arrest := Article{ID: "a", Source: "الشروق", Title: "توقيف مدعي عام طهران السابق المقرب من نجاد",
+		Text: "أوقفت الشرطة الإيرانية سعيد مرتضوي، المدعي العام السابق في طهران والمقرب من الرئيس محمود أحمدي نجاد، ونقلته إلى سجن إيفين، بحسب ما أفاد موقع البرلمان."}
+	release := Article{ID: "b", Source: "مصراوي", Title: "اطلاق سراح مدعي عام طهران السابق",
+		Text: "أفرج القضاء الإيراني بكفالة عن سعيد مرتضوي، المدعي العام السابق في طهران، بعد ليلتين قضاهما في سجن إيفين، وقال محاميه إن موكله المقرب من نجاد سيمثل أمام المحكمة."}
+	enArrest := Article{ID: "a", Source: "Reuters", Title: "Former Tehran prosecutor Mortazavi arrested",
+		Text: "Iranian police arrested Saeed Mortazavi, the former Tehran prosecutor and an ally of President Mahmoud Ahmadinejad, and took him to Evin prison, parliament's news site said on Monday."}
+	enRelease := Article{ID: "b", Source: "AFP", Title: "Iran frees ex-prosecutor Mortazavi on bail",
+		Text: "Iran's judiciary freed Saeed Mortazavi, the former Tehran prosecutor, on bail after two nights in Evin prison; the Ahmadinejad ally will appear in court next month, parliament's news site said."}
+	cell := Article{ID: "a", Source: "سكاي نيوز عربية", Title: "البحرين تعلن ضبط خلية إرهابية تلقت تدريبات في الخارج",
+		Text: "أعلن وزير الداخلية البحريني ضبط خلية إرهابية مكونة من ثمانية عناصر تلقوا تدريبات على استخدام الأسلحة والمتفجرات. وقال الوزير إن التحريات أثبتت تنقلهم بين عدة دول."}
+	cellNextDay := Article{ID: "b", Source: "فرانس 24", Title: "المنامة: القبض على ثمانية أعضاء في خلية إرهابية",
+		Text: "المنامة (أ ف ب) - قال وزير الداخلية البحريني إن التحريات أثبتت تنقل أعضاء الخلية بين عدة دول. وأعلنت السلطات ضبط خلية إرهابية من ثمانية عناصر تلقوا تدريبات على الأسلحة والمتفجرات."}
+	at := func(a Article, h int) Article { a.Published = mergeAt(h); return a }
+	tests := []struct {
+		name  string
+		a, b  Article
+		merge bool
+	}{
+		{"arabic: arrest, and the release 33 h later", at(arrest, 0), at(release, 33), false},
+		{"arabic: the same two reports 6 h apart", at(arrest, 0), at(release, 6), true},
+		{"english: arrest, and the release 33 h later", at(enArrest, 0), at(enRelease, 33), false},
+		{"english: the same two reports 6 h apart", at(enArrest, 0), at(enRelease, 6), true},
+		{"arabic: a close rewrite filed 29 h later", at(cell, 1), at(cellNextDay, 30), true},
+	}
+	e := mustEngine(t, Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := linkOf(t, e, tt.a, tt.b)
+			if !tt.merge && l.score < e.mergeThreshold {
+				t.Fatalf("precondition: score %.3f under the threshold %.2f: the pair is apart for weak wording, not for the day between", l.score, e.mergeThreshold)
+			}
+			if l.merged != tt.merge {
+				t.Errorf("merged = %v (score %.3f), want %v", l.merged, l.score, tt.merge)
+			}
+		})
+	}
+}
+
+// Two reports the classifier files under different subjects, linked by
+// shared names and figures but hardly any shared wording, are not one
+// event: a paper's report (politics) and the complaint filed over it
+// (courts, society).
+func TestMergeCrossDeskWeakLink(t *testing.T) {
+	report := Article{ID: "a", Source: "مصراوي", Published: mergeAt(1), Title: "صحيفة تكشف بالأسماء متورطين من حماس في هجوم رفح",
+		Text: "نشرت صحيفة أسبوعية اليوم أسماء قالت إنهم عناصر من حركة حماس شاركوا في هجوم رفح الذي قتل فيه 16 جنديا مصريا في 5 أغسطس الماضي، نقلا عن مصادر أمنية."}
+	complaint := Article{ID: "b", Source: "الوطن", Published: mergeAt(4), Title: "بلاغ للنائب العام يطالب بالتحقيق في تورط حماس بهجوم رفح",
+		Text: "تقدم محام ببلاغ إلى النائب العام طالب فيه بفتح تحقيق عاجل مع قيادات حركة حماس في مقتل 16 جنديا في هجوم رفح يوم 5 أغسطس، واستدعاء رئيس تحرير الصحيفة لسماع أقواله."}
+	e := mustEngine(t, Config{})
+	l := linkOf(t, e, report, complaint)
+	if l.score < e.mergeThreshold || l.cos >= crossDeskCos || l.subjA == l.subjB {
+		t.Fatalf("precondition: want a score over %.2f from names and figures, head cosine under %.2f and two subjects; got %+v", e.mergeThreshold, crossDeskCos, l)
+	}
+	if l.merged {
+		t.Errorf("report and complaint merged through a weak cross-desk link: %+v", l)
+	}
+	if g := groups(e, append(background(), report, complaint)); len(g) != 0 {
+		t.Errorf("multi-article stories %v, want none", g)
+	}
+}
+
+// A column's piece (commentary, its title the column's name) about a
+// report is not a report of that event: it stays out of the report's
+// story, though it shares the report's names and wording.
+func TestCommentaryDoesNotJoinTheReport(t *testing.T) {
+	var arts []Article
+	for i, text := range []string{
+		"تتكرر طوابير السيارات أمام محطات الوقود في عدد من المحافظات منذ أسبوع.",
+		"جاء فوز مجمع اللغة العربية بالقاهرة بجائزة الملك فيصل العالمية تتويجا لجهوده.",
+	} {
+		arts = append(arts, Article{ID: fmt.Sprintf("col%d", i), Source: "الأهرام", Title: "راى الاهرام", Text: text, Published: mergeAt(i)})
+	}
+	piece := Article{ID: "a", Source: "الأهرام", Title: "راى الاهرام", Published: mergeAt(20),
+		Text: "تقرير منظمة الشفافية الدولية عن الفساد في قطاع الدفاع كشف أن ثلثي حكومات العالم لا تقوى على محاربة الفساد في تجارة السلاح، وهذا ما يستحق وقفة."}
+	report := Article{ID: "b", Source: "مصراوي", Published: mergeAt(2), Title: "مسح: ثلثا حكومات العالم لا تقوى على محاربة الفساد في قطاع الدفاع",
+		Text: "قالت منظمة الشفافية الدولية في تقرير اليوم إن ثلثي حكومات العالم لا تقوى على محاربة الفساد في قطاع الدفاع وتجارة السلاح."}
+	e := mustEngine(t, Config{})
+	st := newStemmer()
+	prep := e.prepareAll(st, append(append(background(), arts...), piece, report))
+	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
+	m := e.newMerger(st, prep)
+	m.run()
+	i := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == "b" })
+	j := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == "a" })
+	if s, _ := m.mergeScore(j, i); !prep[j].column || s < e.mergeThreshold {
+		t.Fatalf("precondition: want the piece read as a column's (%v) and its score with the report over the threshold (%.3f)", prep[j].column, s)
+	}
+	if m.owner[i] == m.owner[j] {
+		t.Error("the column's piece joined the report's story")
+	}
+}

@@ -290,7 +290,7 @@ func (m *merger) tollUpdate(i, j int) bool {
 	if sharedCount(a.doc.ents, b.doc.ents) == 0 {
 		return false
 	}
-	ca, cb := casualtyFigures(Words(a.title)), casualtyFigures(Words(b.title))
+	ca, cb := m.titleCasualties(i), m.titleCasualties(j)
 	differ := false
 	for kind, n := range ca {
 		if nb, ok := cb[kind]; ok && nb != n {
@@ -298,6 +298,15 @@ func (m *merger) tollUpdate(i, j int) bool {
 		}
 	}
 	return differ && onlyCasualtyFigures(a.doc.tnums, b.doc.tnums, ca) && onlyCasualtyFigures(b.doc.tnums, a.doc.tnums, cb)
+}
+
+// titleCasualties is casualtyFigures of article i's headline, read on
+// first use and kept: the pairs that ask are those with conflicting figures.
+func (m *merger) titleCasualties(i int) map[string]int {
+	if m.tcas[i] == nil {
+		m.tcas[i] = casualtyFigures(Words(m.prep[i].title))
+	}
+	return m.tcas[i]
 }
 
 // onlyCasualtyFigures: every figure of nums that other lacks is one of the
@@ -359,7 +368,8 @@ type merger struct {
 	seen      []int // candidate dedup: seen[j] == i+1 when j is a candidate of i
 	linked    []int // link memo: linked[j] == i+1 when link[j] is strong(i, j)
 	link      []strongLink
-	subj      []string // article → its subject (see subject), "" until asked
+	subj      []string         // article → its subject (see subject), "" until asked
+	tcas      []map[string]int // article → titleCasualties, nil until asked
 }
 
 // strongLink is a memoised result of strong.
@@ -386,7 +396,7 @@ func (e *Engine) newMerger(st *stemmer, prep []prepared) *merger {
 	ts := buildMergeDocs(st, prep)
 	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, ts: ts,
 		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep)),
-		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep))}
+		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep)), tcas: make([]map[string]int, len(prep))}
 }
 
 // run sweeps the articles oldest first: forget what fell out of the

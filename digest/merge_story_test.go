@@ -106,6 +106,7 @@ func TestCasualtyFigures(t *testing.T) {
 		{"At least 12 people were killed and 30 wounded in the blast.", map[string]int{"dead": 12, "hurt": 30}},
 		{"Seven people were wounded; no injuries among the staff.", map[string]int{"hurt": 7}},
 		{"No injuries were reported.", map[string]int{"hurt": 0}},
+		{"Car bomb kills 12 at Baghdad's Karrada market", map[string]int{"dead": 12}},
 		{"مقتل 15 شخصا وإصابة ٢٠ آخرين في انفجار ببغداد", map[string]int{"dead": 15, "hurt": 20}},
 		{"سقط 15 قتيلا و٧ جرحى في الهجوم", map[string]int{"dead": 15, "hurt": 7}},
 		{"انتهى الحريق دون وقوع إصابات", map[string]int{"hurt": 0}},

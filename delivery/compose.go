@@ -201,7 +201,7 @@ type composer struct {
 	w           window
 	pool        *digest.Pool   // w.stories, prepared once for the push's selections
 	scratch     []digest.Story // the array each selection is written to (render keeps none of it)
-	picks       []int          // candidates' scratch
+	picks       []int          // candidates' scratch, reused
 	interactive bool
 	eligible    map[uint64]eligibleSet     // by cursor
 	cache       map[string]rendered        // by eligible set, preferences, language and local date
@@ -396,7 +396,7 @@ func (c *composer) render(selKey string, el eligibleSet, sub subscriptions.Subsc
 	}
 	idx, p := c.candidates(el, sub)
 	sel := c.pool.SelectInto(c.scratch, idx, p)
-	c.scratch, c.picks = sel.Stories[:0], idx[:0]
+	c.scratch = sel.Stories[:0]
 	cs := cachedSelection{sel: digest.Selection{Stories: slices.Clone(sel.Stories), More: sel.More}}
 	if len(sel.Stories) == 0 {
 		c.selections[selKey] = cs
@@ -448,15 +448,19 @@ func (c *composer) eligibleFor(cur uint64) eligibleSet {
 }
 
 // candidates returns the eligible stories the chat's keywords allow (as
-// indexes into w.stories) and the preferences to select among them with.
-// digest.Select would stem every story's words again for each chat with
-// keywords; matching each keyword once per push (digest.MatchKeyword, the
-// same test on the same title and summary) and handing Select only the
-// stories that pass does that work once. Exclusions are then applied;
-// inclusions stay in the preferences because they also rank the stories.
+// indexes into w.stories, valid until the next call) and the preferences
+// to select among them with. digest.Select would stem every story's words
+// again for each chat with keywords; matching each keyword once per push
+// (digest.MatchKeyword, the same test on the same title and summary) and
+// handing Select only the stories that pass does that work once.
+// Exclusions are then applied; inclusions stay in the preferences because
+// they also rank the stories.
 func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]int, digest.Prefs) {
 	p := prefs(sub)
 	p.Exclude, p.Weights = nil, learnedWeights(sub, c.w.now)
+	if len(sub.Include)+len(sub.Exclude) == 0 && len(c.alertedStories(sub.ChatID)) == 0 {
+		return el.idx, p // most chats: every eligible story (Select only reads it)
+	}
 	out := c.picks[:0]
 	for _, i := range el.idx {
 		if c.alerted(sub.ChatID, i) || c.anyMatch(sub.Exclude, i) || (len(sub.Include) > 0 && !c.anyMatch(sub.Include, i)) {
@@ -464,6 +468,7 @@ func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]i
 		}
 		out = append(out, i)
 	}
+	c.picks = out
 	return out, p
 }
 

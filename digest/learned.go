@@ -90,25 +90,63 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 
 // maxSourcesScore), plus the weights of its headline words (±
 // maxWordsScore), all within ±MaxLearnedScore.
 func learnedScore(s Story, w map[string]float64) float64 {
-	if len(w) == 0 {
+	return splitWeights(w).score(&s)
+}
+
+// learned is a subscriber's weights split by kind and keyed by the bare
+// name, made once per selection: learnedScore runs for every story of a
+// selection, and building "t:"+topic keys and scanning the whole map for
+// a word weight per story was most of what feedback cost.
+type learned struct {
+	set                 bool // any weights at all
+	topic, source, word map[string]float64
+}
+
+func splitWeights(w map[string]float64) learned {
+	l := learned{set: len(w) > 0}
+	for k, v := range w {
+		switch {
+		case strings.HasPrefix(k, WeightTopic):
+			l.topic = setWeight(l.topic, k[len(WeightTopic):], v)
+		case strings.HasPrefix(k, WeightSource):
+			l.source = setWeight(l.source, k[len(WeightSource):], v)
+		case strings.HasPrefix(k, WeightWord):
+			l.word = setWeight(l.word, k[len(WeightWord):], v)
+		}
+	}
+	return l
+}
+
+func setWeight(m map[string]float64, name string, v float64) map[string]float64 {
+	if m == nil {
+		m = map[string]float64{}
+	}
+	m[name] = v
+	return m
+}
+
+// score is learnedScore(s, the weights l was split from), term by term in
+// the same order (so to the last bit).
+func (l learned) score(s *Story) float64 {
+	if !l.set {
 		return 0
 	}
 	topics := 0.0
 	for _, t := range s.Topics {
-		topics += w[WeightTopic+t.ID] * t.Score
+		topics += l.topic[t.ID] * t.Score
 	}
 	score := clamp(topics, maxTopicScore)
-	if src := firstSources(s); len(src) > 0 {
+	if src := s.Sources[:min(len(s.Sources), feedbackSources)]; len(src) > 0 {
 		sum := 0.0
 		for _, x := range src {
-			sum += w[WeightSource+x.Name]
+			sum += l.source[x.Name]
 		}
 		score += clamp(sum/float64(len(src)), maxSourcesScore)
 	}
-	if hasWordWeights(w) {
+	if len(l.word) > 0 { // headline words are stemmed only for subscribers who have word weights
 		sum := 0.0
 		for _, t := range s.titleTerms() {
-			sum += w[WeightWord+t]
+			sum += l.word[t]
 		}
 		score += clamp(sum, maxWordsScore)
 	}
@@ -145,17 +183,6 @@ func distinctTerms(terms []string, n int) []string {
 		}
 	}
 	return out
-}
-
-// hasWordWeights: headline words are stemmed only for subscribers who have
-// word weights, so ranking costs nothing extra for the others.
-func hasWordWeights(w map[string]float64) bool {
-	for k := range w {
-		if strings.HasPrefix(k, WeightWord) {
-			return true
-		}
-	}
-	return false
 }
 
 func clamp(x, bound float64) float64 {
@@ -222,7 +249,7 @@ func feedbackOrder(kept []ranked, limit int, w map[string]float64) []ranked {
 	if len(w) == 0 || len(kept) == 0 {
 		return kept
 	}
-	plain := plainCounts(kept, limit, w)
+	plain := plainCounts(kept, limit)
 	var head, tail []ranked
 	count := map[string]int{}
 	for _, r := range kept {
@@ -258,10 +285,10 @@ func feedbackOrder(kept []ranked, limit int, w map[string]float64) []ranked {
 
 // plainCounts is how many stories of each topic the first limit of kept
 // would be without the learned term.
-func plainCounts(kept []ranked, limit int, w map[string]float64) map[string]int {
+func plainCounts(kept []ranked, limit int) map[string]int {
 	plain := slices.Clone(kept)
 	for i := range plain {
-		plain[i].score -= learnedScore(*plain[i].s, w)
+		plain[i].score -= plain[i].learned
 	}
 	slices.SortStableFunc(plain, func(a, b ranked) int {
 		if a.score != b.score {

@@ -15,8 +15,10 @@ import (
 // each headline's stems), the same over stories without that memo (the
 // headlines stemmed per chat, as before the memo), then the selection
 // rendered (what a chat with feedback pays alone, since its selection is
-// its own). The passes run one after
-// the other in every iteration, so load hits them alike. Run:
+// its own), and the same from the push's Pool (made once per push, so
+// outside the passes) without weights and with the ten taps. The passes
+// run one after the other in every iteration, so load hits them alike.
+// Run:
 //
 //	go test -run '^$' -bench SelectLearned -benchtime 200x ./digest
 func BenchmarkSelectLearned(b *testing.B) {
@@ -51,6 +53,12 @@ func BenchmarkSelectLearned(b *testing.B) {
 			Published: s.Published, LatestURL: s.LatestURL, FirstReported: s.FirstReported, Disputed: s.Disputed, Articles: s.Articles}
 	}
 	opts := digest.RenderOptions{Lang: "ar", Now: now}
+	pool := digest.NewPool(stories, now)
+	idx := make([]int, len(stories))
+	for i := range idx {
+		idx[i] = i
+	}
+	var buf []digest.Story
 	passes := []struct {
 		name string
 		run  func()
@@ -60,6 +68,8 @@ func BenchmarkSelectLearned(b *testing.B) {
 		{"taps", func() { _ = digest.Select(stories, digest.Prefs{Weights: taps}, now) }},
 		{"taps-unmemoised", func() { _ = digest.Select(plain, digest.Prefs{Weights: taps}, now) }},
 		{"taps+render", func() { _ = digest.RenderHTML(digest.Select(stories, digest.Prefs{Weights: taps}, now), opts) }},
+		{"pool-none", func() { buf = pool.SelectInto(buf, idx, digest.Prefs{}).Stories[:0] }},
+		{"pool-taps", func() { buf = pool.SelectInto(buf, idx, digest.Prefs{Weights: taps}).Stories[:0] }},
 	}
 	elapsed := make([]time.Duration, len(passes))
 	for b.Loop() {

@@ -54,7 +54,7 @@ func (p *Pool) Select(idx []int, prefs Prefs) Selection {
 func (p *Pool) SelectInto(dst []Story, idx []int, prefs Prefs) Selection {
 	limit := limitOf(prefs)
 	include, exclude := p.keywordSets(prefs.Include), p.keywordSets(prefs.Exclude)
-	topics := trimmed(prefs.Topics)
+	topics, lw := trimmed(prefs.Topics), splitWeights(prefs.Weights)
 	kept := p.kept[:0]
 	for _, i := range idx {
 		s := &p.stories[i]
@@ -64,7 +64,7 @@ func (p *Pool) SelectInto(dst []Story, idx []int, prefs Prefs) Selection {
 		if countSets(exclude, i) > 0 || (len(include) > 0 && countSets(include, i) == 0) {
 			continue
 		}
-		kept = append(kept, ranked{s: s, id: int32(i), score: scoreFrom(p.base[i], s, prefs, countSets(include, i))})
+		kept = append(kept, rankedAt(s, i, scoreFrom(p.base[i], s, prefs, countSets(include, i)), lw))
 	}
 	p.kept = kept
 	kept = rankOrder(kept, limit, prefs.Weights)

@@ -31,20 +31,21 @@ type Selection struct {
 // these moves 24 bytes, not a whole Story) with its rank score and its
 // place among those stories.
 type ranked struct {
-	s     *Story
-	id    int32
-	score float64
+	s       *Story
+	id      int32
+	score   float64
+	learned float64 // the learned term in score
 }
 
 // Select filters stories by the subscriber's topics and keywords, ranks them
-// (see rankScore) and caps them at MaxStories. A push selecting many times
+// (see rankedAt) and caps them at MaxStories. A push selecting many times
 // among the same stories uses a Pool, which gives the same.
 func Select(stories []Story, p Prefs, now time.Time) Selection {
 	limit := limitOf(p)
 	include, exclude := compileKeywords(p.Include), compileKeywords(p.Exclude)
 	var kept []ranked
 	st := newStemmer()
-	topics := trimmed(p.Topics)
+	topics, lw := trimmed(p.Topics), splitWeights(p.Weights)
 	for i := range stories {
 		s := &stories[i]
 		if !hasTopic(s, topics) || !LangAllowed(*s, p.Lang, p.StoryLangs) {
@@ -57,7 +58,7 @@ func Select(stories []Story, p Prefs, now time.Time) Selection {
 		if anyKeyword(stems, exclude) || (len(include) > 0 && !anyKeyword(stems, include)) {
 			continue
 		}
-		kept = append(kept, ranked{s: s, id: int32(i), score: rankScore(s, p, countKeywords(stems, include), now)})
+		kept = append(kept, rankedAt(s, i, scoreFrom(baseScore(s, now), s, p, countKeywords(stems, include)), lw))
 	}
 	kept = rankOrder(kept, limit, p.Weights)
 	ordered := make([]Story, len(kept))
@@ -151,7 +152,10 @@ func mergedInto(keep, drop Story) Story {
 	return keep
 }
 
-// rankScore orders a subscriber's stories, importance first:
+// rankedAt is story i (at s) ranked for a subscriber: score is its rank
+// score but for the learned term (baseScore and scoreFrom), lw what the
+// subscriber's feedback taught. The rank score orders a subscriber's
+// stories, importance first:
 //   - coverage: log2(1+outlets) — a story many distinct outlets carry
 //     matters more, with diminishing returns (1 outlet 1.0, 3 outlets 2.0,
 //     7 outlets 3.0); three outlets outweigh a day of age;
@@ -166,11 +170,12 @@ func mergedInto(keep, drop Story) Story {
 //     servicePenalty.
 //
 // Select then keeps a sport or service piece from leading (see leadFirst).
-func rankScore(s *Story, p Prefs, keywordHits int, now time.Time) float64 {
-	return scoreFrom(baseScore(s, now), s, p, keywordHits)
+func rankedAt(s *Story, i int, score float64, lw learned) ranked {
+	l := lw.score(s)
+	return ranked{s: s, id: int32(i), score: score + l, learned: l}
 }
 
-// baseScore is the part of rankScore that is the story's alone: coverage
+// baseScore is the part of the rank score that is the story's alone: coverage
 // and recency.
 func baseScore(s *Story, now time.Time) float64 {
 	score := math.Log2(1 + float64(len(s.Sources)))
@@ -181,8 +186,9 @@ func baseScore(s *Story, now time.Time) float64 {
 	return score
 }
 
-// scoreFrom is rankScore given the story's baseScore (added in the same
-// order, so the sums are the same to the last bit).
+// scoreFrom is the rank score but for the learned term, given the story's
+// baseScore (added in the same order, so the sums are the same to the last
+// bit).
 func scoreFrom(base float64, s *Story, p Prefs, keywordHits int) float64 {
 	score := base + float64(keywordHits)
 	best := 0.0
@@ -196,7 +202,7 @@ func scoreFrom(base float64, s *Story, p Prefs, keywordHits int) float64 {
 	if ServiceKind(*s) != "" && lightFor(*s, p) {
 		score -= servicePenalty
 	}
-	return score + best + learnedScore(*s, p.Weights)
+	return score + best
 }
 
 // hasTopic reports whether s has one of topics (trimmed already, once per

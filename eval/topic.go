@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 
 	"newsdigest/digest"
 )
@@ -229,8 +230,8 @@ func sample(docs []TopicDoc, n int) []TopicDoc {
 // Write prints the report.
 func (rep TopicReport) Write(w io.Writer) {
 	p := rep.Params
-	fmt.Fprintf(w, "\n== Topics, leave-one-outlet-out: per language, one model per outlet trained on every other outlet (alpha %g, prior %g, min-docs %d, min-sources %d, source-cap %g, temperatures %v)",
-		p.Alpha, p.Prior, p.MinDocs, p.MinSources, p.SourceCap, p.Temps)
+	fmt.Fprintf(w, "\n== Topics, leave-one-outlet-out: per language, one model per outlet trained on every other outlet (alpha %g, prior %g%s, min-docs %d, min-sources %d, source-cap %g, temperatures %v)",
+		p.Alpha, p.Prior, langPriors(p.LangPriors), p.MinDocs, p.MinSources, p.SourceCap, p.Temps)
 	if rep.Sample > 0 {
 		fmt.Fprintf(w, "; SAMPLE of at most %d test articles per outlet", rep.Sample)
 	}
@@ -238,6 +239,15 @@ func (rep TopicReport) Write(w io.Writer) {
 	for _, lt := range rep.Langs {
 		lt.write(w)
 	}
+}
+
+// langPriors describes per-language priors (", en 0"), "" when none.
+func langPriors(m map[string]float64) string {
+	var b strings.Builder
+	for _, lang := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(&b, ", %s %g", lang, m[lang])
+	}
+	return b.String()
 }
 
 func (lt LangTopics) write(w io.Writer) {

@@ -88,3 +88,32 @@ func TestEvaluateTopicsSample(t *testing.T) {
 		t.Errorf("a sampled run does not say so:\n%s", out.String())
 	}
 }
+
+// A language's own prior weight reaches its sub-model; the others get
+// Prior, in the shipped model and in every leave-one-outlet-out fold.
+func TestLanguagePrior(t *testing.T) {
+	tests := []struct {
+		name       string
+		langPriors map[string]float64
+		want       float64
+	}{
+		{"no override", nil, 0.5},
+		{"English override", map[string]float64{"en": 0}, 0},
+		{"another language's override", map[string]float64{"ar": 0.2}, 0.5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := TopicParams{Alpha: 0.1, Prior: 0.5, LangPriors: tt.langPriors, TrainOptions: digest.TrainOptions{MinDocs: 1}}
+			tr := newTopicTrainer(looDocs(), p)
+			for _, leaveOut := range []string{"", "A"} {
+				m, err := tr.model(leaveOut)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := m.Langs["en"].Prior; got != tt.want {
+					t.Errorf("leave out %q: English prior %g, want %g", leaveOut, got, tt.want)
+				}
+			}
+		})
+	}
+}

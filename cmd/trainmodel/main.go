@@ -49,10 +49,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&p.MinSources, "min-sources", p.MinSources, "drop features found in fewer outlets (1 or 2)")
 	fs.Float64Var(&p.SourceCap, "source-cap", p.SourceCap, "weigh the articles of one outlet and topic as at most this many (0: no cap)")
 	fs.Float64Var(&p.Alpha, "alpha", p.Alpha, "additive smoothing")
-	fs.Float64Var(&p.Prior, "prior", p.Prior, "weight of the class prior")
+	fs.Float64Var(&p.Prior, "prior", p.Prior, "weight of the class prior (Arabic, and any language without its own)")
+	enPrior := fs.Float64("prior-en", p.LangPriors["en"], "weight of the class prior in English")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	p.LangPriors = map[string]float64{"en": *enPrior} // not the shared default map
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}

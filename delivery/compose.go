@@ -76,9 +76,27 @@ func (s *Service) composeAndEnqueue(ctx context.Context, chatIDs []int64, last f
 		}
 		n, err := s.writeBatch(ctx, plans, final, last)
 		queued += n
+		if err == nil {
+			c.committed()
+		}
 		return err
 	})
 	return queued, err
+}
+
+// committed drops the messages of the renderings written so far: their
+// bodies are durable (bucketBodies, by key), so later chats sharing one
+// get a record naming its body and nothing else. Kept, they grew with the
+// distinct preference sets of the push (~20 MB of a 100,000-chat push)
+// and only ever served the next record's write. Prune does not delete
+// bodies while a push composes (composeMu), so a named body stays there.
+func (c *composer) committed() {
+	for k, r := range c.cache {
+		if r.msgs != nil {
+			r.msgs, r.kbs = nil, nil
+			c.cache[k] = r
+		}
+	}
 }
 
 // inBatches calls fn for consecutive ranges [from, to) of at most size of
@@ -598,7 +616,7 @@ func (s *Service) writeBatch(ctx context.Context, batch []plan, final bool, last
 			if err := writePlan(tx, &batch[i], s.cfg.Now(), written); err != nil {
 				return err
 			}
-			if len(batch[i].rec.Messages) > 0 {
+			if batch[i].rec.queued() {
 				n++
 			}
 		}
@@ -629,7 +647,7 @@ func writePlan(tx *bolt.Tx, p *plan, now time.Time, written map[*morePages]bool)
 		}
 		written[p.more] = true
 	}
-	if len(p.rec.Messages) > 0 {
+	if p.rec.queued() {
 		if err := putRecord(tx, &p.rec); err != nil {
 			return err
 		}

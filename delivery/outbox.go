@@ -78,6 +78,10 @@ func keyID(k []byte) uint64      { return binary.BigEndian.Uint64(k) }
 func u32(n int) []byte           { return binary.BigEndian.AppendUint32(nil, uint32(n)) }
 func chatFromKey(k []byte) int64 { return int64(binary.BigEndian.Uint64(k)) }
 
+// queued reports whether r is a message to write: its messages, or the
+// key of a stored body (a push's later chats sharing a rendering).
+func (r *record) queued() bool { return len(r.Messages) > 0 || r.Body != "" }
+
 // putRecord stores a record, assigning an ID to a new one. Its messages go
 // to bucketBodies under their hash: most chats of a push get the same
 // digest, which is then written once instead of once per chat.

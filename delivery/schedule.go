@@ -182,6 +182,10 @@ func (s *Service) unsubscribed(ctx context.Context, chats []int64) ([]int64, err
 }
 
 func (s *Service) pruneWrite(ctx context.Context, ids []uint64, chats []int64) error {
+	// A push's later records name bodies its earlier ones wrote (and may
+	// have sent and deleted already): no pruning of bodies mid-push.
+	s.composeMu.Lock()
+	defer s.composeMu.Unlock()
 	bodies, pages := 0, 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, id := range ids {

@@ -84,17 +84,26 @@ func (s *Service) composeAndEnqueue(ctx context.Context, chatIDs []int64, last f
 	return queued, err
 }
 
-// committed drops the messages of the renderings written so far: their
-// bodies are durable (bucketBodies, by key), so later chats sharing one
-// get a record naming its body and nothing else. Kept, they grew with the
-// distinct preference sets of the push (~20 MB of a 100,000-chat push)
-// and only ever served the next record's write. Prune does not delete
-// bodies while a push composes (composeMu), so a named body stays there.
+// committed drops what the renderings and selections written so far
+// hold. A rendering's body is durable (bucketBodies, by key), so later
+// chats sharing it get a record naming its body and nothing else; a
+// selection's stories served only a chat with the same preferences in a
+// zone showing another date, which now selects again (once per such
+// rendering). Kept, both grew with the distinct preference sets of the
+// push (~20 MB at 30,000 chats) and only served the next record's write.
+// Prune does not delete bodies while a push composes (composeMu), so a
+// named body stays there.
 func (c *composer) committed() {
 	for k, r := range c.cache {
 		if r.msgs != nil {
 			r.msgs, r.kbs = nil, nil
 			c.cache[k] = r
+		}
+	}
+	for k, cs := range c.selections {
+		if len(cs.sel.Stories) > 0 {
+			cs.sel.Stories, cs.released = nil, true
+			c.selections[k] = cs
 		}
 	}
 }
@@ -393,9 +402,10 @@ func (c *composer) plan(sub subscriptions.Subscriber, cur uint64) (plan, bool) {
 // stories in Rest, and a push keeps one selection per distinct set of
 // preferences: kept whole, they were 1.2 GB of a 100,000-chat push.
 type cachedSelection struct {
-	sel     digest.Selection // Rest nil; More still counts it
-	dropped int              // stories the message cap moved from sel.Stories to Rest
-	more    *morePages       // nil when the cap cut nothing
+	sel      digest.Selection // Rest nil; More still counts it
+	dropped  int              // stories the message cap moved from sel.Stories to Rest
+	more     *morePages       // nil when the cap cut nothing
+	released bool             // sel.Stories dropped once written (see committed): select again
 }
 
 // render selects and renders one digest for the chats sharing selKey and
@@ -403,7 +413,7 @@ type cachedSelection struct {
 // and its page set; only a rendering whose message cap cuts differently
 // (a header that packs otherwise, rare) selects again.
 func (c *composer) render(selKey string, el eligibleSet, sub subscriptions.Subscriber, opts digest.RenderOptions) rendered {
-	if cs, ok := c.selections[selKey]; ok {
+	if cs, ok := c.selections[selKey]; ok && !cs.released {
 		if len(cs.sel.Stories) == 0 {
 			return rendered{}
 		}

@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -144,9 +145,17 @@ func TestDigestWithoutCutHasNoMore(t *testing.T) {
 // dates get different renderings of one selection (the header's date),
 // and the same More button over the same pages — the push keeps the
 // selection's page set, not its cut stories, for the second rendering.
+// With one chat a batch, the second chat comes after the push has
+// dropped the first batch's selection: it selects again, the same stories.
 func TestMoreIsSharedAcrossHeaderDates(t *testing.T) {
+	for _, batch := range []int{0, 1} {
+		t.Run(fmt.Sprintf("batch size %d", batch), func(t *testing.T) { moreSharedAcrossDates(t, batch) })
+	}
+}
+
+func moreSharedAcrossDates(t *testing.T, batch int) {
 	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) // 1 Dec 22:00 in Kiritimati, 30 Nov 21:00 in Pago Pago
-	h := newHarness(t, options{now: t0})
+	h := newHarness(t, options{now: t0, cfg: delivery.Config{BatchSize: batch}})
 	h.subscribe("Pacific/Kiritimati", "03:00", 1)
 	h.subscribe("Pacific/Pago_Pago", "03:00", 2)
 	h.setMaxStories(3, 1, 2)
@@ -161,6 +170,9 @@ func TestMoreIsSharedAcrossHeaderDates(t *testing.T) {
 	first, second := h.srv.SentTo(1), h.srv.SentTo(2)
 	if joinText(first) == joinText(second) {
 		t.Fatalf("chats on different local dates got one rendering:\n%s", joinText(first))
+	}
+	if a, b := itemsIn(joinText(first)), itemsIn(joinText(second)); !slices.Equal(a, b) || len(a) != 3 {
+		t.Fatalf("same preferences, different stories: %v and %v", a, b)
 	}
 	label1, data1 := moreButton(first)
 	label2, data2 := moreButton(second)

@@ -99,8 +99,12 @@ type TopicParams struct {
 // trains on two outlets that file different topics, so the prior says
 // which outlet is missing, not what a story is about (pooled macro-F1
 // 0.4237 at 0.1, 0.4399 at 0; Arabic 0.5860 at 0.1, 0.5856 at 0).
-var DefaultTopicParams = TopicParams{Alpha: 0.1, Prior: 0.1, LangPriors: map[string]float64{"en": 0},
-	TrainOptions: digest.TrainOptions{MinDocs: 6, MinSources: 2, SourceCap: 400}}
+// It is a function, not a variable, so that no caller can change the
+// defaults (or their map) for every other.
+func DefaultTopicParams() TopicParams {
+	return TopicParams{Alpha: 0.1, Prior: 0.1, LangPriors: map[string]float64{"en": 0},
+		TrainOptions: digest.TrainOptions{MinDocs: 6, MinSources: 2, SourceCap: 400}}
+}
 
 // prior is the class prior's weight in lang.
 func (p TopicParams) prior(lang string) float64 {

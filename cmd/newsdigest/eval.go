@@ -66,7 +66,7 @@ func runTopicEval(ctx context.Context, sets []eval.Dataset, sample int, stdout, 
 	if err != nil {
 		return err
 	}
-	p := eval.DefaultTopicParams
+	p := eval.DefaultTopicParams()
 	model, err := digest.EmbeddedModel()
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	data := fs.String("data", "../shared/data", "folder of data sets (JSON lines, formats of ../shared/data)")
 	out := fs.String("out", "digest/model/topics.model.gz", "model file to write")
 	permissive := fs.Bool("permissive", false, "train only on the permissively licensed corpora (leave out the non-commercial ones)")
-	p := eval.DefaultTopicParams
+	p := eval.DefaultTopicParams()
 	fs.IntVar(&p.MinDocs, "min-docs", p.MinDocs, "drop features found in fewer training documents")
 	fs.IntVar(&p.MinSources, "min-sources", p.MinSources, "drop features found in fewer outlets (1 or 2)")
 	fs.Float64Var(&p.SourceCap, "source-cap", p.SourceCap, "weigh the articles of one outlet and topic as at most this many (0: no cap)")
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	p.LangPriors = map[string]float64{"en": *enPrior} // not the shared default map
+	p.LangPriors["en"] = *enPrior
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}

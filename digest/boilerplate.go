@@ -108,16 +108,14 @@ func (b *Boilerplate) add(a Article, hs []uint64) {
 	}
 }
 
-// learnHashed learns arts and returns each article's paragraph hashes, so
-// that stripping them (stripHashed) does not hash every paragraph again.
-func learnHashed(arts []Article) (*Boilerplate, [][]uint64) {
+// learnHashes learns arts whose paragraph hashes (paraHashes) are known,
+// so that stripping them (stripHashed) does not hash every paragraph again.
+func learnHashes(arts []Article, all [][]uint64) *Boilerplate {
 	b := &Boilerplate{seen: map[bpKey][]bpArticle{}}
-	all := make([][]uint64, len(arts))
 	for i, a := range arts {
-		all[i] = paraHashes(a.Text)
 		b.add(a, all[i])
 	}
-	return b, all
+	return b
 }
 
 // columnTitles learns, like the paragraphs, the titles that name an

@@ -3,6 +3,7 @@ package digest
 import (
 	"hash/fnv"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -36,7 +37,7 @@ const (
 type signature struct {
 	min    [minhashSize]uint64
 	empty  bool
-	title  map[string]bool
+	title  []string // the title's distinct stems, sorted
 	titleK []string // title stems and stem bigrams, for the title index
 }
 
@@ -50,7 +51,7 @@ func newSignature(stems []string) signature {
 		return s
 	}
 	for i := 0; i+1 < len(stems); i++ {
-		h := hashString(stems[i] + " " + stems[i+1])
+		h := hashPair(stems[i], stems[i+1])
 		for k := range s.min {
 			if v := mix(h, uint64(k)); v < s.min[k] {
 				s.min[k] = v
@@ -60,9 +61,9 @@ func newSignature(stems []string) signature {
 	return s
 }
 
-func (s *signature) setTitle(st *stemmer, title string) {
-	ts := st.terms(title)
-	s.title = setOf(ts)
+// setTitle records the title's stems (Terms of the title).
+func (s *signature) setTitle(ts []string) {
+	s.title = slices.Compact(slices.Sorted(slices.Values(ts)))
 	for i := range ts {
 		s.titleK = append(s.titleK, ts[i])
 		if i+1 < len(ts) {
@@ -71,10 +72,36 @@ func (s *signature) setTitle(st *stemmer, title string) {
 	}
 }
 
+// headlineJaccard is the Jaccard similarity of two titles' stem sets
+// (setJaccard on sorted sets; 0 when either title has none).
+func (s *signature) headlineJaccard(o *signature) float64 {
+	a, b := s.title, o.title
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := sharedCount(a, b)
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
 func hashString(s string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(s))
 	return h.Sum64()
+}
+
+// hashPair is hashString(a + " " + b), FNV-1a written out so that the
+// shingles of every article's text are hashed without building strings.
+func hashPair(a, b string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint64(a[i])) * prime
+	}
+	h = (h ^ ' ') * prime
+	for i := 0; i < len(b); i++ {
+		h = (h ^ uint64(b[i])) * prime
+	}
+	return h
 }
 
 // mix derives the k-th hash function from one base hash (splitmix64 finaliser).
@@ -128,8 +155,8 @@ func absDuration(d time.Duration) time.Duration {
 // candidate and verify (merge.go): each article's candidates come from the
 // forgetting index, and it joins the story it is strongly linked to, or
 // starts a new one.
-func (e *Engine) cluster(st *stemmer, prep []prepared) [][]prepared {
-	m := e.newMerger(st, prep)
+func (e *Engine) cluster(prep []prepared) [][]prepared {
+	m := e.newMerger(prep)
 	m.run()
 	out := make([][]prepared, len(m.stories))
 	for si, s := range m.stories {

@@ -82,6 +82,14 @@ var (
 // from an article's text, keeping one paragraph per line. It returns the
 // cleaned text and the dateline place it found, if any.
 func CleanText(text string) (clean, place string) {
+	kept, _, place := cleanLines(text)
+	return strings.Join(kept, "\n"), place
+}
+
+// cleanLines is CleanText before the kept lines are joined; from gives the
+// index of the line each kept one was cleaned from. When text has no "\r"
+// and no "://", those are text's own lines.
+func cleanLines(text string) (kept []string, from []int, place string) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	if strings.Contains(text, "://") {
 		// a photo's address between a feed's title and its text
@@ -90,8 +98,8 @@ func CleanText(text string) (clean, place string) {
 		text = inlineImage.ReplaceAllString(text, "\n")
 	}
 	lines := strings.Split(text, "\n")
-	kept := make([]string, 0, len(lines))
-	for _, ln := range lines {
+	kept = make([]string, 0, len(lines))
+	for i, ln := range lines {
 		ln = cleanLine(ln)
 		if ln == "" || isClutterLine(ln) || (len(kept) < 3 && isByline(ln)) {
 			continue
@@ -102,8 +110,9 @@ func CleanText(text string) (clean, place string) {
 			}
 		}
 		kept = append(kept, ln)
+		from = append(from, i)
 	}
-	return strings.Join(kept, "\n"), place
+	return kept, from, place
 }
 
 // CleanTitle removes clutter from a headline: URLs, media marks, hashtags
@@ -162,6 +171,9 @@ func cleanLine(ln string) string {
 }
 
 func hasLink(s string) bool {
+	if !strings.ContainsAny(s, ":wWpP") {
+		return false // no letter or colon the marks need: most Arabic lines, without lower-casing them
+	}
 	l := strings.ToLower(s)
 	return strings.Contains(l, "://") || strings.Contains(l, "www.") || strings.Contains(l, "pic.twitter.com/")
 }

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,7 +18,8 @@ type Engine struct {
 	extra          []extraTopic
 	lex            []extraTopic // lexicon topics the classifier has no training data for
 	model          *TopicModel
-	bpMem          *bpMemory // paragraphs of the articles learnt over the last days (Learn)
+	bpMem          *bpMemory  // paragraphs of the articles learnt over the last days (Learn)
+	forms          *formCache // the prepared forms of the last calls' articles
 }
 
 // extraTopic is an admin-defined topic: an ID and its keywords, pre-stemmed.
@@ -31,7 +33,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.SummaryBudget < 0 || cfg.MergeWindow < 0 || cfg.MergeThreshold < 0 {
 		return nil, fmt.Errorf("%w: negative SummaryBudget, MergeWindow or MergeThreshold", ErrBadConfig)
 	}
-	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow, bpMem: newBPMemory()}
+	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow, bpMem: newBPMemory(), forms: newFormCache(cfg.PreparedCache)}
 	if e.budget == 0 {
 		e.budget = DefaultSummaryBudget
 	}
@@ -85,16 +87,32 @@ func compileExtraTopics(m map[string][]string) ([]extraTopic, error) {
 	return out, nil
 }
 
-// prepared is an article with everything the engine derives from it once.
+// form is what the engine derives from one article's own fields (title,
+// text, place and language, once boilerplate and column titles are gone):
+// made once by prepare and never changed afterwards, so the engine's cache
+// (formCache) hands the same form to later calls. The sentences, words and
+// stems it is made from are scratch, dropped once it is made.
+type form struct {
+	title   string    // the cleaned title, or one derived from the lead
+	lang    string    // the article's language, or the detected one
+	summary string    // the article's own summary (the engine's budget)
+	memo    storyMemo // what selection derives from title and summary, for a story this article speaks for
+	sig     signature // MinHash of the text and the title's stems
+	head    string    // the first headTerms stems of title and text, space-separated: what merging compares
+	lead    string    // normalised words of the title and first two sentences, space-separated
+	ents    []string  // named entities and places of the lead (entities)
+	nums    []string  // figures in title and lead
+	tnums   []string  // figures in the title
+	topicEv articleTopics
+}
+
+// prepared is an article of one call with its form, its position in the
+// caller's slice and what merging derives within the call (IDF weights).
 type prepared struct {
 	Article
-	title string
-	lang  string
-	stems []string // stems of the whole text (title + body), stop words removed
-	sig   signature
-	sents []sentence // cleaned text split once for title, summary and topics
-	index int        // position in the caller's slice
-	doc   mergeDoc   // what merging compared, kept to pick a story's best lead
+	*form
+	index int      // position in the caller's slice
+	doc   mergeDoc // what merging compared, kept to pick a story's best lead
 	// column: the article's title was its column's name (columnTitles):
 	// commentary, which merging keeps out of reports' stories
 	column bool
@@ -112,18 +130,70 @@ func (p prepared) key() string {
 	return p.title + "\n" + p.Text
 }
 
-func (e *Engine) prepare(st *stemmer, a Article) prepared {
-	p := prepared{Article: a, sents: stemSentences(st, articleSentences(a)), title: CleanTitle(a.Title)}
-	if p.title == "" {
-		p.title = titleFromSentences(p.sents)
+// prepare derives an article's form: its text is cleaned, split into
+// sentences, words and stems once, and everything later steps read
+// (summary, headline, signature, merge head and lead, topic evidence) is
+// made from those, which are then dropped.
+func (e *Engine) prepare(st *stemmer, a Article) *form {
+	sents, paras := articleParagraphs(a)
+	sents = stemSentences(st, sents)
+	f := &form{title: CleanTitle(a.Title), lang: a.Lang}
+	if f.title == "" {
+		f.title = titleFromSentences(sents)
 	}
-	p.lang = a.Lang
-	if p.lang == "" {
-		p.lang = DetectLang(p.title + "\n" + a.Text)
+	if f.lang == "" {
+		f.lang = DetectLang(f.title + "\n" + a.Text)
 	}
-	p.stems = st.terms(p.title + "\n" + a.Text)
-	p.sig = newSignature(p.stems)
-	return p
+	titleWords := Words(f.title)
+	titleTerms := st.appendTerms(nil, titleWords)
+	stems := textTerms(st, titleTerms, a.Text, sents, paras)
+	f.sig = newSignature(stems)
+	f.sig.setTitle(titleTerms)
+	f.head = strings.Join(stems[:min(headTerms, len(stems))], " ") // stems and words hold no space
+	f.summary = summarizeHeaded(st, sents, a.Title, f.title, e.budget)
+	f.memo = newStoryMemo(titleTerms, f.title, f.summary)
+	lead := leadText(f.title, sents)
+	lw := slices.Clone(titleWords) // Words(lead), from the words of its lines
+	for _, s := range sents[:min(2, len(sents))] {
+		lw = append(lw, s.words...)
+	}
+	f.lead = strings.Join(lw, " ")
+	f.ents = entities(st, lead, lw)
+	f.nums, f.tnums = numbers(lead), numbers(f.title)
+	f.topicEv = e.articleTopics(st, f.lang, stems, titleWords, sents, f.title, a.Text)
+	return f
+}
+
+// textTerms is st.terms(title + "\n" + text), the stems of the whole text
+// as given (clutter included), where titleTerms are the title's. When the
+// cleaned paragraphs are text's own lines (articleParagraphs), a line the
+// cleaning left unchanged has the words of its sentences, already stemmed:
+// sentence ends fall between words, so the line's words are its sentences'
+// words in turn. Only the lines the cleaning changed or dropped are split
+// again.
+func textTerms(st *stemmer, titleTerms []string, text string, sents []sentence, paras []cleanPara) []string {
+	out := slices.Clone(titleTerms)
+	if paras == nil {
+		return st.appendTerms(out, Words(text))
+	}
+	p, s := 0, 0 // the next paragraph, the first sentence not yet passed
+	for i, line := range strings.Split(text, "\n") {
+		own, start := p < len(paras) && paras[p].line == i, s
+		if own {
+			for s < len(sents) && sents[s].para == p {
+				s++
+			}
+			p++
+		}
+		if !own || paras[p-1].text != line {
+			out = st.appendTerms(out, Words(line))
+			continue
+		}
+		for _, sn := range sents[start:s] {
+			out = append(out, sn.terms...)
+		}
+	}
+	return out
 }
 
 // Stories clusters near-duplicate articles, then summarises and classifies
@@ -134,7 +204,7 @@ func (e *Engine) Stories(arts []Article) []Story {
 	clusters := e.clusters(st, arts)
 	stories := make([]Story, 0, len(clusters))
 	for _, c := range clusters {
-		stories = append(stories, e.story(st, c))
+		stories = append(stories, e.story(c))
 	}
 	sort.SliceStable(stories, func(i, j int) bool {
 		if !stories[i].Published.Equal(stories[j].Published) {
@@ -151,14 +221,15 @@ func (e *Engine) Stories(arts []Article) []Story {
 func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
 	prep := e.prepareAll(st, arts)
 	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
-	return e.cluster(st, prep)
+	return e.cluster(prep)
 }
 
 // prepareAll strips each article's boilerplate (learnt from arts and the
 // engine's memory of the last days, which is read-locked meanwhile) and
 // column titles, and prepares it.
 func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
-	bp, hashes := learnHashed(arts)
+	hashes := e.forms.paraHashes(arts)
+	bp := learnHashes(arts, hashes)
 	e.bpMem.mu.RLock()
 	defer e.bpMem.mu.RUnlock()
 	if e.bpMem.len() > 0 {
@@ -166,14 +237,23 @@ func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 	}
 	columns := columnTitles(arts)
 	prep := make([]prepared, len(arts))
+	keys := make([]formKey, len(arts))
 	for i, a := range arts {
 		column := false
 		if h, ok := titleHash(a.Title); ok && columns[bpKey{a.Source, h}] {
 			a.Title, column = "", true // a column's name, not a headline
 		}
-		prep[i] = e.prepare(st, bp.stripHashed(a, hashes[i]))
-		prep[i].index, prep[i].column = i, column
+		prep[i] = prepared{Article: bp.stripHashed(a, hashes[i]), index: i, column: column}
+		keys[i] = e.forms.key(prep[i].Article)
 	}
+	forms := e.forms.get(keys)
+	for i := range prep {
+		if forms[i] == nil {
+			forms[i] = e.prepare(st, prep[i].Article)
+		}
+		prep[i].form = forms[i]
+	}
+	e.forms.put(keys, forms)
 	return prep
 }
 
@@ -194,8 +274,7 @@ func (e *Engine) Annotate(arts []Article) []Annotation {
 	for _, c := range e.clusters(st, arts) {
 		id := storyID(c[0].key())
 		for _, p := range c {
-			out[p.index] = Annotation{Lang: p.lang, Title: p.title, Summary: summarizeSentences(st, p.sents, p.Article.Title, e.budget),
-				Topics: e.topics(st, []prepared{p}), Story: id}
+			out[p.index] = Annotation{Lang: p.lang, Title: p.title, Summary: p.summary, Topics: e.topics([]prepared{p}), Story: id}
 		}
 	}
 	return out
@@ -218,7 +297,7 @@ func articleBefore(a, b prepared) bool {
 // join. Its title and summary come from the best-written member (see
 // bestMember), or from the latest report when the members disagree on a
 // figure; its sources are its distinct outlets.
-func (e *Engine) story(st *stemmer, c []prepared) Story {
+func (e *Engine) story(c []prepared) Story {
 	s := Story{ID: storyID(c[0].key()), Lang: c[0].lang, Sources: distinctSources(c)}
 	for _, a := range c {
 		s.Articles = append(s.Articles, a.ID)
@@ -230,23 +309,16 @@ func (e *Engine) story(st *stemmer, c []prepared) Story {
 		}
 	}
 	s.LatestURL = c[latestMember(c)].URL
-	pick, summary := e.bestMember(st, c)
-	if s.Disputed = disputedFigures(c); s.Disputed && pick != latestMember(c) {
+	pick := e.bestMember(c)
+	if s.Disputed = disputedFigures(c); s.Disputed {
 		pick = latestMember(c)
-		summary = summarizeSentences(st, c[pick].sents, c[pick].Article.Title, e.budget)
 	}
-	s.Title, s.Summary = c[pick].title, summary
-	s.memo = newStoryMemo(st, s.Title, s.Summary)
-	s.Topics = e.topics(st, c)
+	s.Title, s.Summary, s.memo = c[pick].title, c[pick].summary, c[pick].memo
+	s.Topics = e.topics(c)
 	return s
 }
 
 // storyID is a short stable ID derived from the earliest article's key.
 func storyID(articleID string) string {
 	return fmt.Sprintf("s%012x", hashString(articleID)&0xffffffffffff)
-}
-
-// text returns title and body of a prepared article for keyword matching.
-func (p prepared) text() string {
-	return strings.Join([]string{p.title, p.Text}, "\n")
 }

@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
@@ -134,16 +135,16 @@ func (ts *termStats) rare(id int32) bool {
 	return int(ts.df[id]) <= max(2, ts.n/200)
 }
 
-// buildMergeDocs computes every article's mergeDoc (into prep[i].doc) and
-// returns the call's IDF.
-func buildMergeDocs(st *stemmer, prep []prepared) *termStats {
+// buildMergeDocs computes every article's mergeDoc (into prep[i].doc) from
+// its form and returns the call's IDF.
+func buildMergeDocs(prep []prepared) *termStats {
 	ts := &termStats{ids: map[string]int32{}, n: len(prep)}
 	counts := map[int32]int{}
 	for i := range prep {
 		p := &prep[i]
 		d := &p.doc
 		clear(counts)
-		for _, t := range p.stems[:min(headTerms, len(p.stems))] {
+		for t := range strings.FieldsSeq(p.head) {
 			counts[ts.id(t)]++
 		}
 		d.terms = slices.Sorted(maps.Keys(counts))
@@ -152,14 +153,12 @@ func buildMergeDocs(st *stemmer, prep []prepared) *termStats {
 			d.w[k] = 1 + math.Log(float64(counts[id]))
 			ts.df[id]++
 		}
-		lead := leadText(p)
-		d.lead = Words(lead)
-		for _, e := range entities(st, lead, d.lead) {
+		d.lead = strings.Fields(p.lead)
+		for _, e := range p.ents {
 			d.ents = append(d.ents, ts.id(e))
 		}
 		d.ents = slices.Compact(slices.Sorted(slices.Values(d.ents)))
-		d.nums = numbers(lead)
-		d.tnums = numbers(p.title)
+		d.nums, d.tnums = p.nums, p.tnums
 	}
 	for i := range prep {
 		d := &prep[i].doc
@@ -178,10 +177,10 @@ func buildMergeDocs(st *stemmer, prep []prepared) *termStats {
 }
 
 // leadText is the title and first two sentences as written.
-func leadText(p *prepared) string {
+func leadText(title string, sents []sentence) string {
 	var b strings.Builder
-	b.WriteString(p.title)
-	for _, s := range p.sents[:min(2, len(p.sents))] {
+	b.WriteString(title)
+	for _, s := range sents[:min(2, len(sents))] {
 		b.WriteString("\n")
 		b.WriteString(s.text)
 	}
@@ -327,7 +326,8 @@ func onlyCasualtyFigures(nums, other []string, cas map[string]int) bool {
 	return true
 }
 
-func sharedCount(a, b []int32) int {
+// sharedCount counts the elements two sorted, distinct lists share.
+func sharedCount[T cmp.Ordered](a, b []T) int {
 	n := 0
 	for x, y := 0, 0; x < len(a) && y < len(b); {
 		switch {
@@ -389,11 +389,8 @@ func (m *merger) strongOnce(i, j int) (bool, float64) {
 }
 
 // newMerger prepares a clustering pass over articles sorted oldest first.
-func (e *Engine) newMerger(st *stemmer, prep []prepared) *merger {
-	for i := range prep {
-		prep[i].sig.setTitle(st, prep[i].title)
-	}
-	ts := buildMergeDocs(st, prep)
+func (e *Engine) newMerger(prep []prepared) *merger {
+	ts := buildMergeDocs(prep)
 	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, ts: ts,
 		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep)),
 		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep)), tcas: make([]map[string]int, len(prep))}
@@ -439,7 +436,7 @@ func (m *merger) strong(i, j int) (bool, float64) {
 		// only a copy of itself
 		return a.column && b.column && jac >= mergeJaccard, 1 + jac
 	}
-	if !conflict && (jac >= mergeJaccard || jac >= mergeWeakJaccard && setJaccard(a.sig.title, b.sig.title) >= mergeTitle) {
+	if !conflict && (jac >= mergeJaccard || jac >= mergeWeakJaccard && a.sig.headlineJaccard(&b.sig) >= mergeTitle) {
 		return true, 1 + jac
 	}
 	s, cos := m.mergeScore(i, j)
@@ -462,7 +459,7 @@ func (m *merger) strong(i, j int) (bool, float64) {
 func (m *merger) subject(i int) string {
 	if m.subj[i] == "" {
 		m.subj[i] = "-"
-		if ts := m.e.model.ClassifyTerms(m.prep[i].lang, m.prep[i].stems); len(ts) > 0 {
+		if ts := m.prep[i].topicEv.model; len(ts) > 0 { // ClassifyTerms on its stems, made with its form
 			m.subj[i] = ts[0].ID
 			if regionTopics[ts[0].ID] {
 				m.subj[i] = "region"

@@ -36,10 +36,10 @@ func distinctSources(c []prepared) []Source {
 // bestMember picks the member whose summary speaks best for the story:
 // among the bestOf most central leads (mean tf·idf cosine of the head with
 // the other members'), the one whose centrality plus summaryQuality is
-// highest. Ties go to the earliest report. Only those few are summarised.
-func (e *Engine) bestMember(st *stemmer, c []prepared) (int, string) {
+// highest. Ties go to the earliest report.
+func (e *Engine) bestMember(c []prepared) int {
 	if len(c) == 1 {
-		return 0, summarizeSentences(st, c[0].sents, c[0].Article.Title, e.budget)
+		return 0
 	}
 	central := make([]float64, len(c))
 	order := make([]int, len(c))
@@ -53,15 +53,14 @@ func (e *Engine) bestMember(st *stemmer, c []prepared) (int, string) {
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return central[order[a]] > central[order[b]] })
-	best, bestScore, summary := -1, 0.0, ""
+	best, bestScore := -1, 0.0
 	for _, i := range order[:min(bestOf, len(order))] {
-		sum := summarizeSentences(st, c[i].sents, c[i].Article.Title, e.budget)
-		score := central[i] + summaryQuality(sum, e.budget)
+		score := central[i] + summaryQuality(c[i].summary, e.budget)
 		if best < 0 || score > bestScore || score == bestScore && i < best {
-			best, bestScore, summary = i, score, sum
+			best, bestScore = i, score
 		}
 	}
-	return best, summary
+	return best
 }
 
 // bestOf is how many of a story's most central members bestMember summarises.

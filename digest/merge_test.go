@@ -180,10 +180,9 @@ func TestMergeIndexForgets(t *testing.T) {
 	st := newStemmer()
 	prep := make([]prepared, len(arts))
 	for i, a := range arts {
-		prep[i] = e.prepare(st, a)
-		prep[i].index = i
+		prep[i] = prepared{Article: a, form: e.prepare(st, a), index: i}
 	}
-	m := e.newMerger(st, prep)
+	m := e.newMerger(prep)
 	m.run()
 	last := prep[len(prep)-1].Published
 	live := 0
@@ -269,7 +268,7 @@ func linkOf(t *testing.T, e *Engine, a, b Article) pairLink {
 	st := newStemmer()
 	prep := e.prepareAll(st, append(background(), a, b))
 	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
-	m := e.newMerger(st, prep)
+	m := e.newMerger(prep)
 	m.run()
 	i := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == a.ID })
 	j := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == b.ID })
@@ -364,7 +363,7 @@ func TestCommentaryDoesNotJoinTheReport(t *testing.T) {
 	st := newStemmer()
 	prep := e.prepareAll(st, append(append(background(), arts...), piece, report))
 	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
-	m := e.newMerger(st, prep)
+	m := e.newMerger(prep)
 	m.run()
 	i := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == "b" })
 	j := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == "a" })

@@ -121,7 +121,13 @@ func (s *stemmer) stemAll(words []string) []string {
 
 func (s *stemmer) terms(text string) []string {
 	words := Words(text)
-	out := words[:0]
+	return s.appendTerms(words[:0], words)
+}
+
+// appendTerms appends to out the stems of the content words among words
+// (normalised, see Words): stop words and numbers left out. out may share
+// words' array from its start: it never gets ahead of the word it reads.
+func (s *stemmer) appendTerms(out, words []string) []string {
 	for _, w := range words {
 		if isStopWord(w) || isNumber(w) {
 			continue

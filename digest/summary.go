@@ -22,6 +22,12 @@ func Summarize(a Article, budget int) string {
 
 // summarizeSentences is Summarize on sentences already split and stemmed.
 func summarizeSentences(st *stemmer, sents []sentence, title string, budget int) string {
+	return summarizeHeaded(st, sents, title, headlineOf(title, sents), budget)
+}
+
+// summarizeHeaded is summarizeSentences when the headline shown above the
+// summary (headlineOf) is known.
+func summarizeHeaded(st *stemmer, sents []sentence, title, head string, budget int) string {
 	if budget <= 0 {
 		budget = DefaultSummaryBudget
 	}
@@ -29,10 +35,19 @@ func summarizeSentences(st *stemmer, sents []sentence, title string, budget int)
 		return ""
 	}
 	scores := scoreSentences(st, sents, title)
-	if !dropRepeats(sents, scores, title) {
+	if !dropRepeats(sents, scores, head) {
 		return "" // every sentence is already in the headline
 	}
 	return pickSentences(sents, scores, budget)
+}
+
+// headlineOf is the headline shown with an article: its title without
+// clutter, or else one derived from its lead.
+func headlineOf(title string, sents []sentence) string {
+	if head := CleanTitle(title); head != "" {
+		return head
+	}
+	return titleFromSentences(sents)
 }
 
 // dropRepeats applies the rule that a summary must not repeat its headline:
@@ -42,12 +57,8 @@ func summarizeSentences(st *stemmer, sents []sentence, title string, budget int)
 // moves on to the next sentence. A lead that was shortened into the
 // headline is longer than it and stays. It reports whether a sentence is
 // left that can stand as the summary: once one was dropped, a fragment of
-// under four words («وكيف تتجنبه») cannot.
-func dropRepeats(sents []sentence, scores []float64, title string) bool {
-	head := CleanTitle(title)
-	if head == "" {
-		head = titleFromSentences(sents)
-	}
+// under four words («وكيف تتجنبه») cannot. head is the headline (headlineOf).
+func dropRepeats(sents []sentence, scores []float64, head string) bool {
 	if head == "" {
 		return true
 	}
@@ -57,7 +68,7 @@ func dropRepeats(sents []sentence, scores []float64, title string) bool {
 		if len(s.text) > 2*len(head)+16 {
 			continue // too long to fit in the headline: skip the word split
 		}
-		if w := Words(s.text); len(w) > 0 && strings.Contains(hw, " "+strings.Join(w, " ")+" ") {
+		if w := s.words; len(w) > 0 && strings.Contains(hw, " "+strings.Join(w, " ")+" ") {
 			scores[i], dropped = -1, true
 		}
 	}
@@ -72,18 +83,21 @@ func dropRepeats(sents []sentence, scores []float64, title string) bool {
 	return false
 }
 
-// sentence is one sentence, the paragraph it belongs to and its stems.
+// sentence is one sentence, the paragraph it belongs to, its words and
+// its stems.
 type sentence struct {
 	text  string
 	para  int
+	words []string // Words(text), filled by stemSentences
 	terms []string // Terms(text), filled by stemSentences
 }
 
-// stemSentences computes every sentence's stems once, for the summary and
-// the clustering lead alike.
+// stemSentences splits every sentence into words and stems once, for the
+// summary, the headline test, topics and the clustering lead alike.
 func stemSentences(st *stemmer, sents []sentence) []sentence {
 	for i := range sents {
-		sents[i].terms = st.terms(sents[i].text)
+		sents[i].words = Words(sents[i].text)
+		sents[i].terms = st.appendTerms(nil, sents[i].words)
 	}
 	return sents
 }
@@ -91,18 +105,39 @@ func stemSentences(st *stemmer, sents []sentence) []sentence {
 // articleSentences cleans the text (dateline, boilerplate) and splits it
 // into sentences, remembering paragraphs.
 func articleSentences(a Article) []sentence {
+	sents, _ := articleParagraphs(a)
+	return sents
+}
+
+// articleParagraphs is articleSentences that also returns the cleaned
+// paragraphs (sentence.para indexes them) and the line of a.Text each was
+// cleaned from, when those are a's own lines (see cleanLines), or else nil.
+func articleParagraphs(a Article) ([]sentence, []cleanPara) {
 	text := a.Text
 	if a.Place != "" {
 		text = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(text), a.Place), " -–—\n")
 	}
-	clean, _ := CleanText(text)
+	kept, from, _ := cleanLines(text)
 	var out []sentence
-	for p, para := range strings.Split(clean, "\n") {
+	for p, para := range kept {
 		for _, s := range Sentences(para) {
 			out = append(out, sentence{text: s, para: p})
 		}
 	}
-	return out
+	if a.Place != "" || strings.ContainsAny(text, "\r") || strings.Contains(text, "://") {
+		return out, nil
+	}
+	paras := make([]cleanPara, len(kept))
+	for p := range kept {
+		paras[p] = cleanPara{text: kept[p], line: from[p]}
+	}
+	return out, paras
+}
+
+// cleanPara is a cleaned paragraph and the line of the text it came from.
+type cleanPara struct {
+	text string
+	line int
 }
 
 // scoreSentences ranks sentences for a news summary. News puts the event in
@@ -117,33 +152,39 @@ func scoreSentences(st *stemmer, sents []sentence, title string) []float64 {
 			doc[t]++
 		}
 	}
+	var docSq float64
+	for _, c := range doc {
+		docSq += c * c
+	}
 	titleSet := setOf(st.terms(title))
 	scores := make([]float64, len(sents))
 	for i, s := range sents {
 		if len(strings.Fields(s.text)) < 4 {
 			continue
 		}
-		scores[i] = 1/float64(1+i) + 0.3*centrality(s.terms, doc) + 0.3*overlap(s.terms, titleSet)
+		scores[i] = 1/float64(1+i) + 0.3*centrality(s.terms, doc, docSq) + 0.3*overlap(s.terms, titleSet)
 	}
 	return scores
 }
 
 // centrality is the cosine between a sentence's term counts and the counts of
-// the rest of the document.
-func centrality(terms []string, doc map[string]float64) float64 {
+// the rest of the document; docSq is the sum of the squared document counts.
+// The rest's squared norm is docSq corrected for the sentence's own terms,
+// so a sentence costs its own terms, not the document's vocabulary; counts
+// are whole numbers, so the float sums are exact in any order.
+func centrality(terms []string, doc map[string]float64, docSq float64) float64 {
 	own := map[string]float64{}
 	for _, t := range terms {
 		own[t]++
 	}
-	var dot, na, nb float64
+	var dot, na float64
+	nb := docSq
 	for t, c := range own {
-		rest := doc[t] - c
+		d := doc[t]
+		rest := d - c
 		dot += c * rest
 		na += c * c
-	}
-	for t, c := range doc {
-		rest := c - own[t]
-		nb += rest * rest
+		nb += rest*rest - d*d
 	}
 	if na == 0 || nb == 0 {
 		return 0

@@ -260,14 +260,52 @@ type topicEvidence struct {
 	lang   string             // the lead article's language (see subjectThreshold)
 }
 
+// articleTopics is the topic evidence an article gives when it leads a
+// story, derived once with its form (prepare): the classifier's scores on
+// its stems, the middle-east gazetteer and health/science/technology
+// lexicon scores of its title and lead, and which admin topics' keywords it contains.
+type articleTopics struct {
+	model []TopicScore // ClassifyTerms on the stems of title and text
+	me    float64      // middleEastScore of the title and first three sentences
+	lex   []float64    // lexiconScore per lexicon topic, in Engine.lex order
+	extra []bool       // per admin topic, in Engine.extra order: a keyword occurs in title or text
+}
+
+// articleTopics derives an article's topic evidence from its stems, its
+// title's words and its sentences; admin keywords are matched on its title
+// and text with stop words kept.
+func (e *Engine) articleTopics(st *stemmer, lang string, stems, titleWords []string, sents []sentence, title, text string) articleTopics {
+	ev := articleTopics{model: e.model.ClassifyTerms(lang, stems)}
+	// Words of the first three sentences, split once for the gazetteer and
+	// the lexicon: Words(leadSentences(sents, 3)).
+	var leadWords []string
+	for _, s := range sents[:min(3, len(sents))] {
+		leadWords = append(leadWords, s.words...)
+	}
+	ev.me = middleEastScore(titleWords, leadWords)
+	titleStems, leadStems := setOf(st.stemAll(titleWords)), setOf(st.stemAll(leadWords))
+	for _, t := range e.lex {
+		ev.lex = append(ev.lex, lexiconScore(t, titleStems, leadStems))
+	}
+	if len(e.extra) > 0 {
+		texts := [][]string{st.stemAll(Words(title + "\n" + text))} // once for all admin topics, not once per topic
+		for _, t := range e.extra {
+			ev.extra = append(ev.extra, matchesAny(texts, t.keywords))
+		}
+	}
+	return ev
+}
+
 // topics combines, for a story, the classifier on the lead article, the feed
 // hints of every article (a hint may also name an admin topic), the
-// middle-east gazetteer, the health/science/technology lexicon and admin keyword topics
-// (certain when a keyword matches), then arranges them with arrangeTopics.
-func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
-	lead := c[0]
-	ev := topicEvidence{score: map[string]float64{}, model: map[string]float64{}, hinted: map[string]bool{}, lang: lead.lang}
-	for _, ts := range e.model.ClassifyTerms(lead.lang, lead.stems) {
+// middle-east gazetteer, the health/science/technology lexicon and admin
+// keyword topics (certain when a keyword matches in any article), then
+// arranges them with arrangeTopics. The per-article parts come from the
+// articles' forms.
+func (e *Engine) topics(c []prepared) []TopicScore {
+	lead := c[0].topicEv
+	ev := topicEvidence{score: map[string]float64{}, model: map[string]float64{}, hinted: map[string]bool{}, lang: c[0].lang}
+	for _, ts := range lead.model {
 		ev.score[ts.ID], ev.model[ts.ID] = ts.Score, ts.Score
 	}
 	for _, a := range c {
@@ -278,23 +316,17 @@ func (e *Engine) topics(st *stemmer, c []prepared) []TopicScore {
 			}
 		}
 	}
-	// the title and lead are split into words once, for the gazetteer and the lexicon
-	titleWords, leadWords := Words(lead.title), Words(leadSentences(lead.sents, 3))
-	if me := middleEastScore(titleWords, leadWords); me > 0 {
+	if me := lead.me; me > 0 {
 		ev.score["middle-east"] = 1 - (1-ev.score["middle-east"])*(1-me)
 	}
-	titleStems, leadStems := setOf(st.stemAll(titleWords)), setOf(st.stemAll(leadWords))
-	for _, t := range e.lex {
-		if s := lexiconScore(t, titleStems, leadStems); s > ev.score[t.id] {
+	for k, t := range e.lex {
+		if s := lead.lex[k]; s > ev.score[t.id] {
 			ev.score[t.id] = s
 		}
 	}
-	if len(e.extra) > 0 {
-		texts := clusterStems(st, c) // once for all admin topics, not once per topic
-		for _, t := range e.extra {
-			if matchesAny(texts, t.keywords) {
-				ev.score[t.id] = 1
-			}
+	for k, t := range e.extra {
+		if slices.ContainsFunc(c, func(p prepared) bool { return p.topicEv.extra[k] }) {
+			ev.score[t.id] = 1
 		}
 	}
 	return arrangeTopics(ev)
@@ -380,26 +412,9 @@ func sectionSubject(subjects []TopicScore, ev topicEvidence) int {
 	return -1
 }
 
-func leadSentences(sents []sentence, n int) string {
-	parts := make([]string, 0, n)
-	for _, s := range sents[:min(n, len(sents))] {
-		parts = append(parts, s.text)
-	}
-	return strings.Join(parts, "\n")
-}
-
-// clusterStems returns the stems of each article of the cluster (title and
-// text, stop words kept so that phrase keywords keep their shape).
-func clusterStems(st *stemmer, c []prepared) [][]string {
-	out := make([][]string, len(c))
-	for i, a := range c {
-		out[i] = st.stemAll(Words(a.text()))
-	}
-	return out
-}
-
-// matchesAny reports whether any article of the cluster (its stems, see
-// clusterStems) contains any of the stemmed keywords.
+// matchesAny reports whether any of the texts (their stems, stop words
+// kept so that phrase keywords keep their shape) contains any of the
+// stemmed keywords.
 func matchesAny(texts [][]string, keywords [][]string) bool {
 	for _, stems := range texts {
 		for _, kw := range keywords {

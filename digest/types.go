@@ -68,10 +68,12 @@ type storyMemo struct {
 	dup            []uint64 // dupHashes(Title, Summary)
 }
 
-func newStoryMemo(st *stemmer, title, summary string) storyMemo {
+// newStoryMemo makes the memo of a story's title (whose Terms are
+// titleTerms) and summary.
+func newStoryMemo(titleTerms []string, title, summary string) storyMemo {
 	return storyMemo{
 		title: title, summary: summary, set: true,
-		terms:   distinctTerms(st.terms(title), -1),
+		terms:   distinctTerms(titleTerms, -1),
 		service: serviceKindOf(title),
 		dup:     dupHashes(title, summary),
 	}
@@ -92,6 +94,12 @@ type Config struct {
 	// names and figures) above which two outlets' reports are one story;
 	// 0 = DefaultMergeThreshold. Lower merges more.
 	MergeThreshold float64
+	// PreparedCache is how many articles' prepared forms (summary,
+	// headline, signature, merge features, topic evidence) the engine keeps
+	// between calls, per generation of its two-generation cache (formCache):
+	// a push a minute after the last one prepares only the new articles.
+	// 0 = DefaultPreparedCache; negative = keep none.
+	PreparedCache int
 }
 
 // Defaults applied for zero Config fields.

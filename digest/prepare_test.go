@@ -1,0 +1,86 @@
+package digest
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"slices"
+	"testing"
+
+	"newsdigest/internal/shareddata"
+)
+
+// wholeTerms is what prepare must get from textTerms: the stems of the
+// title and the whole text as given, split afresh.
+func wholeTerms(a Article) (got, want []string) {
+	st := newStemmer()
+	sents, paras := articleParagraphs(a)
+	sents = stemSentences(st, sents)
+	title := CleanTitle(a.Title)
+	want = st.terms(title + "\n" + a.Text)
+	return textTerms(st, st.terms(title), a.Text, sents, paras), want
+}
+
+// The stems merging and topics read come from the sentences' split for
+// the lines the cleaning kept as they were; they must be those of the
+// whole text as given, clutter, datelines and repeated lines included.
+func TestTextTermsAreTheWholeTextsStems(t *testing.T) {
+	tests := []struct{ name, title, text, place string }{
+		{"plain", "Council passes budget", "The council passed the budget. It took six hours!\nMembers voted 7 to 2.", ""},
+		{"dateline and byline", "", "By Jane Doe\nLONDON (Reuters) - Talks resumed on Monday.\nMore talks are planned.", ""},
+		{"arabic dateline line", "انسحاب التحالف", "بغداد-\nقالت مصادر عراقية إن القوات ستنسحب. وأضافت أن الموعد لم يحدد.", ""},
+		{"place given", "", "بغداد - قالت مصادر إن القوات ستنسحب.\nوأضافت المصادر.", "بغداد"},
+		{"hashtags and link", "", "وصل الوفد إلى #الرياض اليوم.\nالمزيد على الرابط التالي: https://example.com/x\n#عاجل #السعودية", ""},
+		{"crlf", "", "First line here.\r\nSecond line there.", ""},
+		{"spaces, marks and bidi", "عنوان", "  مَرْحَباً بِكُم\u200f في المدينة  \n\tسطر ثان.", ""},
+		{"a line dropped then kept", "", "كتب - محمد علي\nنص الخبر الأول هنا.\nكتب - محمد علي\nكتب - محمد علي", ""},
+		{"clutter lines", "", "Read more: other story\nPhoto: AP\nThe storm hit the coast at dawn.\n// انتهى //", ""},
+		{"empty lines and invalid bytes", "", "\n\nA \xff broken line.\n\n", ""},
+		{"empty", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, want := wholeTerms(Article{Title: tt.title, Text: tt.text, Place: tt.place})
+			if !slices.Equal(got, want) {
+				t.Errorf("textTerms = %q\nwant        %q", got, want)
+			}
+		})
+	}
+}
+
+// The same on real articles of several outlets (datelines, bylines,
+// teasers, hashtags as they come).
+func TestTextTermsOnRealArticles(t *testing.T) {
+	for _, f := range []string{"ar/saudinewsnet2015.jsonl", "ar/newscred2013.jsonl", "en/newscred2013.jsonl"} {
+		file, err := os.Open(shareddata.Path(t, "news-multi-outlet", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(file)
+		sc.Buffer(nil, 1<<22)
+		for n := 0; n < 600 && sc.Scan(); n++ {
+			var r struct{ Title, Text string }
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := wholeTerms(Article{Title: r.Title, Text: r.Text}); !slices.Equal(got, want) {
+				t.Fatalf("%s line %d: textTerms differs from the whole text's stems:\n%q\n%q", f, n+1, got, want)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			t.Fatal(err)
+		}
+		file.Close()
+	}
+}
+
+func FuzzTextTerms(f *testing.F) {
+	f.Add("Council passes budget", "By Jane Doe\nLONDON (Reuters) - Talks resumed.\nMore talks.", "")
+	f.Add("", "بغداد-\nقالت مصادر إن القوات ستنسحب. وأضافت.\n#عاجل #السعودية", "")
+	f.Add("", "كتب - محمد\nنص.\nكتب - محمد", "بغداد")
+	f.Fuzz(func(t *testing.T, title, text, place string) {
+		if got, want := wholeTerms(Article{Title: title, Text: text, Place: place}); !slices.Equal(got, want) {
+			t.Errorf("textTerms(%q, %q, %q) = %q, want %q", title, text, place, got, want)
+		}
+	})
+}

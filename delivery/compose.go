@@ -234,7 +234,7 @@ type composer struct {
 	cache       map[string]rendered        // by eligible set, preferences, language and local date
 	selections  map[string]cachedSelection // by eligible set and preferences
 	pages       map[string]*morePages      // More page sets by ID (content-addressed)
-	blobs       map[string]storyBlob       // stories of page sets, encoded once, by story ID
+	blobs       map[string][]storyBlob     // stories of page sets, encoded once, by story ID (each version)
 	keywords    map[string][]bool          // keyword → which of w.stories it matches
 	stems       [][]string                 // per story: stems of title and summary (made on first need)
 	stemCache   map[string]string
@@ -252,7 +252,7 @@ type eligibleSet struct {
 
 func newComposer(s *Service, w window, interactive bool) *composer {
 	return &composer{s: s, w: w, pool: digest.NewPool(w.stories, w.now), interactive: interactive, eligible: map[uint64]eligibleSet{}, cache: map[string]rendered{},
-		selections: map[string]cachedSelection{}, pages: map[string]*morePages{}, blobs: map[string]storyBlob{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
+		selections: map[string]cachedSelection{}, pages: map[string]*morePages{}, blobs: map[string][]storyBlob{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
 }
 
 // plans loads one batch of chats and plans their digests.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,10 +71,13 @@ func (p *morePages) committed() {
 	p.stored, p.set, p.blobs = true, pageSet{}, nil
 }
 
-// storyBlob is a story encoded once per push.
+// storyBlob is a story encoded once per push. articles are the story's
+// article IDs when encoded: the selection's near-duplicate guard can give
+// one story ID more articles in one chat's digest than in another's.
 type storyBlob struct {
-	key  string
-	json []byte
+	key      string
+	json     []byte
+	articles []string
 }
 
 // morePagesFor returns the page set of a rendering whose cap cut rest.
@@ -104,15 +108,18 @@ func (c *composer) morePagesFor(rest []digest.Story, lang string, size int) *mor
 }
 
 // storyBlob encodes a story once per push; its key is the hash of its
-// encoding, so a story that changed (a new report) is stored anew.
+// encoding, so a story that changed (a new report, a near-duplicate told
+// by it) is stored anew. The cache holds each version of a story ID.
 func (c *composer) storyBlob(st digest.Story) storyBlob {
-	if b, ok := c.blobs[st.ID]; ok {
-		return b
+	for _, b := range c.blobs[st.ID] {
+		if slices.Equal(b.articles, st.Articles) {
+			return b
+		}
 	}
 	v, _ := json.Marshal(st) // strings, times and slices: cannot fail
 	sum := sha256.Sum256(v)
-	b := storyBlob{key: base64.RawURLEncoding.EncodeToString(sum[:12]), json: v}
-	c.blobs[st.ID] = b
+	b := storyBlob{key: base64.RawURLEncoding.EncodeToString(sum[:12]), json: v, articles: st.Articles}
+	c.blobs[st.ID] = append(c.blobs[st.ID], b)
 	return b
 }
 

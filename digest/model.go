@@ -89,8 +89,8 @@ func Features(terms []string) []string {
 // finish computes the per-class feature mass used by the likelihoods.
 func (lm *LangModel) finish() {
 	lm.total = make([]float64, len(lm.Classes))
-	for _, c := range lm.Counts {
-		for i, v := range c {
+	for _, f := range slices.Sorted(maps.Keys(lm.Counts)) { // one order: the same totals in every process
+		for i, v := range lm.Counts[f] {
 			lm.total[i] += v
 		}
 	}
@@ -117,7 +117,11 @@ func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
 	}
 	ll := make([]float64, len(lm.Classes))
 	n := 0
-	for t := range setOf(Features(terms)) {
+	// Sorted and deduplicated rather than a set: adding the logs in map
+	// order made the scores differ in their last bits from call to call.
+	feats := Features(terms)
+	slices.Sort(feats)
+	for _, t := range slices.Compact(feats) {
 		c, ok := lm.Counts[t]
 		if !ok {
 			continue

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -163,5 +164,29 @@ func TestAnnotateKeepsInputOrder(t *testing.T) {
 	}
 	if got[0].Lang != "en" || got[0].Topics[0].ID != "sport" || got[1].Lang != "ar" || !strings.HasPrefix(got[1].Summary, seedLead) {
 		t.Errorf("annotations = %+v", got)
+	}
+}
+
+// TestClassifyIsExact: the same article gets bit-for-bit the same scores on
+// every call, so a story's topics and rank never flicker between pushes.
+func TestClassifyIsExact(t *testing.T) {
+	m, err := EmbeddedModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{
+		"ar": "أعلن البنك المركزي المصري رفع أسعار الفائدة لمواجهة التضخم، وقال محافظ البنك إن القرار يهدف إلى دعم الجنيه واستقرار الأسعار في الأسواق المحلية خلال الأشهر المقبلة",
+		"en": "The central bank raised interest rates on Thursday to fight inflation, and its governor said the decision aims to support the currency and steady prices in local markets over the coming months",
+	}
+	for lang, text := range texts {
+		first := m.Classify(lang, text)
+		if len(first) == 0 {
+			t.Fatalf("%s: no scores", lang)
+		}
+		for range 30 {
+			if got := m.Classify(lang, text); !slices.Equal(got, first) {
+				t.Fatalf("%s: scores changed between calls:\n%v\n%v", lang, first, got)
+			}
+		}
 	}
 }

@@ -224,10 +224,26 @@ func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
 	return e.cluster(prep)
 }
 
-// prepareAll strips each article's boilerplate (learnt from arts and the
-// engine's memory of the last days, which is read-locked meanwhile) and
-// column titles, and prepares it.
+// prepareAll strips each article's boilerplate and column titles
+// (stripAll) and prepares it, taking each form from the engine's cache
+// when it holds it.
 func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
+	prep, keys := e.stripAll(arts)
+	forms := e.forms.get(keys)
+	for i := range prep {
+		if forms[i] == nil {
+			forms[i] = e.prepare(st, prep[i].Article)
+		}
+		prep[i].form = forms[i]
+	}
+	e.forms.put(keys, forms)
+	return prep
+}
+
+// stripAll strips each article's boilerplate (learnt from arts and the
+// engine's memory of the last days, which is read-locked meanwhile) and
+// column titles, and returns the stripped articles with their cache keys.
+func (e *Engine) stripAll(arts []Article) ([]prepared, []formKey) {
 	hashes := e.forms.paraHashes(arts)
 	bp := learnHashes(arts, hashes)
 	e.bpMem.mu.RLock()
@@ -246,15 +262,38 @@ func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 		prep[i] = prepared{Article: bp.stripHashed(a, hashes[i]), index: i, column: column}
 		keys[i] = e.forms.key(prep[i].Article)
 	}
-	forms := e.forms.get(keys)
-	for i := range prep {
-		if forms[i] == nil {
-			forms[i] = e.prepare(st, prep[i].Article)
-		}
-		prep[i].form = forms[i]
+	return prep, keys
+}
+
+// Prepare makes the forms of arts ahead of the next Stories (the ingester
+// calls it, after Learn, with the articles it has just stored), so that
+// preparing an article is done once at ingest and not on a push's
+// critical path. A push whose window strips an article differently (its
+// other articles show other repeated paragraphs) prepares that one again:
+// forms are keyed by the stripped article, so a wrong one is never used.
+// An engine that keeps no forms (Config.PreparedCache < 0) does nothing.
+func (e *Engine) Prepare(arts ...Article) {
+	if e.forms == nil || len(arts) == 0 {
+		return
 	}
-	e.forms.put(keys, forms)
-	return prep
+	_ = e.prepareAll(newStemmer(), arts)
+}
+
+// Ready reports how many of arts a Stories call now would find prepared
+// (Prepare, or an earlier call, made their forms and the cache still holds
+// them): what the next push will not prepare again.
+func (e *Engine) Ready(arts []Article) int {
+	if e.forms == nil {
+		return 0
+	}
+	_, keys := e.stripAll(arts)
+	n := 0
+	for _, f := range e.forms.get(keys) {
+		if f != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Annotation is what the engine derives for one article.

@@ -59,3 +59,64 @@ func shown(stories []Story) string {
 	}
 	return b.String()
 }
+
+// The ingester has the engine prepare what it stores (Learn, then
+// Prepare), so the push after it finds its window's forms ready: the
+// articles stripped the same way at ingest and at the push are not
+// prepared again, one whose paragraph became boilerplate only with a later
+// batch is, and the stories equal those of an engine that prepares
+// everything at the push.
+func TestPrepareAtIngestLeavesThePushNothingToPrepare(t *testing.T) {
+	base := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	const teaser = "Read also: the mayor opens a new bridge over the river"
+	article := func(i int, withTeaser bool) Article {
+		text := fmt.Sprintf("The council of district %d voted on Monday on a plan for schools, roads and a new clinic near the market.", i)
+		if withTeaser {
+			text += "\n" + teaser
+		}
+		return Article{ID: fmt.Sprintf("a%d", i), Source: "Wire", Lang: "en", Published: base.Add(time.Duration(i) * time.Minute),
+			Title: fmt.Sprintf("District %d council votes on schools plan", i), Text: text}
+	}
+	// The teaser is on two articles of the first batch (not yet boilerplate
+	// there) and one of the second: three in the window.
+	first := []Article{article(1, true), article(2, true), article(3, false), article(4, false)}
+	second := []Article{article(5, true), article(6, false), article(7, false)}
+	window := append(append([]Article(nil), first...), second...)
+
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range [][]Article{first, second} {
+		e.Learn(batch...)
+		e.Prepare(batch...)
+	}
+	prep, keys := e.stripAll(window)
+	var missing []string
+	for i, f := range e.forms.get(keys) {
+		if f == nil {
+			missing = append(missing, prep[i].ID)
+		}
+	}
+	for _, id := range missing {
+		if id != "a1" && id != "a2" {
+			t.Errorf("the push must prepare %s again: its form from ingest should have been used (missing %v)", id, missing)
+		}
+	}
+	if len(missing) == len(window) {
+		t.Fatal("nothing prepared at ingest was found by the push")
+	}
+
+	fresh, err := NewEngine(Config{PreparedCache: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Learn(first...)
+	fresh.Learn(second...)
+	if got, want := shown(e.Stories(window)), shown(fresh.Stories(window)); got != want {
+		t.Errorf("stories after preparing at ingest differ from preparing at the push:\n%s\nwant:\n%s", got, want)
+	}
+	if strings.Contains(shown(e.Stories(window)), "Read also") {
+		t.Error("the teaser, boilerplate in the window, reached a story")
+	}
+}

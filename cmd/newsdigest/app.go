@@ -139,7 +139,8 @@ func (m *Main) opsAdapter() opsAdapter {
 }
 
 // stores opens the article and subscription stores and the ingester, which
-// feeds every article it stores to engine's boilerplate learner.
+// feeds every article it stores to engine's boilerplate learner and has
+// the engine prepare it.
 func (m *Main) stores(ctx context.Context, engine *digest.Engine) error {
 	var err error
 	if m.articles, err = news.NewStore(ctx, m.db); err != nil {
@@ -152,7 +153,11 @@ func (m *Main) stores(ctx context.Context, engine *digest.Engine) error {
 		return err
 	}
 	o := ingestOptions(m.cfg, m.log)
-	o.Stored = func(arts []news.Article) { engine.Learn(articlesOf(arts)...) }
+	o.Stored = func(arts []news.Article) {
+		as := articlesOf(arts)
+		engine.Learn(as...)
+		engine.Prepare(as...) // the next push finds these prepared
+	}
 	m.ingester = news.NewIngester(m.articles, o)
 	return nil
 }

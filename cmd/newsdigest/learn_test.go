@@ -16,7 +16,8 @@ import (
 
 // The service's ingester feeds what it stores to the engine: a teaser that
 // one outlet's seed files carried on the three previous days is dropped
-// from today's article, which a push then sees alone.
+// from today's article, which a push then sees alone; and the engine has
+// every stored article prepared, so the push does not prepare them itself.
 func TestIngestTeachesTheEngineBoilerplate(t *testing.T) {
 	ctx := context.Background()
 	db, err := openDB(filepath.Join(t.TempDir(), "db"))
@@ -44,6 +45,13 @@ func TestIngestTeachesTheEngineBoilerplate(t *testing.T) {
 	}
 	if rep, err := m.ingester.Run(ctx); err != nil || rep.SeedsNew != 3 {
 		t.Fatalf("ingest: %+v, %v; want 3 seed articles", rep, err)
+	}
+	stored, err := m.articles.Since(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := engine.Ready(articlesOf(stored)); n != len(stored) || n == 0 {
+		t.Errorf("after the ingest the engine has %d of the %d stored articles prepared: the push would prepare them itself", n, len(stored))
 	}
 	today := digest.Article{ID: "today", Source: "cnn", Title: "اجتماع مجلس الوزراء", Published: now,
 		Text: teaser + "\nعقد مجلس الوزراء اجتماعه الأسبوعي وناقش مشروع قانون الموازنة."}

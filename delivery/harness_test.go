@@ -126,12 +126,22 @@ func (h *harness) service() *delivery.Service {
 func (h *harness) pushTo(subs []subscriptions.Subscriber) {
 	h.t.Helper()
 	h.put(subs...)
+	h.pushNow(ids(1, len(subs))...)
+}
+
+// pushNow starts a service, pushes to chats and waits until the outbox is
+// drained; it returns the running service and how many digests the push
+// queued.
+func (h *harness) pushNow(chats ...int64) (*delivery.Service, int) {
+	h.t.Helper()
 	svc := h.service()
 	run(h.t, svc)
-	if _, err := svc.Push(context.Background(), ids(1, len(subs))); err != nil {
+	n, err := svc.Push(context.Background(), chats)
+	if err != nil {
 		h.t.Fatal(err)
 	}
 	settle(h.t, svc)
+	return svc, n
 }
 
 // run starts svc.Run; stop ends it gracefully and closes the service.

@@ -53,13 +53,11 @@ func TestMorePagesThroughWhatTheCapCut(t *testing.T) {
 	h.subscribe("UTC", "03:00", 1, 2) // not due at t0: only the test pushes
 	h.setMaxStories(3, 1, 2)
 	h.addArticles(8, 10)
-	svc := h.service()
-	run(t, svc)
-	ctx := context.Background()
-	if n, err := svc.Push(ctx, []int64{1, 2}); err != nil || n != 2 {
-		t.Fatalf("Push = %d, %v", n, err)
+	svc, n := h.pushNow(1, 2)
+	if n != 2 {
+		t.Fatalf("Push = %d digests, want 2", n)
 	}
-	settle(t, svc)
+	ctx := context.Background()
 	digest := h.srv.SentTo(1)
 	label, data := moreButton(digest)
 	if label != "More (5)" || len(data) > 64 {
@@ -160,13 +158,11 @@ func moreSharedAcrossDates(t *testing.T, batch int) {
 	h.subscribe("Pacific/Pago_Pago", "03:00", 2)
 	h.setMaxStories(3, 1, 2)
 	h.addArticles(8, 10)
-	svc := h.service()
-	run(t, svc)
-	ctx := context.Background()
-	if n, err := svc.Push(ctx, []int64{1, 2}); err != nil || n != 2 {
-		t.Fatalf("Push = %d, %v", n, err)
+	svc, n := h.pushNow(1, 2)
+	if n != 2 {
+		t.Fatalf("Push = %d digests, want 2", n)
 	}
-	settle(t, svc)
+	ctx := context.Background()
 	first, second := h.srv.SentTo(1), h.srv.SentTo(2)
 	if joinText(first) == joinText(second) {
 		t.Fatalf("chats on different local dates got one rendering:\n%s", joinText(first))

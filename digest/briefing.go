@@ -157,20 +157,7 @@ func nearDuplicate(a, b *Story, wa, wb []uint64) bool {
 	if min(len(wa), len(wb)) < need {
 		return false
 	}
-	shared := 0
-	for x, y := 0, 0; x < len(wa) && y < len(wb); {
-		switch {
-		case wa[x] < wb[y]:
-			x++
-		case wa[x] > wb[y]:
-			y++
-		default:
-			shared++
-			x++
-			y++
-		}
-	}
-	return shared >= need
+	return sharedCount(wa, wb) >= need
 }
 
 // NearDuplicates reports the pairs (i, j), i < j, of stories that the

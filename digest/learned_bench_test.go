@@ -63,11 +63,11 @@ func BenchmarkSelectLearned(b *testing.B) {
 		name string
 		run  func()
 	}{
-		{"none", func() { _ = digest.Select(stories, digest.Prefs{}, now) }},
-		{"topics", func() { _ = digest.Select(stories, digest.Prefs{Weights: topics}, now) }},
-		{"taps", func() { _ = digest.Select(stories, digest.Prefs{Weights: taps}, now) }},
-		{"taps-unmemoised", func() { _ = digest.Select(plain, digest.Prefs{Weights: taps}, now) }},
-		{"taps+render", func() { _ = digest.RenderHTML(digest.Select(stories, digest.Prefs{Weights: taps}, now), opts) }},
+		{"none", func() { _ = digest.ReferenceSelect(stories, digest.Prefs{}, now) }},
+		{"topics", func() { _ = digest.ReferenceSelect(stories, digest.Prefs{Weights: topics}, now) }},
+		{"taps", func() { _ = digest.ReferenceSelect(stories, digest.Prefs{Weights: taps}, now) }},
+		{"taps-unmemoised", func() { _ = digest.ReferenceSelect(plain, digest.Prefs{Weights: taps}, now) }},
+		{"taps+render", func() { _ = digest.RenderHTML(digest.ReferenceSelect(stories, digest.Prefs{Weights: taps}, now), opts) }},
 		{"pool-none", func() { buf = pool.SelectInto(buf, idx, digest.Prefs{}).Stories[:0] }},
 		{"pool-taps", func() { buf = pool.SelectInto(buf, idx, digest.Prefs{Weights: taps}).Stories[:0] }},
 	}

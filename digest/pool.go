@@ -14,8 +14,9 @@ import (
 // this per selection was most of a 100,000-chat push's composing CPU
 // (BENCHMARKS.md, "Selecting from a pool").
 //
-// Pool.Select gives exactly what Select gives for the same stories. A Pool
-// is not safe for concurrent use (a push composes on one goroutine).
+// Select is one selection from a Pool; what a Pool selects is exactly what
+// testing the near-duplicate pairs one by one gives (the tests' reference).
+// A Pool is not safe for concurrent use (a push composes on one goroutine).
 type Pool struct {
 	stories  []Story
 	now      time.Time
@@ -40,8 +41,8 @@ func NewPool(stories []Story, now time.Time) *Pool {
 // Stories returns the pool's stories (the caller must not change them).
 func (p *Pool) Stories() []Story { return p.stories }
 
-// Select is Select(stories, prefs, now) where stories are the pool's
-// stories at idx, in that order, and now the pool's time.
+// Select selects among the pool's stories at idx, in that order, at the
+// pool's time (see the package's Select).
 func (p *Pool) Select(idx []int, prefs Prefs) Selection {
 	return p.SelectInto(nil, idx, prefs)
 }
@@ -121,10 +122,12 @@ func countSets(sets [][]bool, i int) int {
 	return n
 }
 
-// dropNearDuplicates is the package's dropNearDuplicates over the first n
-// of kept (in rank order), with the pairs looked up rather than tested:
-// a story joins the first kept story it is a near-duplicate of, and the
-// better-covered of the two stays in that place.
+// dropNearDuplicates keeps, of each group of near-duplicates among the
+// first n of kept (in rank order), the one most outlets carry (the first in
+// rank order on a tie) at the place of the highest-ranked; the others'
+// articles are added to it, since they were told by it. The pairs are
+// looked up rather than tested: a story joins the first kept story it is a
+// near-duplicate of.
 func (p *Pool) dropNearDuplicates(dst []Story, kept []ranked, n int) []Story {
 	near := p.nearPairs()
 	out := dst[:0]

@@ -14,7 +14,7 @@ import (
 // preferences (as newsdigest bench draws them: 30 % with one to three
 // topics, sizes 5, 10 and 50, Arabic and English readers; no keywords,
 // which the composer matched once per push before the pool too) over a day of 3,600 reports from several outlets (poolDay, about the
-// size of a push's window), once with Select per
+// size of a push's window), once with ReferenceSelect (the pairwise selection, as Select was) per
 // set (the old path: every selection ranks, sorts and tests its first
 // 4 × MaxStories stories for near-duplicates pairwise) and once from a
 // Pool made in the same iteration (its preparation counted). The passes
@@ -34,7 +34,7 @@ func BenchmarkPoolSelect(b *testing.B) {
 	for b.Loop() {
 		d, a := measure(func() {
 			for _, p := range prefs {
-				_ = digest.Select(stories, p, now)
+				_ = digest.ReferenceSelect(stories, p, now)
 			}
 		})
 		selectT, selectAllocs = selectT+d, selectAllocs+a

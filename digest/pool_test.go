@@ -39,8 +39,9 @@ func poolDay(t testing.TB, perSet int) ([]digest.Story, time.Time) {
 }
 
 // TestPoolSelectsAsSelect: a push selects from a Pool, once per distinct
-// set of preferences; every subscriber must get exactly the digest Select
-// gives over the same stories (same stories, order, merged near-duplicates,
+// set of preferences (Select is one such selection); every subscriber must
+// get exactly the digest the pairwise selection (ReferenceSelect) gives over
+// the same stories (same stories, order, merged near-duplicates,
 // More pages), whatever their topics, keywords, size, languages and
 // feedback, and from any subset of the window (a chat's unseen stories).
 //
@@ -97,7 +98,7 @@ func TestPoolSelectsAsSelect(t *testing.T) {
 			for i, x := range idx {
 				sub[i] = stories[x]
 			}
-			want := digest.Select(sub, c.p, now)
+			want := digest.ReferenceSelect(sub, c.p, now)
 			got := pool.Select(idx, c.p)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s, %s stories: pool selected %s, Select %s", c.name, name, ids(got), ids(want))
@@ -139,7 +140,7 @@ func TestPoolNearDuplicateChain(t *testing.T) {
 		mk("third", "echo foxtrot golf hotel india juliet oscar papa quebec romeo", 1, 0.05, 2*time.Hour),
 	}
 	p := digest.Prefs{Topics: []string{"politics"}, Lang: "en"}
-	want := digest.Select(stories, p, now)
+	want := digest.ReferenceSelect(stories, p, now)
 	if got := ids(want); !slices.Equal(got, []string{"second+2", "third+1"}) {
 		t.Fatalf("Select showed %v, want the second version (with the first's article) and the third", got)
 	}

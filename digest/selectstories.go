@@ -38,34 +38,15 @@ type ranked struct {
 }
 
 // Select filters stories by the subscriber's topics and keywords, ranks them
-// (see rankedAt) and caps them at MaxStories. A push selecting many times
-// among the same stories uses a Pool, which gives the same.
+// (see rankedAt) and caps them at MaxStories: one selection from a Pool of
+// the stories. A push selecting many times among the same stories keeps
+// the Pool.
 func Select(stories []Story, p Prefs, now time.Time) Selection {
-	limit := limitOf(p)
-	include, exclude := compileKeywords(p.Include), compileKeywords(p.Exclude)
-	var kept []ranked
-	st := newStemmer()
-	topics, lw := trimmed(p.Topics), splitWeights(p.Weights)
-	for i := range stories {
-		s := &stories[i]
-		if !hasTopic(s, topics) || !LangAllowed(*s, p.Lang, p.StoryLangs) {
-			continue
-		}
-		var stems []string
-		if len(include)+len(exclude) > 0 { // most subscribers have no keywords: skip stemming
-			stems = st.stemAll(Words(s.Title + "\n" + s.Summary))
-		}
-		if anyKeyword(stems, exclude) || (len(include) > 0 && !anyKeyword(stems, include)) {
-			continue
-		}
-		kept = append(kept, rankedAt(s, i, scoreFrom(baseScore(s, now), s, p, countKeywords(stems, include)), lw))
+	idx := make([]int, len(stories))
+	for i := range idx {
+		idx[i] = i
 	}
-	kept = rankOrder(kept, limit, p.Weights)
-	ordered := make([]Story, len(kept))
-	for i, r := range kept {
-		ordered[i] = *r.s
-	}
-	return capSelection(dropNearDuplicates(ordered, dupScan*limit), limit, p)
+	return NewPool(stories, now).Select(idx, p)
 }
 
 func limitOf(p Prefs) int {
@@ -111,40 +92,6 @@ func capSelection(ordered []Story, limit int, p Prefs) Selection {
 // runs it, and a pairwise test over a whole day's stories would cost more
 // than a digest.
 const dupScan = 4
-
-// dropNearDuplicates keeps, of each group of near-duplicates among the
-// first n stories, the one most outlets carry (the first in rank order on
-// a tie) at the place of the highest-ranked; the others' articles are
-// added to it, since they were told by it.
-func dropNearDuplicates(ranked []Story, n int) []Story {
-	n = min(n, len(ranked))
-	// In place: ranked is Select's own slice, and a day's window holds
-	// thousands of stories beyond the n guarded ones (a copy of all of them
-	// per selection was half of a push's heap).
-	k := 0
-	var words [][]uint64
-	for _, s := range ranked[:n] {
-		w := dupWords(s)
-		j := -1
-		for x := range words { // words[x] belongs to ranked[x], x < k
-			if nearDuplicate(&ranked[x], &s, words[x], w) {
-				j = x
-				break
-			}
-		}
-		if j < 0 {
-			ranked[k], words = s, append(words, w)
-			k++
-			continue
-		}
-		keep, drop := ranked[j], s
-		if len(s.Sources) > len(keep.Sources) {
-			keep, drop, words[j] = s, keep, w
-		}
-		ranked[j] = mergedInto(keep, drop)
-	}
-	return append(ranked[:k], ranked[n:]...)
-}
 
 // mergedInto is keep with drop's articles added (a near-duplicate told by it).
 func mergedInto(keep, drop Story) Story {
@@ -230,28 +177,4 @@ func trimmed(topics []string) []string {
 		out[i] = strings.TrimSpace(t)
 	}
 	return out
-}
-
-func compileKeywords(kws []string) [][]string {
-	var out [][]string
-	for _, kw := range kws {
-		if st := keywordStems(kw); len(st) > 0 {
-			out = append(out, st)
-		}
-	}
-	return out
-}
-
-func anyKeyword(stems []string, kws [][]string) bool {
-	return countKeywords(stems, kws) > 0
-}
-
-func countKeywords(stems []string, kws [][]string) int {
-	n := 0
-	for _, kw := range kws {
-		if ContainsRun(stems, kw) {
-			n++
-		}
-	}
-	return n
 }

@@ -41,7 +41,7 @@ type TopicModel struct {
 
 // LangModel is the naive Bayes model of one language.
 type LangModel struct {
-	Alpha   float64              // additive smoothing
+	Alpha   float64              // additive smoothing; change it with SetAlpha (the logs depend on it)
 	Prior   float64              // weight of the class prior against the tempered likelihood
 	Temp    float64              // calibration temperature: scores are softmax(log-posterior / Temp); 0 or 1 = none
 	Classes []string             // topic IDs
@@ -49,6 +49,24 @@ type LangModel struct {
 	Counts  map[string][]float64 // feature → weighted documents of each class containing it
 	total   []float64            // per-class feature mass (computed by finish)
 	vocab   float64
+	// rows numbers the features in sorted order and logp holds, at
+	// row*len(Classes)+class, each feature's log-likelihood in each class
+	// (both made by finish): classifying an article looks its features up
+	// once and adds precomputed logs in row order, which is sorted feature
+	// order, so the sums are the same bits as adding math.Log of Counts
+	// feature by feature in sorted order.
+	rows map[string]featRow
+	logp []float64
+}
+
+// featRow is what the model knows of a string: its row when it is a
+// feature, and whether it begins or ends a pair feature ("a" and "b" of
+// "a_b"), so that a pair is looked up only when both halves can make one;
+// most adjacent stems make no pair feature.
+type featRow struct {
+	row         int32
+	known       bool // row is a feature's
+	left, right bool
 }
 
 // Default hyper-parameters; cmd/trainmodel chooses per language by
@@ -88,13 +106,73 @@ func Features(terms []string) []string {
 
 // finish computes the per-class feature mass used by the likelihoods.
 func (lm *LangModel) finish() {
-	lm.total = make([]float64, len(lm.Classes))
-	for _, f := range slices.Sorted(maps.Keys(lm.Counts)) { // one order: the same totals in every process
+	feats := slices.Sorted(maps.Keys(lm.Counts)) // one order: the same totals in every process
+	nc := len(lm.Classes)
+	lm.total = make([]float64, nc)
+	for _, f := range feats {
 		for i, v := range lm.Counts[f] {
 			lm.total[i] += v
 		}
 	}
 	lm.vocab = float64(len(lm.Counts))
+	lm.rows = make(map[string]featRow, len(feats))
+	lm.logp = make([]float64, len(feats)*nc)
+	for r, f := range feats {
+		lm.rows[f] = featRow{row: int32(r), known: true}
+		for i, c := range lm.Counts[f] {
+			lm.logp[r*nc+i] = math.Log((c + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
+		}
+	}
+	for _, f := range feats {
+		if a, b, ok := strings.Cut(f, "_"); ok && !strings.Contains(b, "_") {
+			lm.markPair(a, true)
+			lm.markPair(b, false)
+		}
+	}
+}
+
+// markPair notes that s begins (left) or ends a pair feature.
+func (lm *LangModel) markPair(s string, left bool) {
+	e := lm.rows[s]
+	if left {
+		e.left = true
+	} else {
+		e.right = true
+	}
+	lm.rows[s] = e
+}
+
+// SetAlpha changes the smoothing of a model already trained or read, and
+// the precomputed logs with it.
+func (lm *LangModel) SetAlpha(alpha float64) {
+	if alpha != lm.Alpha {
+		lm.Alpha = alpha
+		lm.finish()
+	}
+}
+
+// featureRows returns the model's rows of the features of terms (see
+// Features) that it knows, sorted and each once. Pairs are looked up from a
+// reused buffer rather than built as strings: most pairs are unknown.
+func (lm *LangModel) featureRows(terms []string) []int32 {
+	rows := make([]int32, 0, 2*len(terms))
+	var pair []byte
+	var prev featRow
+	for i, t := range terms {
+		e := lm.rows[t]
+		if e.known {
+			rows = append(rows, e.row)
+		}
+		if i > 0 && prev.left && e.right {
+			pair = append(append(append(pair[:0], terms[i-1]...), '_'), t...)
+			if p := lm.rows[string(pair)]; p.known {
+				rows = append(rows, p.row)
+			}
+		}
+		prev = e
+	}
+	slices.Sort(rows)
+	return slices.Compact(rows)
 }
 
 // Classify returns the topic distribution for text in lang, best first, or
@@ -115,20 +193,15 @@ func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
 	if lm == nil || len(lm.Classes) == 0 {
 		return nil
 	}
-	ll := make([]float64, len(lm.Classes))
-	n := 0
+	nc := len(lm.Classes)
+	ll := make([]float64, nc)
 	// Sorted and deduplicated rather than a set: adding the logs in map
 	// order made the scores differ in their last bits from call to call.
-	feats := Features(terms)
-	slices.Sort(feats)
-	for _, t := range slices.Compact(feats) {
-		c, ok := lm.Counts[t]
-		if !ok {
-			continue
-		}
-		n++
-		for i := range ll {
-			ll[i] += math.Log((c[i] + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
+	rows := lm.featureRows(terms)
+	n := len(rows)
+	for _, r := range rows {
+		for i, v := range lm.logp[int(r)*nc : int(r+1)*nc] {
+			ll[i] += v
 		}
 	}
 	var docs float64

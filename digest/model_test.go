@@ -190,3 +190,42 @@ func TestClassifyIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestSetAlphaRecomputesTheLogs: the likelihoods are precomputed, so a
+// model whose smoothing is changed after training must classify exactly as
+// one read from a file with that smoothing.
+func TestSetAlphaRecomputesTheLogs(t *testing.T) {
+	m, err := TrainTopicModel(trainingDocs(), TrainOptions{MinDocs: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := m.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if _, err := text.ReadFrom(zr); err != nil {
+		t.Fatal(err)
+	}
+	var smooth bytes.Buffer
+	zw := gzip.NewWriter(&smooth)
+	zw.Write([]byte(strings.ReplaceAll(text.String(), "alpha 0.1\n", "alpha 2\n")))
+	zw.Close()
+	read, err := ParseTopicModel(smooth.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const goal = "A late goal won the match for the club."
+	before := m.Classify("en", goal)
+	for _, lm := range m.Langs {
+		lm.SetAlpha(2)
+	}
+	got, want := m.Classify("en", goal), read.Classify("en", goal)
+	if !slices.Equal(got, want) || slices.Equal(got, before) {
+		t.Errorf("after SetAlpha(2): %v, want %v as read with alpha 2 (and not %v)", got, want, before)
+	}
+}

@@ -97,19 +97,30 @@ func Terms(s string) []string {
 // time before this cache) runs once per distinct word. It lives per call,
 // not per package, so the engine keeps no mutable shared state.
 type stemmer struct {
-	cache map[string]string
+	cache map[string]stemmed
 }
 
-func newStemmer() *stemmer { return &stemmer{cache: map[string]string{}} }
+// stemmed is what the stemmer remembers of a word: its stem, whether it
+// is a stop word or a number, which terms leave out (one look-up for
+// both), and whether it names a gazetteer place (isPlace).
+type stemmed struct {
+	stem  string
+	skip  bool
+	place bool
+}
 
-func (s *stemmer) stem(w string) string {
+func newStemmer() *stemmer { return &stemmer{cache: map[string]stemmed{}} }
+
+func (s *stemmer) lookup(w string) stemmed {
 	if st, ok := s.cache[w]; ok {
 		return st
 	}
-	st := Stem(w)
+	st := stemmed{stem: Stem(w), skip: isStopWord(w) || isNumber(w), place: isPlace(w)}
 	s.cache[w] = st
 	return st
 }
+
+func (s *stemmer) stem(w string) string { return s.lookup(w).stem }
 
 func (s *stemmer) stemAll(words []string) []string {
 	out := make([]string, len(words))
@@ -129,11 +140,8 @@ func (s *stemmer) terms(text string) []string {
 // words' array from its start: it never gets ahead of the word it reads.
 func (s *stemmer) appendTerms(out, words []string) []string {
 	for _, w := range words {
-		if isStopWord(w) || isNumber(w) {
-			continue
-		}
-		if st := s.stem(w); st != "" {
-			out = append(out, st)
+		if st := s.lookup(w); !st.skip && st.stem != "" {
+			out = append(out, st.stem)
 		}
 	}
 	return out

@@ -167,8 +167,8 @@ func gazetteer(places, arabicNisbas, englishDemonyms string) map[string]bool {
 // double) and the lead's (see Words) of an article, and turns the count into a confidence that adds
 // to the classifier's (noisy-OR): one mention in the title alone is not
 // enough for the region, several are.
-func middleEastScore(titleWords, leadWords []string) float64 {
-	n := 2*countPlaces(titleWords) + countPlaces(leadWords)
+func middleEastScore(st *stemmer, titleWords, leadWords []string) float64 {
+	n := 2*st.countPlaces(titleWords) + st.countPlaces(leadWords)
 	switch {
 	case n >= 4:
 		return 0.7
@@ -179,14 +179,23 @@ func middleEastScore(titleWords, leadWords []string) float64 {
 }
 
 // countPlaces counts the gazetteer places among words (see Words).
-func countPlaces(words []string) int {
+func countPlaces(words []string) int { return newStemmer().countPlaces(words) }
+
+// countPlaces is countPlaces remembering each word's answer for the call:
+// the prefix look-ups (stripArabicPrefix) were a fifth of topic scoring.
+func (s *stemmer) countPlaces(words []string) int {
 	n := 0
 	for _, w := range words {
-		if middleEastPlaces[w] || middleEastPlaces[stripArabicPrefix(w)] {
+		if s.lookup(w).place {
 			n++
 		}
 	}
 	return n
+}
+
+// isPlace reports a gazetteer place, bare or with a glued prefix.
+func isPlace(w string) bool {
+	return middleEastPlaces[w] || middleEastPlaces[stripArabicPrefix(w)]
 }
 
 // stripArabicPrefix removes a conjunction and/or preposition glued to a place
@@ -282,7 +291,7 @@ func (e *Engine) articleTopics(st *stemmer, lang string, stems, titleWords []str
 	for _, s := range sents[:min(3, len(sents))] {
 		leadWords = append(leadWords, s.words...)
 	}
-	ev.me = middleEastScore(titleWords, leadWords)
+	ev.me = middleEastScore(st, titleWords, leadWords)
 	titleStems, leadStems := setOf(st.stemAll(titleWords)), setOf(st.stemAll(leadWords))
 	for _, t := range e.lex {
 		ev.lex = append(ev.lex, lexiconScore(t, titleStems, leadStems))

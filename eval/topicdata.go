@@ -139,7 +139,8 @@ func (tt topicTrainer) model(leaveOut string) (*digest.TopicModel, error) {
 		return nil, err
 	}
 	for lang, lm := range m.Langs {
-		lm.Alpha, lm.Prior, lm.Temp = tt.p.Alpha, tt.p.prior(lang), tt.p.Temps[lang]
+		lm.SetAlpha(tt.p.Alpha)
+		lm.Prior, lm.Temp = tt.p.prior(lang), tt.p.Temps[lang]
 	}
 	return m, nil
 }

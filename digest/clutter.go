@@ -67,8 +67,11 @@ var (
 	inlineImage = regexp.MustCompile(`(?i)[ \t]+https?://[^\s<>"«»]+\.(?:jpe?g|png|gif|webp)(?:\?[^\s<>"«»]*)?[ \t]+`)
 	urlRe       = regexp.MustCompile(`(?i)\b(?:https?://|www\.|pic\.twitter\.com/)[^\s<>"«»]+`)
 	// mediaMark: "(photo)", «(صور)», "[video]" inline.
-	mediaMark = regexp.MustCompile(`(?i)(?:^|\s)[(\[](?:\+?\s*)(?:photo|photos|picture|pictures|video|videos|graphic|map|gallery|صورة|صور|بالصور|فيديو|بالفيديو|شاهد|إنفوجراف|انفوجراف|إنفوجرافيك|انفوجرافيك)[)\]]`)
-	hashtag   = regexp.MustCompile(`(^|[^\p{L}\p{M}\p{N}_&])#([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*)`)
+	mediaMark = regexp.MustCompile(`(?i)(?:^|\s)[(\[](?:\+?\s*)(?:` + strings.Join(mediaWords, "|") + `)[)\]]`)
+	// mediaWords are the words of a mediaMark.
+	mediaWords = []string{"photo", "photos", "picture", "pictures", "video", "videos", "graphic", "map", "gallery",
+		"صورة", "صور", "بالصور", "فيديو", "بالفيديو", "شاهد", "إنفوجراف", "انفوجراف", "إنفوجرافيك", "انفوجرافيك"}
+	hashtag = regexp.MustCompile(`(^|[^\p{L}\p{M}\p{N}_&])#([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*)`)
 	// tagRun: hashtags (with the symbols feeds put between them) ending a line.
 	tagRun = regexp.MustCompile(`(?:[\s\p{So}\p{Sk}|•·،,]*#[\p{L}\p{M}\p{N}_]+)+[\s\p{So}\p{Sk}|•·]*$`)
 	// trailingAgency: "(Reuters)", "(SPACE.com)", "(AP)" ending a headline.
@@ -155,7 +158,7 @@ func cleanLine(ln string) string {
 		}
 		ln = noURL
 	}
-	if strings.ContainsAny(ln, "([") {
+	if mayHaveMediaMark(ln) {
 		ln = mediaMark.ReplaceAllString(ln, " ")
 	}
 	if strings.Contains(ln, "#") {
@@ -168,6 +171,34 @@ func cleanLine(ln string) string {
 		ln = spaces.ReplaceAllString(ln, " ")
 	}
 	return strings.TrimSpace(ln)
+}
+
+// mayHaveMediaMark reports whether ln has a bracket holding, after an
+// optional "+" and spaces, one of the mediaWords (in any case, as the
+// regexp's (?i) folds them): what mediaMark needs, but for the space before
+// the bracket. Brackets in news mostly hold agencies and asides, and this
+// scan costs a fraction of the regexp, which then runs only where it may
+// match.
+func mayHaveMediaMark(ln string) bool {
+	for i := strings.IndexAny(ln, "(["); i >= 0; {
+		rest := ln[i+1:]
+		end := strings.IndexAny(rest, ")]")
+		if end < 0 {
+			return false
+		}
+		inner := strings.TrimLeft(strings.TrimPrefix(rest[:end], "+"), " \t\n\f\r") // \s of the regexp
+		for _, w := range mediaWords {
+			if strings.EqualFold(inner, w) {
+				return true
+			}
+		}
+		next := strings.IndexAny(rest, "([")
+		if next < 0 {
+			return false
+		}
+		i += 1 + next
+	}
+	return false
 }
 
 func hasLink(s string) bool {
@@ -234,22 +265,33 @@ func isClutterLine(ln string) bool {
 	if !strings.ContainsFunc(ln, unicode.IsLetter) || readMore.MatchString(ln) {
 		return true
 	}
-	n := runeLen(ln)
-	if n <= 130 && (endMark.MatchString(ln) || agencyLine.MatchString(ln) || datedCredit.MatchString(ln)) {
+	if atMostRunes(ln, 130) && (endMark.MatchString(ln) || agencyLine.MatchString(ln) || datedCredit.MatchString(ln)) {
 		return true
 	}
-	if creditLine.MatchString(ln) && n <= 80 && (strings.Contains(ln, ":") || !strings.ContainsAny(ln, ".!?؟")) {
+	if creditLine.MatchString(ln) && atMostRunes(ln, 80) && (strings.Contains(ln, ":") || !strings.ContainsAny(ln, ".!?؟")) {
 		return true
 	}
 	// a short line wholly in parentheses: «(إعداد … للنشرة العربية)», "(Reporting by …)"
-	return n <= 120 && strings.HasPrefix(ln, "(") && strings.HasSuffix(ln, ")") && strings.Count(ln, "(") == 1
+	return strings.HasPrefix(ln, "(") && strings.HasSuffix(ln, ")") && atMostRunes(ln, 120) && strings.Count(ln, "(") == 1
+}
+
+// atMostRunes reports whether s has at most n runes, without counting them
+// when its length in bytes decides: every line of every article is asked.
+func atMostRunes(s string, n int) bool {
+	switch {
+	case len(s) <= n:
+		return true
+	case len(s) > n*utf8.UTFMax:
+		return false
+	}
+	return utf8.RuneCountInString(s) <= n
 }
 
 // isByline reports a short line of two parts around a dash that is not a
 // sentence: «عين اليوم – جدة», «رغد عشميل – عين اليوم», «القاهرة - أ ش أ:».
 // Only the opening lines are tested (see CleanText).
 func isByline(ln string) bool {
-	if runeLen(ln) > 50 || strings.ContainsAny(ln, ".!?؟") || len(strings.Fields(ln)) > 7 {
+	if !atMostRunes(ln, 50) || strings.ContainsAny(ln, ".!?؟") || hasFields(ln, 8) {
 		return false
 	}
 	for _, dash := range []string{" – ", " - ", " — ", " ـ ", "ـ ", " ـ"} {

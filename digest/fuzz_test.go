@@ -151,3 +151,25 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// FuzzCleanLineShortcuts: the cheap tests cleanLine and the sentence
+// scoring use in place of a regexp or a split agree with what they stand
+// for: mayHaveMediaMark is true wherever mediaMark matches, atMostRunes is
+// a rune count and hasFields a count of strings.Fields.
+func FuzzCleanLineShortcuts(f *testing.F) {
+	f.Add("صورة (بالصور) وكالة", 3)
+	f.Add("Storm hits coast [+ PHOTOS] (Reuters) (video", 12)
+	f.Add("a (ſhare) ( +\tmap] x", 0)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if mediaMark.MatchString(s) && !mayHaveMediaMark(s) {
+			t.Fatalf("mayHaveMediaMark(%q) = false, but mediaMark matches", s)
+		}
+		n %= 64
+		if got, want := atMostRunes(s, n), utf8.RuneCountInString(s) <= n; got != want {
+			t.Fatalf("atMostRunes(%q, %d) = %v, want %v", s, n, got, want)
+		}
+		if got, want := hasFields(s, n), len(strings.Fields(s)) >= n; got != want {
+			t.Fatalf("hasFields(%q, %d) = %v, want %v", s, n, got, want)
+		}
+	})
+}

@@ -42,14 +42,16 @@ func DeriveTitle(a Article) string {
 
 // titleFromSentences derives a headline from the first sentence of at least
 // four words (a one- or two-word opening line is a label, not the news).
+// It is a copy: a sentence is a substring of its article's text (Sentences),
+// which a prepared form must not keep alive.
 func titleFromSentences(sents []sentence) string {
 	for _, s := range sents {
-		if len(strings.Fields(s.text)) >= 4 {
-			return Headline(s.text)
+		if hasFields(s.text, 4) {
+			return strings.Clone(Headline(s.text))
 		}
 	}
 	if len(sents) > 0 {
-		return Headline(sents[0].text)
+		return strings.Clone(Headline(sents[0].text))
 	}
 	return ""
 }

@@ -3,6 +3,7 @@ package digest
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Read-only tables and patterns (never written after package init).
@@ -17,41 +18,54 @@ var (
 // quotes and brackets kept on the sentence) and line breaks; the Arabic comma
 // ، and semicolon ؛ are not ends, nor are the periods of abbreviations
 // ("U.S.", "Mr."), initials, decimals ("3.5") or a period followed by a
-// lower-case word.
+// lower-case word. Invalid UTF-8 bytes come out as U+FFFD. The sentences
+// are substrings of text (of its valid copy): the engine splits every
+// article, and a copy per sentence was a third of the split's cost.
 func Sentences(text string) []string {
+	if !utf8.ValidString(text) {
+		text = string([]rune(text)) // each invalid byte becomes U+FFFD
+	}
 	var out []string
-	for _, line := range strings.Split(text, "\n") {
-		out = appendLineSentences(out, []rune(line))
+	for line := range strings.SplitSeq(text, "\n") {
+		out = appendLineSentences(out, line)
 	}
 	return out
 }
 
-func appendLineSentences(out []string, rs []rune) []string {
+// appendLineSentences appends the sentences of one line (valid UTF-8) to
+// out. It walks the line's bytes, decoding a rune where a test needs one.
+func appendLineSentences(out []string, line string) []string {
 	start := 0
-	for i := 0; i < len(rs); i++ {
-		if !isTerminator(rs[i]) {
+	for i := 0; i < len(line); {
+		r, size := utf8.DecodeRuneInString(line[i:])
+		if !isTerminator(r) {
+			i += size
 			continue
 		}
-		end := i + 1
-		for end < len(rs) && (isTerminator(rs[end]) || isCloser(rs[end])) {
-			end++
+		end := i + size
+		for end < len(line) {
+			next, n := utf8.DecodeRuneInString(line[end:])
+			if !isTerminator(next) && !isCloser(next) {
+				break
+			}
+			end += n
 		}
-		if end < len(rs) && !unicode.IsSpace(rs[end]) {
-			i = end - 1
+		if next, _ := utf8.DecodeRuneInString(line[end:]); end < len(line) && !unicode.IsSpace(next) {
+			i = end
 			continue // "3.5", "U.S.-led", "example.com"
 		}
-		if rs[i] == '.' && !periodEnds(rs, start, i, end) {
-			i = end - 1
+		if r == '.' && !periodEnds(line, start, i, end) {
+			i = end
 			continue
 		}
-		out = appendTrimmed(out, rs[start:end])
-		start, i = end, end-1
+		out = appendTrimmed(out, line[start:end])
+		start, i = end, end
 	}
-	return appendTrimmed(out, rs[start:])
+	return appendTrimmed(out, line[start:])
 }
 
-func appendTrimmed(out []string, rs []rune) []string {
-	if s := strings.TrimSpace(string(rs)); s != "" {
+func appendTrimmed(out []string, s string) []string {
+	if s = strings.TrimSpace(s); s != "" {
 		return append(out, s)
 	}
 	return out
@@ -65,23 +79,27 @@ func isCloser(r rune) bool {
 	return strings.ContainsRune(`"'”’»)]`, r)
 }
 
-// periodEnds decides whether the period at dot ends a sentence: not after an
-// abbreviation or a single initial, and not when the next word starts lower-case.
-func periodEnds(rs []rune, start, dot, end int) bool {
+// periodEnds decides whether the period at byte dot of line ends a sentence
+// (start and end are the byte offsets of the sentence's start and of what
+// follows the period's marks): not after an abbreviation or a single
+// initial, and not when the next word starts lower-case.
+func periodEnds(line string, start, dot, end int) bool {
 	w := dot
-	for w > start && !unicode.IsSpace(rs[w-1]) && !strings.ContainsRune(`("'“‘«[`, rs[w-1]) {
-		w--
+	for w > start {
+		r, n := utf8.DecodeLastRuneInString(line[start:w])
+		if unicode.IsSpace(r) || strings.ContainsRune(`("'“‘«[`, r) {
+			break
+		}
+		w -= n
 	}
-	word := strings.ToLower(string(rs[w:dot]))
+	word := strings.ToLower(line[w:dot])
 	if abbreviations[word] {
 		return false
 	}
-	if n := []rune(word); len(n) == 1 && unicode.IsLetter(n[0]) && n[0] < 0x250 {
+	if r, n := utf8.DecodeRuneInString(word); n == len(word) && n > 0 && unicode.IsLetter(r) && r < 0x250 {
 		return false // initial: "J. Smith"
 	}
-	next := end
-	for next < len(rs) && unicode.IsSpace(rs[next]) {
-		next++
-	}
-	return next >= len(rs) || !unicode.IsLower(rs[next])
+	rest := strings.TrimLeftFunc(line[end:], unicode.IsSpace)
+	next, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || !unicode.IsLower(next)
 }

@@ -146,64 +146,108 @@ type cleanPara struct {
 // let a later sentence win only when the lead is off-topic (a quote, a
 // teaser). Fragments of fewer than four words score zero.
 func scoreSentences(st *stemmer, sents []sentence, title string) []float64 {
-	doc := map[string]float64{}
-	for _, s := range sents {
-		for _, t := range s.terms {
-			doc[t]++
-		}
-	}
-	var docSq float64
-	for _, c := range doc {
-		docSq += c * c
-	}
-	titleSet := setOf(st.terms(title))
+	ts := numberTerms(sents, st.terms(title))
 	scores := make([]float64, len(sents))
 	for i, s := range sents {
-		if len(strings.Fields(s.text)) < 4 {
+		if !hasFields(s.text, 4) {
 			continue
 		}
-		scores[i] = 1/float64(1+i) + 0.3*centrality(s.terms, doc, docSq) + 0.3*overlap(s.terms, titleSet)
+		central, overlap := ts.measures(i)
+		scores[i] = 1/float64(1+i) + 0.3*central + 0.3*overlap
 	}
 	return scores
 }
 
-// centrality is the cosine between a sentence's term counts and the counts of
-// the rest of the document; docSq is the sum of the squared document counts.
-// The rest's squared norm is docSq corrected for the sentence's own terms,
-// so a sentence costs its own terms, not the document's vocabulary; counts
-// are whole numbers, so the float sums are exact in any order.
-func centrality(terms []string, doc map[string]float64, docSq float64) float64 {
-	own := map[string]float64{}
-	for _, t := range terms {
-		own[t]++
+// sentenceTerms is an article's sentence terms, each distinct term given a
+// number: every article's sentences are scored, and counting in slices
+// indexed by those numbers costs a fraction of a map per sentence.
+type sentenceTerms struct {
+	ids     [][]int32 // per sentence, the numbers of its terms
+	doc     []float64 // per number, the term's count in the whole text
+	docSq   float64   // the sum of doc's squares
+	inTitle []bool    // per number, whether the title has the term
+	titleN  int       // the title's distinct terms
+	own     []float64 // scratch of measures, all zero between calls
+}
+
+// numberTerms numbers the distinct terms of sents and counts them.
+func numberTerms(sents []sentence, titleTerms []string) *sentenceTerms {
+	total := 0
+	for _, s := range sents {
+		total += len(s.terms)
+	}
+	num := make(map[string]int32, total)
+	flat := make([]int32, 0, total)
+	ts := &sentenceTerms{ids: make([][]int32, len(sents))}
+	for i, s := range sents {
+		from := len(flat)
+		for _, t := range s.terms {
+			id, ok := num[t]
+			if !ok {
+				id = int32(len(ts.doc))
+				num[t] = id
+				ts.doc = append(ts.doc, 0)
+			}
+			ts.doc[id]++
+			flat = append(flat, id)
+		}
+		ts.ids[i] = flat[from:len(flat):len(flat)]
+	}
+	for _, c := range ts.doc {
+		ts.docSq += c * c
+	}
+	ts.inTitle = make([]bool, len(ts.doc))
+	seen := make(map[string]bool, len(titleTerms))
+	for _, t := range titleTerms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ts.titleN++
+		if id, ok := num[t]; ok {
+			ts.inTitle[id] = true
+		}
+	}
+	ts.own = make([]float64, len(ts.doc))
+	return ts
+}
+
+// measures returns sentence i's centrality, the cosine between its term
+// counts and the counts of the rest of the text, and its overlap, the share
+// of the title's terms it contains. The rest's squared norm is docSq
+// corrected for the sentence's own terms, so a sentence costs its own
+// terms, not the text's vocabulary; counts are whole numbers, so the float
+// sums are exact in any order.
+func (ts *sentenceTerms) measures(i int) (centrality, overlap float64) {
+	ids := ts.ids[i]
+	for _, id := range ids {
+		ts.own[id]++
 	}
 	var dot, na float64
-	nb := docSq
-	for t, c := range own {
-		d := doc[t]
+	nb := ts.docSq
+	shared := 0
+	for _, id := range ids {
+		c := ts.own[id]
+		if c == 0 {
+			continue // a repeat of a term already counted
+		}
+		ts.own[id] = 0
+		d := ts.doc[id]
 		rest := d - c
 		dot += c * rest
 		na += c * c
 		nb += rest*rest - d*d
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / math.Sqrt(na*nb)
-}
-
-// overlap is the share of the title's terms the sentence contains.
-func overlap(terms []string, title map[string]bool) float64 {
-	if len(title) == 0 {
-		return 0
-	}
-	seen := map[string]bool{}
-	for _, t := range terms {
-		if title[t] {
-			seen[t] = true
+		if ts.inTitle[id] {
+			shared++
 		}
 	}
-	return float64(len(seen)) / float64(len(title))
+	if na != 0 && nb != 0 {
+		centrality = dot / math.Sqrt(na*nb)
+	}
+	if ts.titleN > 0 {
+		overlap = float64(shared) / float64(ts.titleN)
+	}
+	return centrality, overlap
 }
 
 func setOf(ts []string) map[string]bool {
@@ -212,6 +256,26 @@ func setOf(ts []string) map[string]bool {
 		m[t] = true
 	}
 	return m
+}
+
+// hasFields reports whether s has at least n fields (see strings.Fields),
+// counting no further: every sentence of every article is asked whether it
+// is a fragment, and strings.Fields would allocate the words to count them.
+func hasFields(s string, n int) bool {
+	count, inField := 0, false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			inField = false
+		case !inField:
+			inField = true
+			count++
+		}
+		if count >= n {
+			return true
+		}
+	}
+	return count >= n
 }
 
 // shortLead: a sentence of fewer runes is too short to say what happened
@@ -225,7 +289,9 @@ const shortLead = 60
 // next best one, returned in document order. A digest reader wants one
 // sentence, so the second must earn its place: it continues the same
 // paragraph (a lede paragraph is one unit of news), or the first is short.
-// A best sentence longer than the budget is cut.
+// A best sentence longer than the budget is cut. The summary is a copy: a
+// sentence is a substring of its article's text (Sentences), which a
+// prepared form must not keep alive.
 func pickSentences(sents []sentence, scores []float64, budget int) string {
 	order := make([]int, len(sents))
 	for i := range order {
@@ -250,7 +316,7 @@ func pickSentences(sents []sentence, scores []float64, budget int) string {
 			return first + " " + sents[i].text
 		}
 	}
-	return first
+	return strings.Clone(first)
 }
 
 func runeLen(s string) int { return len([]rune(s)) }

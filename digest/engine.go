@@ -172,11 +172,15 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 // words in turn. Only the lines the cleaning changed or dropped are split
 // again.
 func textTerms(st *stemmer, titleTerms []string, text string, sents []sentence, paras []cleanPara) []string {
-	out := slices.Clone(titleTerms)
 	if paras == nil {
-		return st.appendTerms(out, Words(text))
+		return st.appendTerms(slices.Clone(titleTerms), Words(text))
 	}
-	p, s := 0, 0 // the next paragraph, the first sentence not yet passed
+	n := len(titleTerms)
+	for _, sn := range sents {
+		n += len(sn.terms)
+	}
+	out := append(make([]string, 0, n+n/4), titleTerms...) // room for changed lines split again
+	p, s := 0, 0                                           // the next paragraph, the first sentence not yet passed
 	for i, line := range strings.Split(text, "\n") {
 		own, start := p < len(paras) && paras[p].line == i, s
 		if own {
@@ -200,7 +204,7 @@ func textTerms(st *stemmer, titleTerms []string, text string, sents []sentence, 
 // each cluster. The result is ordered newest first (ties by story ID), and is
 // the same for the same input in any order.
 func (e *Engine) Stories(arts []Article) []Story {
-	st := newStemmer()
+	st := stemmerFor(len(arts))
 	clusters := e.clusters(st, arts)
 	stories := make([]Story, 0, len(clusters))
 	for _, c := range clusters {
@@ -276,7 +280,7 @@ func (e *Engine) Prepare(arts ...Article) {
 	if e.forms == nil || len(arts) == 0 {
 		return
 	}
-	_ = e.prepareAll(newStemmer(), arts)
+	_ = e.prepareAll(stemmerFor(len(arts)), arts)
 }
 
 // Ready reports how many of arts a Stories call now would find prepared
@@ -309,7 +313,7 @@ type Annotation struct {
 // summary, topics and story ID — the same engine and model as Stories.
 func (e *Engine) Annotate(arts []Article) []Annotation {
 	out := make([]Annotation, len(arts))
-	st := newStemmer()
+	st := stemmerFor(len(arts))
 	for _, c := range e.clusters(st, arts) {
 		id := storyID(c[0].key())
 		for _, p := range c {

@@ -111,6 +111,12 @@ type stemmed struct {
 
 func newStemmer() *stemmer { return &stemmer{cache: map[string]stemmed{}} }
 
+// stemmerFor is a stemmer sized for a call on n articles (a few distinct
+// new words each), so its cache is not rebuilt over and over as it grows.
+func stemmerFor(n int) *stemmer {
+	return &stemmer{cache: make(map[string]stemmed, min(8*n, 1<<17))}
+}
+
 func (s *stemmer) lookup(w string) stemmed {
 	if st, ok := s.cache[w]; ok {
 		return st

@@ -93,12 +93,12 @@ func compileLexicon() []extraTopic {
 
 // lexiconScore counts distinct lexicon stems in the title (double) and lead:
 // two make the topic plausible (0.5), four likely (0.7).
-func lexiconScore(t extraTopic, titleStems, leadStems map[string]bool) float64 {
+func lexiconScore(t extraTopic, titleStems, leadStems []string) float64 {
 	n := 0
 	for _, kw := range t.keywords {
-		if titleStems[kw[0]] {
+		if _, ok := slices.BinarySearch(titleStems, kw[0]); ok {
 			n += 2
-		} else if leadStems[kw[0]] {
+		} else if _, ok := slices.BinarySearch(leadStems, kw[0]); ok {
 			n++
 		}
 	}
@@ -163,12 +163,12 @@ func gazetteer(places, arabicNisbas, englishDemonyms string) map[string]bool {
 	return out
 }
 
-// middleEastScore counts gazetteer places in the title's words (weighted
-// double) and the lead's (see Words) of an article, and turns the count into a confidence that adds
-// to the classifier's (noisy-OR): one mention in the title alone is not
-// enough for the region, several are.
-func middleEastScore(st *stemmer, titleWords, leadWords []string) float64 {
-	n := 2*st.countPlaces(titleWords) + st.countPlaces(leadWords)
+// middleEastScore turns the gazetteer places counted in an article's title
+// (weighted double) and lead into a confidence that adds to the
+// classifier's (noisy-OR): one mention in the title alone is not enough
+// for the region, several are.
+func middleEastScore(titlePlaces, leadPlaces int) float64 {
+	n := 2*titlePlaces + leadPlaces
 	switch {
 	case n >= 4:
 		return 0.7
@@ -179,18 +179,31 @@ func middleEastScore(st *stemmer, titleWords, leadWords []string) float64 {
 }
 
 // countPlaces counts the gazetteer places among words (see Words).
-func countPlaces(words []string) int { return newStemmer().countPlaces(words) }
+func countPlaces(words []string) int {
+	n, _ := newStemmer().placesAndStems(words, nil)
+	return n
+}
 
-// countPlaces is countPlaces remembering each word's answer for the call:
-// the prefix look-ups (stripArabicPrefix) were a fifth of topic scoring.
-func (s *stemmer) countPlaces(words []string) int {
+// placesAndStems counts the gazetteer places among words and appends
+// their stems (stop words kept) to stems. The stemmer remembers each
+// word's answer for the call: the prefix look-ups (stripArabicPrefix) were
+// a fifth of topic scoring.
+func (s *stemmer) placesAndStems(words, stems []string) (int, []string) {
 	n := 0
 	for _, w := range words {
-		if s.lookup(w).place {
+		st := s.lookup(w)
+		if st.place {
 			n++
 		}
+		stems = append(stems, st.stem)
 	}
-	return n
+	return n, stems
+}
+
+// sortedSet sorts ss in place and drops repeats.
+func sortedSet(ss []string) []string {
+	slices.Sort(ss)
+	return slices.Compact(ss)
 }
 
 // isPlace reports a gazetteer place, bare or with a glued prefix.
@@ -285,14 +298,20 @@ type articleTopics struct {
 // and text with stop words kept.
 func (e *Engine) articleTopics(st *stemmer, lang string, stems, titleWords []string, sents []sentence, title, text string) articleTopics {
 	ev := articleTopics{model: e.model.ClassifyTerms(lang, stems)}
-	// Words of the first three sentences, split once for the gazetteer and
-	// the lexicon: Words(leadSentences(sents, 3)).
-	var leadWords []string
+	// The gazetteer and the lexicon read the title and the first three
+	// sentences, whose words are split already: one stemmer look-up each
+	// answers both.
+	titlePlaces, titleStems := st.placesAndStems(titleWords, nil)
+	leadPlaces, leadStems := 0, []string(nil)
 	for _, s := range sents[:min(3, len(sents))] {
-		leadWords = append(leadWords, s.words...)
+		var n int
+		n, leadStems = st.placesAndStems(s.words, leadStems)
+		leadPlaces += n
 	}
-	ev.me = middleEastScore(st, titleWords, leadWords)
-	titleStems, leadStems := setOf(st.stemAll(titleWords)), setOf(st.stemAll(leadWords))
+	ev.me = middleEastScore(titlePlaces, leadPlaces)
+	// sorted sets rather than maps: a few dozen stems, searched once per lexicon word
+	titleStems, leadStems = sortedSet(titleStems), sortedSet(leadStems)
+	ev.lex = make([]float64, 0, len(e.lex))
 	for _, t := range e.lex {
 		ev.lex = append(ev.lex, lexiconScore(t, titleStems, leadStems))
 	}

@@ -179,8 +179,9 @@ func textTerms(st *stemmer, titleTerms []string, text string, sents []sentence, 
 	for _, sn := range sents {
 		n += len(sn.terms)
 	}
-	out := append(make([]string, 0, n+n/4), titleTerms...) // room for changed lines split again
-	p, s := 0, 0                                           // the next paragraph, the first sentence not yet passed
+	// n+n/4: room for the changed lines split again
+	out := append(make([]string, 0, n+n/4), titleTerms...)
+	p, s := 0, 0 // the next paragraph, the first sentence not yet passed
 	for i, line := range strings.Split(text, "\n") {
 		own, start := p < len(paras) && paras[p].line == i, s
 		if own {

@@ -144,7 +144,7 @@ func buildMergeDocs(prep []prepared) *termStats {
 		p := &prep[i]
 		d := &p.doc
 		clear(counts)
-		for t := range strings.FieldsSeq(p.head) {
+		for _, t := range spaced(p.head) {
 			counts[ts.id(t)]++
 		}
 		d.terms = slices.Sorted(maps.Keys(counts))
@@ -153,7 +153,7 @@ func buildMergeDocs(prep []prepared) *termStats {
 			d.w[k] = 1 + math.Log(float64(counts[id]))
 			ts.df[id]++
 		}
-		d.lead = strings.Fields(p.lead)
+		d.lead = spaced(p.lead)
 		for _, e := range p.ents {
 			d.ents = append(d.ents, ts.id(e))
 		}
@@ -176,6 +176,15 @@ func buildMergeDocs(prep []prepared) *termStats {
 	return ts
 }
 
+// spaced splits a form's space-joined words or stems (which hold no
+// space): strings.Fields without its Unicode space tests.
+func spaced(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, " ")
+}
+
 // leadText is the title and first two sentences as written.
 func leadText(title string, sents []sentence) string {
 	var b strings.Builder
@@ -193,6 +202,9 @@ func leadText(title string, sents []sentence) string {
 // terms.
 func entities(st *stemmer, text string, words []string) []string {
 	var out []string
+	if !hasASCIIUpper(text) { // most Arabic leads: no capitalised word to split for
+		text = ""
+	}
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
 		r, _ := utf8.DecodeRuneInString(w)
 		if r < unicode.MaxASCII && unicode.IsUpper(r) && len(w) >= 2 {
@@ -205,11 +217,20 @@ func entities(st *stemmer, text string, words []string) []string {
 		if r, _ := utf8.DecodeRuneInString(w); !isArabicLetter(r) {
 			continue
 		}
-		if p := stripArabicPrefix(w); middleEastPlaces[p] {
+		if p := st.lookup(w).place; p != "" {
 			out = append(out, "e:"+p)
 		}
 	}
 	return out
+}
+
+func hasASCIIUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // numbers returns the distinct figures of a text, with Arabic-Indic and

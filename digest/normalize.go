@@ -102,11 +102,12 @@ type stemmer struct {
 
 // stemmed is what the stemmer remembers of a word: its stem, whether it
 // is a stop word or a number, which terms leave out (one look-up for
-// both), and whether it names a gazetteer place (isPlace).
+// both), and the gazetteer place it names, bare or with a glued prefix
+// («والعراق» names «العراق»; see placeOf), or "".
 type stemmed struct {
 	stem  string
 	skip  bool
-	place bool
+	place string
 }
 
 func newStemmer() *stemmer { return &stemmer{cache: map[string]stemmed{}} }
@@ -121,7 +122,7 @@ func (s *stemmer) lookup(w string) stemmed {
 	if st, ok := s.cache[w]; ok {
 		return st
 	}
-	st := stemmed{stem: Stem(w), skip: isStopWord(w) || isNumber(w), place: isPlace(w)}
+	st := stemmed{stem: Stem(w), skip: isStopWord(w) || isNumber(w), place: placeOf(w)}
 	s.cache[w] = st
 	return st
 }

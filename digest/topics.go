@@ -192,7 +192,7 @@ func (s *stemmer) placesAndStems(words, stems []string) (int, []string) {
 	n := 0
 	for _, w := range words {
 		st := s.lookup(w)
-		if st.place {
+		if st.place != "" {
 			n++
 		}
 		stems = append(stems, st.stem)
@@ -206,9 +206,14 @@ func sortedSet(ss []string) []string {
 	return slices.Compact(ss)
 }
 
-// isPlace reports a gazetteer place, bare or with a glued prefix.
-func isPlace(w string) bool {
-	return middleEastPlaces[w] || middleEastPlaces[stripArabicPrefix(w)]
+// placeOf returns the gazetteer place w names, bare or with a glued
+// prefix, or "". (stripArabicPrefix returns w itself unless a stripped
+// form is a place.)
+func placeOf(w string) string {
+	if p := stripArabicPrefix(w); middleEastPlaces[p] {
+		return p
+	}
+	return ""
 }
 
 // stripArabicPrefix removes a conjunction and/or preposition glued to a place

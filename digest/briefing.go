@@ -56,8 +56,10 @@ func ServiceKind(s Story) string {
 	return serviceKindOf(s.Title)
 }
 
-func serviceKindOf(title string) string {
-	words := Words(title)
+func serviceKindOf(title string) string { return serviceKindOfWords(Words(title)) }
+
+// serviceKindOfWords is serviceKindOf of a title's words (Words).
+func serviceKindOfWords(words []string) string {
 	for _, r := range serviceRules {
 		if hasPhrase(words, r.any) && (len(r.with) == 0 || hasPhrase(words, r.with)) {
 			return r.kind
@@ -134,10 +136,25 @@ func dupWords(s Story) []uint64 {
 }
 
 func dupHashes(title, summary string) []uint64 {
-	var out []uint64
-	for _, w := range Words(title + "\n" + summary) {
-		if utf8.RuneCountInString(w) > 1 && !isStopWord(w) {
-			out = append(out, hashString(w))
+	return dupHashesOf(Words(title + "\n" + summary))
+}
+
+// dupHashesOf is dupHashes of words split already: the title's and the
+// summary's (Words; the newline between them ends a word).
+func dupHashesOf(words ...[]string) []uint64 {
+	n := 0
+	for _, ws := range words {
+		n += len(ws)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]uint64, 0, n)
+	for _, ws := range words {
+		for _, w := range ws {
+			if utf8.RuneCountInString(w) > 1 && !isStopWord(w) {
+				out = append(out, hashString(w))
+			}
 		}
 	}
 	slices.Sort(out)

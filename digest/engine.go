@@ -144,14 +144,14 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	if f.lang == "" {
 		f.lang = DetectLang(f.title + "\n" + a.Text)
 	}
-	titleWords := Words(f.title)
-	titleTerms := st.appendTerms(nil, titleWords)
+	head := newHeadline(st, f.title)
+	titleWords, titleTerms := head.words, head.terms
 	stems := textTerms(st, titleTerms, a.Text, sents, paras)
 	f.sig = newSignature(stems)
 	f.sig.setTitle(titleTerms)
 	f.head = strings.Join(stems[:min(headTerms, len(stems))], " ") // stems and words hold no space
-	f.summary = summarizeHeaded(st, sents, a.Title, f.title, e.budget)
-	f.memo = newStoryMemo(titleTerms, f.title, f.summary)
+	summary, summaryWords := summarizeHeaded(st, sents, a.Title, head, e.budget)
+	f.summary, f.memo = summary, newStoryMemo(head, summary, summaryWords)
 	lead := leadText(f.title, sents)
 	lw := slices.Clone(titleWords) // Words(lead), from the words of its lines
 	for _, s := range sents[:min(2, len(sents))] {

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -22,23 +23,61 @@ func Summarize(a Article, budget int) string {
 
 // summarizeSentences is Summarize on sentences already split and stemmed.
 func summarizeSentences(st *stemmer, sents []sentence, title string, budget int) string {
-	return summarizeHeaded(st, sents, title, headlineOf(title, sents), budget)
+	summary, _ := summarizeHeaded(st, sents, title, newHeadline(st, headlineOf(title, sents)), budget)
+	return summary
+}
+
+// headline is the headline shown with an article (headlineOf) with its
+// words and stems: prepare splits it once for the summary, the story memo,
+// the signature, merging and topics.
+type headline struct {
+	text  string
+	words []string // Words(text)
+	terms []string // the stems of its content words (stemmer.appendTerms)
+}
+
+func newHeadline(st *stemmer, text string) headline {
+	words := Words(text)
+	return headline{text: text, words: words, terms: st.appendTerms(nil, words)}
 }
 
 // summarizeHeaded is summarizeSentences when the headline shown above the
-// summary (headlineOf) is known.
-func summarizeHeaded(st *stemmer, sents []sentence, title, head string, budget int) string {
+// summary is known; title is the article's own. It also returns the
+// summary's words (Words), which the story memo reads.
+func summarizeHeaded(st *stemmer, sents []sentence, title string, head headline, budget int) (summary string, words []string) {
 	if budget <= 0 {
 		budget = DefaultSummaryBudget
 	}
 	if len(sents) == 0 {
-		return ""
+		return "", nil
 	}
-	scores := scoreSentences(st, sents, title)
+	titleTerms := head.terms
+	if title != head.text {
+		titleTerms = st.terms(title)
+	}
+	scores := scoreSentences(sents, titleTerms)
 	if !dropRepeats(sents, scores, head) {
-		return "" // every sentence is already in the headline
+		return "", nil // every sentence is already in the headline
 	}
-	return pickSentences(sents, scores, budget)
+	picked, cut := pickSentences(sents, scores, budget)
+	if cut {
+		summary = CutAtClause(sents[picked[0]].text, budget)
+		return summary, Words(summary)
+	}
+	return joinSentences(sents, picked)
+}
+
+// joinSentences is the picked sentences' text, joined by spaces, and its
+// words. The text is a copy: a sentence is a substring of its article's
+// text (Sentences), which a prepared form must not keep alive. Sentence
+// ends fall between words, so the words are the sentences' words in turn.
+func joinSentences(sents []sentence, picked []int) (string, []string) {
+	if len(picked) == 1 {
+		s := sents[picked[0]]
+		return strings.Clone(s.text), s.words
+	}
+	a, b := sents[picked[0]], sents[picked[1]]
+	return a.text + " " + b.text, slices.Concat(a.words, b.words)
 }
 
 // headlineOf is the headline shown with an article: its title without
@@ -58,17 +97,16 @@ func headlineOf(title string, sents []sentence) string {
 // headline is longer than it and stays. It reports whether a sentence is
 // left that can stand as the summary: once one was dropped, a fragment of
 // under four words («وكيف تتجنبه») cannot. head is the headline (headlineOf).
-func dropRepeats(sents []sentence, scores []float64, head string) bool {
-	if head == "" {
+func dropRepeats(sents []sentence, scores []float64, head headline) bool {
+	if head.text == "" {
 		return true
 	}
-	hw := " " + strings.Join(Words(head), " ") + " "
 	dropped := false
 	for i, s := range sents {
-		if len(s.text) > 2*len(head)+16 {
-			continue // too long to fit in the headline: skip the word split
+		if len(s.text) > 2*len(head.text)+16 {
+			continue // too long to fit in the headline: skip the comparison
 		}
-		if w := s.words; len(w) > 0 && strings.Contains(hw, " "+strings.Join(w, " ")+" ") {
+		if w := s.words; len(w) > 0 && ContainsRun(head.words, w) {
 			scores[i], dropped = -1, true
 		}
 	}
@@ -94,10 +132,20 @@ type sentence struct {
 
 // stemSentences splits every sentence into words and stems once, for the
 // summary, the headline test, topics and the clustering lead alike.
+// The stems of all the sentences share one array (each sentence's capped
+// to its own), sized by the words: a slice grown per sentence cost an
+// allocation or more for every sentence of every article.
 func stemSentences(st *stemmer, sents []sentence) []sentence {
+	n := 0
 	for i := range sents {
 		sents[i].words = Words(sents[i].text)
-		sents[i].terms = st.appendTerms(nil, sents[i].words)
+		n += len(sents[i].words)
+	}
+	terms := make([]string, 0, n)
+	for i := range sents {
+		from := len(terms)
+		terms = st.appendTerms(terms, sents[i].words)
+		sents[i].terms = terms[from:len(terms):len(terms)]
 	}
 	return sents
 }
@@ -145,8 +193,9 @@ type cleanPara struct {
 // sentence's stems with the rest of the article) and overlap with the title
 // let a later sentence win only when the lead is off-topic (a quote, a
 // teaser). Fragments of fewer than four words score zero.
-func scoreSentences(st *stemmer, sents []sentence, title string) []float64 {
-	ts := numberTerms(sents, st.terms(title))
+// titleTerms are the stems of the article's title (stemmer.terms).
+func scoreSentences(sents []sentence, titleTerms []string) []float64 {
+	ts := numberTerms(sents, titleTerms)
 	scores := make([]float64, len(sents))
 	for i, s := range sents {
 		if !hasFields(s.text, 4) {
@@ -286,37 +335,32 @@ func hasFields(s string, n int) bool {
 const shortLead = 60
 
 // pickSentences takes the best sentence and, if both fit the budget, the
-// next best one, returned in document order. A digest reader wants one
-// sentence, so the second must earn its place: it continues the same
-// paragraph (a lede paragraph is one unit of news), or the first is short.
-// A best sentence longer than the budget is cut. The summary is a copy: a
-// sentence is a substring of its article's text (Sentences), which a
-// prepared form must not keep alive.
-func pickSentences(sents []sentence, scores []float64, budget int) string {
+// next best one, and returns their indices in document order. A digest
+// reader wants one sentence, so the second must earn its place: it
+// continues the same paragraph (a lede paragraph is one unit of news), or
+// the first is short. A best sentence longer than the budget is to be cut
+// (cut is true).
+func pickSentences(sents []sentence, scores []float64, budget int) (picked []int, cut bool) {
 	order := make([]int, len(sents))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
 	best := order[0]
-	first := sents[best].text
-	if runeLen(first) > budget {
-		return CutAtClause(first, budget)
+	n := runeLen(sents[best].text)
+	if n > budget {
+		return []int{best}, true
 	}
-	short := runeLen(first) < shortLead
+	short := n < shortLead
 	for _, i := range order[1:] {
 		if scores[i] < 0 {
 			break // excluded sentences sort last
 		}
-		fits := runeLen(first)+1+runeLen(sents[i].text) <= budget
-		if scores[i] > 0 && fits && (short || sents[i].para == sents[best].para) {
-			if i < best {
-				return sents[i].text + " " + first
-			}
-			return first + " " + sents[i].text
+		if scores[i] > 0 && (short || sents[i].para == sents[best].para) && n+1+runeLen(sents[i].text) <= budget {
+			return []int{min(i, best), max(i, best)}, false
 		}
 	}
-	return strings.Clone(first)
+	return []int{best}, false
 }
 
 func runeLen(s string) int { return len([]rune(s)) }

@@ -68,14 +68,14 @@ type storyMemo struct {
 	dup            []uint64 // dupHashes(Title, Summary)
 }
 
-// newStoryMemo makes the memo of a story's title (whose Terms are
-// titleTerms) and summary.
-func newStoryMemo(titleTerms []string, title, summary string) storyMemo {
+// newStoryMemo makes the memo of a story's headline and summary (whose
+// words, Words(summary), are summaryWords), from the words prepare split.
+func newStoryMemo(head headline, summary string, summaryWords []string) storyMemo {
 	return storyMemo{
-		title: title, summary: summary, set: true,
-		terms:   distinctTerms(titleTerms, -1),
-		service: serviceKindOf(title),
-		dup:     dupHashes(title, summary),
+		title: head.text, summary: summary, set: true,
+		terms:   distinctTerms(head.terms, -1),
+		service: serviceKindOfWords(head.words),
+		dup:     dupHashesOf(head.words, summaryWords),
 	}
 }
 

@@ -1,6 +1,8 @@
 package digest
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -38,6 +40,39 @@ func TestFormKeepsNoTextAlive(t *testing.T) {
 				if within(s, a.Text) {
 					t.Errorf("the form's %s %q shares the article's text", what, s)
 				}
+			}
+		})
+	}
+}
+
+// The story memo is made from the words prepare split (the headline's and
+// the summary's sentences'); it must be what the story's title and summary
+// give when split afresh, whether the summary is one sentence, two joined
+// or one cut to the budget.
+func TestMemoIsTheSummarysWords(t *testing.T) {
+	e, err := NewEngine(Config{SummaryBudget: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("The storm closed every road along the coast, ", 6) + "and schools shut."
+	tests := []struct{ name, title, text string }{
+		{"one sentence", "Gold prices rise on Monday", "Gold prices rose sharply on Monday as the dollar fell against the euro."},
+		{"two sentences joined", "Talks", "Talks resumed in Geneva today.\nThe two delegations met for a third round on Monday."},
+		{"cut to the budget", "Storm", long},
+		{"arabic with marks", "ارتفاع أسعار الذهب", "ارتفعت أسعارُ الذهبِ اليوم. وقال متعاملون إن الدولار تراجع أمام اليورو في التعاملات."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := e.prepare(newStemmer(), Article{Title: tt.title, Text: tt.text})
+			if f.summary == "" {
+				t.Fatal("no summary")
+			}
+			m := f.memo
+			if !slices.Equal(m.dup, dupHashes(f.title, f.summary)) {
+				t.Errorf("memo words of %q / %q differ from a fresh split", f.title, f.summary)
+			}
+			if m.service != serviceKindOf(f.title) || !slices.Equal(m.terms, headlineTerms(f.title, -1)) {
+				t.Errorf("memo %+v differs from a fresh derivation of %q", m, f.title)
 			}
 		})
 	}

@@ -16,7 +16,8 @@ type Engine struct {
 	// mergeThreshold: merge score above which two outlets' reports are one event
 	mergeThreshold float64
 	extra          []extraTopic
-	lex            []extraTopic // lexicon topics the classifier has no training data for
+	lex            []extraTopic     // lexicon topics the classifier has no training data for
+	lexIndex       map[string][]int // lexicon stem → indices into lex (lexiconIndex)
 	model          *TopicModel
 	bpMem          *bpMemory  // paragraphs of the articles learnt over the last days (Learn)
 	forms          *formCache // the prepared forms of the last calls' articles
@@ -50,6 +51,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	e.extra = extra
 	e.lex = compileLexicon()
+	e.lexIndex = lexiconIndex(e.lex)
 	e.model = cfg.TopicModel
 	if e.model == nil {
 		model, err := EmbeddedModel()

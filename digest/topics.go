@@ -52,7 +52,7 @@ var (
 // lexiconTopics are the taxonomy topics the shared data sets label thinly
 // or not at all (so the classifier misses or never predicts them): a small
 // bilingual lexicon of unambiguous words finds them beside the classifier,
-// matched on stems in the title and lead (see lexiconScore).
+// matched on stems in the title and lead (see lexiconScores).
 var lexiconTopics = map[string]string{
 	"health": `صحه الصحه مستشفي المستشفي مستشفيات طبيب اطباء الاطباء مرض الامراض وباء فيروس لقاح التلقيح
 		سرطان السكري كورونا الصحة العالمية hospital hospitals doctor doctors patients disease diseases
@@ -91,24 +91,46 @@ func compileLexicon() []extraTopic {
 	return out
 }
 
-// lexiconScore counts distinct lexicon stems in the title (double) and lead:
-// two make the topic plausible (0.5), four likely (0.7).
-func lexiconScore(t extraTopic, titleStems, leadStems []string) float64 {
-	n := 0
-	for _, kw := range t.keywords {
-		if _, ok := slices.BinarySearch(titleStems, kw[0]); ok {
-			n += 2
-		} else if _, ok := slices.BinarySearch(leadStems, kw[0]); ok {
-			n++
+// lexiconIndex maps each lexicon stem to the lexicon topics (indices into
+// lex) that list it.
+func lexiconIndex(lex []extraTopic) map[string][]int {
+	idx := map[string][]int{}
+	for k, t := range lex {
+		for _, kw := range t.keywords {
+			idx[kw[0]] = append(idx[kw[0]], k)
 		}
 	}
-	switch {
-	case n >= 4:
-		return 0.7
-	case n >= 2:
-		return 0.5
+	return idx
+}
+
+// lexiconScores counts, per lexicon topic, its distinct stems among the
+// title's (double) and the lead's lexicon hits (sorted sets): two make the
+// topic plausible (0.5), four likely (0.7).
+func (e *Engine) lexiconScores(titleHits, leadHits []string) []float64 {
+	n := make([]int, len(e.lex))
+	for _, s := range titleHits {
+		for _, k := range e.lexIndex[s] {
+			n[k] += 2
+		}
 	}
-	return 0
+	for _, s := range leadHits {
+		if _, inTitle := slices.BinarySearch(titleHits, s); inTitle {
+			continue
+		}
+		for _, k := range e.lexIndex[s] {
+			n[k]++
+		}
+	}
+	out := make([]float64, len(e.lex))
+	for k, c := range n {
+		switch {
+		case c >= 4:
+			out[k] = 0.7
+		case c >= 2:
+			out[k] = 0.5
+		}
+	}
+	return out
 }
 
 // hintTopic is the package-level hintTopic, plus the engine's admin topic IDs.
@@ -180,24 +202,31 @@ func middleEastScore(titlePlaces, leadPlaces int) float64 {
 
 // countPlaces counts the gazetteer places among words (see Words).
 func countPlaces(words []string) int {
-	n, _ := newStemmer().placesAndStems(words, nil)
+	n := 0
+	for _, w := range words {
+		if placeOf(w) != "" {
+			n++
+		}
+	}
 	return n
 }
 
-// placesAndStems counts the gazetteer places among words and appends
-// their stems (stop words kept) to stems. The stemmer remembers each
-// word's answer for the call: the prefix look-ups (stripArabicPrefix) were
-// a fifth of topic scoring.
-func (s *stemmer) placesAndStems(words, stems []string) (int, []string) {
+// placesAndLexicon counts the gazetteer places among words and appends
+// the stems of its lexicon words to hits. The stemmer remembers each
+// word's stem and place for the call: the prefix look-ups
+// (stripArabicPrefix) were a fifth of topic scoring.
+func (e *Engine) placesAndLexicon(st *stemmer, words, hits []string) (int, []string) {
 	n := 0
 	for _, w := range words {
-		st := s.lookup(w)
-		if st.place != "" {
+		l := st.lookup(w)
+		if l.place != "" {
 			n++
 		}
-		stems = append(stems, st.stem)
+		if _, ok := e.lexIndex[l.stem]; ok {
+			hits = append(hits, l.stem)
+		}
 	}
-	return n, stems
+	return n, hits
 }
 
 // sortedSet sorts ss in place and drops repeats.
@@ -294,7 +323,7 @@ type topicEvidence struct {
 type articleTopics struct {
 	model []TopicScore // ClassifyTerms on the stems of title and text
 	me    float64      // middleEastScore of the title and first three sentences
-	lex   []float64    // lexiconScore per lexicon topic, in Engine.lex order
+	lex   []float64    // lexiconScores: per lexicon topic, in Engine.lex order
 	extra []bool       // per admin topic, in Engine.extra order: a keyword occurs in title or text
 }
 
@@ -306,20 +335,15 @@ func (e *Engine) articleTopics(st *stemmer, lang string, stems, titleWords []str
 	// The gazetteer and the lexicon read the title and the first three
 	// sentences, whose words are split already: one stemmer look-up each
 	// answers both.
-	titlePlaces, titleStems := st.placesAndStems(titleWords, nil)
-	leadPlaces, leadStems := 0, []string(nil)
+	titlePlaces, titleHits := e.placesAndLexicon(st, titleWords, nil)
+	leadPlaces, leadHits := 0, []string(nil)
 	for _, s := range sents[:min(3, len(sents))] {
 		var n int
-		n, leadStems = st.placesAndStems(s.words, leadStems)
+		n, leadHits = e.placesAndLexicon(st, s.words, leadHits)
 		leadPlaces += n
 	}
 	ev.me = middleEastScore(titlePlaces, leadPlaces)
-	// sorted sets rather than maps: a few dozen stems, searched once per lexicon word
-	titleStems, leadStems = sortedSet(titleStems), sortedSet(leadStems)
-	ev.lex = make([]float64, 0, len(e.lex))
-	for _, t := range e.lex {
-		ev.lex = append(ev.lex, lexiconScore(t, titleStems, leadStems))
-	}
+	ev.lex = e.lexiconScores(sortedSet(titleHits), sortedSet(leadHits))
 	if len(e.extra) > 0 {
 		texts := [][]string{st.stemAll(Words(title + "\n" + text))} // once for all admin topics, not once per topic
 		for _, t := range e.extra {

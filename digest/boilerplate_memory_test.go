@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 )
 
 // todayWithTeaser is one article of cnn published after bpArticles' three
@@ -114,4 +115,46 @@ func TestLearnWhileStories(t *testing.T) {
 		}
 	}()
 	wg.Wait()
+}
+
+// TestParaHashFastPath: hashing through foldTable gives the hash of
+// asking foldRune and the unicode tables rune by rune, on both sides of
+// the table's end and on invalid UTF-8.
+func TestParaHashFastPath(t *testing.T) {
+	slow := func(p string) (uint64, bool) {
+		const offset, prime = 14695981039346656037, 1099511628211
+		h, gap, ok := uint64(offset), false, false
+		for _, r := range p {
+			r2, keep := foldRune(r)
+			switch {
+			case !keep:
+			case !unicode.IsLetter(r2) && !unicode.IsDigit(r2):
+				gap = ok
+			default:
+				if gap {
+					h, gap = (h^' ')*prime, false
+				}
+				h, ok = (h^uint64(r2))*prime, true
+			}
+		}
+		if !ok || h == 0 {
+			return 0, false
+		}
+		return h, ok
+	}
+	for _, p := range []string{
+		"تابعونا على تويتر — «فيسبوك»، وإنستغرام!",
+		"قَالَ الرَّئِيسُ ١٢٣ ۴۵ ـــ",
+		"Ünïcødé ÀÉÎ façade – naïve\u200d\u202bكلمة",
+		"\u06ff\u0700\u0701 \u05ff \u0080\u00ad\u00a0x",
+		"bad \xff\xfe utf-8 \xc3",
+		"日本語 emoji 😀 ok",
+		"",
+	} {
+		gh, gok := paraHash(p)
+		wh, wok := slow(p)
+		if gh != wh || gok != wok {
+			t.Errorf("paraHash(%q) = %x %v, want %x %v", p, gh, gok, wh, wok)
+		}
+	}
 }

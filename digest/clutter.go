@@ -144,7 +144,7 @@ func CleanTitle(title string) string {
 func cleanLine(ln string) string {
 	// The regexps run only on lines that hold what they look for: CleanText
 	// reads every line of every article.
-	ln = strings.TrimSpace(strings.Map(dropInvisible, ln))
+	ln = strings.TrimSpace(dropInvisibles(ln))
 	if strings.HasPrefix(ln, "---") || strings.ContainsAny(firstRune(ln), "=*_—–") {
 		ln = strings.TrimSpace(rule.ReplaceAllString(ln, ""))
 	}
@@ -216,13 +216,40 @@ func firstRune(s string) string {
 	return ""
 }
 
-// dropInvisible removes format characters (bidi marks, ZWJ) that outlets
+// dropInvisibles removes format characters (bidi marks, ZWJ) that outlets
 // scatter through Arabic copy («كتب ـ فلان‏:‏»); they are never visible.
+// Most lines have none: they are looked for first, without strings.Map's
+// call per rune, and the line is mapped only when it has one (or an
+// invalid byte, which strings.Map turns into U+FFFD).
+func dropInvisibles(ln string) string {
+	for _, r := range ln {
+		if isInvisible(r) || r == utf8.RuneError {
+			return strings.Map(dropInvisible, ln)
+		}
+	}
+	return ln
+}
+
 func dropInvisible(r rune) rune {
-	if unicode.Is(unicode.Cf, r) {
+	if isInvisible(r) {
 		return -1
 	}
 	return r
+}
+
+// isInvisible is unicode.Is(unicode.Cf, r), answered without the table for
+// the runes of Latin and Arabic text: below U+0600 only the soft hyphen
+// U+00AD is a format character, in the Arabic block U+0600–U+06FF only
+// U+0600–U+0605, U+061C and U+06DD are (TestIsInvisibleIsCf holds this to
+// the unicode package's table).
+func isInvisible(r rune) bool {
+	switch {
+	case r < 0x600:
+		return r == 0xAD
+	case r <= 0x6FF:
+		return r <= 0x605 || r == 0x61C || r == 0x6DD
+	}
+	return unicode.Is(unicode.Cf, r)
 }
 
 // cleanTags drops a trailing run of hashtags (when it follows a sentence

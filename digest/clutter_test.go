@@ -3,6 +3,7 @@ package digest
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestStripDateline(t *testing.T) {
@@ -202,4 +203,14 @@ func FuzzParseDateline(f *testing.F) {
 			t.Fatalf("ParseDateline(%q) = %q, %q, %q: not parts of the line", s, place, agency, rest)
 		}
 	})
+}
+
+// isInvisible answers the Latin and Arabic runes without the Unicode
+// table; it must agree with the table on every rune.
+func TestIsInvisibleIsCf(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isInvisible(r), unicode.Is(unicode.Cf, r); got != want {
+			t.Fatalf("isInvisible(%U) = %v, unicode.Cf says %v", r, got, want)
+		}
+	}
 }

@@ -201,12 +201,34 @@ func mayHaveMediaMark(ln string) bool {
 	return false
 }
 
+// hasLink reports whether s has a mark urlRe starts with ("://", "www.",
+// "pic.twitter.com/"), in any case. It lower-cases s only for the last
+// mark, and only when s has the letter and slash it needs: every line of
+// every article is asked. Only W lower-cases to w, and nothing to ".", ":"
+// or "/", so the first two are found on s as it is.
 func hasLink(s string) bool {
-	if !strings.ContainsAny(s, ":wWpP") {
-		return false // no letter or colon the marks need: most Arabic lines, without lower-casing them
+	if strings.Contains(s, "://") || hasWWW(s) {
+		return true
 	}
-	l := strings.ToLower(s)
-	return strings.Contains(l, "://") || strings.Contains(l, "www.") || strings.Contains(l, "pic.twitter.com/")
+	if !strings.ContainsAny(s, "pP") || !strings.Contains(s, ".") || !strings.Contains(s, "/") {
+		return false
+	}
+	return strings.Contains(strings.ToLower(s), "pic.twitter.com/")
+}
+
+// hasWWW reports whether s has "www." in any case.
+func hasWWW(s string) bool {
+	for i := strings.IndexByte(s, '.'); i >= 0; {
+		if i >= 3 && strings.EqualFold(s[i-3:i], "www") {
+			return true
+		}
+		next := strings.IndexByte(s[i+1:], '.')
+		if next < 0 {
+			return false
+		}
+		i += 1 + next
+	}
+	return false
 }
 
 func firstRune(s string) string {

@@ -154,15 +154,21 @@ func abs(n int) int {
 
 // FuzzCleanLineShortcuts: the cheap tests cleanLine and the sentence
 // scoring use in place of a regexp or a split agree with what they stand
-// for: mayHaveMediaMark is true wherever mediaMark matches, atMostRunes is
-// a rune count and hasFields a count of strings.Fields.
+// for: mayHaveMediaMark is true wherever mediaMark matches, hasLink finds
+// urlRe's marks in the lower-cased line, atMostRunes is a rune count and
+// hasFields a count of strings.Fields.
 func FuzzCleanLineShortcuts(f *testing.F) {
 	f.Add("صورة (بالصور) وكالة", 3)
 	f.Add("Storm hits coast [+ PHOTOS] (Reuters) (video", 12)
 	f.Add("a (ſhare) ( +\tmap] x", 0)
+	f.Add("see WwW.x.org or PIC.Twİtter.com/x", 5)
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		if mediaMark.MatchString(s) && !mayHaveMediaMark(s) {
 			t.Fatalf("mayHaveMediaMark(%q) = false, but mediaMark matches", s)
+		}
+		l := strings.ToLower(s)
+		if got, want := hasLink(s), strings.Contains(l, "://") || strings.Contains(l, "www.") || strings.Contains(l, "pic.twitter.com/"); got != want {
+			t.Fatalf("hasLink(%q) = %v, want %v", s, got, want)
 		}
 		n %= 64
 		if got, want := atMostRunes(s, n), utf8.RuneCountInString(s) <= n; got != want {

@@ -22,10 +22,14 @@ var (
 // are substrings of text (of its valid copy): the engine splits every
 // article, and a copy per sentence was a third of the split's cost.
 func Sentences(text string) []string {
+	return appendSentences(nil, text)
+}
+
+// appendSentences appends the sentences of text (Sentences) to out.
+func appendSentences(out []string, text string) []string {
 	if !utf8.ValidString(text) {
 		text = string([]rune(text)) // each invalid byte becomes U+FFFD
 	}
-	var out []string
 	for line := range strings.SplitSeq(text, "\n") {
 		out = appendLineSentences(out, line)
 	}

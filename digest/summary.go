@@ -1,9 +1,9 @@
 package digest
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 )
@@ -167,8 +167,10 @@ func articleParagraphs(a Article) ([]sentence, []cleanPara) {
 	}
 	kept, from, _ := cleanLines(text)
 	var out []sentence
+	var split []string // one paragraph's sentences, its array reused for the next
 	for p, para := range kept {
-		for _, s := range Sentences(para) {
+		split = appendSentences(split[:0], para)
+		for _, s := range split {
 			out = append(out, sentence{text: s, para: p})
 		}
 	}
@@ -208,56 +210,57 @@ func scoreSentences(sents []sentence, titleTerms []string) []float64 {
 }
 
 // sentenceTerms is an article's sentence terms, each distinct term given a
-// number: every article's sentences are scored, and counting in slices
+// number: every article's sentences are scored, and counting in a slice
 // indexed by those numbers costs a fraction of a map per sentence.
 type sentenceTerms struct {
-	ids     [][]int32 // per sentence, the numbers of its terms
-	doc     []float64 // per number, the term's count in the whole text
-	docSq   float64   // the sum of doc's squares
-	inTitle []bool    // per number, whether the title has the term
-	titleN  int       // the title's distinct terms
-	own     []float64 // scratch of measures, all zero between calls
+	ids    [][]int32   // per sentence, the numbers of its terms
+	counts []termCount // per number
+	docSq  float64     // the sum of the squared counts in the whole text
+	titleN int         // the title's distinct terms
+}
+
+// termCount is what scoring knows of one distinct term.
+type termCount struct {
+	doc     float64 // its count in the whole text
+	own     float64 // scratch of measures: its count in one sentence, zero between calls
+	inTitle bool    // the title has it
 }
 
 // numberTerms numbers the distinct terms of sents and counts them.
-func numberTerms(sents []sentence, titleTerms []string) *sentenceTerms {
+func numberTerms(sents []sentence, titleTerms []string) sentenceTerms {
 	total := 0
 	for _, s := range sents {
 		total += len(s.terms)
 	}
 	num := make(map[string]int32, total)
 	flat := make([]int32, 0, total)
-	ts := &sentenceTerms{ids: make([][]int32, len(sents))}
+	ts := sentenceTerms{ids: make([][]int32, len(sents)), counts: make([]termCount, 0, total)}
 	for i, s := range sents {
 		from := len(flat)
 		for _, t := range s.terms {
 			id, ok := num[t]
 			if !ok {
-				id = int32(len(ts.doc))
+				id = int32(len(ts.counts))
 				num[t] = id
-				ts.doc = append(ts.doc, 0)
+				ts.counts = append(ts.counts, termCount{})
 			}
-			ts.doc[id]++
+			ts.counts[id].doc++
 			flat = append(flat, id)
 		}
 		ts.ids[i] = flat[from:len(flat):len(flat)]
 	}
-	for _, c := range ts.doc {
-		ts.docSq += c * c
+	for _, c := range ts.counts {
+		ts.docSq += c.doc * c.doc
 	}
-	ts.inTitle = make([]bool, len(ts.doc))
-	seen := make(map[string]bool, len(titleTerms))
-	for _, t := range titleTerms {
-		if seen[t] {
-			continue
+	for i, t := range titleTerms {
+		if slices.Contains(titleTerms[:i], t) {
+			continue // a title has a few terms: no set needed
 		}
-		seen[t] = true
 		ts.titleN++
 		if id, ok := num[t]; ok {
-			ts.inTitle[id] = true
+			ts.counts[id].inTitle = true
 		}
 	}
-	ts.own = make([]float64, len(ts.doc))
 	return ts
 }
 
@@ -270,23 +273,23 @@ func numberTerms(sents []sentence, titleTerms []string) *sentenceTerms {
 func (ts *sentenceTerms) measures(i int) (centrality, overlap float64) {
 	ids := ts.ids[i]
 	for _, id := range ids {
-		ts.own[id]++
+		ts.counts[id].own++
 	}
 	var dot, na float64
 	nb := ts.docSq
 	shared := 0
 	for _, id := range ids {
-		c := ts.own[id]
+		t := &ts.counts[id]
+		c := t.own
 		if c == 0 {
 			continue // a repeat of a term already counted
 		}
-		ts.own[id] = 0
-		d := ts.doc[id]
-		rest := d - c
+		t.own = 0
+		rest := t.doc - c
 		dot += c * rest
 		na += c * c
-		nb += rest*rest - d*d
-		if ts.inTitle[id] {
+		nb += rest*rest - t.doc*t.doc
+		if t.inTitle {
 			shared++
 		}
 	}
@@ -345,7 +348,7 @@ func pickSentences(sents []sentence, scores []float64, budget int) (picked []int
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return scores[order[a]] > scores[order[b]] })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(scores[b], scores[a]) }) // best first
 	best := order[0]
 	n := runeLen(sents[best].text)
 	if n > budget {

@@ -38,7 +38,7 @@ type signature struct {
 	min    [minhashSize]uint64
 	empty  bool
 	title  []string // the title's distinct stems, sorted
-	titleK []string // title stems and stem bigrams, for the title index
+	titleK []uint64 // index keys of the title's stems and stem bigrams (hashString("t:"+stem), "t:"+stem+" "+next)
 }
 
 func newSignature(stems []string) signature {
@@ -64,10 +64,12 @@ func newSignature(stems []string) signature {
 // setTitle records the title's stems (Terms of the title).
 func (s *signature) setTitle(ts []string) {
 	s.title = slices.Compact(slices.Sorted(slices.Values(ts)))
+	s.titleK = make([]uint64, 0, 2*len(ts))
 	for i := range ts {
-		s.titleK = append(s.titleK, ts[i])
+		h := fnvAdd(fnvAdd(fnvOffset, "t:"), ts[i])
+		s.titleK = append(s.titleK, h)
 		if i+1 < len(ts) {
-			s.titleK = append(s.titleK, ts[i]+" "+ts[i+1])
+			s.titleK = append(s.titleK, fnvAdd((h^' ')*fnvPrime, ts[i+1]))
 		}
 	}
 }
@@ -89,19 +91,24 @@ func hashString(s string) uint64 {
 	return h.Sum64()
 }
 
-// hashPair is hashString(a + " " + b), FNV-1a written out so that the
-// shingles of every article's text are hashed without building strings.
-func hashPair(a, b string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for i := 0; i < len(a); i++ {
-		h = (h ^ uint64(a[i])) * prime
-	}
-	h = (h ^ ' ') * prime
-	for i := 0; i < len(b); i++ {
-		h = (h ^ uint64(b[i])) * prime
+// FNV-1a (hash/fnv's 64a), written out so that the shingles and title
+// keys of every article are hashed without building strings: fnvAdd
+// continues hash h over s.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
 	}
 	return h
+}
+
+// hashPair is hashString(a + " " + b).
+func hashPair(a, b string) uint64 {
+	return fnvAdd((fnvAdd(fnvOffset, a)^' ')*fnvPrime, b)
 }
 
 // mix derives the k-th hash function from one base hash (splitmix64 finaliser).
@@ -169,7 +176,7 @@ func (e *Engine) cluster(prep []prepared) [][]prepared {
 
 // indexKeys returns the LSH band keys and title-bigram keys of a signature.
 func indexKeys(s *signature) []uint64 {
-	var keys []uint64
+	keys := make([]uint64, 0, lshBands+len(s.titleK))
 	if !s.empty {
 		for b := 0; b < lshBands; b++ {
 			h := uint64(b) + 1
@@ -179,8 +186,5 @@ func indexKeys(s *signature) []uint64 {
 			keys = append(keys, h)
 		}
 	}
-	for _, t := range s.titleK {
-		keys = append(keys, hashString("t:"+t))
-	}
-	return keys
+	return append(keys, s.titleK...)
 }

@@ -15,6 +15,10 @@ type candIndex struct {
 	tail   int              // oldest dated article not yet forgotten
 	next   int              // articles added so far
 	window time.Duration
+	// arena backs new buckets: nearly every key (an LSH band of one
+	// article) never gets a second article, and a slice allocated for
+	// each was the call's most frequent allocation.
+	arena []int
 }
 
 func newCandIndex(n int, window time.Duration) candIndex {
@@ -44,12 +48,27 @@ func (x *candIndex) add(i int, t time.Time, keys []uint64) {
 		x.tail = i
 	}
 	for _, k := range keys {
-		m[k] = append(m[k], i)
+		if b, ok := m[k]; ok {
+			m[k] = append(b, i)
+		} else {
+			m[k] = x.single(i)
+		}
 	}
 	if !t.IsZero() {
 		x.keys[i] = keys
 	}
 	x.next = i + 1
+}
+
+// single returns a new bucket holding i, carved from the arena (capped,
+// so a second article moves it to its own array).
+func (x *candIndex) single(i int) []int {
+	if len(x.arena) == cap(x.arena) {
+		x.arena = make([]int, 0, 4096)
+	}
+	x.arena = append(x.arena, i)
+	n := len(x.arena)
+	return x.arena[n-1 : n : n]
 }
 
 // forget drops the dated articles published before now minus the window.

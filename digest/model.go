@@ -11,7 +11,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -237,11 +236,14 @@ func softmaxScores(classes []string, ll []float64) []TopicScore {
 }
 
 func sortScores(s []TopicScore) {
-	sort.SliceStable(s, func(i, j int) bool {
-		if s[i].Score != s[j].Score {
-			return s[i].Score > s[j].Score
+	slices.SortStableFunc(s, func(a, b TopicScore) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
 		}
-		return s[i].ID < s[j].ID
+		return strings.Compare(a.ID, b.ID)
 	})
 }
 

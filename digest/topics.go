@@ -395,7 +395,7 @@ func (e *Engine) topics(c []prepared) []TopicScore {
 // the section unless the text clearly says otherwise (another subject at
 // clearText while the classifier gives the hinted one under clearAgainst).
 func arrangeTopics(ev topicEvidence) []TopicScore {
-	var subjects []TopicScore
+	subjects := make([]TopicScore, 0, len(ev.score))
 	region := TopicScore{}
 	for id, s := range ev.score {
 		switch {
@@ -410,7 +410,7 @@ func arrangeTopics(ev topicEvidence) []TopicScore {
 	if len(subjects) == 0 && region.ID == "" {
 		return nil
 	}
-	var out []TopicScore
+	out := make([]TopicScore, 0, 3) // a section subject, a region, a second subject
 	if i := sectionSubject(subjects, ev); i >= 0 {
 		out = append(out, subjects[i])
 		subjects = slices.Delete(subjects, i, i+1)

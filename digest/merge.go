@@ -61,7 +61,9 @@ const (
 	// it, shared names and figures are a weak link (a paper's report and the
 	// complaint filed over it).
 	crossDeskCos = 0.3
-	leadKeys     = 6 // rarest lead terms an article is indexed under
+	// weakTitleStems: see anchored.
+	weakTitleStems = 2
+	leadKeys       = 6 // rarest lead terms an article is indexed under
 	// avgLinkShare and avgMembers: see fitsOnAverage.
 	avgLinkShare = 0.75
 	avgMembers   = 8
@@ -391,6 +393,7 @@ type merger struct {
 	link      []strongLink
 	subj      []string         // article → its subject (see subject), "" until asked
 	tcas      []map[string]int // article → titleCasualties, nil until asked
+	when      []uint8          // article → titleWhen bits, 0 until asked
 }
 
 // strongLink is a memoised result of strong.
@@ -414,7 +417,8 @@ func (e *Engine) newMerger(prep []prepared) *merger {
 	ts := buildMergeDocs(prep)
 	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, ts: ts,
 		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep)),
-		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep)), tcas: make([]map[string]int, len(prep))}
+		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep)), tcas: make([]map[string]int, len(prep)),
+		when: make([]uint8, len(prep))}
 }
 
 // run sweeps the articles oldest first: forget what fell out of the
@@ -451,6 +455,9 @@ func (m *merger) strong(i, j int) (bool, float64) {
 	if conflict && !a.Published.IsZero() && !b.Published.IsZero() && absDuration(a.Published.Sub(b.Published)) > figureConflictGap {
 		return false, 0
 	}
+	if m.previewAndOutcome(i, j) {
+		return false, 0
+	}
 	jac := a.sig.jaccard(&b.sig)
 	if a.column || b.column {
 		// commentary is not a report of the event it discusses: it joins
@@ -468,10 +475,77 @@ func (m *merger) strong(i, j int) (bool, float64) {
 	if !a.Published.IsZero() && !b.Published.IsZero() && absDuration(a.Published.Sub(b.Published)) > crossDayGap {
 		thr += crossDayExtra
 	}
-	if s >= thr && cos < crossDeskCos && m.subject(i) != m.subject(j) {
-		return false, s // a weak link across desks
+	if s >= thr && cos < crossDeskCos && (m.subject(i) != m.subject(j) || !anchored(a, b)) {
+		return false, s // a weak link across desks, or names without an event
 	}
 	return s >= thr, s
+}
+
+// Title time words (normalised): a headline saying "tomorrow" announces
+// what is to happen; one saying "today" or "tonight" may still be an
+// announcement, filed on the day.
+var (
+	tomorrowWords = map[string]bool{"غدا": true, "وغدا": true, "tomorrow": true}
+	todayWords    = map[string]bool{"اليوم": true, "الليله": true, "today": true, "tonight": true}
+)
+
+// Bits of merger.when: the headline's time words, read on first use.
+const (
+	whenRead uint8 = 1 << iota
+	whenTomorrow
+	whenToday
+)
+
+// previewAndOutcome: an announcement («القضاء الإداري ينظر غدا دعوى غلق
+// قناة», "court to rule tomorrow") and a report filed figureConflictGap or
+// more after it whose headline is no announcement itself (it says neither
+// tomorrow nor today: «القضاء الإداري يقضي بغلق القناة») are two items: the
+// outcome is news a reader should see, not a copy hidden in the
+// announcement's story, however much of the announcement's text it repeats.
+func (m *merger) previewAndOutcome(i, j int) bool {
+	a, b := m.prep[i].Published, m.prep[j].Published
+	if a.IsZero() || b.IsZero() || absDuration(a.Sub(b)) < figureConflictGap {
+		return false
+	}
+	if a.Before(b) {
+		i, j = j, i // j is the earlier
+	}
+	return m.titleWhen(j)&whenTomorrow != 0 && m.titleWhen(i)&(whenTomorrow|whenToday) == 0
+}
+
+// titleWhen reads article i's headline time words once.
+func (m *merger) titleWhen(i int) uint8 {
+	if m.when[i]&whenRead == 0 {
+		m.when[i] = whenRead
+		for _, w := range Words(m.prep[i].title) {
+			switch {
+			case tomorrowWords[w]:
+				m.when[i] |= whenTomorrow
+			case todayWords[w]:
+				m.when[i] |= whenToday
+			}
+		}
+	}
+	return m.when[i]
+}
+
+// anchored: a weak link (head cosine under crossDeskCos) is one event
+// only if something of the event itself is common to both reports besides
+// the names of the people in it: a figure of the lead, a place of the
+// gazetteer, or at least weakTitleStems headline stems. Two developments of
+// one day that share only names («جيش فنزويلا يقسم على الولاء لنائب
+// الرئيس» / «انتخابات رئاسية فنزويلية خلال شهر», linked by Maduro and
+// Chavez) are two stories.
+func anchored(a, b *prepared) bool {
+	if sharedStrings(a.doc.nums, b.doc.nums) > 0 || sharedCount(a.sig.title, b.sig.title) >= weakTitleStems {
+		return true
+	}
+	for _, e := range a.ents {
+		if middleEastPlaces[strings.TrimPrefix(e, "e:")] && slices.Contains(b.ents, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // subject is the classifier's best topic for article i, with the regions

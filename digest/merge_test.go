@@ -374,3 +374,96 @@ func TestCommentaryDoesNotJoinTheReport(t *testing.T) {
 		t.Error("the column's piece joined the report's story")
 	}
 }
+
+// Two developments of one day in one country, linked by the people their
+// leads name but with little shared wording (a head cosine under
+// crossDeskCos) and headlines that share at most one word, are not one
+// event, though the classifier files both under one subject: the army's
+// oath to the acting president and the election date. A rewrite of one
+// event with as little shared wording still shares its event in the
+// headlines, and merges.
+func TestMergeNamesWithoutAnEvent(t *testing.T) {
+	tests := []struct {
+		name  string
+		a, b  Article
+		merge bool
+	}{
+		{"arabic: the army's oath and the election date",
+			Article{ID: "a", Source: "مصراوي", Published: mergeAt(1), Title: "جيش فنزويلا يقسم على الولاء لنائب الرئيس",
+				Text: "كاراكاس (رويترز) - ظهر قادة الجيش الفنزويلي على الهواء مباشرة على شاشة التلفزيون الرسمي للبلاد يوم الثلاثاء واقسموا على الولاء لنائب الرئيس نيكولاس مادورو عقب وفاة الرئيس هوجو تشافيز. وكان تشافيز يقول قبل وفاته ان مادورو هو خليفته المفضل."},
+			Article{ID: "b", Source: "الدستور", Published: mergeAt(1).Add(20 * time.Minute), Title: "انتخابات رئاسية فنزويلية خلال شهر",
+				Text: "شغل نائب رئيس فنزويلا نيكولاس مادورو منصب رئاسة الجمهورية بشكل مؤقت خلفا للرئيس هوغو تشافيز الذي وافته المنية أمس. وأضاف وزير الخارجية عبر التلفزيون أن فنزويلا ستشهد خلال 30 يوما انتخابات لاختيار رئيس لها، بناء على تعليمات كان تشافيز أعطاها قبل وفاته."},
+			false},
+		{"english: the army's oath and the election date",
+			Article{ID: "a", Source: "Reuters", Published: mergeAt(1), Title: "Venezuelan military chiefs pledge loyalty to Maduro",
+				Text: "Venezuela's top military commanders appeared live on state television on Tuesday and swore loyalty to Vice President Nicolas Maduro as the country mourned President Hugo Chavez. The generals said the armed forces stood united behind Maduro, Chavez's chosen heir."},
+			Article{ID: "b", Source: "AFP", Published: mergeAt(2), Title: "Venezuela to hold a presidential election within 30 days",
+				Text: "Voters will choose a new president within 30 days, the foreign minister announced on state television on Tuesday, with Vice President Nicolas Maduro serving as interim leader until then. Hugo Chavez left instructions for the vote, the minister told reporters in Caracas."},
+			false},
+		{"arabic: one event, worded apart, its event in both headlines",
+			Article{ID: "a", Source: "الحرية والعدالة", Published: mergeAt(1), Title: "الجيش الحر يسيطر على سد الفرات في الرقة",
+				Text: "أعلن ناشطون أن مقاتلي الجيش السوري الحر سيطروا صباح الاثنين على سد الفرات بمحافظة الرقة، أكبر سد في البلاد، بعد معارك دامت أياما مع القوات النظامية. وقال المرصد إن الكتائب استولت على مقار أمنية قرب السد وأسرت 25 جنديا."},
+			Article{ID: "b", Source: "الفجر", Published: mergeAt(3), Title: "المعارضة السورية تسيطر على سد الفرات",
+				Text: "بيروت (أ ف ب) - بات مقاتلو المعارضة يسيطرون على سد الفرات شمال البلاد إثر هجوم شنوه فجرا، وفق ما أفاد المرصد السوري لحقوق الإنسان. ويزود السد مدنا عدة بالكهرباء والمياه، وفر عناصر النظام منه دون مقاومة تذكر فيما وقع 25 منهم في الأسر."},
+			true},
+		{"english: one event, worded apart, its event in both headlines",
+			Article{ID: "a", Source: "Reuters", Published: mergeAt(1), Title: "Syrian rebels seize the Euphrates dam",
+				Text: "Rebel fighters took control of the Tabqa dam on the Euphrates in Raqqa province on Monday after days of fighting, activists said. The Syrian Observatory said brigades also overran security offices nearby and captured 25 soldiers in the first 2 hours."},
+			Article{ID: "b", Source: "AFP", Published: mergeAt(3), Title: "Opposition seizes Syria's largest dam",
+				Text: "Insurgents now hold the country's biggest hydroelectric barrage at Tabqa, after an assault launched at dawn, according to the Syrian Observatory for Human Rights. Government troops fled the Euphrates site within 2 hours, and 25 were taken prisoner, residents said."},
+			true},
+	}
+	e := mustEngine(t, Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := linkOf(t, e, tt.a, tt.b)
+			if l.score < e.mergeThreshold || l.cos >= crossDeskCos || l.subjA != l.subjB {
+				t.Fatalf("precondition: want a score over %.2f, head cosine under %.2f and one subject; got %+v", e.mergeThreshold, crossDeskCos, l)
+			}
+			if l.merged != tt.merge {
+				t.Errorf("merged = %v, want %v (%+v)", l.merged, tt.merge, l)
+			}
+		})
+	}
+}
+
+// An announcement ("tomorrow") and the outcome reported the next day are
+// two items, though the outcome repeats the announcement's text: the
+// ruling is news, not a copy of the hearing's notice. An announcement
+// re-filed later (its headline still saying tomorrow or today) is the same
+// item.
+func TestMergePreviewAndOutcome(t *testing.T) {
+	hearing := Article{ID: "a", Source: "اليوم السابع", Title: "القضاء الإداري ينظر غدا دعوى غلق قناة التت",
+		Text: "تنظر الدائرة السابعة بمحكمة القضاء الإداري غدا الدعوى المقامة من محمد عبد الهادي ضد وزير الإعلام ورئيس الشركة المصرية للأقمار الصناعية نايل سات لوقف بث قناة التت. وذكرت الدعوى أن قناة التت تبث على القمر الصناعي دون ترخيص وأنها تبث إعلانات مثيرة."}
+	ruling := Article{ID: "b", Source: "مصراوي", Title: "القضاء الإداري يقضي بغلق قناة التت",
+		Text: "قضت الدائرة السابعة بمحكمة القضاء الإداري بوقف بث قناة التت وسحب الإشارة منها، في الدعوى المقامة من محمد عبد الهادي ضد وزير الإعلام ورئيس الشركة المصرية للأقمار الصناعية نايل سات. وذكرت الدعوى أن قناة التت تبث على القمر الصناعي دون ترخيص وأنها تبث إعلانات مثيرة."}
+	refiled := ruling
+	refiled.Title, refiled.Text = "القضاء الإداري ينظر اليوم دعوى غلق قناة التت", hearing.Text
+	enHearing := Article{ID: "a", Source: "Reuters", Title: "Cairo court to rule tomorrow on closing the Tit channel",
+		Text: "An administrative court in Cairo will rule tomorrow on a lawsuit filed by lawyer Mohamed Abdel Hadi against the information minister and Nilesat to take the Tit satellite channel off the air. The suit says Tit broadcasts without a licence and airs lurid adverts."}
+	enRuling := Article{ID: "b", Source: "AFP", Title: "Cairo court orders the Tit channel off the air",
+		Text: "An administrative court in Cairo ordered the Tit satellite channel off the air, ruling on a lawsuit filed by lawyer Mohamed Abdel Hadi against the information minister and Nilesat. The suit says Tit broadcasts without a licence and airs lurid adverts."}
+	at := func(a Article, h int) Article { a.Published = mergeAt(h); return a }
+	tests := []struct {
+		name  string
+		a, b  Article
+		merge bool
+	}{
+		{"arabic: the hearing's notice and the ruling 25 h later", at(hearing, 0), at(ruling, 25), false},
+		{"english: the hearing's notice and the ruling 25 h later", at(enHearing, 0), at(enRuling, 25), false},
+		{"arabic: the notice re-filed on the day says today", at(hearing, 0), at(refiled, 20), true},
+		{"arabic: notice and ruling a few hours apart", at(hearing, 0), at(ruling, 4), true},
+	}
+	e := mustEngine(t, Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := linkOf(t, e, tt.a, tt.b)
+			if l.score < e.mergeThreshold+crossDayExtra {
+				t.Fatalf("precondition: score %.3f under %.2f: the pair is apart for its wording, not for being notice and outcome", l.score, e.mergeThreshold+crossDayExtra)
+			}
+			if l.merged != tt.merge {
+				t.Errorf("merged = %v (score %.3f), want %v", l.merged, l.score, tt.merge)
+			}
+		})
+	}
+}

@@ -377,11 +377,11 @@ func TestCommentaryDoesNotJoinTheReport(t *testing.T) {
 
 // Two developments of one day in one country, linked by the people their
 // leads name but with little shared wording (a head cosine under
-// crossDeskCos) and headlines that share at most one word, are not one
-// event, though the classifier files both under one subject: the army's
-// oath to the acting president and the election date. A rewrite of one
-// event with as little shared wording still shares its event in the
-// headlines, and merges.
+// anchorCos), no shared figure or gazetteer place, and headlines sharing
+// at most one word, are not one event, though the classifier files both
+// under one subject: the army's oath to the acting president and the
+// election date. A rewrite of one event with as little shared wording
+// still shares its event in the headlines, and merges.
 func TestMergeNamesWithoutAnEvent(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -417,8 +417,8 @@ func TestMergeNamesWithoutAnEvent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := linkOf(t, e, tt.a, tt.b)
-			if l.score < e.mergeThreshold || l.cos >= crossDeskCos || l.subjA != l.subjB {
-				t.Fatalf("precondition: want a score over %.2f, head cosine under %.2f and one subject; got %+v", e.mergeThreshold, crossDeskCos, l)
+			if l.score < e.mergeThreshold || l.cos >= anchorCos || l.subjA != l.subjB {
+				t.Fatalf("precondition: want a score over %.2f, head cosine under %.2f and one subject; got %+v", e.mergeThreshold, anchorCos, l)
 			}
 			if l.merged != tt.merge {
 				t.Errorf("merged = %v, want %v (%+v)", l.merged, tt.merge, l)

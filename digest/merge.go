@@ -399,7 +399,6 @@ type merger struct {
 	link      []strongLink
 	subj      []string         // article → its subject (see subject), "" until asked
 	tcas      []map[string]int // article → titleCasualties, nil until asked
-	when      []uint8          // article → titleWhen bits, 0 until asked
 }
 
 // strongLink is a memoised result of strong.
@@ -423,8 +422,7 @@ func (e *Engine) newMerger(prep []prepared) *merger {
 	ts := buildMergeDocs(prep)
 	return &merger{e: e, window: e.window, threshold: e.mergeThreshold, prep: prep, ts: ts,
 		index: newCandIndex(len(prep), e.window), owner: make([]int, len(prep)), seen: make([]int, len(prep)),
-		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep)), tcas: make([]map[string]int, len(prep)),
-		when: make([]uint8, len(prep))}
+		linked: make([]int, len(prep)), link: make([]strongLink, len(prep)), subj: make([]string, len(prep)), tcas: make([]map[string]int, len(prep))}
 }
 
 // run sweeps the articles oldest first: forget what fell out of the
@@ -487,19 +485,13 @@ func (m *merger) strong(i, j int) (bool, float64) {
 	return s >= thr, s
 }
 
-// Title time words (normalised): a headline saying "tomorrow" announces
-// what is to happen; one saying "today" or "tonight" may still be an
-// announcement, filed on the day.
+// Headline time words, as stems of the title (signature.title): a headline
+// saying "tomorrow" announces what is to happen; one saying "today" or
+// "tonight" («اليوم» stems to «يوم») may still be an announcement, filed on
+// the day.
 var (
-	tomorrowWords = map[string]bool{"غدا": true, "وغدا": true, "tomorrow": true}
-	todayWords    = map[string]bool{"اليوم": true, "الليله": true, "today": true, "tonight": true}
-)
-
-// Bits of merger.when: the headline's time words, read on first use.
-const (
-	whenRead uint8 = 1 << iota
-	whenTomorrow
-	whenToday
+	tomorrowStems = []string{"tomorrow", "غدا"}
+	todayStems    = []string{"today", "tonight", "ليله", "يوم"}
 )
 
 // previewAndOutcome: an announcement («القضاء الإداري ينظر غدا دعوى غلق
@@ -509,30 +501,24 @@ const (
 // outcome is news a reader should see, not a copy hidden in the
 // announcement's story, however much of the announcement's text it repeats.
 func (m *merger) previewAndOutcome(i, j int) bool {
-	a, b := m.prep[i].Published, m.prep[j].Published
-	if a.IsZero() || b.IsZero() || absDuration(a.Sub(b)) < previewGap {
+	a, b := &m.prep[i], &m.prep[j]
+	if a.Published.IsZero() || b.Published.IsZero() || absDuration(a.Published.Sub(b.Published)) < previewGap {
 		return false
 	}
-	if a.Before(b) {
-		i, j = j, i // j is the earlier
+	if a.Published.Before(b.Published) {
+		a, b = b, a // b is the earlier
 	}
-	return m.titleWhen(j)&whenTomorrow != 0 && m.titleWhen(i)&(whenTomorrow|whenToday) == 0
+	return titleSays(b, tomorrowStems) && !titleSays(a, tomorrowStems) && !titleSays(a, todayStems)
 }
 
-// titleWhen reads article i's headline time words once.
-func (m *merger) titleWhen(i int) uint8 {
-	if m.when[i]&whenRead == 0 {
-		m.when[i] = whenRead
-		for _, w := range Words(m.prep[i].title) {
-			switch {
-			case tomorrowWords[w]:
-				m.when[i] |= whenTomorrow
-			case todayWords[w]:
-				m.when[i] |= whenToday
-			}
+// titleSays: the article's headline has one of the stems.
+func titleSays(p *prepared, stems []string) bool {
+	for _, st := range stems {
+		if _, ok := slices.BinarySearch(p.sig.title, st); ok {
+			return true
 		}
 	}
-	return m.when[i]
+	return false
 }
 
 // anchored: a weak link (head cosine under anchorCos) is one event only

@@ -426,7 +426,7 @@ func datelineShapes(ln string) []*regexp.Regexp {
 	if strings.Contains(head, "(") {
 		out = append(out, agencyDateline)
 	}
-	dash := strings.ContainsAny(head, "-–—ـ")
+	dash := hasDash(head)
 	if r := []rune(firstRune(ln)); len(r) == 1 && unicode.IsUpper(r[0]) && (dash || strings.Contains(head, ":")) {
 		out = append(out, latinDateline)
 	}
@@ -434,6 +434,13 @@ func datelineShapes(ln string) []*regexp.Regexp {
 		out = append(out, arabicDateline)
 	}
 	return out
+}
+
+// hasDash is strings.ContainsAny(s, "-–—ـ"), searched as bytes: the set's
+// non-ASCII runes made ContainsAny decode every rune of every article's
+// opening lines.
+func hasDash(s string) bool {
+	return strings.IndexByte(s, '-') >= 0 || strings.Contains(s, "–") || strings.Contains(s, "—") || strings.Contains(s, "ـ")
 }
 
 // ClipBytes returns at most n bytes of s, cut at a rune boundary (news

@@ -155,8 +155,8 @@ func abs(n int) int {
 // FuzzCleanLineShortcuts: the cheap tests cleanLine and the sentence
 // scoring use in place of a regexp or a split agree with what they stand
 // for: mayHaveMediaMark is true wherever mediaMark matches, hasLink finds
-// urlRe's marks in the lower-cased line, atMostRunes is a rune count and
-// hasFields a count of strings.Fields.
+// urlRe's marks in the lower-cased line, hasDash is strings.ContainsAny,
+// atMostRunes is a rune count and hasFields a count of strings.Fields.
 func FuzzCleanLineShortcuts(f *testing.F) {
 	f.Add("صورة (بالصور) وكالة", 3)
 	f.Add("Storm hits coast [+ PHOTOS] (Reuters) (video", 12)
@@ -169,6 +169,9 @@ func FuzzCleanLineShortcuts(f *testing.F) {
 		l := strings.ToLower(s)
 		if got, want := hasLink(s), strings.Contains(l, "://") || strings.Contains(l, "www.") || strings.Contains(l, "pic.twitter.com/"); got != want {
 			t.Fatalf("hasLink(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := hasDash(s), strings.ContainsAny(s, "-–—ـ"); got != want {
+			t.Fatalf("hasDash(%q) = %v, want %v", s, got, want)
 		}
 		n %= 64
 		if got, want := atMostRunes(s, n), utf8.RuneCountInString(s) <= n; got != want {

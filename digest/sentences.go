@@ -37,10 +37,15 @@ func appendSentences(out []string, text string) []string {
 }
 
 // appendLineSentences appends the sentences of one line (valid UTF-8) to
-// out. It walks the line's bytes, decoding a rune where a test needs one.
+// out. It walks the line's bytes, decoding a rune only where a sentence
+// end may start (mayEnd).
 func appendLineSentences(out []string, line string) []string {
 	start := 0
 	for i := 0; i < len(line); {
+		if !mayEnd(line[i]) {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(line[i:])
 		if !isTerminator(r) {
 			i += size
@@ -73,6 +78,14 @@ func appendTrimmed(out []string, s string) []string {
 		return append(out, s)
 	}
 	return out
+}
+
+// mayEnd reports whether byte b may start a sentence end (isTerminator):
+// it is '.', '!', '?' or the first byte of '؟' (D8 9F) or '…' (E2 80 A6).
+// Those first bytes are never inside a rune, so a scan that steps over
+// every other byte meets each rune that ends a sentence at its start.
+func mayEnd(b byte) bool {
+	return b == '.' || b == '!' || b == '?' || b == 0xD8 || b == 0xE2
 }
 
 func isTerminator(r rune) bool {

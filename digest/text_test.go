@@ -2,8 +2,10 @@ package digest
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -129,6 +131,18 @@ func TestSplitHTML(t *testing.T) {
 		}
 		if text.String() != plainText(in) {
 			t.Errorf("limit %d: text changed:\n%q\n%q", limit, text.String(), plainText(in))
+		}
+	}
+}
+
+// splitWords is Words through the folding table; on every rune, alone and
+// between letters, it must split as Words does.
+func TestSplitWordsEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune+1; r++ {
+		for _, s := range []string{string(r), "a" + string(r) + "b", "ب" + string(r) + " 1"} {
+			if got, want := splitWords(s), Words(s); !slices.Equal(got, want) {
+				t.Fatalf("splitWords(%q) = %q, Words gives %q", s, got, want)
+			}
 		}
 	}
 }

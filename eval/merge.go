@@ -112,9 +112,11 @@ func (c *PairCounts) add(same, merged bool) {
 }
 
 // MergeHalf is the pair scores of one half of the labelled set: over all
-// scored pairs, and over the cross-outlet ones (the target).
+// scored pairs, and over the cross-outlet ones (the target); and how many
+// of its related pairs (follow-ups, not scored) ended up in one story.
 type MergeHalf struct {
-	All, Cross PairCounts
+	All, Cross             PairCounts
+	Related, RelatedMerged int
 }
 
 // MergeRun is the engine at one merge threshold.
@@ -234,14 +236,18 @@ func scorePairs(pairs []MergePair, storyOf, source map[string]string, run *Merge
 			missing++
 			continue
 		}
-		if p.Label == LabelRelated {
-			continue
-		}
-		scored++
 		half := &run.Test
 		if p.Tuning() {
 			half = &run.Tune
 		}
+		if p.Label == LabelRelated {
+			half.Related++
+			if sa == sb {
+				half.RelatedMerged++
+			}
+			continue
+		}
+		scored++
 		same, merged := p.Label == LabelSame, sa == sb
 		half.All.add(same, merged)
 		if source[p.A] != source[p.B] {
@@ -354,6 +360,8 @@ func (rep MergeReport) Write(w io.Writer) {
 			t := r.Test
 			fmt.Fprintf(w, "\ntest half at the default %.2f: all pairs TP %d FP %d FN %d TN %d; cross-outlet TP %d FP %d FN %d TN %d\n",
 				r.Threshold, t.All.TP, t.All.FP, t.All.FN, t.All.TN, t.Cross.TP, t.Cross.FP, t.Cross.FN, t.Cross.TN)
+			fmt.Fprintf(w, "related pairs (follow-ups, not scored) in one story at the default: tuning half %d of %d, test half %d of %d\n",
+				r.Tune.RelatedMerged, r.Tune.Related, t.RelatedMerged, t.Related)
 		}
 	}
 	d := rep.Desks

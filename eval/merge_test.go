@@ -31,7 +31,7 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Pairs != 5 || rep.Scored != 3 || rep.Missing != 1 || len(rep.Runs) != 2 {
+	if rep.Pairs != 6 || rep.Scored != 3 || rep.Missing != 1 || len(rep.Runs) != 2 {
 		t.Fatalf("report = %+v", rep)
 	}
 	for k, r := range rep.Runs {
@@ -49,6 +49,12 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 		if all != want {
 			t.Errorf("threshold %.2f: counts %+v, want %+v", r.Threshold, all, want)
 		}
+		// the quake's two reports, also listed as related, are one story at
+		// the default; the rail line and the storm never are
+		related, merged := r.Tune.Related+r.Test.Related, r.Tune.RelatedMerged+r.Test.RelatedMerged
+		if wantMerged := 1 - k; related != 2 || merged != wantMerged {
+			t.Errorf("threshold %.2f: related pairs %d, %d of them in one story; want 2, %d", r.Threshold, related, merged, wantMerged)
+		}
 	}
 	if rep.Desks.Merged != 1 || rep.Desks.Mixed != 1 || rep.Desks.Combos["science+world"] != 1 {
 		t.Errorf("desks = %+v, want the quake story counted as mixed science+world", rep.Desks)
@@ -58,7 +64,7 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.Write(&out)
-	for _, want := range []string{"5 labelled pairs (3 scored same/diff, 1 related not scored, 1 missing", "(default)", "science+world", "[1] science+world (2 articles)"} {
+	for _, want := range []string{"6 labelled pairs (3 scored same/diff, 2 related not scored, 1 missing", "(default)", "related pairs (follow-ups, not scored) in one story at the default", "science+world", "[1] science+world (2 articles)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

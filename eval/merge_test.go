@@ -27,6 +27,8 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// the quake pair again, as a follow-up: a related pair in one story
+	pairs = append(pairs, MergePair{A: "q2", B: "q1", Label: LabelRelated})
 	rep, err := EvaluateMerge(context.Background(), "testdata/merge", pairs, []float64{digest.DefaultMergeThreshold + 2}, 5)
 	if err != nil {
 		t.Fatal(err)

@@ -314,14 +314,44 @@ func isClutterLine(ln string) bool {
 	if !strings.ContainsFunc(ln, unicode.IsLetter) || readMore.MatchString(ln) {
 		return true
 	}
-	if atMostRunes(ln, 130) && (endMark.MatchString(ln) || agencyLine.MatchString(ln) || datedCredit.MatchString(ln)) {
+	if atMostRunes(ln, 130) && (mayBeEndMark(ln) && endMark.MatchString(ln) ||
+		mayBeAgencyLine(ln) && agencyLine.MatchString(ln) ||
+		hasFourDigits(ln) && datedCredit.MatchString(ln)) {
 		return true
 	}
-	if creditLine.MatchString(ln) && atMostRunes(ln, 80) && (strings.Contains(ln, ":") || !strings.ContainsAny(ln, ".!?؟")) {
+	if atMostRunes(ln, 80) && (strings.Contains(ln, ":") || !strings.ContainsAny(ln, ".!?؟")) && creditLine.MatchString(ln) {
 		return true
 	}
 	// a short line wholly in parentheses: «(إعداد … للنشرة العربية)», "(Reporting by …)"
 	return strings.HasPrefix(ln, "(") && strings.HasSuffix(ln, ")") && atMostRunes(ln, 120) && strings.Count(ln, "(") == 1
+}
+
+// The clutter regexps run on every short line of every article; these
+// tests say, without a regexp, when one cannot match: an end mark opens
+// with a slash or a dash or is one of two words, an agency line is an
+// agency's name of at most nine runes before spaces and a colon or period,
+// and a dated credit holds a four-digit year.
+
+func mayBeEndMark(ln string) bool {
+	return strings.HasPrefix(ln, "/") || strings.HasPrefix(ln, "-") || ln == "انتهى" || ln == "يتبع"
+}
+
+func mayBeAgencyLine(ln string) bool {
+	return atMostRunes(strings.TrimRight(ln, " \t\n\f\r:."), 9)
+}
+
+func hasFourDigits(ln string) bool {
+	run := 0
+	for i := 0; i < len(ln); i++ {
+		if ln[i] < '0' || ln[i] > '9' {
+			run = 0
+			continue
+		}
+		if run++; run == 4 {
+			return true
+		}
+	}
+	return false
 }
 
 // atMostRunes reports whether s has at most n runes, without counting them

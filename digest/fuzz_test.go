@@ -154,7 +154,8 @@ func abs(n int) int {
 
 // FuzzCleanLineShortcuts: the cheap tests cleanLine and the sentence
 // scoring use in place of a regexp or a split agree with what they stand
-// for: mayHaveMediaMark is true wherever mediaMark matches, hasLink finds
+// for: mayHaveMediaMark and the pre-tests of the clutter lines are true
+// wherever their regexps match, hasLink finds
 // urlRe's marks in the lower-cased line, hasDash is strings.ContainsAny,
 // atMostRunes is a rune count and hasFields a count of strings.Fields.
 func FuzzCleanLineShortcuts(f *testing.F) {
@@ -162,6 +163,9 @@ func FuzzCleanLineShortcuts(f *testing.F) {
 	f.Add("Storm hits coast [+ PHOTOS] (Reuters) (video", 12)
 	f.Add("a (ſhare) ( +\tmap] x", 0)
 	f.Add("see WwW.x.org or PIC.Twİtter.com/x", 5)
+	f.Add("// انتهى //", 1)
+	f.Add("REUTERS \t :", 2)
+	f.Add("الرياض 26 شوال 1436 هـ الموافق 11 اغسطس 2015 م واس", 9)
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		if mediaMark.MatchString(s) && !mayHaveMediaMark(s) {
 			t.Fatalf("mayHaveMediaMark(%q) = false, but mediaMark matches", s)
@@ -169,6 +173,9 @@ func FuzzCleanLineShortcuts(f *testing.F) {
 		l := strings.ToLower(s)
 		if got, want := hasLink(s), strings.Contains(l, "://") || strings.Contains(l, "www.") || strings.Contains(l, "pic.twitter.com/"); got != want {
 			t.Fatalf("hasLink(%q) = %v, want %v", s, got, want)
+		}
+		if endMark.MatchString(s) && !mayBeEndMark(s) || agencyLine.MatchString(s) && !mayBeAgencyLine(s) || datedCredit.MatchString(s) && !hasFourDigits(s) {
+			t.Fatalf("a clutter pre-test says no on %q, but its regexp matches", s)
 		}
 		if got, want := hasDash(s), strings.ContainsAny(s, "-–—ـ"); got != want {
 			t.Fatalf("hasDash(%q) = %v, want %v", s, got, want)

@@ -190,13 +190,14 @@ func FuzzCleanLineShortcuts(f *testing.F) {
 	})
 }
 
-// FuzzSplitWords: splitWords is Words, on any text (invalid UTF-8 too).
-func FuzzSplitWords(f *testing.F) {
+// FuzzWords: Words is its definition (wordsByDefinition), on any text
+// (invalid UTF-8 too).
+func FuzzWords(f *testing.F) {
 	f.Add("الشَّرْقُ الأَوْسَطُ والعـــراق ٢٠٢٤ Iraq's \u200fİSTANBUL ǅ ß ﷺ")
 	f.Add("a\xffb ẞ Ⱥ \u0300x \u0610ب")
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := splitWords(s), Words(s); !slices.Equal(got, want) || (got == nil) != (want == nil) {
-			t.Fatalf("splitWords(%q) = %q, Words gives %q", s, got, want)
+		if got, want := Words(s), wordsByDefinition(s); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("Words(%q) = %q, by definition %q", s, got, want)
 		}
 	})
 }

@@ -54,11 +54,41 @@ func isArabicLetter(r rune) bool {
 }
 
 // Words splits text into normalised word tokens (letters and digits, with
-// inner apostrophes and hyphens dropped at the boundary). It keeps stop words.
+// inner apostrophes and hyphens dropped at the boundary; non-spacing marks
+// stay inside a word). It keeps stop words. It is Normalize and a split at
+// every rune that is neither a letter, a digit nor a non-spacing mark, in
+// one pass that folds each rune through foldTable (foldOf) instead of
+// asking the unicode tables for it twice; TestWordsEveryRune and FuzzWords
+// hold it to that two-pass definition.
 func Words(s string) []string {
-	return strings.FieldsFunc(Normalize(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
+	var b strings.Builder
+	b.Grow(len(s))
+	spans := make([]wordSpan, 0, 32)
+	start := -1 // where the word being read starts in b, or -1
+	for _, r := range s {
+		f := foldOf(r)
+		if !f.keep {
+			continue
+		}
+		if f.word || inWordMark(f.r) {
+			if start < 0 {
+				start = b.Len()
+			}
+		} else if start >= 0 {
+			spans = append(spans, wordSpan{start, b.Len()})
+			start = -1
+		}
+		b.WriteRune(f.r)
+	}
+	if start >= 0 {
+		spans = append(spans, wordSpan{start, b.Len()})
+	}
+	norm := b.String()
+	words := make([]string, len(spans))
+	for i, sp := range spans {
+		words[i] = norm[sp.start:sp.end]
+	}
+	return words
 }
 
 // Stem returns the Snowball stem of one normalised word, choosing the

@@ -121,43 +121,6 @@ func periodEnds(line string, start, dot, end int) bool {
 	return rest == "" || !unicode.IsLower(next)
 }
 
-// splitWords is Words(s), folding each rune through foldTable (foldOf)
-// instead of asking the unicode tables for it twice, once to fold and once
-// to split: the engine splits every sentence of every article, and Words
-// there cost as much as the whole tokenisation baseline. Words itself
-// stays as it is, the benchmarks' yardstick; TestSplitWordsEveryRune and
-// FuzzSplitWords hold the two together.
-func splitWords(s string) []string {
-	var b strings.Builder
-	b.Grow(len(s))
-	spans := make([]wordSpan, 0, 32)
-	start := -1 // where the word being read starts in b, or -1
-	for _, r := range s {
-		f := foldOf(r)
-		if !f.keep {
-			continue
-		}
-		if f.word || inWordMark(f.r) {
-			if start < 0 {
-				start = b.Len()
-			}
-		} else if start >= 0 {
-			spans = append(spans, wordSpan{start, b.Len()})
-			start = -1
-		}
-		b.WriteRune(f.r)
-	}
-	if start >= 0 {
-		spans = append(spans, wordSpan{start, b.Len()})
-	}
-	norm := b.String()
-	words := make([]string, len(spans))
-	for i, sp := range spans {
-		words[i] = norm[sp.start:sp.end]
-	}
-	return words
-}
-
 // wordSpan is where a word lies in a normalised text.
 type wordSpan struct{ start, end int }
 

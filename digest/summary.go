@@ -37,7 +37,7 @@ type headline struct {
 }
 
 func newHeadline(st *stemmer, text string) headline {
-	words := splitWords(text)
+	words := Words(text)
 	return headline{text: text, words: words, terms: st.appendTerms(nil, words)}
 }
 
@@ -62,7 +62,7 @@ func summarizeHeaded(st *stemmer, sents []sentence, title string, head headline,
 	picked, cut := pickSentences(sents, scores, budget)
 	if cut {
 		summary = CutAtClause(sents[picked[0]].text, budget)
-		return summary, splitWords(summary)
+		return summary, Words(summary)
 	}
 	return joinSentences(sents, picked)
 }
@@ -138,7 +138,7 @@ type sentence struct {
 func stemSentences(st *stemmer, sents []sentence) []sentence {
 	n := 0
 	for i := range sents {
-		sents[i].words = splitWords(sents[i].text)
+		sents[i].words = Words(sents[i].text)
 		n += len(sents[i].words)
 	}
 	terms := make([]string, 0, n)

@@ -329,13 +329,12 @@ func foldSlow(r rune) folded {
 }
 
 // paraHash hashes a paragraph's normalised words (Normalize folding,
-// punctuation and spacing ignored) with FNV-1a over the folded runes,
+// punctuation and spacing ignored) with FNV-1a (fnvAdd's) over the folded runes,
 // without building strings; ok is false (and h 0) for a paragraph without
 // a letter or digit. Written out rather than via hash/fnv: the interface
 // call per rune was a tenth of Stories' time.
 func paraHash(p string) (h uint64, ok bool) {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h = offset
+	h = fnvOffset
 	gap := false
 	for _, r := range p {
 		f := foldOf(r)
@@ -348,10 +347,10 @@ func paraHash(p string) (h uint64, ok bool) {
 		}
 		r2 := f.r
 		if gap {
-			h = (h ^ ' ') * prime
+			h = (h ^ ' ') * fnvPrime
 			gap = false
 		}
-		h = (h ^ uint64(r2)) * prime
+		h = (h ^ uint64(r2)) * fnvPrime
 		ok = true
 	}
 	if !ok || h == 0 {

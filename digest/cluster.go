@@ -1,7 +1,6 @@
 package digest
 
 import (
-	"hash/fnv"
 	"math"
 	"slices"
 	"time"
@@ -85,11 +84,7 @@ func (s *signature) headlineJaccard(o *signature) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-func hashString(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
-}
+func hashString(s string) uint64 { return fnvAdd(fnvOffset, s) }
 
 // FNV-1a (hash/fnv's 64a), written out so that the shingles and title
 // keys of every article are hashed without building strings: fnvAdd

@@ -91,6 +91,15 @@ func Words(s string) []string {
 	return words
 }
 
+// wordSpan is where a word lies in a normalised text.
+type wordSpan struct{ start, end int }
+
+// inWordMark reports a non-spacing mark, which Words keeps inside a word
+// (no such mark lies below U+0300).
+func inWordMark(r rune) bool {
+	return r >= 0x300 && unicode.Is(unicode.Mn, r)
+}
+
 // Stem returns the Snowball stem of one normalised word, choosing the
 // stemmer by script. Arabic words first lose a conjunction و/ف glued to the
 // article ال (Snowball's Arabic stemmer leaves «والعراق» whole).

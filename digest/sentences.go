@@ -120,12 +120,3 @@ func periodEnds(line string, start, dot, end int) bool {
 	next, _ := utf8.DecodeRuneInString(rest)
 	return rest == "" || !unicode.IsLower(next)
 }
-
-// wordSpan is where a word lies in a normalised text.
-type wordSpan struct{ start, end int }
-
-// inWordMark reports a non-spacing mark, which Words keeps inside a word
-// (no such mark lies below U+0300).
-func inWordMark(r rune) bool {
-	return r >= 0x300 && unicode.Is(unicode.Mn, r)
-}

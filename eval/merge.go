@@ -20,6 +20,12 @@ import (
 // relative to the module root.
 const MergePairsFile = "eval/testdata/merge-pairs.tsv"
 
+// DeskAuditFile is the hand audit of mixed-desk stories (the --desk-sample
+// stories read at one commit), as pairs of a story's members: same (one
+// event), related (a follow-up the story should not hold) or diff (a wrong
+// merge). Relative to the module root.
+const DeskAuditFile = "eval/testdata/desk-audit.tsv"
+
 // Pair labels: same event, different events, or related (a follow-up or
 // another development of one story), which is not scored: a reader could
 // want it either way.
@@ -142,6 +148,31 @@ type MixedStory struct {
 	key       uint32   // the sample's order: FNV of the story ID
 }
 
+// DeskAudit is how the stories at the default threshold keep the pairs of
+// a hand audit of mixed-desk stories: how many of each verdict's pairs are
+// still in one story. A change to merging that splits follow-ups shows as
+// fewer related pairs merged; one that splits real stories, as fewer same.
+type DeskAudit struct {
+	Same, SameMerged       int
+	Related, RelatedMerged int
+	Diff, DiffMerged       int
+	Missing                int // pairs with an article not in the data
+}
+
+func (a *DeskAudit) add(p MergePair, merged bool) {
+	n, m := &a.Same, &a.SameMerged
+	switch p.Label {
+	case LabelRelated:
+		n, m = &a.Related, &a.RelatedMerged
+	case LabelDiff:
+		n, m = &a.Diff, &a.DiffMerged
+	}
+	*n++
+	if merged {
+		*m++
+	}
+}
+
 // MergeReport is the merging benchmark.
 type MergeReport struct {
 	Pairs, Scored, Missing int // labelled pairs; same or diff; whose articles are not in the data
@@ -149,6 +180,7 @@ type MergeReport struct {
 	Runs                   []MergeRun // one per threshold, ascending
 	Default                float64    // the engine's threshold (digest.DefaultMergeThreshold)
 	Desks                  MixedDesk  // at the default threshold
+	Audit                  *DeskAudit // the desk audit's pairs at the default threshold, when given
 }
 
 // EvaluateMerge runs the engine's clustering on every data set that holds
@@ -157,14 +189,15 @@ type MergeReport struct {
 //
 // deskSample > 0 keeps about that many mixed-desk stories (at least one of
 // every desk pair, the rest in proportion to the pairs' counts, chosen by a
-// hash of the story ID) in Desks.Sample, for reading.
-func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, thresholds []float64, deskSample int) (MergeReport, error) {
+// hash of the story ID) in Desks.Sample, for reading. audit, when not nil,
+// is a hand audit's pairs (DeskAuditFile), counted in Audit at the default.
+func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, thresholds []float64, deskSample int, audit []MergePair) (MergeReport, error) {
 	sets, err := LoadDir(ctx, dir)
 	if err != nil {
 		return MergeReport{}, err
 	}
 	wanted := map[string]bool{}
-	for _, p := range pairs {
+	for _, p := range slices.Concat(pairs, audit) {
 		wanted[p.A], wanted[p.B] = true, true
 	}
 	var used []Dataset
@@ -197,6 +230,9 @@ func EvaluateMerge(ctx context.Context, dir string, pairs []MergePair, threshold
 		rep.Runs = append(rep.Runs, run)
 		if t == rep.Default {
 			rep.Desks = mixedDesks(stories, used, deskSample)
+			if audit != nil {
+				rep.Audit = auditPairs(audit, storyOf)
+			}
 		}
 	}
 	return rep, nil
@@ -255,6 +291,21 @@ func scorePairs(pairs []MergePair, storyOf, source map[string]string, run *Merge
 		}
 	}
 	return scored, missing
+}
+
+// auditPairs counts the audit's pairs still in one story.
+func auditPairs(audit []MergePair, storyOf map[string]string) *DeskAudit {
+	a := &DeskAudit{}
+	for _, p := range audit {
+		sa, okA := storyOf[p.A]
+		sb, okB := storyOf[p.B]
+		if !okA || !okB {
+			a.Missing++
+			continue
+		}
+		a.add(p, sa == sb)
+	}
+	return a
 }
 
 // mixedDesks counts the merged stories whose members come from desks of
@@ -375,6 +426,10 @@ func (rep MergeReport) Write(w io.Writer) {
 	}
 	for _, e := range d.Examples {
 		fmt.Fprintf(w, "  e.g. %s\n", e)
+	}
+	if a := rep.Audit; a != nil {
+		fmt.Fprintf(w, "desk audit (pairs of mixed-desk stories judged by reading) still in one story: one event %d of %d, follow-ups %d of %d, wrong merges %d of %d; %d missing from the data\n",
+			a.SameMerged, a.Same, a.RelatedMerged, a.Related, a.DiffMerged, a.Diff, a.Missing)
 	}
 	if len(d.Sample) == 0 {
 		return

@@ -29,9 +29,18 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 	}
 	// the quake pair again, as a follow-up: a related pair in one story
 	pairs = append(pairs, MergePair{A: "q2", B: "q1", Label: LabelRelated})
-	rep, err := EvaluateMerge(context.Background(), "testdata/merge", pairs, []float64{digest.DefaultMergeThreshold + 2}, 5)
+	audit, err := LoadMergePairs("testdata/merge/audit.tsv")
 	if err != nil {
 		t.Fatal(err)
+	}
+	rep, err := EvaluateMerge(context.Background(), "testdata/merge", pairs, []float64{digest.DefaultMergeThreshold + 2}, 5, audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// at the default, the quake's reports are one story; the matches and
+	// oil/rates are not
+	if want := (DeskAudit{Same: 1, SameMerged: 1, Related: 1, Diff: 1, Missing: 1}); rep.Audit == nil || *rep.Audit != want {
+		t.Errorf("desk audit = %+v, want %+v", rep.Audit, want)
 	}
 	if rep.Pairs != 6 || rep.Scored != 3 || rep.Missing != 1 || len(rep.Runs) != 2 {
 		t.Fatalf("report = %+v", rep)
@@ -66,12 +75,19 @@ func TestEvaluateMergeScoresPairsAndDesks(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.Write(&out)
-	for _, want := range []string{"6 labelled pairs (3 scored same/diff, 2 related not scored, 1 missing", "(default)", "related pairs (follow-ups, not scored) in one story at the default", "science+world", "[1] science+world (2 articles)"} {
+	for _, want := range []string{"6 labelled pairs (3 scored same/diff, 2 related not scored, 1 missing", "(default)", "related pairs (follow-ups, not scored) in one story at the default", "science+world", "[1] science+world (2 articles)", "still in one story: one event 1 of 1, follow-ups 0 of 1, wrong merges 0 of 1; 1 missing"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
 	}
 }
+
+// maxAuditFollowUps and maxAuditSplit are the desk audit as the engine
+// stands: follow-up pairs still in one story, one-event pairs split.
+const (
+	maxAuditFollowUps = 7
+	maxAuditSplit     = 0
+)
 
 // TestMergeTargets checks the target on the test half of the
 // labelled pairs: cross-outlet recall ≥ 0.75 at precision ≥ 0.95 (skipped
@@ -85,7 +101,11 @@ func TestMergeTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := EvaluateMerge(context.Background(), dir, pairs, nil, 0)
+	audit, err := LoadMergePairs("../" + DeskAuditFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := EvaluateMerge(context.Background(), dir, pairs, nil, 0, audit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,5 +115,11 @@ func TestMergeTargets(t *testing.T) {
 	x := rep.Runs[0].Test.Cross
 	if x.Precision() < 0.95 || x.Recall() < 0.75 {
 		t.Errorf("test half, cross-outlet: precision %.3f recall %.3f (%+v); targets 0.95 and 0.75", x.Precision(), x.Recall(), x)
+	}
+	// The hand audit of mixed-desk stories (docs/EVALUATION.md, fourth
+	// audit): its follow-ups may not come back into one story, nor may the
+	// stories judged one event fall apart more than they did.
+	if a := rep.Audit; a.Missing > 0 || a.RelatedMerged > maxAuditFollowUps || a.DiffMerged > 0 || a.Same-a.SameMerged > maxAuditSplit {
+		t.Errorf("desk audit %+v: want no pair missing, at most %d follow-up pairs in one story, no wrong merge, at most %d one-event pairs split", *a, maxAuditFollowUps, maxAuditSplit)
 	}
 }

@@ -26,6 +26,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	merge := fs.Bool("merge", false, "run the merging benchmark instead: pair precision and recall on the labelled same-event/different-event pairs")
 	pairs := fs.String("merge-pairs", eval.MergePairsFile, "labelled pairs for -merge (tab-separated: id_a, id_b, same|diff|related, reason)")
 	thresholds := fs.String("merge-thresholds", "0.3,0.35,0.4,0.45,0.5,0.55", "merge score thresholds -merge sweeps, besides the default")
+	deskAudit := fs.String("desk-audit", eval.DeskAuditFile, "with -merge: a hand audit of mixed-desk stories as pairs (same|related|diff), counted at the default threshold; \"\" for none")
 	deskSample := fs.Int("desk-sample", 0, "with -merge: also print about this many mixed-desk stories (members' outlet, desk, headline) for an audit by reading")
 	briefing := fs.Bool("briefing", false, "run the briefing evaluation instead: light leads, one-item sections first, near-duplicates and size of each day's digest, against the previous ranking and layout")
 	if err := fs.Parse(args); err != nil {
@@ -43,7 +44,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		return nil
 	}
 	if *merge {
-		return runMergeEval(ctx, *data, *pairs, *thresholds, *deskSample, stdout)
+		return runMergeEval(ctx, *data, *pairs, *deskAudit, *thresholds, *deskSample, stdout)
 	}
 	// Both evaluations read the same records: load them once.
 	sets, err := eval.LoadDir(ctx, *data)
@@ -85,7 +86,7 @@ func runTopicEval(ctx context.Context, sets []eval.Dataset, sample int, stdout, 
 }
 
 // runMergeEval is `newsdigest eval -merge`.
-func runMergeEval(ctx context.Context, data, pairsPath, thresholds string, deskSample int, stdout io.Writer) error {
+func runMergeEval(ctx context.Context, data, pairsPath, auditPath, thresholds string, deskSample int, stdout io.Writer) error {
 	var ts []float64
 	for _, f := range strings.Split(thresholds, ",") {
 		if f = strings.TrimSpace(f); f == "" {
@@ -101,7 +102,13 @@ func runMergeEval(ctx context.Context, data, pairsPath, thresholds string, deskS
 	if err != nil {
 		return err
 	}
-	rep, err := eval.EvaluateMerge(ctx, data, pairs, ts, deskSample)
+	var audit []eval.MergePair
+	if auditPath != "" {
+		if audit, err = eval.LoadMergePairs(auditPath); err != nil {
+			return err
+		}
+	}
+	rep, err := eval.EvaluateMerge(ctx, data, pairs, ts, deskSample, audit)
 	if err != nil {
 		return err
 	}

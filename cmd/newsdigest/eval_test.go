@@ -39,16 +39,16 @@ func TestEvalCommandErrors(t *testing.T) {
 
 func TestEvalMergeCommand(t *testing.T) {
 	var out bytes.Buffer
-	args := []string{"--data", "../../eval/testdata/merge", "--merge", "--merge-pairs", "../../eval/testdata/merge/pairs.tsv", "--merge-thresholds", "0.4, 0.5"}
+	args := []string{"--data", "../../eval/testdata/merge", "--merge", "--merge-pairs", "../../eval/testdata/merge/pairs.tsv", "--desk-audit", "../../eval/testdata/merge/audit.tsv", "--merge-thresholds", "0.4, 0.5"}
 	if err := runEval(context.Background(), args, nil, &out, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"newsdigest eval -merge: 5 labelled pairs", "0.40", "0.50", "(default)", "stories at the default threshold"} {
+	for _, want := range []string{"newsdigest eval -merge: 5 labelled pairs", "0.40", "0.50", "(default)", "stories at the default threshold", "desk audit (pairs of mixed-desk stories judged by reading) still in one story: one event 1 of 1, follow-ups 0 of 1, wrong merges 0 of 1; 1 missing"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, bad := range [][]string{{"--merge", "--merge-thresholds", "0.4,x"}, {"--merge", "--merge-pairs", "../../eval/testdata/none.tsv"}} {
+	for _, bad := range [][]string{{"--merge", "--merge-thresholds", "0.4,x"}, {"--merge", "--merge-pairs", "../../eval/testdata/none.tsv"}, {"--merge", "--merge-pairs", "../../eval/testdata/merge/pairs.tsv", "--desk-audit", "../../eval/testdata/none.tsv"}} {
 		if err := runEval(context.Background(), append([]string{"--data", "../../eval/testdata/merge"}, bad...), nil, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 			t.Errorf("runEval(%v) succeeded", bad)
 		}

@@ -467,3 +467,52 @@ func TestMergePreviewAndOutcome(t *testing.T) {
 		})
 	}
 }
+
+// Reports of one event filed hours apart that a rule for follow-ups must
+// keep together (docs/EVALUATION.md, fourth audit: each shape here is what
+// a tried rule split in the shared data). Their leads name different
+// weekdays (the day of the event and the day it was announced), their
+// headlines quote one speaker under two spellings, or they tell the event
+// with different verbs. None of that makes a request and its response, or
+// a second day of an occasion: they are rewrites.
+func TestMergeKeepsRewritesAcrossTheDay(t *testing.T) {
+	tollWed := Article{ID: "a", Source: "الحرية والعدالة", Title: "هيئة الثورة السورية: ارتفاع حصيلة قتلى قصف حمص إلى 72 شخصا",
+		Text: "قالت الهيئة العامة للثورة السورية إن حصيلة قتلى القصف على أحياء حمص وريف دمشق ارتفعت يوم الأربعاء إلى 72 شخصا بينهم أطفال ونساء. وأضافت الهيئة أن معظم القتلى سقطوا في حي الخالدية."}
+	tollThu := Article{ID: "b", Source: "الدستور", Title: "هيئة الثورة السورية: 72 قتيلا في قصف حمص وريف دمشق",
+		Text: "أعلنت الهيئة العامة للثورة السورية اليوم الخميس أن 72 شخصا بينهم أطفال ونساء قتلوا في القصف على أحياء حمص وريف دمشق. وقالت الهيئة إن معظم القتلى سقطوا في حي الخالدية."}
+	spellA := Article{ID: "a", Source: "الفجر", Title: "نتنياهو: زيارة أوباما تركز على إيران وسوريا وعملية السلام",
+		Text: "قال رئيس الوزراء الإسرائيلي بنيامين نتنياهو إن زيارة الرئيس الأمريكي باراك أوباما إلى إسرائيل الشهر المقبل ستركز على الملف النووي الإيراني والأزمة في سوريا وعملية السلام مع الفلسطينيين."}
+	spellB := Article{ID: "b", Source: "مصراوي", Title: "نتانياهو: إيران وسوريا وعملية السلام على جدول أعمال زيارة أوباما",
+		Text: "القدس (ا ف ب) - أعلن رئيس الوزراء الإسرائيلي بنيامين نتانياهو أن زيارة الرئيس الأمريكي باراك أوباما إلى إسرائيل الشهر المقبل ستركز على الملف النووي الإيراني والأزمة في سوريا وعملية السلام."}
+	enSpellA := Article{ID: "a", Source: "Reuters", Title: "Netanyahu: Obama's visit to focus on Iran, Syria and peace talks",
+		Text: "Israeli Prime Minister Benjamin Netanyahu said President Barack Obama's visit to Israel next month would focus on Iran's nuclear programme, the war in Syria and peace talks with the Palestinians."}
+	enSpellB := Article{ID: "b", Source: "AFP", Title: "Netanyahou: Iran, Syria, peace process on Obama visit agenda",
+		Text: "Iran's nuclear programme, the war in Syria and the peace process with the Palestinians will top the agenda of President Barack Obama's visit to Israel next month, Prime Minister Benjamin Netanyahou said."}
+	voteA := Article{ID: "a", Source: "الفجر", Title: "سكان فوكلاند يصوتون في استفتاء على السيادة البريطانية",
+		Text: "بدأ سكان جزر فوكلاند التصويت في استفتاء على بقاء الأرخبيل تحت السيادة البريطانية، في خطوة ترفضها الأرجنتين التي تطالب بالجزر."}
+	voteB := Article{ID: "b", Source: "مصراوي", Title: "سكان فوكلاند يقترعون في استفتاء حول السيادة البريطانية",
+		Text: "ستانلي (ا ف ب) - توجه الناخبون في جزر فوكلاند إلى مراكز الاقتراع للإدلاء بأصواتهم حول مستقبل الأرخبيل وبقائه تابعا لبريطانيا، فيما تعتبر الأرجنتين الاستفتاء باطلا وتطالب بالجزر."}
+	enVoteA := Article{ID: "a", Source: "BBC", Title: "Falkland Islanders vote in sovereignty referendum",
+		Text: "Falkland Islanders began voting on Sunday in a referendum on whether the archipelago should remain a British overseas territory, a vote Argentina, which claims the islands, rejects."}
+	enVoteB := Article{ID: "b", Source: "AP", Title: "Falklands residents cast ballots on staying British",
+		Text: "Residents of the Falkland Islands cast ballots on Monday, the second day of a referendum on whether the archipelago should remain a British overseas territory, a vote Argentina, which claims the islands, rejects."}
+	at := func(a Article, h int) Article { a.Published = mergeAt(h); return a }
+	tests := []struct {
+		name string
+		a, b Article
+	}{
+		{"arabic: Wednesday's toll, announced again on Thursday, 14 h later", at(tollWed, 0), at(tollThu, 14)},
+		{"arabic: one speaker, two spellings, 11 h later", at(spellA, 0), at(spellB, 11)},
+		{"english: one speaker, two spellings, 10 h later", at(enSpellA, 0), at(enSpellB, 10)},
+		{"arabic: two verbs for one vote, 9 h later", at(voteA, 0), at(voteB, 9)},
+		{"english: two verbs and two weekdays for one vote, 12 h later", at(enVoteA, 0), at(enVoteB, 12)},
+	}
+	e := mustEngine(t, Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if l := linkOf(t, e, tt.a, tt.b); !l.merged {
+				t.Errorf("two reports of one event apart: score %.3f, head cosine %.3f (threshold %.2f)", l.score, l.cos, e.mergeThreshold)
+			}
+		})
+	}
+}

@@ -472,8 +472,8 @@ func TestMergePreviewAndOutcome(t *testing.T) {
 // keep together (docs/EVALUATION.md, fourth audit: each shape here is what
 // a tried rule split in the shared data). Their leads name different
 // weekdays (the day of the event and the day it was announced), their
-// headlines quote one speaker under two spellings, or they tell the event
-// with different verbs. None of that makes a request and its response, or
+// headlines quote one speaker under two spellings, tell the event with
+// different verbs, or put another of its names first. None of that makes a request and its response, or
 // a second day of an occasion: they are rewrites.
 func TestMergeKeepsRewritesAcrossTheDay(t *testing.T) {
 	tollWed := Article{ID: "a", Source: "الحرية والعدالة", Title: "هيئة الثورة السورية: ارتفاع حصيلة قتلى قصف حمص إلى 72 شخصا",
@@ -496,12 +496,22 @@ func TestMergeKeepsRewritesAcrossTheDay(t *testing.T) {
 		Text: "Falkland Islanders began voting on Sunday in a referendum on whether the archipelago should remain a British overseas territory, a vote Argentina, which claims the islands, rejects."}
 	enVoteB := Article{ID: "b", Source: "AP", Title: "Falklands residents cast ballots on staying British",
 		Text: "Residents of the Falkland Islands cast ballots on Monday, the second day of a referendum on whether the archipelago should remain a British overseas territory, a vote Argentina, which claims the islands, rejects."}
+	shipMon := Article{ID: "a", Source: "الشروق", Title: "القوات اليمنية تعترض سفينة تحمل شحنة أسلحة قبالة السواحل",
+		Text: "اعترضت القوات اليمنية يوم الاثنين سفينة تحمل شحنة كبيرة من الأسلحة والمتفجرات في المياه الإقليمية قبالة سواحل محافظة لحج، بحسب ما أفاد مسؤولون في خفر السواحل. وقال المسؤولون إن طاقم السفينة اعتقل."}
+	shipTue := Article{ID: "b", Source: "مصراوي", Title: "السلطات اليمنية تضبط شحنة أسلحة في مياهها الإقليمية",
+		Text: "عدن (رويترز) - أعلنت السلطات اليمنية اليوم الثلاثاء أن خفر السواحل احتجزوا سفينة محملة بشحنة كبيرة من الأسلحة والمتفجرات في المياه الإقليمية قبالة سواحل محافظة لحج، واعتقلوا طاقمها."}
+	cityA := Article{ID: "a", Source: "الفجر", Title: "الجيش السوري يستعيد السيطرة على مدينة القصير بعد معارك عنيفة",
+		Text: "استعاد الجيش السوري السيطرة على مدينة القصير في ريف حمص بعد معارك عنيفة استمرت أسابيع مع مقاتلي المعارضة، بحسب ما أعلن التلفزيون الرسمي."}
+	cityB := Article{ID: "b", Source: "مصراوي", Title: "القصير في قبضة الجيش السوري بعد أسابيع من المعارك",
+		Text: "بيروت (ا ف ب) - سيطر الجيش السوري على مدينة القصير في ريف حمص بعد معارك عنيفة استمرت أسابيع مع مقاتلي المعارضة، وفق ما أعلن التلفزيون الرسمي."}
 	at := func(a Article, h int) Article { a.Published = mergeAt(h); return a }
 	tests := []struct {
 		name string
 		a, b Article
 	}{
 		{"arabic: Wednesday's toll, announced again on Thursday, 14 h later", at(tollWed, 0), at(tollThu, 14)},
+		{"arabic: Monday's seizure, announced on Tuesday with another verb, 10 h later", at(shipMon, 0), at(shipTue, 10)},
+		{"arabic: the town first in the second headline, 8 h later", at(cityA, 0), at(cityB, 8)},
 		{"arabic: one speaker, two spellings, 11 h later", at(spellA, 0), at(spellB, 11)},
 		{"english: one speaker, two spellings, 10 h later", at(enSpellA, 0), at(enSpellB, 10)},
 		{"arabic: two verbs for one vote, 9 h later", at(voteA, 0), at(voteB, 9)},

@@ -148,7 +148,7 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	}
 	head := newHeadline(st, f.title)
 	titleWords, titleTerms := head.words, head.terms
-	stems := textTerms(st, titleTerms, a.Text, sents, paras)
+	stems, tids := textTerms(st, head, a.Text, sents, paras)
 	f.sig = newSignature(stems)
 	f.sig.setTitle(titleTerms)
 	f.head = strings.Join(stems[:min(headTerms, len(stems))], " ") // stems and words hold no space
@@ -162,27 +162,31 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	f.lead = strings.Join(lw, " ")
 	f.ents = entities(st, lead, lw)
 	f.nums, f.tnums = numbers(lead), numbers(f.title)
-	f.topicEv = e.articleTopics(st, f.lang, stems, titleWords, sents, f.title, a.Text)
+	f.topicEv = e.articleTopics(st, f.lang, tids, head.wids, sents, f.title, a.Text)
 	return f
 }
 
 // textTerms is st.terms(title + "\n" + text), the stems of the whole text
-// as given (clutter included), where titleTerms are the title's. When the
+// as given (clutter included), with their numbers (stemmer.appendWordTerms),
+// where head is the title's headline. When the
 // cleaned paragraphs are text's own lines (articleParagraphs), a line the
 // cleaning left unchanged has the words of its sentences, already stemmed:
 // sentence ends fall between words, so the line's words are its sentences'
 // words in turn. Only the lines the cleaning changed or dropped are split
 // again.
-func textTerms(st *stemmer, titleTerms []string, text string, sents []sentence, paras []cleanPara) []string {
+func textTerms(st *stemmer, head headline, text string, sents []sentence, paras []cleanPara) ([]string, []int32) {
+	var wids []int32 // the re-split lines' entries, not needed
 	if paras == nil {
-		return st.appendTerms(slices.Clone(titleTerms), Words(text))
+		out, _, tids := st.appendWordTerms(slices.Clone(head.terms), wids, slices.Clone(head.tids), Words(text))
+		return out, tids
 	}
-	n := len(titleTerms)
+	n := len(head.terms)
 	for _, sn := range sents {
 		n += len(sn.terms)
 	}
 	// n+n/4: room for the changed lines split again
-	out := append(make([]string, 0, n+n/4), titleTerms...)
+	out := append(make([]string, 0, n+n/4), head.terms...)
+	tids := append(make([]int32, 0, n+n/4), head.tids...)
 	p, s := 0, 0 // the next paragraph, the first sentence not yet passed
 	for i, line := range strings.Split(text, "\n") {
 		own, start := p < len(paras) && paras[p].line == i, s
@@ -193,14 +197,14 @@ func textTerms(st *stemmer, titleTerms []string, text string, sents []sentence, 
 			p++
 		}
 		if !own || paras[p-1].text != line {
-			out = st.appendTerms(out, Words(line))
+			out, wids, tids = st.appendWordTerms(out, wids[:0], tids, Words(line))
 			continue
 		}
 		for _, sn := range sents[start:s] {
-			out = append(out, sn.terms...)
+			out, tids = append(out, sn.terms...), append(tids, sn.tids...)
 		}
 	}
-	return out
+	return out, tids
 }
 
 // Stories clusters near-duplicate articles, then summarises and classifies

@@ -56,6 +56,11 @@ type LangModel struct {
 	// feature by feature in sorted order.
 	rows map[string]featRow
 	logp []float64
+	// pairs holds the row of each pair feature "a_b" under the keys of a
+	// and b (featRow.key), for callers that know their terms' featRows
+	// already (classifyTerms): a map of two numbers instead of a string
+	// built and hashed per adjacent pair.
+	pairs map[uint64]int32
 }
 
 // featRow is what the model knows of a string: its row when it is a
@@ -64,7 +69,8 @@ type LangModel struct {
 // most adjacent stems make no pair feature.
 type featRow struct {
 	row         int32
-	known       bool // row is a feature's
+	key         int32 // the string's number among all rows' keys (pairKey)
+	known       bool  // row is a feature's
 	left, right bool
 }
 
@@ -122,13 +128,27 @@ func (lm *LangModel) finish() {
 			lm.logp[r*nc+i] = math.Log((c + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
 		}
 	}
+	var pairFeats []string
 	for _, f := range feats {
 		if a, b, ok := strings.Cut(f, "_"); ok && !strings.Contains(b, "_") {
 			lm.markPair(a, true)
 			lm.markPair(b, false)
+			pairFeats = append(pairFeats, f)
 		}
 	}
+	for k, f := range slices.Sorted(maps.Keys(lm.rows)) {
+		e := lm.rows[f]
+		e.key = int32(k)
+		lm.rows[f] = e
+	}
+	lm.pairs = make(map[uint64]int32, len(pairFeats))
+	for _, f := range pairFeats {
+		a, b, _ := strings.Cut(f, "_")
+		lm.pairs[pairKey(lm.rows[a], lm.rows[b])] = lm.rows[f].row
+	}
 }
+
+func pairKey(a, b featRow) uint64 { return uint64(uint32(a.key))<<32 | uint64(uint32(b.key)) }
 
 // markPair notes that s begins (left) or ends a pair feature.
 func (lm *LangModel) markPair(s string, left bool) {
@@ -192,11 +212,42 @@ func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
 	if lm == nil || len(lm.Classes) == 0 {
 		return nil
 	}
-	nc := len(lm.Classes)
-	ll := make([]float64, nc)
 	// Sorted and deduplicated rather than a set: adding the logs in map
 	// order made the scores differ in their last bits from call to call.
-	rows := lm.featureRows(terms)
+	return lm.score(lm.featureRows(terms))
+}
+
+// classifyTerms is ClassifyTerms on the terms numbered tids by st
+// (stemmer.appendWordTerms): the same scores, with each distinct stem's
+// featRow looked up once per stemmer instead of once per occurrence.
+func (m *TopicModel) classifyTerms(lang string, st *stemmer, tids []int32) []TopicScore {
+	lm := m.Langs[lang]
+	if lm == nil || len(lm.Classes) == 0 {
+		return nil
+	}
+	rows := make([]int32, 0, 2*len(tids))
+	var prev featRow
+	for i, t := range tids {
+		e := st.featRowOf(lm, t)
+		if e.known {
+			rows = append(rows, e.row)
+		}
+		if i > 0 && prev.left && e.right {
+			if r, ok := lm.pairs[pairKey(prev, e)]; ok {
+				rows = append(rows, r)
+			}
+		}
+		prev = e
+	}
+	slices.Sort(rows)
+	return lm.score(slices.Compact(rows))
+}
+
+// score is the tempered, calibrated posterior of the features rows
+// (sorted, each once).
+func (lm *LangModel) score(rows []int32) []TopicScore {
+	nc := len(lm.Classes)
+	ll := make([]float64, nc)
 	n := len(rows)
 	for _, r := range rows {
 		for i, v := range lm.logp[int(r)*nc : int(r+1)*nc] {

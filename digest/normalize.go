@@ -136,34 +136,93 @@ func Terms(s string) []string {
 // time before this cache) runs once per distinct word. It lives per call,
 // not per package, so the engine keeps no mutable shared state.
 type stemmer struct {
-	cache map[string]stemmed
+	cache   map[string]int32 // word → its entry
+	entries []stemmed
+	termIDs map[string]int32 // stem → its term; read only when a word is new
+	infos   []termInfo       // by term
+	local   []int32          // scratch of numberTerms, by term: a sentence term's number + 1, 0 between calls
 }
 
-// stemmed is what the stemmer remembers of a word: its stem, whether it
-// is a stop word or a number, which terms leave out (one look-up for
-// both), and the gazetteer place it names, bare or with a glued prefix
-// («والعراق» names «العراق»; see placeOf), or "".
+// stemmed is what the stemmer remembers of a word: its stem and the
+// stem's number (term) in this stemmer, whether it is a stop word or a
+// number, which terms leave out (one look-up for all), and the gazetteer
+// place it names, bare or with a glued prefix («والعراق» names «العراق»;
+// see placeOf), or "".
 type stemmed struct {
 	stem  string
+	term  int32
 	skip  bool
 	place string
 }
 
-func newStemmer() *stemmer { return &stemmer{cache: map[string]stemmed{}} }
+// termInfo is what the stemmer remembers of a distinct stem for the
+// engine's later look-ups, each filled the first time it is asked: its row
+// in the topic model lm (featRowOf), and whether the lexicon of the engine
+// lexOf has it. Words are looked up in a map once per occurrence anyway;
+// the stem's number then spares the classifier, the lexicon and summary
+// scoring a string map look-up of their own per word.
+type termInfo struct {
+	stem  string
+	lm    *LangModel
+	feat  featRow
+	lexOf *Engine
+	inLex bool
+}
+
+func newStemmer() *stemmer { return stemmerFor(0) }
 
 // stemmerFor is a stemmer sized for a call on n articles (a few distinct
 // new words each), so its cache is not rebuilt over and over as it grows.
 func stemmerFor(n int) *stemmer {
-	return &stemmer{cache: make(map[string]stemmed, min(8*n, 1<<17))}
+	size := min(8*n, 1<<17)
+	return &stemmer{cache: make(map[string]int32, size), entries: make([]stemmed, 0, size), termIDs: make(map[string]int32, size/2)}
 }
 
-func (s *stemmer) lookup(w string) stemmed {
-	if st, ok := s.cache[w]; ok {
-		return st
+func (s *stemmer) lookup(w string) stemmed { return s.entries[s.entry(w)] }
+
+// entry returns the number of w's entry, stemming w when it is new.
+func (s *stemmer) entry(w string) int32 {
+	if i, ok := s.cache[w]; ok {
+		return i
 	}
 	st := stemmed{stem: Stem(w), skip: isStopWord(w) || isNumber(w), place: placeOf(w)}
-	s.cache[w] = st
-	return st
+	st.term = s.termOf(st.stem)
+	i := int32(len(s.entries))
+	s.entries = append(s.entries, st)
+	s.cache[w] = i
+	return i
+}
+
+// termOf returns the number of stem, giving it one when it is new.
+func (s *stemmer) termOf(stem string) int32 {
+	if t, ok := s.termIDs[stem]; ok {
+		return t
+	}
+	t := int32(len(s.infos))
+	s.termIDs[stem] = t
+	s.infos = append(s.infos, termInfo{stem: stem})
+	return t
+}
+
+// featRowOf is lm's featRow of term t (lm.rows[stem]), looked up once per
+// model.
+func (s *stemmer) featRowOf(lm *LangModel, t int32) featRow {
+	ti := &s.infos[t]
+	if ti.lm != lm {
+		ti.lm, ti.feat = lm, lm.rows[ti.stem]
+	}
+	return ti.feat
+}
+
+// inLexicon reports whether e's lexicon has term t, looked up once per
+// engine.
+func (s *stemmer) inLexicon(e *Engine, t int32) bool {
+	ti := &s.infos[t]
+	if ti.lexOf != e {
+		_, ti.inLex = e.lexIndex[ti.stem]
+		ti.lexOf = e
+	}
+	return ti.inLex
 }
 
 func (s *stemmer) stem(w string) string { return s.lookup(w).stem }
@@ -191,6 +250,19 @@ func (s *stemmer) appendTerms(out, words []string) []string {
 		}
 	}
 	return out
+}
+
+// appendWordTerms is appendTerms that also appends each word's entry to
+// wids (one per word) and each term's number to tids (one per term).
+func (s *stemmer) appendWordTerms(out []string, wids, tids []int32, words []string) ([]string, []int32, []int32) {
+	for _, w := range words {
+		i := s.entry(w)
+		wids = append(wids, i)
+		if st := &s.entries[i]; !st.skip && st.stem != "" {
+			out, tids = append(out, st.stem), append(tids, st.term)
+		}
+	}
+	return out, wids, tids
 }
 
 func isNumber(w string) bool {

@@ -11,14 +11,19 @@ import (
 )
 
 // wholeTerms is what prepare must get from textTerms: the stems of the
-// title and the whole text as given, split afresh.
-func wholeTerms(a Article) (got, want []string) {
+// title and the whole text as given, split afresh, both as stems and as
+// the stemmer's numbers of those stems (read back as stems here).
+func wholeTerms(a Article) (got, gotByID, want []string) {
 	st := newStemmer()
 	sents, paras := articleParagraphs(a)
 	sents = stemSentences(st, sents)
 	title := CleanTitle(a.Title)
 	want = st.terms(title + "\n" + a.Text)
-	return textTerms(st, st.terms(title), a.Text, sents, paras), want
+	got, tids := textTerms(st, newHeadline(st, title), a.Text, sents, paras)
+	for _, t := range tids {
+		gotByID = append(gotByID, st.infos[t].stem)
+	}
+	return got, gotByID, want
 }
 
 // The stems merging and topics read come from the sentences' split for
@@ -40,9 +45,12 @@ func TestTextTermsAreTheWholeTextsStems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, want := wholeTerms(Article{Title: tt.title, Text: tt.text, Place: tt.place})
+			got, byID, want := wholeTerms(Article{Title: tt.title, Text: tt.text, Place: tt.place})
 			if !slices.Equal(got, want) {
 				t.Errorf("textTerms = %q\nwant        %q", got, want)
+			}
+			if len(want) > 0 && !slices.Equal(byID, want) {
+				t.Errorf("textTerms' numbers name %q\nwant                  %q", byID, want)
 			}
 		})
 	}
@@ -63,8 +71,8 @@ func TestTextTermsOnRealArticles(t *testing.T) {
 			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 				t.Fatal(err)
 			}
-			if got, want := wholeTerms(Article{Title: r.Title, Text: r.Text}); !slices.Equal(got, want) {
-				t.Fatalf("%s line %d: textTerms differs from the whole text's stems:\n%q\n%q", f, n+1, got, want)
+			if got, byID, want := wholeTerms(Article{Title: r.Title, Text: r.Text}); !slices.Equal(got, want) || !slices.Equal(byID, got) {
+				t.Fatalf("%s line %d: textTerms differs from the whole text's stems:\n%q\n%q\nby number: %q", f, n+1, got, want, byID)
 			}
 		}
 		if err := sc.Err(); err != nil {
@@ -79,8 +87,8 @@ func FuzzTextTerms(f *testing.F) {
 	f.Add("", "بغداد-\nقالت مصادر إن القوات ستنسحب. وأضافت.\n#عاجل #السعودية", "")
 	f.Add("", "كتب - محمد\nنص.\nكتب - محمد", "بغداد")
 	f.Fuzz(func(t *testing.T, title, text, place string) {
-		if got, want := wholeTerms(Article{Title: title, Text: text, Place: place}); !slices.Equal(got, want) {
-			t.Errorf("textTerms(%q, %q, %q) = %q, want %q", title, text, place, got, want)
+		if got, byID, want := wholeTerms(Article{Title: title, Text: text, Place: place}); !slices.Equal(got, want) || !slices.Equal(byID, got) {
+			t.Errorf("textTerms(%q, %q, %q) = %q (by number %q), want %q", title, text, place, got, byID, want)
 		}
 	})
 }

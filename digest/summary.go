@@ -34,11 +34,15 @@ type headline struct {
 	text  string
 	words []string // Words(text)
 	terms []string // the stems of its content words (stemmer.appendTerms)
+	wids  []int32  // the stemmer's entries of words
+	tids  []int32  // the stemmer's numbers of terms
 }
 
 func newHeadline(st *stemmer, text string) headline {
 	words := Words(text)
-	return headline{text: text, words: words, terms: st.appendTerms(nil, words)}
+	h := headline{text: text, words: words}
+	h.terms, h.wids, h.tids = st.appendWordTerms(nil, make([]int32, 0, len(words)), nil, words)
+	return h
 }
 
 // summarizeHeaded is summarizeSentences when the headline shown above the
@@ -51,11 +55,11 @@ func summarizeHeaded(st *stemmer, sents []sentence, title string, head headline,
 	if len(sents) == 0 {
 		return "", nil
 	}
-	titleTerms := head.terms
+	titleTerms := head.tids
 	if title != head.text {
-		titleTerms = st.terms(title)
+		titleTerms = newHeadline(st, title).tids
 	}
-	scores := scoreSentences(sents, titleTerms)
+	scores := scoreSentences(st, sents, titleTerms)
 	if !dropRepeats(sents, scores, head) {
 		return "", nil // every sentence is already in the headline
 	}
@@ -128,6 +132,8 @@ type sentence struct {
 	para  int
 	words []string // Words(text), filled by stemSentences
 	terms []string // Terms(text), filled by stemSentences
+	wids  []int32  // the stemmer's entries of words, filled by stemSentences
+	tids  []int32  // the stemmer's numbers of terms, filled by stemSentences
 }
 
 // stemSentences splits every sentence into words and stems once, for the
@@ -141,11 +147,13 @@ func stemSentences(st *stemmer, sents []sentence) []sentence {
 		sents[i].words = Words(sents[i].text)
 		n += len(sents[i].words)
 	}
-	terms := make([]string, 0, n)
+	terms, wids, tids := make([]string, 0, n), make([]int32, 0, n), make([]int32, 0, n)
 	for i := range sents {
-		from := len(terms)
-		terms = st.appendTerms(terms, sents[i].words)
+		from, wfrom := len(terms), len(wids)
+		terms, wids, tids = st.appendWordTerms(terms, wids, tids, sents[i].words)
 		sents[i].terms = terms[from:len(terms):len(terms)]
+		sents[i].tids = tids[from:len(tids):len(tids)]
+		sents[i].wids = wids[wfrom:len(wids):len(wids)]
 	}
 	return sents
 }
@@ -195,9 +203,10 @@ type cleanPara struct {
 // sentence's stems with the rest of the article) and overlap with the title
 // let a later sentence win only when the lead is off-topic (a quote, a
 // teaser). Fragments of fewer than four words score zero.
-// titleTerms are the stems of the article's title (stemmer.terms).
-func scoreSentences(sents []sentence, titleTerms []string) []float64 {
-	ts := numberTerms(sents, titleTerms)
+// titleTerms are the numbers of the article's title's stems (headline.tids),
+// given by st, which numbered the sentences' stems too.
+func scoreSentences(st *stemmer, sents []sentence, titleTerms []int32) []float64 {
+	ts := numberTerms(st, sents, titleTerms)
 	scores := make([]float64, len(sents))
 	for i, s := range sents {
 		if !hasFields(s.text, 4) {
@@ -226,22 +235,28 @@ type termCount struct {
 	inTitle bool    // the title has it
 }
 
-// numberTerms numbers the distinct terms of sents and counts them.
-func numberTerms(sents []sentence, titleTerms []string) sentenceTerms {
+// numberTerms numbers the distinct terms of sents in order of first
+// appearance and counts them. The stemmer numbered every stem already;
+// its scratch st.local maps those numbers to this article's, and is
+// zeroed again before returning.
+func numberTerms(st *stemmer, sents []sentence, titleTerms []int32) sentenceTerms {
 	total := 0
 	for _, s := range sents {
-		total += len(s.terms)
+		total += len(s.tids)
 	}
-	num := make(map[string]int32, total)
+	if n := len(st.infos); len(st.local) < n {
+		st.local = append(st.local, make([]int32, n-len(st.local))...)
+	}
+	num := st.local
 	flat := make([]int32, 0, total)
 	ts := sentenceTerms{ids: make([][]int32, len(sents)), counts: make([]termCount, 0, total)}
 	for i, s := range sents {
 		from := len(flat)
-		for _, t := range s.terms {
-			id, ok := num[t]
-			if !ok {
+		for _, t := range s.tids {
+			id := num[t] - 1
+			if id < 0 {
 				id = int32(len(ts.counts))
-				num[t] = id
+				num[t] = id + 1
 				ts.counts = append(ts.counts, termCount{})
 			}
 			ts.counts[id].doc++
@@ -257,8 +272,13 @@ func numberTerms(sents []sentence, titleTerms []string) sentenceTerms {
 			continue // a title has a few terms: no set needed
 		}
 		ts.titleN++
-		if id, ok := num[t]; ok {
+		if id := num[t] - 1; id >= 0 {
 			ts.counts[id].inTitle = true
+		}
+	}
+	for _, s := range sents {
+		for _, t := range s.tids {
+			num[t] = 0
 		}
 	}
 	return ts

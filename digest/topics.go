@@ -215,14 +215,14 @@ func countPlaces(words []string) int {
 // the stems of its lexicon words to hits. The stemmer remembers each
 // word's stem and place for the call: the prefix look-ups
 // (stripArabicPrefix) were a fifth of topic scoring.
-func (e *Engine) placesAndLexicon(st *stemmer, words, hits []string) (int, []string) {
+func (e *Engine) placesAndLexicon(st *stemmer, wids []int32, hits []string) (int, []string) {
 	n := 0
-	for _, w := range words {
-		l := st.lookup(w)
+	for _, w := range wids {
+		l := &st.entries[w]
 		if l.place != "" {
 			n++
 		}
-		if _, ok := e.lexIndex[l.stem]; ok {
+		if st.inLexicon(e, l.term) {
 			hits = append(hits, l.stem)
 		}
 	}
@@ -330,16 +330,16 @@ type articleTopics struct {
 // articleTopics derives an article's topic evidence from its stems, its
 // title's words and its sentences; admin keywords are matched on its title
 // and text with stop words kept.
-func (e *Engine) articleTopics(st *stemmer, lang string, stems, titleWords []string, sents []sentence, title, text string) articleTopics {
-	ev := articleTopics{model: e.model.ClassifyTerms(lang, stems)}
+func (e *Engine) articleTopics(st *stemmer, lang string, tids, titleWids []int32, sents []sentence, title, text string) articleTopics {
+	ev := articleTopics{model: e.model.classifyTerms(lang, st, tids)}
 	// The gazetteer and the lexicon read the title and the first three
 	// sentences, whose words are split already: one stemmer look-up each
 	// answers both.
-	titlePlaces, titleHits := e.placesAndLexicon(st, titleWords, nil)
+	titlePlaces, titleHits := e.placesAndLexicon(st, titleWids, nil)
 	leadPlaces, leadHits := 0, []string(nil)
 	for _, s := range sents[:min(3, len(sents))] {
 		var n int
-		n, leadHits = e.placesAndLexicon(st, s.words, leadHits)
+		n, leadHits = e.placesAndLexicon(st, s.wids, leadHits)
 		leadPlaces += n
 	}
 	ev.me = middleEastScore(titlePlaces, leadPlaces)

@@ -155,12 +155,12 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	summary, summaryWords := summarizeHeaded(st, sents, a.Title, head, e.budget)
 	f.summary, f.memo = summary, newStoryMemo(head, summary, summaryWords)
 	lead := leadText(f.title, sents)
-	lw := slices.Clone(titleWords) // Words(lead), from the words of its lines
+	lw, lwids := slices.Clone(titleWords), slices.Clone(head.wids) // Words(lead), from the words of its lines, and their entries
 	for _, s := range sents[:min(2, len(sents))] {
-		lw = append(lw, s.words...)
+		lw, lwids = append(lw, s.words...), append(lwids, s.wids...)
 	}
 	f.lead = strings.Join(lw, " ")
-	f.ents = entities(st, lead, lw)
+	f.ents = entities(st, lead, lw, lwids)
 	f.nums, f.tnums = numbers(lead), numbers(f.title)
 	f.topicEv = e.articleTopics(st, f.lang, tids, head.wids, sents, f.title, a.Text)
 	return f

@@ -208,7 +208,7 @@ func leadText(title string, sents []sentence) string {
 // words (names of people, places, bodies) and, from the lead's normalised
 // words, gazetteer places, prefixed so that they never collide with plain
 // terms.
-func entities(st *stemmer, text string, words []string) []string {
+func entities(st *stemmer, text string, words []string, wids []int32) []string {
 	var out []string
 	if !hasASCIIUpper(text) { // most Arabic leads: no capitalised word to split for
 		text = ""
@@ -221,12 +221,11 @@ func entities(st *stemmer, text string, words []string) []string {
 			}
 		}
 	}
-	for _, w := range words {
-		if r, _ := utf8.DecodeRuneInString(w); !isArabicLetter(r) {
-			continue
-		}
-		if p := st.lookup(w).place; p != "" {
-			out = append(out, "e:"+p)
+	for i, id := range wids { // the stemmer's entries of words: their places known already
+		if p := st.entries[id].place; p != "" {
+			if r, _ := utf8.DecodeRuneInString(words[i]); isArabicLetter(r) {
+				out = append(out, "e:"+p)
+			}
 		}
 	}
 	return out

@@ -226,10 +226,12 @@ func (m *TopicModel) classifyTerms(lang string, st *stemmer, tids []int32) []Top
 		return nil
 	}
 	rows := make([]int32, 0, 2*len(tids))
+	seen := st.scratch()
 	var prev featRow
 	for i, t := range tids {
 		e := st.featRowOf(lm, t)
-		if e.known {
+		if e.known && seen[t] == 0 { // a repeated stem adds its row once: fewer rows to sort
+			seen[t] = 1
 			rows = append(rows, e.row)
 		}
 		if i > 0 && prev.left && e.right {
@@ -238,6 +240,9 @@ func (m *TopicModel) classifyTerms(lang string, st *stemmer, tids []int32) []Top
 			}
 		}
 		prev = e
+	}
+	for _, t := range tids {
+		seen[t] = 0
 	}
 	slices.Sort(rows)
 	return lm.score(slices.Compact(rows))

@@ -140,7 +140,7 @@ type stemmer struct {
 	entries []stemmed
 	termIDs map[string]int32 // stem → its term; read only when a word is new
 	infos   []termInfo       // by term
-	local   []int32          // scratch of numberTerms, by term: a sentence term's number + 1, 0 between calls
+	local   []int32          // scratch by term for one article's counting (see scratch), 0 between uses
 }
 
 // stemmed is what the stemmer remembers of a word: its stem and the
@@ -202,6 +202,15 @@ func (s *stemmer) termOf(stem string) int32 {
 	s.termIDs[stem] = t
 	s.infos = append(s.infos, termInfo{stem: stem})
 	return t
+}
+
+// scratch returns a slice with one zero per term numbered so far, for
+// marking an article's terms; the caller zeroes what it marked.
+func (s *stemmer) scratch() []int32 {
+	if n := len(s.infos); len(s.local) < n {
+		s.local = append(s.local, make([]int32, n-len(s.local))...)
+	}
+	return s.local
 }
 
 // featRowOf is lm's featRow of term t (lm.rows[stem]), looked up once per

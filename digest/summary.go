@@ -244,10 +244,7 @@ func numberTerms(st *stemmer, sents []sentence, titleTerms []int32) sentenceTerm
 	for _, s := range sents {
 		total += len(s.tids)
 	}
-	if n := len(st.infos); len(st.local) < n {
-		st.local = append(st.local, make([]int32, n-len(st.local))...)
-	}
-	num := st.local
+	num := st.scratch()
 	flat := make([]int32, 0, total)
 	ts := sentenceTerms{ids: make([][]int32, len(sents)), counts: make([]termCount, 0, total)}
 	for i, s := range sents {

@@ -140,19 +140,21 @@ type stemmer struct {
 	entries []stemmed
 	termIDs map[string]int32 // stem → its term; read only when a word is new
 	infos   []termInfo       // by term
+	places  []string         // gazetteer places named so far; places[0] is "" (none)
 	local   []int32          // scratch by term for one article's counting (see scratch), 0 between uses
 }
 
-// stemmed is what the stemmer remembers of a word: its stem and the
-// stem's number (term) in this stemmer, whether it is a stop word or a
-// number, which terms leave out (one look-up for all), and the gazetteer
-// place it names, bare or with a glued prefix («والعراق» names «العراق»;
-// see placeOf), or "".
+// stemmed is what the stemmer remembers of a word, in a few bytes since
+// there is one per distinct word of the call: its stem's number (term;
+// the stem is infos[term].stem), whether it is a stop word or a number,
+// which terms leave out, or has no stem (content is false then; one
+// look-up answers all), and the gazetteer place it names, bare or with a
+// glued prefix («والعراق» names «العراق»; see placeOf), as an index into
+// places.
 type stemmed struct {
-	stem  string
-	term  int32
-	skip  bool
-	place string
+	term    int32
+	place   int32
+	content bool
 }
 
 // termInfo is what the stemmer remembers of a distinct stem for the
@@ -175,23 +177,46 @@ func newStemmer() *stemmer { return stemmerFor(0) }
 // new words each), so its cache is not rebuilt over and over as it grows.
 func stemmerFor(n int) *stemmer {
 	size := min(8*n, 1<<17)
-	return &stemmer{cache: make(map[string]int32, size), entries: make([]stemmed, 0, size), termIDs: make(map[string]int32, size/2)}
+	return &stemmer{
+		cache:   make(map[string]int32, size),
+		entries: make([]stemmed, 0, size),
+		termIDs: make(map[string]int32, size/2),
+		infos:   make([]termInfo, 0, size/2),
+		places:  []string{""},
+	}
 }
 
-func (s *stemmer) lookup(w string) stemmed { return s.entries[s.entry(w)] }
+// wordInfo is what lookup tells of a word.
+type wordInfo struct {
+	stem  string
+	skip  bool // a stop word, a number or no stem: not a term
+	place string
+}
+
+func (s *stemmer) lookup(w string) wordInfo {
+	e := s.entries[s.entry(w)]
+	return wordInfo{stem: s.infos[e.term].stem, skip: !e.content, place: s.places[e.place]}
+}
 
 // entry returns the number of w's entry, stemming w when it is new.
 func (s *stemmer) entry(w string) int32 {
 	if i, ok := s.cache[w]; ok {
 		return i
 	}
-	st := stemmed{stem: Stem(w), skip: isStopWord(w) || isNumber(w), place: placeOf(w)}
-	st.term = s.termOf(st.stem)
+	stem := Stem(w)
+	e := stemmed{term: s.termOf(stem), content: stem != "" && !isStopWord(w) && !isNumber(w)}
+	if p := placeOf(w); p != "" {
+		e.place = int32(len(s.places))
+		s.places = append(s.places, p)
+	}
 	i := int32(len(s.entries))
-	s.entries = append(s.entries, st)
+	s.entries = append(s.entries, e)
 	s.cache[w] = i
 	return i
 }
+
+// placeOf returns the place entry e names, or "".
+func (s *stemmer) placeOf(e int32) string { return s.places[s.entries[e].place] }
 
 // termOf returns the number of stem, giving it one when it is new.
 func (s *stemmer) termOf(stem string) int32 {
@@ -254,8 +279,8 @@ func (s *stemmer) terms(text string) []string {
 // words' array from its start: it never gets ahead of the word it reads.
 func (s *stemmer) appendTerms(out, words []string) []string {
 	for _, w := range words {
-		if st := s.lookup(w); !st.skip && st.stem != "" {
-			out = append(out, st.stem)
+		if e := s.entries[s.entry(w)]; e.content {
+			out = append(out, s.infos[e.term].stem)
 		}
 	}
 	return out
@@ -267,8 +292,8 @@ func (s *stemmer) appendWordTerms(out []string, wids, tids []int32, words []stri
 	for _, w := range words {
 		i := s.entry(w)
 		wids = append(wids, i)
-		if st := &s.entries[i]; !st.skip && st.stem != "" {
-			out, tids = append(out, st.stem), append(tids, st.term)
+		if e := s.entries[i]; e.content {
+			out, tids = append(out, s.infos[e.term].stem), append(tids, e.term)
 		}
 	}
 	return out, wids, tids

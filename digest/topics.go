@@ -218,12 +218,12 @@ func countPlaces(words []string) int {
 func (e *Engine) placesAndLexicon(st *stemmer, wids []int32, hits []string) (int, []string) {
 	n := 0
 	for _, w := range wids {
-		l := &st.entries[w]
-		if l.place != "" {
+		l := st.entries[w]
+		if l.place != 0 {
 			n++
 		}
 		if st.inLexicon(e, l.term) {
-			hits = append(hits, l.stem)
+			hits = append(hits, st.infos[l.term].stem)
 		}
 	}
 	return n, hits

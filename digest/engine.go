@@ -187,8 +187,9 @@ func textTerms(st *stemmer, head headline, text string, sents []sentence, paras 
 	// n+n/4: room for the changed lines split again
 	out := append(make([]string, 0, n+n/4), head.terms...)
 	tids := append(make([]int32, 0, n+n/4), head.tids...)
-	p, s := 0, 0 // the next paragraph, the first sentence not yet passed
-	for i, line := range strings.Split(text, "\n") {
+	p, s, i := 0, 0, -1 // the next paragraph, the first sentence not yet passed, the line
+	for line := range strings.SplitSeq(text, "\n") {
+		i++
 		own, start := p < len(paras) && paras[p].line == i, s
 		if own {
 			for s < len(sents) && sents[s].para == p {

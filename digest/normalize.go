@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -233,7 +234,9 @@ func (s *stemmer) termOf(stem string) int32 {
 // marking an article's terms; the caller zeroes what it marked.
 func (s *stemmer) scratch() []int32 {
 	if n := len(s.infos); len(s.local) < n {
-		s.local = append(s.local, make([]int32, n-len(s.local))...)
+		// Grow's new room is zeroed, and no index at or beyond len was
+		// ever written: the slice is zero past len too.
+		s.local = slices.Grow(s.local, n-len(s.local))[:n]
 	}
 	return s.local
 }

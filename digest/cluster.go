@@ -40,24 +40,48 @@ type signature struct {
 	titleK []uint64 // index keys of the title's stems and stem bigrams (hashString("t:"+stem), "t:"+stem+" "+next)
 }
 
+// newSignature is the MinHash of the stems' bigrams: min[k] is the least
+// mix(hashString(a+" "+b), k) over the bigrams a b (signatureReference in
+// the tests is that definition). Every article is signed, so the loop is
+// arranged for speed and gives the same values: each bigram is hashed in
+// one pass over its second stem, which also starts the next bigram's hash
+// (two independent FNV chains), and the 64 minima are taken one k at a time
+// over all bigram hashes, with mix's per-k offset computed once per k.
 func newSignature(stems []string) signature {
 	var s signature
-	for i := range s.min {
-		s.min[i] = math.MaxUint64
-	}
 	if len(stems) < 2 {
+		for i := range s.min {
+			s.min[i] = math.MaxUint64
+		}
 		s.empty = true
 		return s
 	}
-	for i := 0; i+1 < len(stems); i++ {
-		h := hashPair(stems[i], stems[i+1])
-		for k := range s.min {
-			if v := mix(h, uint64(k)); v < s.min[k] {
-				s.min[k] = v
-			}
+	var buf [512]uint64
+	hs := shingleHashes(buf[:0], stems)
+	for k := range s.min {
+		c := uint64(k+1) * mixGamma
+		m := uint64(math.MaxUint64)
+		for _, h := range hs {
+			m = min(m, mixFinal(h+c))
 		}
+		s.min[k] = m
 	}
 	return s
+}
+
+// shingleHashes appends hashPair(stems[i], stems[i+1]) for each i to out.
+func shingleHashes(out []uint64, stems []string) []uint64 {
+	next := fnvAdd(fnvOffset, stems[0]) // hashString of the bigram's first stem
+	for _, b := range stems[1:] {
+		h, hb := (next^' ')*fnvPrime, uint64(fnvOffset)
+		for i := 0; i < len(b); i++ {
+			c := uint64(b[i])
+			h, hb = (h^c)*fnvPrime, (hb^c)*fnvPrime
+		}
+		out = append(out, h)
+		next = hb
+	}
+	return out
 }
 
 // setTitle records the title's stems (Terms of the title).
@@ -107,8 +131,12 @@ func hashPair(a, b string) uint64 {
 }
 
 // mix derives the k-th hash function from one base hash (splitmix64 finaliser).
-func mix(h, k uint64) uint64 {
-	z := h + (k+1)*0x9e3779b97f4a7c15
+func mix(h, k uint64) uint64 { return mixFinal(h + (k+1)*mixGamma) }
+
+const mixGamma = 0x9e3779b97f4a7c15 // splitmix64's increment
+
+// mixFinal is splitmix64's finaliser.
+func mixFinal(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)

@@ -244,12 +244,38 @@ func firstRune(s string) string {
 // call per rune, and the line is mapped only when it has one (or an
 // invalid byte, which strings.Map turns into U+FFFD).
 func dropInvisibles(ln string) string {
-	for _, r := range ln {
-		if isInvisible(r) || r == utf8.RuneError {
-			return strings.Map(dropInvisible, ln)
-		}
+	if hasInvisible(ln) {
+		return strings.Map(dropInvisible, ln)
 	}
 	return ln
+}
+
+// hasInvisible reports whether s has a rune isInvisible or utf8.RuneError
+// (an invalid byte, or U+FFFD itself), as ranging over s would find it.
+// Every line of every article is asked, and nearly all of Arabic copy is
+// two-byte runes (U+0080–U+07FF): those are decoded here from their two
+// bytes, without the runtime's decoding call per rune that a range makes.
+func hasInvisible(s string) bool {
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if b >= 0xC2 && b <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 { // a valid two-byte rune
+			if isInvisible(rune(b&0x1F)<<6 | rune(s[i+1]&0x3F)) {
+				return true
+			}
+			i += 2
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isInvisible(r) || r == utf8.RuneError {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 func dropInvisible(r rune) rune {

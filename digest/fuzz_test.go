@@ -165,6 +165,8 @@ func FuzzCleanLineShortcuts(f *testing.F) {
 	f.Add("see WwW.x.org or PIC.Twİtter.com/x", 5)
 	f.Add("// انتهى //", 1)
 	f.Add("REUTERS \t :", 2)
+	f.Add("نص عربي ߿ \u0606 \u06dc x", 2)
+	f.Add("كتب ـ فلان\u200f:\u200f \u00ad\u061c\u06dd\u0605 \xd8 \xdb\x9d\xc2 \ufffd ߿", 4)
 	f.Add("الرياض 26 شوال 1436 هـ الموافق 11 اغسطس 2015 م واس", 9)
 	f.Fuzz(func(t *testing.T, s string, n int) {
 		if mediaMark.MatchString(s) && !mayHaveMediaMark(s) {
@@ -176,6 +178,9 @@ func FuzzCleanLineShortcuts(f *testing.F) {
 		}
 		if endMark.MatchString(s) && !mayBeEndMark(s) || agencyLine.MatchString(s) && !mayBeAgencyLine(s) || datedCredit.MatchString(s) && !hasFourDigits(s) {
 			t.Fatalf("a clutter pre-test says no on %q, but its regexp matches", s)
+		}
+		if got, want := hasInvisible(s), strings.ContainsFunc(s, func(r rune) bool { return isInvisible(r) || r == utf8.RuneError }); got != want {
+			t.Fatalf("hasInvisible(%q) = %v, want %v", s, got, want)
 		}
 		if got, want := hasDash(s), strings.ContainsAny(s, "-–—ـ"); got != want {
 			t.Fatalf("hasDash(%q) = %v, want %v", s, got, want)

@@ -2,7 +2,7 @@ package digest
 
 import (
 	"cmp"
-	"maps"
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -147,18 +147,16 @@ func (ts *termStats) rare(id int32) bool {
 // its form and returns the call's IDF.
 func buildMergeDocs(prep []prepared) *termStats {
 	ts := &termStats{ids: map[string]int32{}, n: len(prep)}
-	counts := map[int32]int{}
+	ids := make([]int32, 0, headTerms) // one head's term IDs, sorted to count them
 	for i := range prep {
 		p := &prep[i]
 		d := &p.doc
-		clear(counts)
-		for _, t := range spaced(p.head) {
-			counts[ts.id(t)]++
+		ids = ids[:0]
+		for t := range spacedSeq(p.head) {
+			ids = append(ids, ts.id(t))
 		}
-		d.terms = slices.Sorted(maps.Keys(counts))
-		d.w = make([]float64, len(d.terms))
-		for k, id := range d.terms {
-			d.w[k] = 1 + math.Log(float64(counts[id]))
+		d.terms, d.w = termCounts(ids)
+		for _, id := range d.terms {
 			ts.df[id]++
 		}
 		d.lead = spaced(p.lead)
@@ -182,6 +180,37 @@ func buildMergeDocs(prep []prepared) *termStats {
 		}
 	}
 	return ts
+}
+
+// termCounts sorts ids and returns the distinct ones with 1 + log of the
+// times each occurs: a head's term frequencies, counted on its sorted IDs
+// rather than in a map, as every article's head is counted.
+func termCounts(ids []int32) ([]int32, []float64) {
+	slices.Sort(ids)
+	n := 0
+	for k := range ids {
+		if k == 0 || ids[k] != ids[k-1] {
+			n++
+		}
+	}
+	terms, w := make([]int32, 0, n), make([]float64, 0, n)
+	for k := 0; k < len(ids); {
+		j := k + 1
+		for j < len(ids) && ids[j] == ids[k] {
+			j++
+		}
+		terms, w = append(terms, ids[k]), append(w, 1+math.Log(float64(j-k)))
+		k = j
+	}
+	return terms, w
+}
+
+// spacedSeq yields the words of spaced(s) without making the slice.
+func spacedSeq(s string) iter.Seq[string] {
+	if s == "" {
+		return func(func(string) bool) {}
+	}
+	return strings.SplitSeq(s, " ")
 }
 
 // spaced splits a form's space-joined words or stems (which hold no

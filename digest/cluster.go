@@ -69,7 +69,7 @@ func newSignature(stems []string) signature {
 	return s
 }
 
-// shingleHashes appends hashPair(stems[i], stems[i+1]) for each i to out.
+// shingleHashes appends hashString(stems[i] + " " + stems[i+1]) for each i to out.
 func shingleHashes(out []uint64, stems []string) []uint64 {
 	next := fnvAdd(fnvOffset, stems[0]) // hashString of the bigram's first stem
 	for _, b := range stems[1:] {
@@ -123,11 +123,6 @@ func fnvAdd(h uint64, s string) uint64 {
 		h = (h ^ uint64(s[i])) * fnvPrime
 	}
 	return h
-}
-
-// hashPair is hashString(a + " " + b).
-func hashPair(a, b string) uint64 {
-	return fnvAdd((fnvAdd(fnvOffset, a)^' ')*fnvPrime, b)
 }
 
 // mix derives the k-th hash function from one base hash (splitmix64 finaliser).

@@ -140,36 +140,37 @@ type stemmer struct {
 	cache   map[string]int32 // word → its entry
 	entries []stemmed
 	termIDs map[string]int32 // stem → its term; read only when a word is new
-	infos   []termInfo       // by term
-	places  []string         // gazetteer places named so far; places[0] is "" (none)
+	stems   []string         // by term
+	feats   []termFeats      // one per model asked (see featRowOf)
+	lexOf   *Engine          // whose lexicon lex answers
+	lex     []uint8          // by term: 0 not asked, 1 not in lexOf's lexicon, 2 in it
+	places  []string         // gazetteer places named so far (stemmed.place is an index + 1)
 	local   []int32          // scratch by term for one article's counting (see scratch), 0 between uses
 }
 
 // stemmed is what the stemmer remembers of a word, in a few bytes since
 // there is one per distinct word of the call: its stem's number (term;
-// the stem is infos[term].stem), whether it is a stop word or a number,
+// the stem is stems[term]), whether it is a stop word or a number,
 // which terms leave out, or has no stem (content is false then; one
 // look-up answers all), and the gazetteer place it names, bare or with a
-// glued prefix («والعراق» names «العراق»; see placeOf), as an index into
-// places.
+// glued prefix («والعراق» names «العراق»; see placeOf), as its index into
+// places plus one (0: none).
 type stemmed struct {
 	term    int32
 	place   int32
 	content bool
 }
 
-// termInfo is what the stemmer remembers of a distinct stem for the
-// engine's later look-ups, each filled the first time it is asked: its row
-// in the topic model lm (featRowOf), and whether the lexicon of the engine
-// lexOf has it. Words are looked up in a map once per occurrence anyway;
-// the stem's number then spares the classifier, the lexicon and summary
-// scoring a string map look-up of their own per word.
-type termInfo struct {
-	stem  string
+// termFeats is the featRows of the stems in one topic model, looked up
+// the first time the classifier asks for a stem (featRowOf). Words are
+// looked up in a map once per occurrence anyway; the stem's number then
+// spares the classifier, the lexicon and summary scoring a string map
+// look-up of their own per word. Only stemmers that classify pay for it
+// (a push's pools stem headlines for keywords and never do).
+type termFeats struct {
 	lm    *LangModel
-	feat  featRow
-	lexOf *Engine
-	inLex bool
+	rows  []featRow // by term
+	asked []bool    // by term: rows[t] was looked up
 }
 
 func newStemmer() *stemmer { return stemmerFor(0) }
@@ -182,8 +183,7 @@ func stemmerFor(n int) *stemmer {
 		cache:   make(map[string]int32, size),
 		entries: make([]stemmed, 0, size),
 		termIDs: make(map[string]int32, size/2),
-		infos:   make([]termInfo, 0, size/2),
-		places:  []string{""},
+		stems:   make([]string, 0, size/2),
 	}
 }
 
@@ -196,7 +196,7 @@ type wordInfo struct {
 
 func (s *stemmer) lookup(w string) wordInfo {
 	e := s.entries[s.entry(w)]
-	return wordInfo{stem: s.infos[e.term].stem, skip: !e.content, place: s.places[e.place]}
+	return wordInfo{stem: s.stems[e.term], skip: !e.content, place: s.place(e)}
 }
 
 // entry returns the number of w's entry, stemming w when it is new.
@@ -207,8 +207,8 @@ func (s *stemmer) entry(w string) int32 {
 	stem := Stem(w)
 	e := stemmed{term: s.termOf(stem), content: stem != "" && !isStopWord(w) && !isNumber(w)}
 	if p := placeOf(w); p != "" {
-		e.place = int32(len(s.places))
 		s.places = append(s.places, p)
+		e.place = int32(len(s.places))
 	}
 	i := int32(len(s.entries))
 	s.entries = append(s.entries, e)
@@ -217,23 +217,31 @@ func (s *stemmer) entry(w string) int32 {
 }
 
 // placeOf returns the place entry e names, or "".
-func (s *stemmer) placeOf(e int32) string { return s.places[s.entries[e].place] }
+func (s *stemmer) placeOf(e int32) string { return s.place(s.entries[e]) }
+
+// place is the place e names, or "".
+func (s *stemmer) place(e stemmed) string {
+	if e.place == 0 {
+		return ""
+	}
+	return s.places[e.place-1]
+}
 
 // termOf returns the number of stem, giving it one when it is new.
 func (s *stemmer) termOf(stem string) int32 {
 	if t, ok := s.termIDs[stem]; ok {
 		return t
 	}
-	t := int32(len(s.infos))
+	t := int32(len(s.stems))
 	s.termIDs[stem] = t
-	s.infos = append(s.infos, termInfo{stem: stem})
+	s.stems = append(s.stems, stem)
 	return t
 }
 
 // scratch returns a slice with one zero per term numbered so far, for
 // marking an article's terms; the caller zeroes what it marked.
 func (s *stemmer) scratch() []int32 {
-	if n := len(s.infos); len(s.local) < n {
+	if n := len(s.stems); len(s.local) < n {
 		// Grow's new room is zeroed, and no index at or beyond len was
 		// ever written: the slice is zero past len too.
 		s.local = slices.Grow(s.local, n-len(s.local))[:n]
@@ -244,22 +252,42 @@ func (s *stemmer) scratch() []int32 {
 // featRowOf is lm's featRow of term t (lm.rows[stem]), looked up once per
 // model.
 func (s *stemmer) featRowOf(lm *LangModel, t int32) featRow {
-	ti := &s.infos[t]
-	if ti.lm != lm {
-		ti.lm, ti.feat = lm, lm.rows[ti.stem]
+	var f *termFeats
+	for i := range s.feats {
+		if s.feats[i].lm == lm {
+			f = &s.feats[i]
+		}
 	}
-	return ti.feat
+	if f == nil {
+		s.feats = append(s.feats, termFeats{lm: lm})
+		f = &s.feats[len(s.feats)-1]
+	}
+	if n := len(s.stems); len(f.rows) < n {
+		f.rows = slices.Grow(f.rows, n-len(f.rows))[:n] // zero past len, as in scratch
+		f.asked = slices.Grow(f.asked, n-len(f.asked))[:n]
+	}
+	if !f.asked[t] {
+		f.rows[t], f.asked[t] = lm.rows[s.stems[t]], true
+	}
+	return f.rows[t]
 }
 
 // inLexicon reports whether e's lexicon has term t, looked up once per
 // engine.
 func (s *stemmer) inLexicon(e *Engine, t int32) bool {
-	ti := &s.infos[t]
-	if ti.lexOf != e {
-		_, ti.inLex = e.lexIndex[ti.stem]
-		ti.lexOf = e
+	if s.lexOf != e {
+		s.lexOf, s.lex = e, s.lex[:0]
 	}
-	return ti.inLex
+	if n := len(s.stems); len(s.lex) < n {
+		s.lex = append(s.lex, make([]uint8, n-len(s.lex))...)
+	}
+	if s.lex[t] == 0 {
+		s.lex[t] = 1
+		if _, ok := e.lexIndex[s.stems[t]]; ok {
+			s.lex[t] = 2
+		}
+	}
+	return s.lex[t] == 2
 }
 
 func (s *stemmer) stem(w string) string { return s.lookup(w).stem }
@@ -283,7 +311,7 @@ func (s *stemmer) terms(text string) []string {
 func (s *stemmer) appendTerms(out, words []string) []string {
 	for _, w := range words {
 		if e := s.entries[s.entry(w)]; e.content {
-			out = append(out, s.infos[e.term].stem)
+			out = append(out, s.stems[e.term])
 		}
 	}
 	return out
@@ -296,7 +324,7 @@ func (s *stemmer) appendWordTerms(out []string, wids, tids []int32, words []stri
 		i := s.entry(w)
 		wids = append(wids, i)
 		if e := s.entries[i]; e.content {
-			out, tids = append(out, s.infos[e.term].stem), append(tids, e.term)
+			out, tids = append(out, s.stems[e.term]), append(tids, e.term)
 		}
 	}
 	return out, wids, tids

@@ -21,7 +21,7 @@ func wholeTerms(a Article) (got, gotByID, want []string) {
 	want = st.terms(title + "\n" + a.Text)
 	got, tids := textTerms(st, newHeadline(st, title), a.Text, sents, paras)
 	for _, t := range tids {
-		gotByID = append(gotByID, st.infos[t].stem)
+		gotByID = append(gotByID, st.stems[t])
 	}
 	return got, gotByID, want
 }

@@ -223,7 +223,7 @@ func (e *Engine) placesAndLexicon(st *stemmer, wids []int32, hits []string) (int
 			n++
 		}
 		if st.inLexicon(e, l.term) {
-			hits = append(hits, st.infos[l.term].stem)
+			hits = append(hits, st.stems[l.term])
 		}
 	}
 	return n, hits

@@ -1,13 +1,8 @@
 package digest
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"slices"
 	"testing"
-
-	"newsdigest/internal/shareddata"
 )
 
 // wholeTerms is what prepare must get from textTerms: the stems of the
@@ -60,25 +55,11 @@ func TestTextTermsAreTheWholeTextsStems(t *testing.T) {
 // teasers, hashtags as they come).
 func TestTextTermsOnRealArticles(t *testing.T) {
 	for _, f := range []string{"ar/saudinewsnet2015.jsonl", "ar/newscred2013.jsonl", "en/newscred2013.jsonl"} {
-		file, err := os.Open(shareddata.Path(t, "news-multi-outlet", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(file)
-		sc.Buffer(nil, 1<<22)
-		for n := 0; n < 600 && sc.Scan(); n++ {
-			var r struct{ Title, Text string }
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				t.Fatal(err)
-			}
-			if got, byID, want := wholeTerms(Article{Title: r.Title, Text: r.Text}); !slices.Equal(got, want) || !slices.Equal(byID, got) {
+		for n, a := range sharedArticles(t, f, 600) {
+			if got, byID, want := wholeTerms(a); !slices.Equal(got, want) || !slices.Equal(byID, got) {
 				t.Fatalf("%s line %d: textTerms differs from the whole text's stems:\n%q\n%q\nby number: %q", f, n+1, got, want, byID)
 			}
 		}
-		if err := sc.Err(); err != nil {
-			t.Fatal(err)
-		}
-		file.Close()
 	}
 }
 

@@ -251,7 +251,7 @@ func entities(st *stemmer, text string, words []string, wids []int32) []string {
 		}
 	}
 	for i, id := range wids { // the stemmer's entries of words: their places known already
-		if p := st.placeOf(id); p != "" {
+		if p := st.place(st.entries[id]); p != "" {
 			if r, _ := utf8.DecodeRuneInString(words[i]); isArabicLetter(r) {
 				out = append(out, "e:"+p)
 			}

@@ -187,18 +187,6 @@ func stemmerFor(n int) *stemmer {
 	}
 }
 
-// wordInfo is what lookup tells of a word.
-type wordInfo struct {
-	stem  string
-	skip  bool // a stop word, a number or no stem: not a term
-	place string
-}
-
-func (s *stemmer) lookup(w string) wordInfo {
-	e := s.entries[s.entry(w)]
-	return wordInfo{stem: s.stems[e.term], skip: !e.content, place: s.place(e)}
-}
-
 // entry returns the number of w's entry, stemming w when it is new.
 func (s *stemmer) entry(w string) int32 {
 	if i, ok := s.cache[w]; ok {
@@ -215,9 +203,6 @@ func (s *stemmer) entry(w string) int32 {
 	s.cache[w] = i
 	return i
 }
-
-// placeOf returns the place entry e names, or "".
-func (s *stemmer) placeOf(e int32) string { return s.place(s.entries[e]) }
 
 // place is the place e names, or "".
 func (s *stemmer) place(e stemmed) string {
@@ -241,12 +226,18 @@ func (s *stemmer) termOf(stem string) int32 {
 // scratch returns a slice with one zero per term numbered so far, for
 // marking an article's terms; the caller zeroes what it marked.
 func (s *stemmer) scratch() []int32 {
-	if n := len(s.stems); len(s.local) < n {
-		// Grow's new room is zeroed, and no index at or beyond len was
-		// ever written: the slice is zero past len too.
-		s.local = slices.Grow(s.local, n-len(s.local))[:n]
-	}
+	s.local = byTerm(s.local, len(s.stems))
 	return s.local
+}
+
+// byTerm returns xs lengthened with zero values to n (one per term
+// numbered so far). Grow's new room is zeroed, and callers write only
+// below the length, so the room past it is zero too.
+func byTerm[T any](xs []T, n int) []T {
+	if len(xs) >= n {
+		return xs
+	}
+	return slices.Grow(xs, n-len(xs))[:n]
 }
 
 // featRowOf is lm's featRow of term t (lm.rows[stem]), looked up once per
@@ -262,10 +253,7 @@ func (s *stemmer) featRowOf(lm *LangModel, t int32) featRow {
 		s.feats = append(s.feats, termFeats{lm: lm})
 		f = &s.feats[len(s.feats)-1]
 	}
-	if n := len(s.stems); len(f.rows) < n {
-		f.rows = slices.Grow(f.rows, n-len(f.rows))[:n] // zero past len, as in scratch
-		f.asked = slices.Grow(f.asked, n-len(f.asked))[:n]
-	}
+	f.rows, f.asked = byTerm(f.rows, len(s.stems)), byTerm(f.asked, len(s.stems))
 	if !f.asked[t] {
 		f.rows[t], f.asked[t] = lm.rows[s.stems[t]], true
 	}
@@ -276,11 +264,9 @@ func (s *stemmer) featRowOf(lm *LangModel, t int32) featRow {
 // engine.
 func (s *stemmer) inLexicon(e *Engine, t int32) bool {
 	if s.lexOf != e {
-		s.lexOf, s.lex = e, s.lex[:0]
+		s.lexOf, s.lex = e, nil
 	}
-	if n := len(s.stems); len(s.lex) < n {
-		s.lex = append(s.lex, make([]uint8, n-len(s.lex))...)
-	}
+	s.lex = byTerm(s.lex, len(s.stems))
 	if s.lex[t] == 0 {
 		s.lex[t] = 1
 		if _, ok := e.lexIndex[s.stems[t]]; ok {
@@ -290,7 +276,7 @@ func (s *stemmer) inLexicon(e *Engine, t int32) bool {
 	return s.lex[t] == 2
 }
 
-func (s *stemmer) stem(w string) string { return s.lookup(w).stem }
+func (s *stemmer) stem(w string) string { return s.stems[s.entries[s.entry(w)].term] }
 
 func (s *stemmer) stemAll(words []string) []string {
 	out := make([]string, len(words))

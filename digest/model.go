@@ -40,19 +40,28 @@ type TopicModel struct {
 
 // LangModel is the naive Bayes model of one language.
 type LangModel struct {
-	Alpha   float64              // additive smoothing; change it with SetAlpha (the logs depend on it)
-	Prior   float64              // weight of the class prior against the tempered likelihood
-	Temp    float64              // calibration temperature: scores are softmax(log-posterior / Temp); 0 or 1 = none
-	Classes []string             // topic IDs
-	Docs    []float64            // training documents per class (weighted)
-	Counts  map[string][]float64 // feature → weighted documents of each class containing it
-	total   []float64            // per-class feature mass (computed by finish)
-	vocab   float64
+	Alpha   float64   // additive smoothing; change it with SetAlpha (the logs depend on it)
+	Prior   float64   // weight of the class prior against the tempered likelihood
+	Temp    float64   // calibration temperature: scores are softmax(log-posterior / Temp); 0 or 1 = none
+	Classes []string  // topic IDs
+	Docs    []float64 // training documents per class (weighted)
+	// feats are the features in sorted order, their names slices of one
+	// string, and counts holds at row*len(Classes)+class the weighted
+	// documents of each class containing feature row (see FeatureCounts).
+	// A map of a slice per feature cost the shipped model 12 MiB more of
+	// live heap in every process, for the trainer's and the file's sake.
+	feats  []string
+	counts []float64
+	// building is the features of a model being read or trained, by name,
+	// until finish packs them into feats and counts.
+	building map[string][]float64
+	total    []float64 // per-class feature mass (computed by finish)
+	vocab    float64
 	// rows numbers the features in sorted order and logp holds, at
 	// row*len(Classes)+class, each feature's log-likelihood in each class
 	// (both made by finish): classifying an article looks its features up
 	// once and adds precomputed logs in row order, which is sorted feature
-	// order, so the sums are the same bits as adding math.Log of Counts
+	// order, so the sums are the same bits as adding math.Log of the counts
 	// feature by feature in sorted order.
 	rows map[string]featRow
 	logp []float64
@@ -109,22 +118,61 @@ func Features(terms []string) []string {
 	return out
 }
 
+// NumFeatures is how many features the model knows.
+func (lm *LangModel) NumFeatures() int { return len(lm.feats) }
+
+// FeatureCounts returns the weighted documents of each class (in Classes'
+// order) that contain feature f, and whether the model knows f. The slice
+// is the model's own: do not modify it.
+func (lm *LangModel) FeatureCounts(f string) ([]float64, bool) {
+	e, ok := lm.rows[f]
+	if !ok || !e.known {
+		return nil, false
+	}
+	nc := len(lm.Classes)
+	return lm.counts[int(e.row)*nc : int(e.row+1)*nc : int(e.row+1)*nc], true
+}
+
+// pack moves the features being built into feats and counts, sorted by
+// name (one order: the same totals in every process), the names copied
+// into one string so that they keep neither the file's lines nor the
+// trainer's vocabulary alive.
+func (lm *LangModel) pack() {
+	if lm.building == nil {
+		return
+	}
+	names := slices.Sorted(maps.Keys(lm.building))
+	var b strings.Builder
+	for _, f := range names {
+		b.WriteString(f)
+	}
+	all := b.String()
+	nc := len(lm.Classes)
+	lm.feats, lm.counts = make([]string, len(names)), make([]float64, 0, len(names)*nc)
+	for r, f := range names {
+		lm.feats[r], all = all[:len(f)], all[len(f):]
+		lm.counts = append(lm.counts, lm.building[f]...)
+	}
+	lm.building = nil
+}
+
 // finish computes the per-class feature mass used by the likelihoods.
 func (lm *LangModel) finish() {
-	feats := slices.Sorted(maps.Keys(lm.Counts)) // one order: the same totals in every process
+	lm.pack()
+	feats := lm.feats
 	nc := len(lm.Classes)
 	lm.total = make([]float64, nc)
-	for _, f := range feats {
-		for i, v := range lm.Counts[f] {
+	for r := range feats {
+		for i, v := range lm.counts[r*nc : (r+1)*nc] {
 			lm.total[i] += v
 		}
 	}
-	lm.vocab = float64(len(lm.Counts))
+	lm.vocab = float64(len(feats))
 	lm.rows = make(map[string]featRow, len(feats))
 	lm.logp = make([]float64, len(feats)*nc)
 	for r, f := range feats {
 		lm.rows[f] = featRow{row: int32(r), known: true}
-		for i, c := range lm.Counts[f] {
+		for i, c := range lm.counts[r*nc : (r+1)*nc] {
 			lm.logp[r*nc+i] = math.Log((c + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
 		}
 	}
@@ -345,9 +393,10 @@ func (lm *LangModel) write(w io.Writer, lang string) {
 		fmt.Fprintf(w, " %g", d)
 	}
 	fmt.Fprintln(w)
-	for _, s := range slices.Sorted(maps.Keys(lm.Counts)) {
+	nc := len(lm.Classes)
+	for r, s := range lm.feats {
 		fmt.Fprint(w, "w ", s)
-		for _, v := range lm.Counts[s] {
+		for _, v := range lm.counts[r*nc : (r+1)*nc] {
 			fmt.Fprintf(w, " %s", strconv.FormatFloat(v, 'f', -1, 64))
 		}
 		fmt.Fprintln(w)
@@ -398,7 +447,7 @@ func (m *TopicModel) readLine(f []string, cur **LangModel) error {
 		return errors.New("too few fields")
 	}
 	if f[0] == "lang" {
-		*cur = &LangModel{Alpha: DefaultAlpha, Prior: DefaultPrior, Counts: map[string][]float64{}}
+		*cur = &LangModel{Alpha: DefaultAlpha, Prior: DefaultPrior, building: map[string][]float64{}}
 		m.Langs[f[1]] = *cur
 		return nil
 	}
@@ -419,8 +468,11 @@ func (m *TopicModel) readLine(f []string, cur **LangModel) error {
 	case "docs":
 		return parseFloats(f[1:], &lm.Docs, len(lm.Classes))
 	case "w":
+		if _, dup := lm.building[f[1]]; dup {
+			return fmt.Errorf("feature %q twice", f[1])
+		}
 		counts, err := parseCounts(f[2:], len(lm.Classes))
-		lm.Counts[f[1]] = counts
+		lm.building[f[1]] = counts
 		return err
 	}
 	return fmt.Errorf("unknown line %q", f[0])

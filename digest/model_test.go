@@ -43,8 +43,8 @@ func TestTopicModelTrainClassifyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(again.Langs) != 2 || len(again.Langs["en"].Counts) != len(m.Langs["en"].Counts) {
-		t.Fatalf("round trip lost stems: %d languages, %d of %d English stems", len(again.Langs), len(again.Langs["en"].Counts), len(m.Langs["en"].Counts))
+	if len(again.Langs) != 2 || again.Langs["en"].NumFeatures() != m.Langs["en"].NumFeatures() {
+		t.Fatalf("round trip lost stems: %d languages, %d of %d English stems", len(again.Langs), again.Langs["en"].NumFeatures(), m.Langs["en"].NumFeatures())
 	}
 	tests := []struct{ lang, text, want string }{
 		{"en", "A late goal won the match for the club.", "sport"},
@@ -99,6 +99,7 @@ func TestParseTopicModelRejectsBadFiles(t *testing.T) {
 		"negative temp":     gz("lang en\ntemp -1\n"),
 		"no classes":        gz("lang en\nalpha 0.1\n"),
 		"zero docs":         gz("lang en\nclasses sport\ndocs 0\n"),
+		"feature twice":     gz("lang en\nclasses sport economy\ndocs 2 2\nw goal 1 2\nw goal 2 1\n"),
 	}
 	for name, data := range tests {
 		if _, err := ParseTopicModel(data); !errors.Is(err, ErrBadModel) {
@@ -110,6 +111,31 @@ func TestParseTopicModelRejectsBadFiles(t *testing.T) {
 	}
 }
 
+// TestEmbeddedModelWritesBackTheSameFile: the model keeps its features
+// packed (sorted names in one string, counts in one slice); writing the
+// shipped model back must give the very file it was read from, so no
+// feature, count or order is lost in the packing.
+func TestEmbeddedModelWritesBackTheSameFile(t *testing.T) {
+	m, err := ParseTopicModel(topicModelFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := m.MarshalText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, topicModelFile) {
+		t.Errorf("written back: %d bytes, the embedded file has %d", len(data), len(topicModelFile))
+	}
+	lm := m.Langs["en"]
+	if c, ok := lm.FeatureCounts(lm.feats[0]); !ok || len(c) != len(lm.Classes) {
+		t.Errorf("FeatureCounts(%q) = %v, %v", lm.feats[0], c, ok)
+	}
+	if _, ok := lm.FeatureCounts("no-such-feature"); ok {
+		t.Error("FeatureCounts knows a feature the model lacks")
+	}
+}
+
 func TestEmbeddedModelCoversBothLanguages(t *testing.T) {
 	m, err := EmbeddedModel()
 	if err != nil {
@@ -117,7 +143,7 @@ func TestEmbeddedModelCoversBothLanguages(t *testing.T) {
 	}
 	for _, lang := range []string{"ar", "en"} {
 		lm := m.Langs[lang]
-		if lm == nil || len(lm.Classes) < 5 || len(lm.Counts) < 500 {
+		if lm == nil || len(lm.Classes) < 5 || lm.NumFeatures() < 500 {
 			t.Errorf("embedded model for %s is missing or tiny", lang)
 			continue
 		}

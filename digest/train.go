@@ -214,7 +214,7 @@ func (lt *langTrainer) train(leaveOut string, opt TrainOptions) *LangModel {
 			df[f]++
 		}
 	}
-	lm.Counts = map[string][]float64{}
+	lm.building = map[string][]float64{}
 	for f, name := range lt.names {
 		nsrc := len(lt.sources[f])
 		if hasOut && slices.Contains(lt.sources[f], out) {
@@ -227,7 +227,7 @@ func (lt *langTrainer) train(leaveOut string, opt TrainOptions) *LangModel {
 		for i := range c {
 			c[i] = math.Round(counts[f*nc+i]*100) / 100 // what the model file stores
 		}
-		lm.Counts[name] = c
+		lm.building[name] = c
 	}
 	lm.finish()
 	return lm

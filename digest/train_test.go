@@ -40,7 +40,7 @@ func TestOneOutletRuleNeedsThreeOutlets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, ok := m.Langs["en"].Counts[stem(tt.word)]; ok != tt.kept {
+			if _, ok := m.Langs["en"].FeatureCounts(stem(tt.word)); ok != tt.kept {
 				t.Errorf("%q kept = %v, want %v", tt.word, ok, tt.kept)
 			}
 		})

@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "per topic: %s\n", describe(docs))
 	for _, lang := range slices.Sorted(maps.Keys(model.Langs)) {
-		fmt.Fprintf(stdout, "%s: %d features\n", lang, len(model.Langs[lang].Counts))
+		fmt.Fprintf(stdout, "%s: %d features\n", lang, model.Langs[lang].NumFeatures())
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, len(b))
 	return nil

@@ -235,9 +235,6 @@ type composer struct {
 	selections  map[string]cachedSelection // by eligible set and preferences
 	pages       map[string]*morePages      // More page sets by ID (content-addressed)
 	blobs       map[string][]storyBlob     // stories of page sets, encoded once, by story ID (each version)
-	keywords    map[string][]bool          // keyword → which of w.stories it matches
-	stems       [][]string                 // per story: stems of title and summary (made on first need)
-	stemCache   map[string]string
 	zones       map[string]*time.Location
 	alerts      alertFilter // stories alerted to a chat stay out of its digest (alerts_digest.go)
 }
@@ -252,7 +249,7 @@ type eligibleSet struct {
 
 func newComposer(s *Service, w window, interactive bool) *composer {
 	return &composer{s: s, w: w, pool: digest.NewPool(w.stories, w.now), interactive: interactive, eligible: map[uint64]eligibleSet{}, cache: map[string]rendered{},
-		selections: map[string]cachedSelection{}, pages: map[string]*morePages{}, blobs: map[string][]storyBlob{}, keywords: map[string][]bool{}, stemCache: map[string]string{}, zones: map[string]*time.Location{}}
+		selections: map[string]cachedSelection{}, pages: map[string]*morePages{}, blobs: map[string][]storyBlob{}, zones: map[string]*time.Location{}}
 }
 
 // plans loads one batch of chats and plans their digests.
@@ -502,7 +499,7 @@ func (c *composer) candidates(el eligibleSet, sub subscriptions.Subscriber) ([]i
 
 func (c *composer) anyMatch(keywords []string, story int) bool {
 	for _, kw := range keywords {
-		if c.matches(kw)[story] {
+		if m := c.matches(kw); m != nil && m[story] {
 			return true
 		}
 	}
@@ -510,41 +507,10 @@ func (c *composer) anyMatch(keywords []string, story int) bool {
 }
 
 // matches reports for each story of the window whether kw occurs in its
-// title or summary: digest.MatchKeyword's test (normalised words, stems
-// in a row), with each story's stems computed once per push rather than
-// once per keyword and story.
-func (c *composer) matches(kw string) []bool {
-	if m, ok := c.keywords[kw]; ok {
-		return m
-	}
-	if c.stems == nil {
-		c.stems = make([][]string, len(c.w.stories))
-		for i, st := range c.w.stories {
-			c.stems[i] = c.stemWords(st.Title + "\n" + st.Summary)
-		}
-	}
-	want := c.stemWords(kw)
-	m := make([]bool, len(c.w.stories))
-	for i := range m {
-		m[i] = len(want) > 0 && digest.ContainsRun(c.stems[i], want)
-	}
-	c.keywords[kw] = m
-	return m
-}
-
-// stemWords is digest.Words then digest.Stem, memoised for the push.
-func (c *composer) stemWords(text string) []string {
-	words := digest.Words(text)
-	for i, w := range words {
-		st, ok := c.stemCache[w]
-		if !ok {
-			st = digest.Stem(w)
-			c.stemCache[w] = st
-		}
-		words[i] = st
-	}
-	return words
-}
+// title or summary (nil: kw has no stems and matches nothing). It is the
+// pool's test, the one Select applies to the inclusions it is handed, so
+// each story is stemmed once per push for both.
+func (c *composer) matches(kw string) []bool { return c.pool.Matches(kw) }
 
 // zone loads a chat's zone once per push (validated on write; nil, for a
 // zone that vanished from tzdata, renders in UTC).

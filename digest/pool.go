@@ -79,16 +79,25 @@ func (p *Pool) SelectInto(dst []Story, idx []int, prefs Prefs) Selection {
 func (p *Pool) keywordSets(kws []string) [][]bool {
 	var out [][]bool
 	for _, kw := range kws {
-		m, ok := p.keywords[kw]
-		if !ok {
-			m = p.match(kw)
-			p.keywords[kw] = m
-		}
-		if m != nil {
+		if m := p.Matches(kw); m != nil {
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// Matches reports, for each of the pool's stories (in Stories' order),
+// whether keyword kw occurs in its title or summary: MatchKeyword's test,
+// which Select applies, with each story stemmed once per pool and each
+// keyword tested once. It is nil when kw has no stems (it matches
+// nothing). The slice is the pool's: do not modify it.
+func (p *Pool) Matches(kw string) []bool {
+	m, ok := p.keywords[kw]
+	if !ok {
+		m = p.match(kw)
+		p.keywords[kw] = m
+	}
+	return m
 }
 
 // match is which stories kw matches; nil when kw has no stems (it matches

@@ -25,7 +25,7 @@ import (
 // chats with a few hundred distinct renderings writes a few hundred small
 // page sets and the window's stories once.
 var (
-	bucketMore        = []byte("delivery_more")         // page set ID → written (unix s, 8 bytes) ‖ pageSet JSON
+	bucketMore        = []byte("delivery_more")         // page set ID → written (unix s, 8 bytes) ‖ pageSet (encodePageSet; JSON before)
 	bucketMoreStories = []byte("delivery_more_stories") // story key → digest.Story JSON, shared by page sets
 )
 
@@ -126,7 +126,7 @@ func (c *composer) storyBlob(st digest.Story) storyBlob {
 // putPages writes a page set (again: its time is renewed by each push that
 // sends the rendering) and the stories it holds that are not stored yet.
 func putPages(tx *bolt.Tx, p *morePages, now time.Time) error {
-	set, err := json.Marshal(p.set)
+	set, err := encodePageSet(p.set)
 	if err != nil {
 		return fmt.Errorf("delivery: encode page set: %w", err)
 	}
@@ -214,7 +214,8 @@ func (s *Service) loadPages(id string, offset int, now time.Time) (pageSet, []di
 		if len(v) < 8 || now.Sub(time.Unix(int64(binary.BigEndian.Uint64(v)), 0)) > MoreTTL {
 			return ErrMoreExpired
 		}
-		if err := json.Unmarshal(v[8:], &set); err != nil || set.Size <= 0 {
+		var err error
+		if set, err = parsePageSet(v[8:]); err != nil || set.Size <= 0 {
 			return fmt.Errorf("%w: page set %s", ErrCorrupt, id)
 		}
 		if offset >= len(set.Stories) {
@@ -238,8 +239,12 @@ func prunePages(tx *bolt.Tx, now time.Time) (int, error) {
 	used := map[string]bool{}
 	var old [][]byte
 	_ = tx.Bucket(bucketMore).ForEach(func(k, v []byte) error { // the callback never fails
-		var set pageSet
-		if len(v) < 8 || now.Sub(time.Unix(int64(binary.BigEndian.Uint64(v)), 0)) > MoreTTL || json.Unmarshal(v[8:], &set) != nil {
+		if len(v) < 8 || now.Sub(time.Unix(int64(binary.BigEndian.Uint64(v)), 0)) > MoreTTL {
+			old = append(old, append([]byte(nil), k...))
+			return nil
+		}
+		set, err := parsePageSet(v[8:])
+		if err != nil {
 			old = append(old, append([]byte(nil), k...))
 			return nil
 		}

@@ -1,8 +1,10 @@
 package delivery
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 
 	"newsdigest/internal/bincodec"
 )
@@ -86,4 +88,58 @@ func parseCursor(v []byte) (cursor, error) {
 	c.Created = d.Time()
 	c.At = d.Time()
 	return c, d.Done()
+}
+
+// pageSetV1 leads the binary form of a More page set.
+const pageSetV1 byte = 0x01
+
+// storyKeyBytes is the size of a page story's key before base64
+// (storyBlob: 12 bytes of its SHA-256).
+const storyKeyBytes = 12
+
+// encodePageSet is set in the binary form: version, language, page size,
+// then the story keys as their 12 raw bytes each. A push writes one page
+// set per distinct rendering (some 1,500 at 100,000 chats), each naming
+// every story its cap cut, often 600: as JSON, with quoted base64 keys,
+// they were 17 MB of the database and of the pages a push maps.
+func encodePageSet(set pageSet) ([]byte, error) {
+	b := make([]byte, 0, 16+len(set.Lang)+storyKeyBytes*len(set.Stories))
+	b = append(b, pageSetV1)
+	b = bincodec.AppendString(b, set.Lang)
+	b = binary.AppendUvarint(b, uint64(max(set.Size, 0)))
+	b = binary.AppendUvarint(b, uint64(len(set.Stories)))
+	for _, key := range set.Stories {
+		raw, err := base64.RawURLEncoding.DecodeString(key)
+		if err != nil || len(raw) != storyKeyBytes {
+			return nil, fmt.Errorf("delivery: page story key %q is not %d bytes of base64", key, storyKeyBytes)
+		}
+		b = append(b, raw...)
+	}
+	return b, nil
+}
+
+// parsePageSet decodes either stored form of a page set (JSON: written
+// before the binary form).
+func parsePageSet(v []byte) (pageSet, error) {
+	var set pageSet
+	if len(v) == 0 || v[0] != pageSetV1 {
+		err := json.Unmarshal(v, &set)
+		return set, err
+	}
+	d := bincodec.NewDecoder(v[1:])
+	set.Lang = d.String()
+	set.Size = d.Int()
+	n := d.Uvarint()
+	if n > uint64(len(v)) { // each key takes 12 bytes
+		return pageSet{}, bincodec.ErrMalformed
+	}
+	raw := d.Bytes(n * storyKeyBytes)
+	if err := d.Done(); err != nil {
+		return pageSet{}, err
+	}
+	set.Stories = make([]string, n)
+	for i := range set.Stories {
+		set.Stories[i] = base64.RawURLEncoding.EncodeToString(raw[i*storyKeyBytes : (i+1)*storyKeyBytes])
+	}
+	return set, nil
 }

@@ -2,7 +2,9 @@ package delivery
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -101,5 +103,50 @@ func TestRecordAndCursorRoundTrip(t *testing.T) {
 				t.Error("a cursor with trailing bytes decoded")
 			}
 		})
+	}
+}
+
+func TestPageSetRoundTrip(t *testing.T) {
+	key := func(i byte) string {
+		return base64.RawURLEncoding.EncodeToString([]byte{i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+	}
+	many := make([]string, 600)
+	for i := range many {
+		many[i] = key(byte(i))
+	}
+	for name, set := range map[string]pageSet{
+		"none":    {Lang: "en", Size: 10},
+		"one":     {Lang: "ar", Size: 5, Stories: []string{key(9)}},
+		"a day's": {Lang: "ar", Size: 50, Stories: many},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v, err := encodePageSet(set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := parsePageSet(v)
+			if err != nil || got.Lang != set.Lang || got.Size != set.Size || !slices.Equal(got.Stories, set.Stories) {
+				t.Fatalf("parsePageSet(encodePageSet(%+v)) = %+v, %v", set, got, err)
+			}
+			js, _ := json.Marshal(set)
+			if len(set.Stories) > 0 && len(v) > len(js)*2/3 {
+				t.Errorf("binary page set is %d bytes, JSON %d: not a third smaller", len(v), len(js))
+			}
+			if len(set.Stories) > 0 {
+				if _, err := parsePageSet(v[:len(v)-1]); err == nil {
+					t.Error("a truncated page set decoded")
+				}
+			}
+			if _, err := parsePageSet(append(v, 0)); err == nil {
+				t.Error("a page set with trailing bytes decoded")
+			}
+		})
+	}
+	if _, err := encodePageSet(pageSet{Lang: "en", Size: 5, Stories: []string{"not-a-story-key"}}); err == nil {
+		t.Error("a key that is not 12 bytes of base64 was encoded")
+	}
+	old, _ := json.Marshal(pageSet{Lang: "en", Size: 5, Stories: []string{key(1), key(2)}})
+	if got, err := parsePageSet(old); err != nil || len(got.Stories) != 2 || got.Stories[1] != key(2) {
+		t.Errorf("a JSON page set (written before the binary form) = %+v, %v", got, err)
 	}
 }

@@ -130,6 +130,9 @@ func (d *Decoder) next(n uint64) []byte {
 	return out
 }
 
+// Bytes reads the next n bytes as they are (a slice of the input).
+func (d *Decoder) Bytes(n uint64) []byte { return d.next(n) }
+
 // String reads a length-prefixed string.
 func (d *Decoder) String() string { return string(d.next(d.Uvarint())) }
 

@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"hash/maphash"
 	"slices"
 	"strings"
 	"unicode"
@@ -138,6 +139,8 @@ func Terms(s string) []string {
 // not per package, so the engine keeps no mutable shared state.
 type stemmer struct {
 	cache   map[string]int32 // word → its entry
+	recent  []recentWord     // a direct-mapped memo in front of cache (see entry); nil = none
+	seed    maphash.Seed
 	entries []stemmed
 	termIDs map[string]int32 // stem → its term; read only when a word is new
 	stems   []string         // by term
@@ -173,25 +176,58 @@ type termFeats struct {
 	asked []bool    // by term: rows[t] was looked up
 }
 
+// recentWord is one slot of the stemmer's memo of recent words.
+type recentWord struct {
+	w string
+	i int32
+}
+
+// recentSlots is the size of the memo (a power of two): 2,048 slots of
+// 24 bytes stay in the core's cache, while the cache map of a call on a
+// day's articles holds 100,000 words and more, each look-up in it a few
+// cache misses. News text is mostly its few thousand commonest words, so
+// most look-ups end in the memo.
+const recentSlots = 2048
+
 func newStemmer() *stemmer { return stemmerFor(0) }
 
 // stemmerFor is a stemmer sized for a call on n articles (a few distinct
 // new words each), so its cache is not rebuilt over and over as it grows.
 func stemmerFor(n int) *stemmer {
 	size := min(8*n, 1<<17)
-	return &stemmer{
+	s := &stemmer{
 		cache:   make(map[string]int32, size),
 		entries: make([]stemmed, 0, size),
 		termIDs: make(map[string]int32, size/2),
 		stems:   make([]string, 0, size/2),
 	}
+	if n > 0 { // a stemmer for one keyword or headline would not fill it
+		s.recent, s.seed = make([]recentWord, recentSlots), maphash.MakeSeed()
+	}
+	return s
 }
 
 // entry returns the number of w's entry, stemming w when it is new.
 func (s *stemmer) entry(w string) int32 {
-	if i, ok := s.cache[w]; ok {
-		return i
+	var slot *recentWord
+	if s.recent != nil {
+		slot = &s.recent[maphash.String(s.seed, w)&(recentSlots-1)]
+		if slot.w == w && w != "" {
+			return slot.i
+		}
 	}
+	i, ok := s.cache[w]
+	if !ok {
+		i = s.add(w)
+	}
+	if slot != nil {
+		slot.w, slot.i = w, i
+	}
+	return i
+}
+
+// add gives new word w its entry, stemming it.
+func (s *stemmer) add(w string) int32 {
 	stem := Stem(w)
 	e := stemmed{term: s.termOf(stem), content: stem != "" && !isStopWord(w) && !isNumber(w)}
 	if p := placeOf(w); p != "" {

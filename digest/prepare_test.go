@@ -73,3 +73,29 @@ func FuzzTextTerms(f *testing.F) {
 		}
 	})
 }
+
+// A call's stemmer answers common words from a small memo in front of its
+// map (entry). Over real articles, whose 100,000 distinct words collide in
+// its 2,048 slots all the time, every word must still get the entry a
+// stemmer without the memo gives it, and stem as Stem does.
+func TestStemmerMemoGivesTheMapsEntries(t *testing.T) {
+	memo, plain := stemmerFor(1000), newStemmer()
+	if memo.recent == nil || plain.recent != nil {
+		t.Fatal("stemmerFor(1000) has no memo, or newStemmer has one")
+	}
+	words := 0
+	for _, f := range []string{"ar/saudinewsnet2015.jsonl", "ar/asnd2020.jsonl", "en/newscred2013.jsonl"} {
+		for _, a := range sharedArticles(t, f, 1500) {
+			for _, w := range Words(a.Title + "\n" + a.Text) {
+				i, j := memo.entry(w), plain.entry(w)
+				if memo.stems[memo.entries[i].term] != Stem(w) || memo.entries[i] != plain.entries[j] || i != j {
+					t.Fatalf("%s: word %q has entry %d %+v with the memo, %d %+v without", f, w, i, memo.entries[i], j, plain.entries[j])
+				}
+				words++
+			}
+		}
+	}
+	if len(memo.entries) < 4*recentSlots {
+		t.Fatalf("only %d distinct words in %d: the memo's slots were never contended", len(memo.entries), words)
+	}
+}

@@ -283,6 +283,7 @@ func (s *stemmer) featRowOf(lm *LangModel, t int32) featRow {
 	for i := range s.feats {
 		if s.feats[i].lm == lm {
 			f = &s.feats[i]
+			break
 		}
 	}
 	if f == nil {

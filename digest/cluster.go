@@ -41,12 +41,19 @@ type signature struct {
 }
 
 // newSignature is the MinHash of the stems' bigrams: min[k] is the least
-// mix(hashString(a+" "+b), k) over the bigrams a b (signatureReference in
-// the tests is that definition). Every article is signed, so the loop is
-// arranged for speed and gives the same values: each bigram is hashed in
-// one pass over its second stem, which also starts the next bigram's hash
-// (two independent FNV chains), and the 64 minima are taken one k at a time
-// over all bigram hashes, with mix's per-k offset computed once per k.
+// perm(k, mixFinal(hashString(a+" "+b))) over the bigrams a b
+// (signatureReference in the tests is that definition). Every article is
+// signed, so the loop is arranged for speed and gives the same values:
+// each bigram is hashed in one pass over its second stem, which also
+// starts the next bigram's hash (two independent FNV chains), mixed once,
+// and the 64 minima are taken one k at a time over all mixed hashes.
+//
+// The k-th hash function is a multiply-add of the mixed hash (perm), not
+// a mix of its own: the mixed hashes are uniform already, so any
+// bijection orders a text's bigrams at random and the multipliers only
+// need to order them differently from one another. A splitmix finaliser
+// per bigram and k was the engine's largest cost in instructions (9 % of
+// a cold Stories); a multiply and an add cost a third of it.
 func newSignature(stems []string) signature {
 	var s signature
 	if len(stems) < 2 {
@@ -58,15 +65,34 @@ func newSignature(stems []string) signature {
 	}
 	var buf [512]uint64
 	hs := shingleHashes(buf[:0], stems)
+	for i, h := range hs {
+		hs[i] = mixFinal(h)
+	}
 	for k := range s.min {
-		c := uint64(k+1) * mixGamma
+		a, b := minhashMul[k], minhashAdd[k]
 		m := uint64(math.MaxUint64)
-		for _, h := range hs {
-			m = min(m, mixFinal(h+c))
+		for _, x := range hs {
+			m = min(m, x*a+b)
 		}
 		s.min[k] = m
 	}
 	return s
+}
+
+// perm is the k-th of the signature's hash functions, applied to a mixed
+// bigram hash x.
+func perm(k int, x uint64) uint64 { return x*minhashMul[k] + minhashAdd[k] }
+
+// minhashMul and minhashAdd are perm's constants (odd multipliers, so
+// each perm is a bijection), drawn from splitmix64. They are read only.
+var minhashMul, minhashAdd = minhashConstants()
+
+func minhashConstants() (mul, add [minhashSize]uint64) {
+	for k := range mul {
+		mul[k] = mix(uint64(k), 0) | 1
+		add[k] = mix(uint64(k), 1)
+	}
+	return mul, add
 }
 
 // shingleHashes appends hashString(stems[i] + " " + stems[i+1]) for each i to out.
@@ -192,9 +218,10 @@ func (e *Engine) cluster(prep []prepared) [][]prepared {
 	return out
 }
 
-// indexKeys returns the LSH band keys and title-bigram keys of a signature.
-func indexKeys(s *signature) []uint64 {
-	keys := make([]uint64, 0, lshBands+len(s.titleK))
+// indexKeys returns the LSH band keys and title-bigram keys of a signature,
+// with room for as many keys more.
+func indexKeys(s *signature, room int) []uint64 {
+	keys := make([]uint64, 0, lshBands+len(s.titleK)+room)
 	if !s.empty {
 		for b := 0; b < lshBands; b++ {
 			h := uint64(b) + 1

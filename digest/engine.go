@@ -182,7 +182,7 @@ func textTerms(st *stemmer, head headline, text string, sents []sentence, paras 
 	}
 	n := len(head.terms)
 	for _, sn := range sents {
-		n += len(sn.terms)
+		n += len(sn.tids)
 	}
 	// n+n/4: room for the changed lines split again
 	out := append(make([]string, 0, n+n/4), head.terms...)
@@ -202,7 +202,10 @@ func textTerms(st *stemmer, head headline, text string, sents []sentence, paras 
 			continue
 		}
 		for _, sn := range sents[start:s] {
-			out, tids = append(out, sn.terms...), append(tids, sn.tids...)
+			for _, t := range sn.tids {
+				out = append(out, st.stems[t])
+			}
+			tids = append(tids, sn.tids...)
 		}
 	}
 	return out, tids

@@ -427,6 +427,12 @@ type merger struct {
 	link      []strongLink
 	subj      []string         // article → its subject (see subject), "" until asked
 	tcas      []map[string]int // article → titleCasualties, nil until asked
+	// scratch of one article's turn, reused: its candidates, the stories
+	// they belong to, and each story's tally (by story; see join)
+	cands []int
+	order []int
+	terms []int32 // mergeKeys' lead terms
+	tally []storyTally
 }
 
 // strongLink is a memoised result of strong.
@@ -591,21 +597,16 @@ func (m *merger) subject(i int) string {
 // at least two members and a third of them. A member linked to one member
 // only is not enough, so a story cannot chain into another event.
 func (m *merger) join(i int, cands []int) int {
-	type tally struct {
-		links int
-		best  float64
-	}
-	touched := map[int]*tally{}
-	var order []int
+	order := m.order[:0]
 	for _, j := range cands {
 		si := m.owner[j]
 		if !m.inStoryWindow(i, si) {
 			continue
 		}
-		t := touched[si]
-		if t == nil {
-			t = &tally{}
-			touched[si] = t
+		m.tally = byTerm(m.tally, len(m.stories))
+		t := &m.tally[si]
+		if t.at != i+1 {
+			*t = storyTally{at: i + 1}
 			order = append(order, si)
 		}
 		if ok, s := m.strongOnce(i, j); ok {
@@ -613,10 +614,11 @@ func (m *merger) join(i int, cands []int) int {
 			t.best = max(t.best, s)
 		}
 	}
+	m.order = order
 	best, bestScore := -1, 0.0
 	slices.Sort(order)
 	for _, si := range order {
-		t := touched[si]
+		t := m.tally[si]
 		members := m.stories[si].members
 		leadOK, leadScore := m.strongOnce(i, members[0])
 		if !leadOK && (t.links < 2 || 3*t.links < len(members)) || !m.fitsOnAverage(i, members) {
@@ -627,6 +629,14 @@ func (m *merger) join(i int, cands []int) int {
 		}
 	}
 	return best
+}
+
+// storyTally is what join counts of one story during article i's turn
+// (at == i+1): its members strongly linked to i and the best link.
+type storyTally struct {
+	at    int
+	links int
+	best  float64
 }
 
 // fitsOnAverage is the complete-link side of joining: the article's mean
@@ -667,10 +677,11 @@ func (m *merger) add(i, si int) {
 }
 
 // candidates returns the distinct earlier articles sharing an index key
-// with article i (the maxBucket most recent per key).
+// with article i (the maxBucket most recent per key), in the merger's
+// scratch: they hold until the next article's turn.
 func (m *merger) candidates(i int, keys []uint64) []int {
-	var out []int
-	for _, bucket := range m.index.buckets(keys) {
+	out := m.cands[:0]
+	for bucket := range m.index.buckets(keys) {
 		for _, j := range bucket[max(0, len(bucket)-maxBucket):] {
 			if m.seen[j] != i+1 {
 				m.seen[j] = i + 1
@@ -678,15 +689,17 @@ func (m *merger) candidates(i int, keys []uint64) []int {
 			}
 		}
 	}
+	m.cands = out
 	return out
 }
 
 // mergeKeys are the index keys of article i: LSH bands and title words
 // (indexKeys), and its rarest lead terms that some other lead shares.
 func (m *merger) mergeKeys(i int) []uint64 {
-	keys := indexKeys(&m.prep[i].sig)
-	terms := slices.Clone(m.prep[i].doc.terms)
+	keys := indexKeys(&m.prep[i].sig, leadKeys)
+	terms := append(m.terms[:0], m.prep[i].doc.terms...)
 	terms = slices.DeleteFunc(terms, func(id int32) bool { return m.ts.df[id] < 2 })
+	m.terms = terms
 	slices.SortFunc(terms, func(a, b int32) int {
 		if da, db := m.ts.df[a], m.ts.df[b]; da != db {
 			return int(da - db)

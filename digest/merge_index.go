@@ -1,6 +1,9 @@
 package digest
 
-import "time"
+import (
+	"iter"
+	"time"
+)
 
 // candIndex maps index keys (LSH bands, title words, rare lead terms) to the
 // articles filed under them, oldest first. It forgets: as the oldest-first
@@ -25,18 +28,20 @@ func newCandIndex(n int, window time.Duration) candIndex {
 	return candIndex{live: map[uint64][]int{}, kept: map[uint64][]int{}, keys: make([][]uint64, n), tail: -1, window: window}
 }
 
-// buckets returns the buckets of keys, undated ones first.
-func (x *candIndex) buckets(keys []uint64) [][]int {
-	out := make([][]int, 0, 2*len(keys))
-	for _, k := range keys {
-		if b := x.kept[k]; len(b) > 0 {
-			out = append(out, b)
-		}
-		if b := x.live[k]; len(b) > 0 {
-			out = append(out, b)
+// buckets yields the buckets of keys, each key's undated one first. It
+// yields rather than returns them: a slice of them per article was a
+// fifth of the merger's allocations.
+func (x *candIndex) buckets(keys []uint64) iter.Seq[[]int] {
+	return func(yield func([]int) bool) {
+		for _, k := range keys {
+			if b := x.kept[k]; len(b) > 0 && !yield(b) {
+				return
+			}
+			if b := x.live[k]; len(b) > 0 && !yield(b) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // add files article i (published at t, zero when unknown) under keys.

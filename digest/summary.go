@@ -131,27 +131,26 @@ type sentence struct {
 	text  string
 	para  int
 	words []string // Words(text), filled by stemSentences
-	terms []string // Terms(text), filled by stemSentences
 	wids  []int32  // the stemmer's entries of words, filled by stemSentences
-	tids  []int32  // the stemmer's numbers of terms, filled by stemSentences
+	tids  []int32  // the stemmer's numbers of the stems of Terms(text), filled by stemSentences
 }
 
 // stemSentences splits every sentence into words and stems once, for the
 // summary, the headline test, topics and the clustering lead alike.
-// The stems of all the sentences share one array (each sentence's capped
-// to its own), sized by the words: a slice grown per sentence cost an
-// allocation or more for every sentence of every article.
+// The numbers of all the sentences share one array (each sentence's
+// capped to its own), sized by the words: a slice grown per sentence cost
+// an allocation or more for every sentence of every article. The stems
+// themselves are st.stems[t], read by those that need the strings.
 func stemSentences(st *stemmer, sents []sentence) []sentence {
 	n := 0
 	for i := range sents {
 		sents[i].words = Words(sents[i].text)
 		n += len(sents[i].words)
 	}
-	terms, wids, tids := make([]string, 0, n), make([]int32, 0, n), make([]int32, 0, n)
+	wids, tids := make([]int32, 0, n), make([]int32, 0, n)
 	for i := range sents {
-		from, wfrom := len(terms), len(wids)
-		terms, wids, tids = st.appendWordTerms(terms, wids, tids, sents[i].words)
-		sents[i].terms = terms[from:len(terms):len(terms)]
+		from, wfrom := len(tids), len(wids)
+		wids, tids = st.appendWordIDs(wids, tids, sents[i].words)
 		sents[i].tids = tids[from:len(tids):len(tids)]
 		sents[i].wids = wids[wfrom:len(wids):len(wids)]
 	}

@@ -71,10 +71,7 @@ func Words(s string) []string {
 	start := -1 // where the word being read starts in the normalised text, or -1
 	from := 0   // s[from:i] is kept as it is and not yet written to b
 	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
+		r, n := decodeRune(s, i)
 		f := foldOf(r)
 		at := b.Len() + i - from // the rune's place in the normalised text
 		// most runes are their own fold: they are copied in runs, which
@@ -111,6 +108,21 @@ func Words(s string) []string {
 		words[i] = norm[sp.start:sp.end]
 	}
 	return words
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with ASCII and the
+// two-byte runes (U+0080–U+07FF, nearly all of Arabic copy) decoded
+// here: the library's general path for them cost more than the rest of
+// Words.
+func decodeRune(s string, i int) (rune, int) {
+	b := s[i]
+	switch {
+	case b < utf8.RuneSelf:
+		return rune(b), 1
+	case b >= 0xC2 && b <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+		return rune(b&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 // wordSpan is where a word lies in a normalised text.
@@ -159,9 +171,9 @@ func Terms(s string) []string {
 // time before this cache) runs once per distinct word. It lives per call,
 // not per package, so the engine keeps no mutable shared state.
 type stemmer struct {
-	cache   map[string]int32 // word → its entry
-	recent  []recentWord     // a direct-mapped memo in front of cache (see entry); nil = none
-	seed    maphash.Seed
+	words   wordTable    // word (by hash) → its entry
+	recent  []recentWord // a direct-mapped memo in front of words (see lookup); nil = none
+	seed    maphash.Seed // of the words' hashes
 	entries []stemmed
 	termIDs map[string]int32 // stem → its term; read only when a word is new
 	stems   []string         // by term
@@ -197,14 +209,64 @@ type termFeats struct {
 	asked []bool    // by term: rows[t] was looked up
 }
 
+// wordTable is the stemmer's dictionary: an open-addressing table
+// (linear probing, at most half full) of the words' 64-bit hashes and
+// their entries. It keeps the hash, not the word: a map of the words
+// compared each word found with its key, whose bytes lie in whichever
+// article the word first came from, and that read and the map's own two
+// were a cache miss each on a day's articles (the map's look-ups were a
+// twelfth of a cold Stories). Two words share a hash once in 2^64 pairs:
+// among the 100,000 distinct words of a day's call, one wrongly stemmed
+// word in three billion calls, a push a minute for six thousand years.
+// Written here rather than taken from a library because it is a few
+// lines and no maintained Go hash table takes a caller's hash.
+type wordTable struct {
+	slots []wordSlot // a power of two of them
+	n     int        // slots filled
+}
+
+type wordSlot struct {
+	h uint64
+	i int32 // the entry + 1; 0: an empty slot
+}
+
+func newWordTable(n int) wordTable {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return wordTable{slots: make([]wordSlot, size)}
+}
+
+// slot returns the slot of hash h: its own, or the empty one it would fill.
+func (t *wordTable) slot(h uint64) *wordSlot {
+	mask := uint64(len(t.slots) - 1)
+	for k := h & mask; ; k = (k + 1) & mask {
+		if sl := &t.slots[k]; sl.i == 0 || sl.h == h {
+			return sl
+		}
+	}
+}
+
+// put files entry i under hash h, which is not in the table.
+func (t *wordTable) put(h uint64, i int32) {
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots = make([]wordSlot, 2*len(old))
+		for _, sl := range old {
+			if sl.i != 0 {
+				*t.slot(sl.h) = sl
+			}
+		}
+	}
+	*t.slot(h) = wordSlot{h: h, i: i + 1}
+	t.n++
+}
+
 // recentWord is one slot of the stemmer's memo of recent words: the
-// word's 64-bit hash rather than the word, and its entry with what the
-// entry says, so that a look-up answered here reads this slot alone. A
-// slot holding the word read its bytes back from the article it came
-// from, and the entry from the stemmer's arrays, each a cache miss on a
-// day's articles. Two words share a hash once in 2^64 pairs: over the
-// million look-ups of a day, a wrong stem once in ten thousand billion
-// days.
+// word's hash (as in wordTable) and its entry with what the entry says,
+// so that a look-up answered here reads this slot alone, without the
+// entries array's cache miss.
 type recentWord struct {
 	h     uint64
 	i     int32 // the entry + 1; 0: an empty slot
@@ -212,9 +274,9 @@ type recentWord struct {
 }
 
 // recentSlots is the size of the memo (a power of two): 8,192 slots of
-// 24 bytes (192 KiB) stay in the core's L2 cache, while the cache map of
-// a call on a day's articles holds 100,000 words and more, each look-up in
-// it a few cache misses. News text is mostly its few thousand commonest
+// 24 bytes (192 KiB) stay in the core's L2 cache, while the words table
+// of a call on a day's articles holds 100,000 words and more, each look-up
+// in it a cache miss. News text is mostly its few thousand commonest
 // words, so most look-ups end in the memo (77 % on a day of ANT; 66 % at
 // 2,048 slots).
 const recentSlots = 8192
@@ -226,13 +288,14 @@ func newStemmer() *stemmer { return stemmerFor(0) }
 func stemmerFor(n int) *stemmer {
 	size := min(8*n, 1<<17)
 	s := &stemmer{
-		cache:   make(map[string]int32, size),
+		words:   newWordTable(size),
+		seed:    maphash.MakeSeed(),
 		entries: make([]stemmed, 0, size),
 		termIDs: make(map[string]int32, size/2),
 		stems:   make([]string, 0, size/2),
 	}
 	if n > 0 { // a stemmer for one keyword or headline would not fill it
-		s.recent, s.seed = make([]recentWord, recentSlots), maphash.MakeSeed()
+		s.recent = make([]recentWord, recentSlots)
 	}
 	return s
 }
@@ -246,18 +309,20 @@ func (s *stemmer) entry(w string) int32 {
 // lookup returns the number of w's entry and the entry, stemming w when
 // it is new.
 func (s *stemmer) lookup(w string) (int32, stemmed) {
+	h := maphash.String(s.seed, w)
 	var slot *recentWord
-	var h uint64
 	if s.recent != nil {
-		h = maphash.String(s.seed, w)
 		slot = &s.recent[h&(recentSlots-1)]
 		if slot.h == h && slot.i != 0 {
 			return slot.i - 1, slot.entry
 		}
 	}
-	i, ok := s.cache[w]
-	if !ok {
+	var i int32
+	if sl := s.words.slot(h); sl.i != 0 {
+		i = sl.i - 1
+	} else {
 		i = s.add(w)
+		s.words.put(h, i)
 	}
 	if slot != nil {
 		*slot = recentWord{h: h, i: i + 1, entry: s.entries[i]}
@@ -265,7 +330,8 @@ func (s *stemmer) lookup(w string) (int32, stemmed) {
 	return i, s.entries[i]
 }
 
-// add gives new word w its entry, stemming it.
+// add gives new word w its entry, stemming it; the caller files it in
+// words.
 func (s *stemmer) add(w string) int32 {
 	stem := Stem(w)
 	e := stemmed{term: s.termOf(stem), content: stem != "" && !isStopWord(w) && !isNumber(w)}
@@ -275,7 +341,6 @@ func (s *stemmer) add(w string) int32 {
 	}
 	i := int32(len(s.entries))
 	s.entries = append(s.entries, e)
-	s.cache[w] = i
 	return i
 }
 

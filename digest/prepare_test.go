@@ -75,14 +75,17 @@ func FuzzTextTerms(f *testing.F) {
 }
 
 // A call's stemmer answers common words from a small memo in front of its
-// map (entry). Over real articles, whose 100,000 distinct words collide in
-// its 2,048 slots all the time, every word must still get the entry a
-// stemmer without the memo gives it, and stem as Stem does.
+// words table (lookup), both by the word's hash. Over real articles, whose
+// 100,000 distinct words collide in the memo's slots all the time and grow
+// a table that starts at 16 slots many times over, every word must still
+// get the entry a stemmer without the memo gives it, the entry it got the
+// first time, one no other word has, and stem as Stem does.
 func TestStemmerMemoGivesTheMapsEntries(t *testing.T) {
 	memo, plain := stemmerFor(1000), newStemmer()
 	if memo.recent == nil || plain.recent != nil {
 		t.Fatal("stemmerFor(1000) has no memo, or newStemmer has one")
 	}
+	first := map[string]int32{} // word → the entry it got first
 	words := 0
 	for _, f := range []string{"ar/saudinewsnet2015.jsonl", "ar/asnd2020.jsonl", "en/newscred2013.jsonl"} {
 		for _, a := range sharedArticles(t, f, 1500) {
@@ -91,9 +94,18 @@ func TestStemmerMemoGivesTheMapsEntries(t *testing.T) {
 				if memo.stems[memo.entries[i].term] != Stem(w) || memo.entries[i] != plain.entries[j] || i != j {
 					t.Fatalf("%s: word %q has entry %d %+v with the memo, %d %+v without", f, w, i, memo.entries[i], j, plain.entries[j])
 				}
+				if k, seen := first[w]; seen && k != i || !seen && int(i) != len(first) {
+					t.Fatalf("%s: word %q has entry %d, first %d (seen %v), %d words before it", f, w, i, k, seen, len(first))
+				}
+				if _, seen := first[w]; !seen {
+					first[w] = i
+				}
 				words++
 			}
 		}
+	}
+	if len(plain.words.slots) < 2*len(first) || plain.words.n != len(first) {
+		t.Fatalf("the table has %d slots for %d words (%d filled)", len(plain.words.slots), len(first), plain.words.n)
 	}
 	if len(memo.entries) < 4*recentSlots {
 		t.Fatalf("only %d distinct words in %d: the memo's slots were never contended", len(memo.entries), words)

@@ -336,7 +336,9 @@ func foldSlow(r rune) folded {
 func paraHash(p string) (h uint64, ok bool) {
 	h = fnvOffset
 	gap := false
-	for _, r := range p {
+	for i := 0; i < len(p); {
+		r, n := decodeRune(p, i) // as range decodes, without its call per Arabic rune
+		i += n
 		f := foldOf(r)
 		if !f.keep {
 			continue

@@ -277,10 +277,10 @@ func numbers(text string) []string {
 	var out []string
 	var cur []byte
 	flush := func() {
-		if n := strings.TrimLeft(string(cur), "0"); len(cur) > 0 {
-			out = append(out, n)
+		if len(cur) > 0 {
+			out = append(out, strings.TrimLeft(string(cur), "0"))
+			cur = cur[:0]
 		}
-		cur = cur[:0]
 	}
 	for _, r := range text {
 		switch {

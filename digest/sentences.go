@@ -42,7 +42,7 @@ func appendSentences(out []string, text string) []string {
 func appendLineSentences(out []string, line string) []string {
 	start := 0
 	for i := 0; i < len(line); {
-		if !mayEnd(line[i]) {
+		if !mayEnd(line, i) {
 			i++
 			continue
 		}
@@ -80,12 +80,23 @@ func appendTrimmed(out []string, s string) []string {
 	return out
 }
 
-// mayEnd reports whether byte b may start a sentence end (isTerminator):
-// it is '.', '!', '?' or the first byte of '؟' (D8 9F) or '…' (E2 80 A6).
-// Those first bytes are never inside a rune, so a scan that steps over
-// every other byte meets each rune that ends a sentence at its start.
-func mayEnd(b byte) bool {
-	return b == '.' || b == '!' || b == '?' || b == 0xD8 || b == 0xE2
+// mayEnd reports whether line[i] may start a sentence end
+// (isTerminator): it is '.', '!', '?', or the first byte of '؟' (D8 9F)
+// or '…' (E2 80 A6) followed by the rest of it. Those first bytes are
+// never inside a rune, so a scan that steps over every other byte meets
+// each rune that ends a sentence at its start; D8 also begins half of the
+// Arabic letters, so the byte after it is looked at too rather than the
+// rune decoded.
+func mayEnd(line string, i int) bool {
+	switch line[i] {
+	case '.', '!', '?':
+		return true
+	case 0xD8:
+		return i+1 < len(line) && line[i+1] == 0x9F
+	case 0xE2:
+		return i+2 < len(line) && line[i+1] == 0x80 && line[i+2] == 0xA6
+	}
+	return false
 }
 
 func isTerminator(r rune) bool {

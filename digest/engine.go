@@ -148,7 +148,8 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	}
 	head := newHeadline(st, f.title)
 	titleWords, titleTerms := head.words, head.terms
-	stems, tids := textTerms(st, head, a.Text, sents, paras)
+	tids := textTerms(st, head, a.Text, sents, paras)
+	stems := st.stemsOf(tids)
 	f.sig = newSignature(stems)
 	f.sig.setTitle(titleTerms)
 	f.head = strings.Join(stems[:min(headTerms, len(stems))], " ") // stems and words hold no space
@@ -166,26 +167,24 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	return f
 }
 
-// textTerms is st.terms(title + "\n" + text), the stems of the whole text
-// as given (clutter included), with their numbers (stemmer.appendWordTerms),
-// where head is the title's headline. When the
-// cleaned paragraphs are text's own lines (articleParagraphs), a line the
-// cleaning left unchanged has the words of its sentences, already stemmed:
-// sentence ends fall between words, so the line's words are its sentences'
-// words in turn. Only the lines the cleaning changed or dropped are split
-// again.
-func textTerms(st *stemmer, head headline, text string, sents []sentence, paras []cleanPara) ([]string, []int32) {
+// textTerms is the numbers of st.terms(title + "\n" + text), the stems
+// of the whole text as given (clutter included), where head is the
+// title's headline. When the cleaned paragraphs are text's own lines
+// (articleParagraphs), a line the cleaning left unchanged has the words
+// of its sentences, already stemmed: sentence ends fall between words, so
+// the line's words are its sentences' words in turn. Only the lines the
+// cleaning changed or dropped are split again.
+func textTerms(st *stemmer, head headline, text string, sents []sentence, paras []cleanPara) []int32 {
 	var wids []int32 // the re-split lines' entries, not needed
 	if paras == nil {
-		out, _, tids := st.appendWordTerms(slices.Clone(head.terms), wids, slices.Clone(head.tids), Words(text))
-		return out, tids
+		_, tids := st.appendWordIDs(wids, slices.Clone(head.tids), Words(text))
+		return tids
 	}
-	n := len(head.terms)
+	n := len(head.tids)
 	for _, sn := range sents {
 		n += len(sn.tids)
 	}
 	// n+n/4: room for the changed lines split again
-	out := append(make([]string, 0, n+n/4), head.terms...)
 	tids := append(make([]int32, 0, n+n/4), head.tids...)
 	p, s, i := 0, 0, -1 // the next paragraph, the first sentence not yet passed, the line
 	for line := range strings.SplitSeq(text, "\n") {
@@ -198,17 +197,14 @@ func textTerms(st *stemmer, head headline, text string, sents []sentence, paras 
 			p++
 		}
 		if !own || paras[p-1].text != line {
-			out, wids, tids = st.appendWordTerms(out, wids[:0], tids, Words(line))
+			wids, tids = st.appendWordIDs(wids[:0], tids, Words(line))
 			continue
 		}
 		for _, sn := range sents[start:s] {
-			for _, t := range sn.tids {
-				out = append(out, st.stems[t])
-			}
 			tids = append(tids, sn.tids...)
 		}
 	}
-	return out, tids
+	return tids
 }
 
 // Stories clusters near-duplicate articles, then summarises and classifies

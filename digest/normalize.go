@@ -67,7 +67,8 @@ func isArabicLetter(r rune) bool {
 func Words(s string) []string {
 	var b strings.Builder
 	b.Grow(len(s))
-	spans := make([]wordSpan, 0, 32)
+	var room [64]wordSpan // a sentence's words, on the stack
+	spans := room[:0]
 	start := -1 // where the word being read starts in the normalised text, or -1
 	from := 0   // s[from:i] is kept as it is and not yet written to b
 	for i := 0; i < len(s); {
@@ -182,6 +183,7 @@ type stemmer struct {
 	lex     []uint8          // by term: 0 not asked, 1 not in lexOf's lexicon, 2 in it
 	places  []string         // gazetteer places named so far (stemmed.place is an index + 1)
 	local   []int32          // scratch by term for one article's counting (see scratch), 0 between uses
+	strs    []string         // scratch of stemsOf
 }
 
 // stemmed is what the stemmer remembers of a word, in a few bytes since
@@ -361,6 +363,18 @@ func (s *stemmer) termOf(stem string) int32 {
 	s.termIDs[stem] = t
 	s.stems = append(s.stems, stem)
 	return t
+}
+
+// stemsOf returns the stems of terms tids in the stemmer's scratch,
+// which holds them until the next call: an article's stems are read once,
+// to sign it, and a slice of them per article was a tenth of the bytes a
+// cold Stories allocates.
+func (s *stemmer) stemsOf(tids []int32) []string {
+	s.strs = s.strs[:0]
+	for _, t := range tids {
+		s.strs = append(s.strs, s.stems[t])
+	}
+	return s.strs
 }
 
 // scratch returns a slice with one zero per term numbered so far, for

@@ -6,19 +6,16 @@ import (
 )
 
 // wholeTerms is what prepare must get from textTerms: the stems of the
-// title and the whole text as given, split afresh, both as stems and as
-// the stemmer's numbers of those stems (read back as stems here).
-func wholeTerms(a Article) (got, gotByID, want []string) {
+// title and the whole text as given, split afresh (want), and the stems
+// that textTerms' numbers name (got).
+func wholeTerms(a Article) (got, want []string) {
 	st := newStemmer()
 	sents, paras := articleParagraphs(a)
 	sents = stemSentences(st, sents)
 	title := CleanTitle(a.Title)
 	want = st.terms(title + "\n" + a.Text)
-	got, tids := textTerms(st, newHeadline(st, title), a.Text, sents, paras)
-	for _, t := range tids {
-		gotByID = append(gotByID, st.stems[t])
-	}
-	return got, gotByID, want
+	got = slices.Clone(st.stemsOf(textTerms(st, newHeadline(st, title), a.Text, sents, paras)))
+	return got, want
 }
 
 // The stems merging and topics read come from the sentences' split for
@@ -40,12 +37,8 @@ func TestTextTermsAreTheWholeTextsStems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, byID, want := wholeTerms(Article{Title: tt.title, Text: tt.text, Place: tt.place})
-			if !slices.Equal(got, want) {
-				t.Errorf("textTerms = %q\nwant        %q", got, want)
-			}
-			if len(want) > 0 && !slices.Equal(byID, want) {
-				t.Errorf("textTerms' numbers name %q\nwant                  %q", byID, want)
+			if got, want := wholeTerms(Article{Title: tt.title, Text: tt.text, Place: tt.place}); !slices.Equal(got, want) {
+				t.Errorf("textTerms' numbers name %q\nwant                  %q", got, want)
 			}
 		})
 	}
@@ -56,8 +49,8 @@ func TestTextTermsAreTheWholeTextsStems(t *testing.T) {
 func TestTextTermsOnRealArticles(t *testing.T) {
 	for _, f := range []string{"ar/saudinewsnet2015.jsonl", "ar/newscred2013.jsonl", "en/newscred2013.jsonl"} {
 		for n, a := range sharedArticles(t, f, 600) {
-			if got, byID, want := wholeTerms(a); !slices.Equal(got, want) || !slices.Equal(byID, got) {
-				t.Fatalf("%s line %d: textTerms differs from the whole text's stems:\n%q\n%q\nby number: %q", f, n+1, got, want, byID)
+			if got, want := wholeTerms(a); !slices.Equal(got, want) {
+				t.Fatalf("%s line %d: textTerms differs from the whole text's stems:\n%q\n%q", f, n+1, got, want)
 			}
 		}
 	}
@@ -68,8 +61,8 @@ func FuzzTextTerms(f *testing.F) {
 	f.Add("", "بغداد-\nقالت مصادر إن القوات ستنسحب. وأضافت.\n#عاجل #السعودية", "")
 	f.Add("", "كتب - محمد\nنص.\nكتب - محمد", "بغداد")
 	f.Fuzz(func(t *testing.T, title, text, place string) {
-		if got, byID, want := wholeTerms(Article{Title: title, Text: text, Place: place}); !slices.Equal(got, want) || !slices.Equal(byID, got) {
-			t.Errorf("textTerms(%q, %q, %q) = %q (by number %q), want %q", title, text, place, got, byID, want)
+		if got, want := wholeTerms(Article{Title: title, Text: text, Place: place}); !slices.Equal(got, want) {
+			t.Errorf("textTerms(%q, %q, %q) names %q, want %q", title, text, place, got, want)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"cmp"
+	"hash/maphash"
 	"iter"
 	"math"
 	"slices"
@@ -117,17 +118,24 @@ const headTerms = 60
 // termStats interns the stems of one call and counts their document
 // frequency over the articles' leads.
 type termStats struct {
-	ids map[string]int32
-	df  []int32
-	n   int
+	ids  wordTable // term (by its hash, as the stemmer's words) → its number
+	seed maphash.Seed
+	df   []int32
+	n    int
 }
 
+func newTermStats(n int) *termStats {
+	return &termStats{ids: newWordTable(4 * n), seed: maphash.MakeSeed(), n: n}
+}
+
+// id returns term t's number, giving it one when it is new.
 func (ts *termStats) id(t string) int32 {
-	if id, ok := ts.ids[t]; ok {
-		return id
+	h := maphash.String(ts.seed, t)
+	if sl := ts.ids.slot(h); sl.i != 0 {
+		return sl.i - 1
 	}
 	id := int32(len(ts.df))
-	ts.ids[t] = id
+	ts.ids.put(h, id)
 	ts.df = append(ts.df, 0)
 	return id
 }
@@ -146,7 +154,7 @@ func (ts *termStats) rare(id int32) bool {
 // buildMergeDocs computes every article's mergeDoc (into prep[i].doc) from
 // its form and returns the call's IDF.
 func buildMergeDocs(prep []prepared) *termStats {
-	ts := &termStats{ids: map[string]int32{}, n: len(prep)}
+	ts := newTermStats(len(prep))
 	ids := make([]int32, 0, headTerms) // one head's term IDs, sorted to count them
 	for i := range prep {
 		p := &prep[i]

@@ -190,7 +190,9 @@ func (lm *LangModel) finish() {
 	var pairFeats []string
 	for _, f := range feats {
 		if a, b, ok := strings.Cut(f, "_"); ok && !strings.Contains(b, "_") {
-			lm.rows[a] = lm.rows[a] // a begins a pair: it needs a key
+			if _, ok := lm.rows[a]; !ok {
+				lm.rows[a] = featRow{} // a begins a pair: it needs a key
+			}
 			e := lm.rows[b]
 			e.right = true
 			lm.rows[b] = e

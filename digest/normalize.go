@@ -275,12 +275,12 @@ type recentWord struct {
 	entry stemmed
 }
 
-// recentSlots is the size of the memo (a power of two): 8,192 slots of
-// 24 bytes (192 KiB) stay in the core's L2 cache, while the words table
-// of a call on a day's articles holds 100,000 words and more, each look-up
-// in it a cache miss. News text is mostly its few thousand commonest
-// words, so most look-ups end in the memo (77 % on a day of ANT; 66 % at
-// 2,048 slots).
+// recentSlots is the size of the memo (a power of two; a call on fewer
+// than 128 articles has a smaller one): 8,192 slots of 24 bytes (192 KiB)
+// stay in the core's L2 cache, while the words table of a call on a day's
+// articles holds 100,000 words and more, each look-up in it a cache miss.
+// News text is mostly its few thousand commonest words, so most look-ups
+// end in the memo (77 % on a day of ANT; 66 % at 2,048 slots).
 const recentSlots = 8192
 
 func newStemmer() *stemmer { return stemmerFor(0) }
@@ -297,7 +297,11 @@ func stemmerFor(n int) *stemmer {
 		stems:   make([]string, 0, size/2),
 	}
 	if n > 0 { // a stemmer for one keyword or headline would not fill it
-		s.recent = make([]recentWord, recentSlots)
+		slots := 256 // a few articles' words (Engine.Prepare of an ingest's batch)
+		for slots < recentSlots && slots < 64*n {
+			slots *= 2
+		}
+		s.recent = make([]recentWord, slots)
 	}
 	return s
 }
@@ -314,7 +318,7 @@ func (s *stemmer) lookup(w string) (int32, stemmed) {
 	h := maphash.String(s.seed, w)
 	var slot *recentWord
 	if s.recent != nil {
-		slot = &s.recent[h&(recentSlots-1)]
+		slot = &s.recent[h&uint64(len(s.recent)-1)]
 		if slot.h == h && slot.i != 0 {
 			return slot.i - 1, slot.entry
 		}

@@ -74,17 +74,17 @@ func FuzzTextTerms(f *testing.F) {
 // get the entry a stemmer without the memo gives it, the entry it got the
 // first time, one no other word has, and stem as Stem does.
 func TestStemmerMemoGivesTheMapsEntries(t *testing.T) {
-	memo, plain := stemmerFor(1000), newStemmer()
-	if memo.recent == nil || plain.recent != nil {
-		t.Fatal("stemmerFor(1000) has no memo, or newStemmer has one")
+	memo, small, plain := stemmerFor(1000), stemmerFor(1), newStemmer()
+	if len(memo.recent) != recentSlots || len(small.recent) != 256 || plain.recent != nil {
+		t.Fatalf("memos of %d, %d and %d slots, want %d, 256 and none", len(memo.recent), len(small.recent), len(plain.recent), recentSlots)
 	}
 	first := map[string]int32{} // word → the entry it got first
 	words := 0
 	for _, f := range []string{"ar/saudinewsnet2015.jsonl", "ar/asnd2020.jsonl", "en/newscred2013.jsonl"} {
 		for _, a := range sharedArticles(t, f, 1500) {
 			for _, w := range Words(a.Title + "\n" + a.Text) {
-				i, j := memo.entry(w), plain.entry(w)
-				if memo.stems[memo.entries[i].term] != Stem(w) || memo.entries[i] != plain.entries[j] || i != j {
+				i, j, k := memo.entry(w), plain.entry(w), small.entry(w)
+				if memo.stems[memo.entries[i].term] != Stem(w) || memo.entries[i] != plain.entries[j] || i != j || k != j {
 					t.Fatalf("%s: word %q has entry %d %+v with the memo, %d %+v without", f, w, i, memo.entries[i], j, plain.entries[j])
 				}
 				if k, seen := first[w]; seen && k != i || !seen && int(i) != len(first) {

@@ -67,9 +67,12 @@ type LangModel struct {
 	logp []float64
 	// pairs holds the row of each pair feature "a_b" under the keys of a
 	// and b (featRow.key), for callers that know their terms' featRows
-	// already (classifyTerms): a map of two numbers instead of a string
-	// built and hashed per adjacent pair.
-	pairs map[uint64]int32
+	// already (classifyTerms): a table of two numbers instead of a string
+	// built and hashed per adjacent pair. It is a wordTable under
+	// mixFinal(pairKey), a bijection, so a slot's hash is the pair itself
+	// and a look-up reads one slot where a map read its control word and
+	// its slot.
+	pairs wordTable
 }
 
 // featRow is what the model knows of a string: its row when it is a
@@ -204,13 +207,13 @@ func (lm *LangModel) finish() {
 		e.key = int32(k)
 		lm.rows[f] = e
 	}
-	lm.pairs = make(map[uint64]int32, len(pairFeats))
+	lm.pairs = newWordTable(len(pairFeats))
 	for _, f := range pairFeats {
 		a, b, _ := strings.Cut(f, "_")
 		ea, eb := lm.rows[a], lm.rows[b]
 		ea.partners |= pairBit(eb.key)
 		lm.rows[a] = ea
-		lm.pairs[pairKey(ea, eb)] = lm.rows[f].row
+		lm.pairs.put(mixFinal(pairKey(ea, eb)), lm.rows[f].row)
 	}
 }
 
@@ -290,8 +293,8 @@ func (m *TopicModel) classifyTerms(lang string, st *stemmer, tids []int32) []Top
 			rows = append(rows, e.row)
 		}
 		if i > 0 && prev.pairs(e) {
-			if r, ok := lm.pairs[pairKey(prev, e)]; ok {
-				rows = append(rows, r)
+			if sl := lm.pairs.slot(mixFinal(pairKey(prev, e))); sl.i != 0 {
+				rows = append(rows, sl.i-1)
 			}
 		}
 		prev = e

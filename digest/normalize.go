@@ -176,14 +176,14 @@ type stemmer struct {
 	recent  []recentWord // a direct-mapped memo in front of words (see lookup); nil = none
 	seed    maphash.Seed // of the words' hashes
 	entries []stemmed
-	termIDs map[string]int32 // stem → its term; read only when a word is new
-	stems   []string         // by term
-	feats   []termFeats      // one per model asked (see featRowOf)
-	lexOf   *Engine          // whose lexicon lex answers
-	lex     []uint8          // by term: 0 not asked, 1 not in lexOf's lexicon, 2 in it
-	places  []string         // gazetteer places named so far (stemmed.place is an index + 1)
-	local   []int32          // scratch by term for one article's counting (see scratch), 0 between uses
-	strs    []string         // scratch of stemsOf
+	termIDs wordTable   // stem (by hash, as words) → its term; read only when a word is new
+	stems   []string    // by term
+	feats   []termFeats // one per model asked (see featRowOf)
+	lexOf   *Engine     // whose lexicon lex answers
+	lex     []uint8     // by term: 0 not asked, 1 not in lexOf's lexicon, 2 in it
+	places  []string    // gazetteer places named so far (stemmed.place is an index + 1)
+	local   []int32     // scratch by term for one article's counting (see scratch), 0 between uses
+	strs    []string    // scratch of stemsOf
 }
 
 // stemmed is what the stemmer remembers of a word, in a few bytes since
@@ -293,7 +293,7 @@ func stemmerFor(n int) *stemmer {
 		words:   newWordTable(size),
 		seed:    maphash.MakeSeed(),
 		entries: make([]stemmed, 0, size),
-		termIDs: make(map[string]int32, size/2),
+		termIDs: newWordTable(size / 2),
 		stems:   make([]string, 0, size/2),
 	}
 	if n > 0 { // a stemmer for one keyword or headline would not fill it
@@ -360,11 +360,12 @@ func (s *stemmer) place(e stemmed) string {
 
 // termOf returns the number of stem, giving it one when it is new.
 func (s *stemmer) termOf(stem string) int32 {
-	if t, ok := s.termIDs[stem]; ok {
-		return t
+	h := maphash.String(s.seed, stem)
+	if sl := s.termIDs.slot(h); sl.i != 0 {
+		return sl.i - 1
 	}
 	t := int32(len(s.stems))
-	s.termIDs[stem] = t
+	s.termIDs.put(h, t)
 	s.stems = append(s.stems, stem)
 	return t
 }

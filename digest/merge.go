@@ -131,8 +131,8 @@ func newTermStats(n int) *termStats {
 // id returns term t's number, giving it one when it is new.
 func (ts *termStats) id(t string) int32 {
 	h := maphash.String(ts.seed, t)
-	if sl := ts.ids.slot(h); sl.i != 0 {
-		return sl.i - 1
+	if id, ok := ts.ids.get(h); ok {
+		return id
 	}
 	id := int32(len(ts.df))
 	ts.ids.put(h, id)
@@ -606,12 +606,12 @@ func (m *merger) subject(i int) string {
 // only is not enough, so a story cannot chain into another event.
 func (m *merger) join(i int, cands []int) int {
 	order := m.order[:0]
+	m.tally = byTerm(m.tally, len(m.stories))
 	for _, j := range cands {
 		si := m.owner[j]
 		if !m.inStoryWindow(i, si) {
 			continue
 		}
-		m.tally = byTerm(m.tally, len(m.stories))
 		t := &m.tally[si]
 		if t.at != i+1 {
 			*t = storyTally{at: i + 1}

@@ -293,8 +293,8 @@ func (m *TopicModel) classifyTerms(lang string, st *stemmer, tids []int32) []Top
 			rows = append(rows, e.row)
 		}
 		if i > 0 && prev.pairs(e) {
-			if sl := lm.pairs.slot(mixFinal(pairKey(prev, e))); sl.i != 0 {
-				rows = append(rows, sl.i-1)
+			if r, ok := lm.pairs.get(mixFinal(pairKey(prev, e))); ok {
+				rows = append(rows, r)
 			}
 		}
 		prev = e

@@ -114,7 +114,8 @@ func Words(s string) []string {
 // decodeRune is utf8.DecodeRuneInString(s[i:]) with ASCII and the
 // two-byte runes (U+0080–U+07FF, nearly all of Arabic copy) decoded
 // here: the library's general path for them cost more than the rest of
-// Words.
+// Words. It is too large to be inlined; hasInvisible, the hottest of the
+// scans, writes its two fast paths out instead.
 func decodeRune(s string, i int) (rune, int) {
 	b := s[i]
 	switch {
@@ -211,9 +212,11 @@ type termFeats struct {
 	asked []bool    // by term: rows[t] was looked up
 }
 
-// wordTable is the stemmer's dictionary: an open-addressing table
-// (linear probing, at most half full) of the words' 64-bit hashes and
-// their entries. It keeps the hash, not the word: a map of the words
+// wordTable numbers strings by their 64-bit hashes: an open-addressing
+// table (linear probing, at most half full) of hashes and numbers. It is
+// the stemmer's dictionary of words and of stems, the merger's of terms,
+// and the classifier's of pairs (keyed by a bijection of the pair, so
+// exactly). It keeps the hash, not the word: a map of the words
 // compared each word found with its key, whose bytes lie in whichever
 // article the word first came from, and that read and the map's own two
 // were a cache miss each on a day's articles (the map's look-ups were a
@@ -238,6 +241,12 @@ func newWordTable(n int) wordTable {
 		size *= 2
 	}
 	return wordTable{slots: make([]wordSlot, size)}
+}
+
+// get returns the number filed under hash h.
+func (t *wordTable) get(h uint64) (int32, bool) {
+	sl := t.slot(h)
+	return sl.i - 1, sl.i != 0
 }
 
 // slot returns the slot of hash h: its own, or the empty one it would fill.
@@ -323,10 +332,8 @@ func (s *stemmer) lookup(w string) (int32, stemmed) {
 			return slot.i - 1, slot.entry
 		}
 	}
-	var i int32
-	if sl := s.words.slot(h); sl.i != 0 {
-		i = sl.i - 1
-	} else {
+	i, ok := s.words.get(h)
+	if !ok {
 		i = s.add(w)
 		s.words.put(h, i)
 	}
@@ -361,8 +368,8 @@ func (s *stemmer) place(e stemmed) string {
 // termOf returns the number of stem, giving it one when it is new.
 func (s *stemmer) termOf(stem string) int32 {
 	h := maphash.String(s.seed, stem)
-	if sl := s.termIDs.slot(h); sl.i != 0 {
-		return sl.i - 1
+	if t, ok := s.termIDs.get(h); ok {
+		return t
 	}
 	t := int32(len(s.stems))
 	s.termIDs.put(h, t)
@@ -469,12 +476,10 @@ func (s *stemmer) appendTerms(out, words []string) []string {
 // appendWordTerms is appendTerms that also appends each word's entry to
 // wids (one per word) and each term's number to tids (one per term).
 func (s *stemmer) appendWordTerms(out []string, wids, tids []int32, words []string) ([]string, []int32, []int32) {
-	for _, w := range words {
-		i, e := s.lookup(w)
-		wids = append(wids, i)
-		if e.content {
-			out, tids = append(out, s.stems[e.term]), append(tids, e.term)
-		}
+	from := len(tids)
+	wids, tids = s.appendWordIDs(wids, tids, words)
+	for _, t := range tids[from:] {
+		out = append(out, s.stems[t])
 	}
 	return out, wids, tids
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // A briefing opens with news: a sports result or a service piece (weather,
@@ -152,7 +151,7 @@ func dupHashesOf(words ...[]string) []uint64 {
 	out := make([]uint64, 0, n)
 	for _, ws := range words {
 		for _, w := range ws {
-			if utf8.RuneCountInString(w) > 1 && !isStopWord(w) {
+			if !isStopWord(w) { // a stop word or a single letter
 				out = append(out, hashString(w))
 			}
 		}

@@ -156,7 +156,12 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	summary, summaryWords := summarizeHeaded(st, sents, a.Title, head, e.budget)
 	f.summary, f.memo = summary, newStoryMemo(head, summary, summaryWords)
 	lead := leadText(f.title, sents)
-	lw, lwids := slices.Clone(titleWords), slices.Clone(head.wids) // Words(lead), from the words of its lines, and their entries
+	nl := len(titleWords)
+	for _, s := range sents[:min(2, len(sents))] {
+		nl += len(s.words)
+	}
+	// Words(lead), from the words of its lines, and their entries
+	lw, lwids := append(make([]string, 0, nl), titleWords...), append(make([]int32, 0, nl), head.wids...)
 	for _, s := range sents[:min(2, len(sents))] {
 		lw, lwids = append(lw, s.words...), append(lwids, s.wids...)
 	}

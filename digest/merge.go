@@ -232,9 +232,15 @@ func spaced(s string) []string {
 
 // leadText is the title and first two sentences as written.
 func leadText(title string, sents []sentence) string {
+	lead := sents[:min(2, len(sents))]
+	n := len(title)
+	for _, s := range lead {
+		n += 1 + len(s.text)
+	}
 	var b strings.Builder
+	b.Grow(n) // one allocation, not one per part
 	b.WriteString(title)
-	for _, s := range sents[:min(2, len(sents))] {
+	for _, s := range lead {
 		b.WriteString("\n")
 		b.WriteString(s.text)
 	}

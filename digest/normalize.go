@@ -185,6 +185,8 @@ type stemmer struct {
 	places  []string    // gazetteer places named so far (stemmed.place is an index + 1)
 	local   []int32     // scratch by term for one article's counting (see scratch), 0 between uses
 	strs    []string    // scratch of stemsOf
+	// scratch of numberTerms
+	sentTerms sentTermsScratch
 }
 
 // stemmed is what the stemmer remembers of a word, in a few bytes since

@@ -1,6 +1,9 @@
 package digest
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Stop-word lists, normalised (see Normalize); read-only after package
 // initialisation. Kept short and news-oriented:
@@ -38,7 +41,18 @@ func wordSet(list string) map[string]bool {
 	return m
 }
 
-// isStopWord reports normalised words that carry no topic or event signal.
+// isStopWord reports normalised words that carry no topic or event signal:
+// the listed ones and every word of fewer than two letters. A word is
+// looked up in its own script's list only (every Arabic stop word begins
+// with a non-ASCII byte, every English one with an ASCII letter; a test
+// holds the lists to it): it is asked of every new word and of every word
+// of each headline and summary.
 func isStopWord(w string) bool {
-	return arabicStopWords[w] || englishStopWords[w] || len([]rune(w)) < 2
+	if len(w) <= utf8.UTFMax && utf8.RuneCountInString(w) < 2 {
+		return true
+	}
+	if w[0] < utf8.RuneSelf {
+		return englishStopWords[w]
+	}
+	return arabicStopWords[w]
 }

@@ -227,6 +227,14 @@ type sentenceTerms struct {
 	titleN int         // the title's distinct terms
 }
 
+// sentTermsScratch is the memory numberTerms reuses from one article to
+// the next.
+type sentTermsScratch struct {
+	flat   []int32
+	ids    [][]int32
+	counts []termCount
+}
+
 // termCount is what scoring knows of one distinct term.
 type termCount struct {
 	doc     float64 // its count in the whole text
@@ -237,15 +245,20 @@ type termCount struct {
 // numberTerms numbers the distinct terms of sents in order of first
 // appearance and counts them. The stemmer numbered every stem already;
 // its scratch st.local maps those numbers to this article's, and is
-// zeroed again before returning.
+// zeroed again before returning. The result lives in st.sentTerms, valid
+// until the next call.
 func numberTerms(st *stemmer, sents []sentence, titleTerms []int32) sentenceTerms {
 	total := 0
 	for _, s := range sents {
 		total += len(s.tids)
 	}
 	num := st.scratch()
-	flat := make([]int32, 0, total)
-	ts := sentenceTerms{ids: make([][]int32, len(sents)), counts: make([]termCount, 0, total)}
+	// in the stemmer's scratch: scoring reads them once, and an
+	// article's own slices were a tenth of the bytes a cold Stories
+	// allocated
+	sc := &st.sentTerms
+	flat := slices.Grow(sc.flat[:0], total)
+	ts := sentenceTerms{ids: slices.Grow(sc.ids[:0], len(sents))[:len(sents)], counts: slices.Grow(sc.counts[:0], total)}
 	for i, s := range sents {
 		from := len(flat)
 		for _, t := range s.tids {
@@ -277,6 +290,7 @@ func numberTerms(st *stemmer, sents []sentence, titleTerms []int32) sentenceTerm
 			num[t] = 0
 		}
 	}
+	sc.flat, sc.ids, sc.counts = flat, ts.ids, ts.counts
 	return ts
 }
 

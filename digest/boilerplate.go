@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -346,7 +347,10 @@ func paraHash(p string) (h uint64, ok bool) {
 	h = fnvOffset
 	gap := false
 	for i := 0; i < len(p); {
-		r, n := decodeRune(p, i) // as range decodes, without its call per Arabic rune
+		r, n := decodeShort(p, i) // as range decodes, without its call per Arabic rune
+		if n == 0 {
+			r, n = utf8.DecodeRuneInString(p[i:])
+		}
 		i += n
 		f := foldOf(r)
 		if !f.keep {

@@ -253,20 +253,16 @@ func dropInvisibles(ln string) string {
 // hasInvisible reports whether s has a rune isInvisible or utf8.RuneError
 // (an invalid byte, or U+FFFD itself), as ranging over s would find it.
 // Every line of every article is asked, and nearly all of Arabic copy is
-// two-byte runes (U+0080–U+07FF): those are decoded here from their two
-// bytes, without the runtime's decoding call per rune that a range makes
-// (decodeRune's fast paths, written out: calling it, which is too large
-// to be inlined, cost 150 M more instructions on a cold Stories of ANT
-// 10k).
+// two-byte runes: those are tested from their bytes (invisibleTwoBytes),
+// without the runtime's decoding call per rune that a range makes.
 func hasInvisible(s string) bool {
 	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
+		switch _, n := decodeShort(s, i); n {
+		case 1:
 			i++
 			continue
-		}
-		if b >= 0xC2 && b <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 { // a valid two-byte rune
-			if isInvisible(rune(b&0x1F)<<6 | rune(s[i+1]&0x3F)) {
+		case 2:
+			if invisibleTwoBytes(s[i], s[i+1]) {
 				return true
 			}
 			i += 2
@@ -277,6 +273,25 @@ func hasInvisible(s string) bool {
 			return true
 		}
 		i += n
+	}
+	return false
+}
+
+// invisibleTwoBytes is isInvisible of the two-byte rune b c, read from its
+// bytes: U+00AD is C2 AD, U+0600–U+0605 are D8 80–85, U+061C is D8 9C and
+// U+06DD is DB 9D, U+070F is DC 8F (TestInvisibleTwoBytes checks every two-byte rune). It
+// is small enough to be inlined, where isInvisible, with its table look-up
+// for other blocks, is a call per Arabic rune.
+func invisibleTwoBytes(b, c byte) bool {
+	switch b {
+	case 0xC2:
+		return c == 0xAD
+	case 0xD8:
+		return c <= 0x85 || c == 0x9C
+	case 0xDB:
+		return c == 0x9D
+	case 0xDC:
+		return c == 0x8F // U+070F, the Syriac abbreviation mark
 	}
 	return false
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestStripDateline(t *testing.T) {
@@ -203,6 +204,17 @@ func FuzzParseDateline(f *testing.F) {
 			t.Fatalf("ParseDateline(%q) = %q, %q, %q: not parts of the line", s, place, agency, rest)
 		}
 	})
+}
+
+// invisibleTwoBytes reads isInvisible off the bytes of every two-byte rune.
+func TestInvisibleTwoBytes(t *testing.T) {
+	for r := rune(0x80); r < 0x800; r++ {
+		var b [2]byte
+		utf8.EncodeRune(b[:], r)
+		if got, want := invisibleTwoBytes(b[0], b[1]), isInvisible(r); got != want {
+			t.Fatalf("invisibleTwoBytes(% x) = %v, isInvisible(%U) = %v", b, got, r, want)
+		}
+	}
 }
 
 // isInvisible answers the Latin and Arabic runes without the Unicode

@@ -72,7 +72,10 @@ func Words(s string) []string {
 	start := -1 // where the word being read starts in the normalised text, or -1
 	from := 0   // s[from:i] is kept as it is and not yet written to b
 	for i := 0; i < len(s); {
-		r, n := decodeRune(s, i)
+		r, n := decodeShort(s, i)
+		if n == 0 {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		f := foldOf(r)
 		at := b.Len() + i - from // the rune's place in the normalised text
 		// most runes are their own fold: they are copied in runs, which
@@ -111,12 +114,15 @@ func Words(s string) []string {
 	return words
 }
 
-// decodeRune is utf8.DecodeRuneInString(s[i:]) with ASCII and the
-// two-byte runes (U+0080–U+07FF, nearly all of Arabic copy) decoded
-// here: the library's general path for them cost more than the rest of
-// Words. It is too large to be inlined; hasInvisible, the hottest of the
-// scans, writes its two fast paths out instead.
-func decodeRune(s string, i int) (rune, int) {
+// decodeShort decodes ASCII and the two-byte runes (U+0080–U+07FF,
+// nearly all of Arabic copy) of s at i, and returns n = 0 for anything
+// else, which the caller decodes with utf8.DecodeRuneInString(s[i:]). The
+// scans of every article's text (Words, paraHash, hasInvisible) call it
+// per rune: it is small enough to be inlined, where a decoder with the
+// general path inside is not (its call per Arabic rune was 3 % of a cold
+// Stories), and the library's general path for two-byte runes cost more
+// than the rest of Words.
+func decodeShort(s string, i int) (r rune, n int) {
 	b := s[i]
 	switch {
 	case b < utf8.RuneSelf:
@@ -124,7 +130,7 @@ func decodeRune(s string, i int) (rune, int) {
 	case b >= 0xC2 && b <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
 		return rune(b&0x1F)<<6 | rune(s[i+1]&0x3F), 2
 	}
-	return utf8.DecodeRuneInString(s[i:])
+	return 0, 0
 }
 
 // wordSpan is where a word lies in a normalised text.

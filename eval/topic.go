@@ -38,7 +38,8 @@ type LangTopics struct {
 	Pooled  *Confusion // every outlet's test articles: best topic against gold
 	Folded  *Confusion // the same with world and middle-east as one class
 	Desks   map[string]*DeskStats
-	Total   int // articles tested
+	Total   int     // articles tested
+	Ceiling Ceiling // the best any classifier could reach, given who labels what
 	// Reliability buckets the classifier's best score: articles and how
 	// many of them it got right, per bucket of reliabilityEdges.
 	Reliability [len(reliabilityEdges)][2]int
@@ -113,7 +114,8 @@ func EvaluateTopics(ctx context.Context, docs []TopicDoc, opt TopicOptions) (Top
 	}
 	trainer := newTopicTrainer(docs, opt.Params) // features interned once for every fold
 	for _, lang := range slices.Sorted(maps.Keys(byLang)) {
-		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Desks: map[string]*DeskStats{}}
+		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Desks: map[string]*DeskStats{},
+			Ceiling: topicCeiling(byLang[lang])}
 		for _, o := range outlets(byLang[lang]) {
 			if err := ctx.Err(); err != nil {
 				return TopicReport{}, err
@@ -258,6 +260,7 @@ func (lt LangTopics) write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  pooled (%s): accuracy %.4f, macro-F1 %.4f unfolded; world+middle-east folded: accuracy %.4f, macro-F1 %.4f\n",
 		lt.Lang, lt.Pooled.Accuracy(), lt.Pooled.MacroF1(), lt.Folded.Accuracy(), lt.Folded.MacroF1())
+	lt.Ceiling.write(w, lt.Lang)
 	fmt.Fprintf(w, "\n  Subscriber view (%s; engine topics, no feed hints): desk = articles of that gold topic\n", lt.Lang)
 	fmt.Fprintf(w, "  %-12s %6s %14s %14s %14s\n", "topic", "desk", "desk carrying", "carrying: own", "on all")
 	for _, id := range slices.Sorted(maps.Keys(lt.Desks)) {

@@ -71,7 +71,10 @@ var lexiconTopics = map[string]string{
 		مايكروسوفت جوجل ايفون اندرويد سامسونج هواوي رقائق
 		smartphone smartphones iphone android software microsoft google apple samsung huawei intel
 		computer computers laptop processor broadband internet hackers hacked cyber cyberattack
-		app apps robot robots`,
+		app apps robot robots technology tech web website websites browser email phishing password passwords spam
+		spyware download downloads wireless wifi linux ibm yahoo ebay nokia motorola xbox playstation
+		nintendo ipod itunes pc pcs chipmaker semiconductor semiconductors telecom telecoms gadget
+		gadgets server servers silicon startup programmer programmers encryption`,
 	// sport is labelled richly in Arabic (17 outlets; the classifier finds
 	// 0.95 of a held-out outlet's sport desk) but, in English, by one
 	// outlet's US sports of 2004 (AG News) and 20 British summaries, so a

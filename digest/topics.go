@@ -55,7 +55,8 @@ var (
 // matched on stems in the title and lead (see lexiconScores).
 var lexiconTopics = map[string]string{
 	"health": `صحه الصحه مستشفي المستشفي مستشفيات طبيب اطباء الاطباء مرض الامراض وباء فيروس لقاح التلقيح
-		سرطان السكري كورونا الصحة العالمية hospital hospitals doctor doctors patients disease diseases
+		سرطان السكري كورونا الصحة العالمية التدخين المدخنين دواء الادويه ادويه جراحيه الجراحه
+		الصحيه الكوليرا الملاريا الايدز الانفلونزا السمنه الكوليسترول الزهايمر الادمان فيتامين hospital hospitals doctor doctors patients disease diseases
 		virus vaccine vaccines vaccination cancer diabetes nhs epidemic pandemic medicine medical health`,
 	"science": `علماء العلماء باحثون الباحثين الفضاء ناسا كوكب كواكب مجره فلكي الاحتباس
 		scientist scientists researchers nasa space planet planets galaxy astronomers

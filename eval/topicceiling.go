@@ -34,15 +34,15 @@ func topicCeiling(docs []TopicDoc) Ceiling {
 	}
 	c := Ceiling{OneOutlet: map[string]string{}}
 	folded := map[string]map[string]bool{}
-	for topic, os := range outletsOf {
-		if len(os) == 1 {
-			c.OneOutlet[topic] = slices.Collect(maps.Keys(os))[0]
+	for topic, outs := range outletsOf {
+		if len(outs) == 1 {
+			c.OneOutlet[topic] = slices.Collect(maps.Keys(outs))[0]
 		}
 		f := fold(topic)
 		if folded[f] == nil {
 			folded[f] = map[string]bool{}
 		}
-		maps.Copy(folded[f], os)
+		maps.Copy(folded[f], outs)
 	}
 	c.Unfolded = learnableShare(outletsOf)
 	c.Folded = learnableShare(folded)
@@ -55,8 +55,8 @@ func learnableShare(outletsOf map[string]map[string]bool) float64 {
 		return 0
 	}
 	n := 0
-	for _, os := range outletsOf {
-		if len(os) >= 2 {
+	for _, outs := range outletsOf {
+		if len(outs) >= 2 {
 			n++
 		}
 	}

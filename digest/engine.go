@@ -160,13 +160,16 @@ func (e *Engine) prepare(st *stemmer, a Article) *form {
 	for _, s := range sents[:min(2, len(sents))] {
 		nl += len(s.words)
 	}
-	// Words(lead), from the words of its lines, and their entries
-	lw, lwids := append(make([]string, 0, nl), titleWords...), append(make([]int32, 0, nl), head.wids...)
+	// Words(lead), from the words of its lines, and their entries, in the
+	// stemmer's scratch: the lead's words are joined and its names taken
+	lw := append(slices.Grow(st.leadWords[:0], nl), titleWords...)
+	lwids := append(slices.Grow(st.leadWids[:0], nl), head.wids...)
 	for _, s := range sents[:min(2, len(sents))] {
 		lw, lwids = append(lw, s.words...), append(lwids, s.wids...)
 	}
 	f.lead = strings.Join(lw, " ")
 	f.ents = entities(st, lead, lw, lwids)
+	st.leadWords, st.leadWids = lw, lwids
 	f.nums, f.tnums = numbers(lead), numbers(f.title)
 	f.topicEv = e.articleTopics(st, f.lang, tids, head.wids, sents, f.title, a.Text)
 	return f

@@ -65,6 +65,15 @@ func isArabicLetter(r rune) bool {
 // that fold to themselves as they are; TestWordsEveryRune and FuzzWords
 // hold it to that two-pass definition.
 func Words(s string) []string {
+	if w := appendWords(nil, s); w != nil {
+		return w
+	}
+	return []string{}
+}
+
+// appendWords appends Words(s) to dst: callers that split many texts whose
+// words they drop soon after (an article's sentences) reuse one array.
+func appendWords(dst []string, s string) []string {
 	var b strings.Builder
 	b.Grow(len(s))
 	var room [64]wordSpan // a sentence's words, on the stack
@@ -107,11 +116,11 @@ func Words(s string) []string {
 		spans = append(spans, wordSpan{start, b.Len()})
 	}
 	norm := b.String()
-	words := make([]string, len(spans))
-	for i, sp := range spans {
-		words[i] = norm[sp.start:sp.end]
+	dst = slices.Grow(dst, len(spans))
+	for _, sp := range spans {
+		dst = append(dst, norm[sp.start:sp.end])
 	}
-	return words
+	return dst
 }
 
 // decodeShort decodes ASCII and the two-byte runes (U+0080–U+07FF,
@@ -191,6 +200,14 @@ type stemmer struct {
 	places  []string    // gazetteer places named so far (stemmed.place is an index + 1)
 	local   []int32     // scratch by term for one article's counting (see scratch), 0 between uses
 	strs    []string    // scratch of stemsOf
+	// scratch of stemSentences: the words, word entries and terms of one
+	// article's sentences, which prepare reads and drops (no form keeps
+	// the slices; the next article's sentences overwrite them)
+	sentWords          []string
+	sentWids, sentTids []int32
+	// scratch of prepare: the lead's words and entries (see sentWords)
+	leadWords []string
+	leadWids  []int32
 	// scratch of numberTerms
 	sentTerms sentTermsScratch
 }

@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -102,5 +103,31 @@ func TestStemmerMemoGivesTheMapsEntries(t *testing.T) {
 	}
 	if len(memo.entries) < 4*recentSlots {
 		t.Fatalf("only %d distinct words in %d: the memo's slots were never contended", len(memo.entries), words)
+	}
+}
+
+// prepare splits each article's sentences into the stemmer's scratch,
+// which the next article overwrites: no form may keep any of it. Every
+// form, printed right after it was made, must print the same once the
+// same stemmer has prepared the following articles.
+func TestPrepareKeepsNoScratch(t *testing.T) {
+	e, err := NewEngine(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"ar/saudinewsnet2015.jsonl", "en/newscred2013.jsonl"} {
+		arts := sharedArticles(t, f, 200)
+		st := newStemmer()
+		forms := make([]*form, len(arts))
+		printed := make([]string, len(arts))
+		for i, a := range arts {
+			forms[i] = e.prepare(st, a)
+			printed[i] = fmt.Sprintf("%+v", *forms[i])
+		}
+		for i := range arts {
+			if now := fmt.Sprintf("%+v", *forms[i]); now != printed[i] {
+				t.Fatalf("%s line %d: the form changed after later articles were prepared:\nwas %s\nnow %s", f, i+1, printed[i], now)
+			}
+		}
 	}
 }

@@ -142,18 +142,22 @@ type sentence struct {
 // an allocation or more for every sentence of every article. The stems
 // themselves are st.stems[t], read by those that need the strings.
 func stemSentences(st *stemmer, sents []sentence) []sentence {
-	n := 0
+	words := st.sentWords[:0]
 	for i := range sents {
-		sents[i].words = Words(sents[i].text)
-		n += len(sents[i].words)
+		from := len(words)
+		words = appendWords(words, sents[i].text)
+		sents[i].words = words[from:len(words):len(words)]
 	}
-	wids, tids := make([]int32, 0, n), make([]int32, 0, n)
+	st.sentWords = words
+	n := len(words)
+	wids, tids := slices.Grow(st.sentWids[:0], n), slices.Grow(st.sentTids[:0], n)
 	for i := range sents {
 		from, wfrom := len(tids), len(wids)
 		wids, tids = st.appendWordIDs(wids, tids, sents[i].words)
 		sents[i].tids = tids[from:len(tids):len(tids)]
 		sents[i].wids = wids[wfrom:len(wids):len(wids)]
 	}
+	st.sentWids, st.sentTids = wids, tids
 	return sents
 }
 

@@ -137,10 +137,12 @@ type sentence struct {
 
 // stemSentences splits every sentence into words and stems once, for the
 // summary, the headline test, topics and the clustering lead alike.
-// The numbers of all the sentences share one array (each sentence's
-// capped to its own), sized by the words: a slice grown per sentence cost
-// an allocation or more for every sentence of every article. The stems
-// themselves are st.stems[t], read by those that need the strings.
+// The words of all the sentences share one array, and so do their
+// numbers (each sentence's capped to its own): the stemmer's scratch,
+// reused by its next article, since a slice per sentence cost an
+// allocation or more for every sentence of every article. The results
+// are read while the article is prepared and must not be kept. The
+// stems themselves are st.stems[t], read by those that need the strings.
 func stemSentences(st *stemmer, sents []sentence) []sentence {
 	words := st.sentWords[:0]
 	for i := range sents {

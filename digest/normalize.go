@@ -64,12 +64,7 @@ func isArabicLetter(r rune) bool {
 // asking the unicode tables for it twice, and copies the runs of runes
 // that fold to themselves as they are; TestWordsEveryRune and FuzzWords
 // hold it to that two-pass definition.
-func Words(s string) []string {
-	if w := appendWords(nil, s); w != nil {
-		return w
-	}
-	return []string{}
-}
+func Words(s string) []string { return appendWords([]string{}, s) }
 
 // appendWords appends Words(s) to dst: callers that split many texts whose
 // words they drop soon after (an article's sentences) reuse one array.

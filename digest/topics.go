@@ -56,7 +56,8 @@ var (
 var lexiconTopics = map[string]string{
 	"health": `صحه الصحه مستشفي المستشفي مستشفيات طبيب اطباء الاطباء مرض الامراض وباء فيروس لقاح التلقيح
 		سرطان السكري كورونا الصحة العالمية التدخين المدخنين دواء الادويه ادويه جراحيه الجراحه
-		الصحيه الكوليرا الملاريا الايدز الانفلونزا السمنه الكوليسترول الزهايمر الادمان فيتامين hospital hospitals doctor doctors patients disease diseases
+		الصحيه الكوليرا الملاريا الايدز الانفلونزا السمنه الكوليسترول الزهايمر الادمان فيتامين
+		hospital hospitals doctor doctors patients disease diseases
 		virus vaccine vaccines vaccination cancer diabetes nhs epidemic pandemic medicine medical health`,
 	"science": `علماء العلماء باحثون الباحثين الفضاء ناسا كوكب كواكب مجره فلكي الاحتباس
 		scientist scientists researchers nasa space planet planets galaxy astronomers
@@ -72,8 +73,8 @@ var lexiconTopics = map[string]string{
 		مايكروسوفت جوجل ايفون اندرويد سامسونج هواوي رقائق
 		smartphone smartphones iphone android software microsoft google apple samsung huawei intel
 		computer computers laptop processor broadband internet hackers hacked cyber cyberattack
-		app apps robot robots technology tech web website websites browser email phishing password passwords spam
-		spyware download downloads wireless wifi linux ibm yahoo ebay nokia motorola xbox playstation
+		app apps robot robots technology tech web website websites browser email phishing password
+		passwords spam spyware download downloads wireless wifi linux ibm yahoo ebay nokia motorola xbox playstation
 		nintendo ipod itunes pc pcs chipmaker semiconductor semiconductors telecom telecoms gadget
 		gadgets server servers silicon startup programmer programmers encryption`,
 	// sport is labelled richly in Arabic (17 outlets; the classifier finds

@@ -22,31 +22,29 @@ type Ceiling struct {
 
 // topicCeiling computes the Ceiling of one language's documents.
 func topicCeiling(docs []TopicDoc) Ceiling {
-	outletsOf := map[string]map[string]bool{}
-	add := func(topic, outlet string) {
-		if outletsOf[topic] == nil {
-			outletsOf[topic] = map[string]bool{}
-		}
-		outletsOf[topic][outlet] = true
-	}
-	for _, d := range docs {
-		add(d.Topic, d.Outlet)
-	}
-	c := Ceiling{OneOutlet: map[string]string{}}
-	folded := map[string]map[string]bool{}
-	for topic, outs := range outletsOf {
+	unfolded := outletSets(docs, func(topic string) string { return topic })
+	c := Ceiling{OneOutlet: map[string]string{}, Unfolded: learnableShare(unfolded),
+		Folded: learnableShare(outletSets(docs, fold))}
+	for topic, outs := range unfolded {
 		if len(outs) == 1 {
 			c.OneOutlet[topic] = slices.Collect(maps.Keys(outs))[0]
 		}
-		f := fold(topic)
-		if folded[f] == nil {
-			folded[f] = map[string]bool{}
-		}
-		maps.Copy(folded[f], outs)
 	}
-	c.Unfolded = learnableShare(outletsOf)
-	c.Folded = learnableShare(folded)
 	return c
+}
+
+// outletSets maps each class (class of the gold topic) to the outlets
+// that label it.
+func outletSets(docs []TopicDoc, class func(topic string) string) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, d := range docs {
+		k := class(d.Topic)
+		if out[k] == nil {
+			out[k] = map[string]bool{}
+		}
+		out[k][d.Outlet] = true
+	}
+	return out
 }
 
 // learnableShare is the share of topics that two or more outlets label.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"newsdigest/digest"
+	"newsdigest/news"
 )
 
 // ErrNoData reports a folder in which no data set of a known format was found.
@@ -136,7 +137,7 @@ func ReadRecords(ctx context.Context, r io.Reader) ([]Record, error) {
 			continue
 		}
 		rec, err := ParseRecord(sc.Bytes())
-		if errors.Is(err, ErrBadDate) {
+		if errors.Is(err, news.ErrBadDate) {
 			err = nil
 		}
 		if err != nil {
@@ -162,7 +163,7 @@ func ParseRecord(line []byte) (Record, error) {
 		return Record{}, errUnknownFormat
 	}
 	rec := raw.record()
-	t, err := ParseTime(raw.Published)
+	t, err := news.ParseTime(raw.Published)
 	rec.Published = t
 	if err != nil {
 		rec.BadDate = raw.Published

@@ -362,14 +362,23 @@ func mergeTopics(lists ...[]string) []string {
 	return out
 }
 
-func itemTime(it *gofeed.Item) (t time.Time) {
-	switch {
-	case it.PublishedParsed != nil:
-		return it.PublishedParsed.UTC()
-	case it.UpdatedParsed != nil:
-		return it.UpdatedParsed.UTC()
+func itemTime(it *gofeed.Item) time.Time {
+	for _, d := range []struct {
+		parsed *time.Time
+		raw    string
+	}{{it.PublishedParsed, it.Published}, {it.UpdatedParsed, it.Updated}} {
+		if d.parsed != nil {
+			return d.parsed.UTC()
+		}
+		// gofeed leaves a date it cannot read unparsed ("Sat, 28 Nov 2026
+		// 09:00:00 +0000 (UTC)", "2013-01-30 21:48:02 (crawl time)"); an
+		// undated item would turn the merge window off, so ParseTime,
+		// which reads those, has a go.
+		if t, err := ParseTime(d.raw); err == nil && !t.IsZero() {
+			return t.UTC()
+		}
 	}
-	return t
+	return time.Time{}
 }
 
 func hostOf(raw string) string {

@@ -190,3 +190,35 @@ func TestContentHashMatchesSimpleDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalizeItemReadsDatesGofeedLeaves: gofeed leaves a date it cannot
+// read unparsed (an RFC 822 date with its "(UTC)" comment, a crawl note);
+// the item must keep its time, read by ParseTime, or the merge window is off
+// for it. The feeds are parsed by ParseFeed, as the fetcher does.
+func TestNormalizeItemReadsDatesGofeedLeaves(t *testing.T) {
+	tests := []struct {
+		name, feed string
+		want       time.Time
+	}{
+		{"rss comment zone", `<rss version="2.0"><channel><title>T</title><item><title>Storm closes schools</title><link>https://example.com/a</link>` +
+			`<pubDate>Sat, 28 Nov 2026 09:00:00 +0000 (UTC)</pubDate></item></channel></rss>`, time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)},
+		{"rss crawl note", `<rss version="2.0"><channel><title>T</title><item><title>العاصفة تغلق المدارس</title><link>https://example.com/b</link>` +
+			`<pubDate>2013-01-30 21:48:02 (crawl time)</pubDate></item></channel></rss>`, time.Date(2013, 1, 30, 21, 48, 2, 0, time.UTC)},
+		{"atom updated only", `<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>Storm closes schools</title>` +
+			`<link href="https://example.com/c"/><id>c</id><updated>Sat, 28 Nov 2026 10:30:00 +0100 (CET)</updated></entry></feed>`, time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)},
+		{"unreadable stays undated", `<rss version="2.0"><channel><title>T</title><item><title>Storm closes schools</title><link>https://example.com/d</link>` +
+			`<pubDate>soon</pubDate></item></channel></rss>`, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			feed, _, err := ParseFeed([]byte(tt.feed), "application/xml")
+			if err != nil || len(feed.Items) != 1 {
+				t.Fatalf("ParseFeed: %v, %d items", err, len(feed.Items))
+			}
+			a, ok := NormalizeItem(feed.Items[0], FeedInfoFrom("https://example.com/feed", feed, nil))
+			if !ok || !a.Published.Equal(tt.want) {
+				t.Errorf("Published = %v (ok %v), want %v", a.Published, ok, tt.want)
+			}
+		})
+	}
+}

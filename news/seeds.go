@@ -9,7 +9,6 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -229,9 +228,9 @@ func (fm frontMatter) article() (Article, error) {
 	a.Title, a.URL, a.Source, a.Place = strings.TrimSpace(fm.Title), strings.TrimSpace(fm.URL), fm.Source, fm.Place
 	a.Lang = strings.ToLower(strings.TrimSpace(fm.Lang))
 	if fm.Published != "" {
-		t, err := parseLooseTime(fm.Published)
+		t, err := ParseTime(fm.Published)
 		if err != nil {
-			return a, fmt.Errorf("front matter published: %w", err)
+			return a, fmt.Errorf("front matter published: %w (write e.g. 2024-05-01T08:00:00Z or 2024-05-01 08:00)", err)
 		}
 		a.Published = t
 	}
@@ -263,19 +262,6 @@ func nodeStrings(n yaml.Node) ([]string, error) {
 		return nil, errors.New("want a list or a comma-separated string")
 	}
 	return out, nil
-}
-
-// looseLayouts are the published-time forms accepted in front matter.
-var looseLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02", time.RFC1123Z, time.RFC1123}
-
-func parseLooseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, l := range looseLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("unrecognised time %q (want e.g. 2024-05-01T08:00:00Z or 2024-05-01)", s)
 }
 
 // mdBlocks splits Markdown into blocks separated by blank lines; headings

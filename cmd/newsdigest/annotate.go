@@ -13,6 +13,7 @@ import (
 
 	"newsdigest/digest"
 	"newsdigest/eval"
+	"newsdigest/news"
 )
 
 // errBadLines reports that some input lines could not be annotated (they
@@ -69,7 +70,7 @@ func annotateLines(lines []inputLine, eng *digest.Engine, hints bool, stdout, st
 	bad := 0
 	for i := range lines {
 		err := lines[i].parse(i+1, hints)
-		if errors.Is(err, eval.ErrBadDate) {
+		if errors.Is(err, news.ErrBadDate) {
 			fmt.Fprintf(stderr, "annotate: line %d: %v (annotated without a time, so it is not kept apart from reports days away)\n", i+1, err)
 			err = nil
 		}
@@ -103,7 +104,7 @@ func (l *inputLine) parse(lineNo int, hints bool) error {
 		return err
 	}
 	rec, err := eval.ParseRecord(l.raw)
-	if err != nil && !errors.Is(err, eval.ErrBadDate) {
+	if err != nil && !errors.Is(err, news.ErrBadDate) {
 		return err
 	}
 	if rec.ID == "" {

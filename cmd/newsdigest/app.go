@@ -46,7 +46,7 @@ func runMain(ctx context.Context, env *cliEnv, args []string) error {
 		return errNoToken
 	}
 	if cfg.Token == "" {
-		if err := printSeedDigest(ctx, env.stdout, seedsFS(cfg.SeedsDir), "text", "en"); err != nil {
+		if err := printSeedDigest(ctx, env.stdout, env.stderr, seedsFS(cfg.SeedsDir), "text", "en"); err != nil {
 			return err
 		}
 		fmt.Fprintln(env.stderr, "\nThis is the digest of the built-in seed articles. To run the Telegram bot, set\n"+

@@ -30,7 +30,7 @@ func runDigest(ctx context.Context, env *cliEnv, args []string) error {
 	if err := oneOf(*lang, "en", "ar"); err != nil {
 		return fmt.Errorf("--lang: %w", err)
 	}
-	return printSeedDigest(ctx, env.stdout, seedsFS(*dir), *format, *lang)
+	return printSeedDigest(ctx, env.stdout, env.stderr, seedsFS(*dir), *format, *lang)
 }
 
 // seedsFS is the seeds folder dir, or the seeds embedded in the binary.
@@ -41,10 +41,17 @@ func seedsFS(dir string) fs.FS {
 	return os.DirFS(dir)
 }
 
-func printSeedDigest(ctx context.Context, w io.Writer, fsys fs.FS, format, lang string) error {
+// printSeedDigest prints the digest of the seed files in fsys to w. Files
+// that do not parse are named on warn and skipped, as the bot's ingest
+// skips them: one bad file never hides the others' digest. It fails only
+// when no file parsed and some did not.
+func printSeedDigest(ctx context.Context, w, warn io.Writer, fsys fs.FS, format, lang string) error {
 	arts, err := news.LoadSeeds(ctx, fsys)
-	if err != nil {
+	if err != nil && (len(arts) == 0 || ctx.Err() != nil) {
 		return fmt.Errorf("load seeds: %w", err)
+	}
+	if err != nil {
+		fmt.Fprintf(warn, "warning: seed files skipped:\n%v\n\n", err)
 	}
 	engine, err := digest.NewEngine(digest.Config{})
 	if err != nil {

@@ -235,6 +235,38 @@ func TestDigestCommandHTML(t *testing.T) {
 	}
 }
 
+// TestDigestCommandSkipsABadSeed: one seed file that does not parse (not
+// UTF-8) is named on stderr and the others' digest is printed, as the
+// bot's ingest skips it; a folder with no readable seed at all fails.
+func TestDigestCommandSkipsABadSeed(t *testing.T) {
+	dir := t.TempDir()
+	good := "---\ntitle: Storm closes schools across the north\npublished: \"2013-01-30 21:48:02 (crawl time)\"\n---\n" +
+		"Heavy rain closed schools across the north of the country on Wednesday, the ministry said.\n"
+	for name, data := range map[string]string{"good.md": good, "bad.txt": "Budget \xff\xfe plan\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, []string{"digest", "--seeds", dir}); code != 0 {
+		t.Fatalf("exit code %d, stderr: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "Storm closes schools") {
+		t.Errorf("the good seed's story is missing:\n%s", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "bad.txt") {
+		t.Errorf("stderr does not name the bad seed: %q", stderr.String())
+	}
+	if err := os.Remove(filepath.Join(dir, "good.md")); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := cli(context.Background(), &cliEnv{stdout: &stdout, stderr: &stderr}, []string{"digest", "--seeds", dir}); code == 0 || !strings.Contains(stderr.String(), "bad.txt") {
+		t.Errorf("only a bad seed: exit %d, stderr %q; want a failure naming it", code, stderr.String())
+	}
+}
+
 func TestCLIErrors(t *testing.T) {
 	tests := []struct {
 		name string

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -20,7 +21,7 @@ func TestDigestTextPrintsNoEscapes(t *testing.T) {
 	seed := "\x1b[31mMinistry\x1b[0m announces new budget \x1b]0;owned\a plan\n\n" +
 		"The ministry \x1b]8;;http://evil.example\x1b\\announced\x1b]8;;\x1b\\ a budget plan on Monday \u202eafter talks\u202c with the unions.\n"
 	var out bytes.Buffer
-	if err := printSeedDigest(context.Background(), &out, fstest.MapFS{"budget.txt": {Data: []byte(seed)}}, "text", "en"); err != nil {
+	if err := printSeedDigest(context.Background(), &out, io.Discard, fstest.MapFS{"budget.txt": {Data: []byte(seed)}}, "text", "en"); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()

@@ -172,6 +172,12 @@ func TestHintTopic(t *testing.T) {
 		"middle-east": "middle-east", "#Health": "health", "weather": "", "": "",
 		"Middle East": "middle-east", "الشرق الأوسط": "middle-east", "العالم العربي": "middle-east", "Arab World": "middle-east",
 		"World News": "world", "كرة القدم": "sport", "اقتصاد وأعمال": "economy", "Sci/Tech": "technology",
+		// a society section's desks, continents, the Gulf, two-word names
+		"Crime": "society", "حوادث": "society", "محليات": "society", "Education": "society", "accidents": "society",
+		"section:news/local": "society", "Middle East & Africa": "middle-east", "Europe": "world", "دولي": "world",
+		"الخليج": "middle-east", "Gulf News": "middle-east", "Premier League": "sport", "World Cup": "sport",
+		"Arab League": "middle-east", "علوم وتكنولوجيا": "technology", "Science & Technology": "technology",
+		"spa-prefix:ثقافي": "culture", "Opinion": "", "منوعات": "", "Travel": "",
 	}
 	for hint, want := range tests {
 		if got := hintTopic(hint); got != want {

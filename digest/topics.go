@@ -22,6 +22,19 @@ var (
 		"health": "health", "medicine": "health", "صحه": "health",
 		"science": "science", "environment": "science", "space": "science", "علوم": "science", "علم": "science",
 		"society": "society", "مجتمع": "society",
+		// the desks a society section gathers: local news, courts, crime,
+		// accidents, schools («حوادث», «محليات», "Crime", "Education")
+		"local": "society", "crime": "society", "accidents": "society", "accident": "society", "courts": "society",
+		"cases": "society", "education": "society", "investigations": "society", "lifestyle": "society",
+		"حوادث": "society", "محليات": "society", "محلي": "society", "محليه": "society", "تعليم": "society", "قضايا": "society", "جريمه": "society", "تحقيقات": "society",
+		// regions named by continent or by the Gulf
+		"africa": "world", "asia": "world", "europe": "world", "americas": "world", "دولي": "world", "عالمي": "world", "عالميه": "world", "اوروبا": "world", "افريقيا": "world", "اسيا": "world",
+		"gulf": "middle-east", "الخليج": "middle-east", "خليجي": "middle-east", "خليجيه": "middle-east", "mena": "middle-east",
+		"ثقافي": "culture", "ثقافيه": "culture", "celebrity": "culture", "مشاهير": "culture", "cinema": "culture", "movies": "culture", "سينما": "culture",
+		"league": "sport", "world cup": "sport", "arab league": "middle-east", "tennis": "sport", "cricket": "sport", "olympics": "sport", "الدوري": "sport", "دوري": "sport",
+		// "science and technology" sections file technology (one section of
+		// both: its first word alone would say science)
+		"علوم وتكنولوجيا": "technology", "science and technology": "technology", "science & technology": "technology", "sci-tech": "technology",
 	}
 
 	// middleEastPlaces is the gazetteer behind the middle-east topic: countries,
@@ -176,7 +189,13 @@ func hintTopic(hint string) string {
 	if t, ok := hintTopics[h]; ok {
 		return t
 	}
-	for _, w := range Words(h) {
+	words := Words(h)
+	for i, w := range words {
+		if i+1 < len(words) { // a two-word name first: "Middle East & Africa"
+			if t, ok := hintTopics[w+" "+words[i+1]]; ok {
+				return t
+			}
+		}
 		if t, ok := hintTopics[w]; ok {
 			return t
 		}

@@ -35,11 +35,17 @@ type TopicReport struct {
 type LangTopics struct {
 	Lang    string
 	Outlets []OutletTopics
-	Pooled  *Confusion // every outlet's test articles: best topic against gold
-	Folded  *Confusion // the same with world and middle-east as one class
-	Desks   map[string]*DeskStats
-	Total   int     // articles tested
-	Ceiling Ceiling // the best any classifier could reach, given who labels what
+	Pooled  *Confusion            // every outlet's test articles: best topic against gold
+	Folded  *Confusion            // the same with world and middle-east as one class
+	Desks   map[string]*DeskStats // the subscriber view, topics from the text alone
+	// Hinted is the same view with each article's own category (and any
+	// topic hints of its record) given as its feed's hints, as a sectioned
+	// feed or an RSS category gives them; First and HintedFirst count the
+	// articles whose first (section) topic is their desk's.
+	Hinted             map[string]*DeskStats
+	First, HintedFirst int
+	Total              int     // articles tested
+	Ceiling            Ceiling // the best any classifier could reach, given who labels what
 	// Reliability buckets the classifier's best score: articles and how
 	// many of them it got right, per bucket of reliabilityEdges.
 	Reliability [len(reliabilityEdges)][2]int
@@ -114,7 +120,7 @@ func EvaluateTopics(ctx context.Context, docs []TopicDoc, opt TopicOptions) (Top
 	}
 	trainer := newTopicTrainer(docs, opt.Params) // features interned once for every fold
 	for _, lang := range slices.Sorted(maps.Keys(byLang)) {
-		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Desks: map[string]*DeskStats{},
+		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Desks: map[string]*DeskStats{}, Hinted: map[string]*DeskStats{},
 			Ceiling: topicCeiling(byLang[lang])}
 		for _, o := range outlets(byLang[lang]) {
 			if err := ctx.Err(); err != nil {
@@ -167,8 +173,16 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 		return ot, fmt.Errorf("eval: %w", err)
 	}
 	arts := make([]digest.Article, len(test))
+	hinted := make([]digest.Article, len(test))
 	for i, d := range test {
 		arts[i] = Article(d.Rec)
+		hinted[i] = arts[i]
+		hinted[i].Topics = append(slices.Clip(d.Rec.Hints), d.Rec.Category)
+	}
+	for i, ann := range eng.Annotate(hinted) {
+		if addDesk(lt.Hinted, test[i].Topic, ann.Topics) {
+			lt.HintedFirst++
+		}
 	}
 	for i, ann := range eng.Annotate(arts) {
 		d := test[i]
@@ -180,18 +194,22 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 		ot.Conf.Add(d.Topic, pred)
 		lt.Pooled.Add(d.Topic, pred)
 		lt.Folded.Add(fold(d.Topic), fold(pred))
-		lt.addDesk(d.Topic, ann.Topics)
+		lt.Total++
+		if addDesk(lt.Desks, d.Topic, ann.Topics) {
+			lt.First++
+		}
 	}
 	return ot, nil
 }
 
-func (lt *LangTopics) addDesk(gold string, topics []digest.TopicScore) {
-	lt.Total++
+// addDesk counts one article of desk gold that carries topics into the
+// subscriber view desks, and reports whether its first topic is gold.
+func addDesk(desks map[string]*DeskStats, gold string, topics []digest.TopicScore) bool {
 	stats := func(id string) *DeskStats {
-		if lt.Desks[id] == nil {
-			lt.Desks[id] = &DeskStats{}
+		if desks[id] == nil {
+			desks[id] = &DeskStats{}
 		}
-		return lt.Desks[id]
+		return desks[id]
 	}
 	stats(gold).Desk++
 	if digest.IsRegionTopic(gold) {
@@ -215,6 +233,7 @@ func (lt *LangTopics) addDesk(gold string, topics []digest.TopicScore) {
 			stats(gold).DeskCarry++
 		}
 	}
+	return len(topics) > 0 && topics[0].ID == gold
 }
 
 // sample keeps every k-th document so that at most n remain (n ≤ 0: all).
@@ -262,11 +281,11 @@ func (lt LangTopics) write(w io.Writer) {
 		lt.Lang, lt.Pooled.Accuracy(), lt.Pooled.MacroF1(), lt.Folded.Accuracy(), lt.Folded.MacroF1())
 	lt.Ceiling.write(w, lt.Lang)
 	fmt.Fprintf(w, "\n  Subscriber view (%s; engine topics, no feed hints): desk = articles of that gold topic\n", lt.Lang)
-	fmt.Fprintf(w, "  %-12s %6s %14s %14s %14s\n", "topic", "desk", "desk carrying", "carrying: own", "on all")
-	for _, id := range slices.Sorted(maps.Keys(lt.Desks)) {
-		d := lt.Desks[id]
-		fmt.Fprintf(w, "  %-12s %6d %14.3f %14.3f %14.3f\n", id, d.Desk, d.Recall(), d.Precision(), ratio(d.Carry, lt.Total))
-	}
+	writeDesks(w, lt.Desks, lt.Total)
+	fmt.Fprintf(w, "  first topic is the desk's: %.4f\n", ratio(lt.First, lt.Total))
+	fmt.Fprintf(w, "\n  Subscriber view (%s; engine topics, each article's category as its feed hint, as a sectioned feed or an RSS category gives it)\n", lt.Lang)
+	writeDesks(w, lt.Hinted, lt.Total)
+	fmt.Fprintf(w, "  first topic is the desk's: %.4f\n", ratio(lt.HintedFirst, lt.Total))
 	fmt.Fprintf(w, "\n  Calibration (%s): the classifier's best score against how often it is right\n", lt.Lang)
 	for i, e := range reliabilityEdges {
 		hi := 1.0
@@ -278,6 +297,15 @@ func (lt LangTopics) write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\n  Confusion (%s, pooled, unfolded):\n", lt.Lang)
 	lt.Pooled.Write(w)
+}
+
+// writeDesks prints a subscriber view's table over total articles.
+func writeDesks(w io.Writer, desks map[string]*DeskStats, total int) {
+	fmt.Fprintf(w, "  %-12s %6s %14s %14s %14s\n", "topic", "desk", "desk carrying", "carrying: own", "on all")
+	for _, id := range slices.Sorted(maps.Keys(desks)) {
+		d := desks[id]
+		fmt.Fprintf(w, "  %-12s %6d %14.3f %14.3f %14.3f\n", id, d.Desk, d.Recall(), d.Precision(), ratio(d.Carry, total))
+	}
 }
 
 // temperatures are the calibration temperatures FitTemperatures tries.

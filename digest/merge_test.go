@@ -526,3 +526,45 @@ func TestMergeKeepsRewritesAcrossTheDay(t *testing.T) {
 		})
 	}
 }
+
+// TestHomePlaceIsNoAnchor: the outlets' own capital, named in the heads
+// of most of a day's local reports, does not anchor a weak link — two
+// asset-freeze cases heard by one Cairo court (one upheld, one postponed)
+// are two stories in a call where Cairo is everywhere. The same pair in a
+// small call, where nothing is a home place, is anchored by Cairo as any
+// shared gazetteer place anchors it.
+func TestHomePlaceIsNoAnchor(t *testing.T) {
+	a := Article{ID: "a", Source: "الأهرام", Published: mergeAt(1), Title: "الجنايات تؤيد منع وزير سابق من التصرف في أمواله",
+		Text: "أيدت محكمة جنايات جنوب القاهرة اليوم قرار جهاز الكسب غير المشروع بمنع وزير الإسكان الأسبق وأسرته من التصرف في أموالهم على ذمة التحقيقات."}
+	b := Article{ID: "b", Source: "مصراوي", Published: mergeAt(4), Title: "تأجيل تظلم رجل أعمال على التحفظ على ممتلكاته",
+		Text: "قررت محكمة جنايات القاهرة المنعقدة بباب الخلق تأجيل التظلم المقدم من رجل الأعمال الهارب على قرار التحفظ على ممتلكاته إلى جلسة الشهر المقبل."}
+	var local []Article
+	for i := range 80 {
+		local = append(local, Article{ID: fmt.Sprintf("l%d", i), Source: fmt.Sprintf("S%d", i%5), Published: mergeAt(i % 20),
+			Title: fmt.Sprintf("افتتاح المعرض رقم %d في القاهرة", i),
+			Text:  fmt.Sprintf("افتتح محافظ القاهرة اليوم المعرض رقم %d للحرف اليدوية بمشاركة عشرات العارضين.", i)})
+	}
+	for _, tt := range []struct {
+		name     string
+		call     []Article
+		anchored bool
+	}{
+		{"Cairo in most heads of the call", append(local, a, b), false},
+		{"a small call", []Article{a, b}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustEngine(t, Config{})
+			prep := e.prepareAll(newStemmer(), tt.call)
+			sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
+			m := e.newMerger(prep)
+			i := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == "b" })
+			j := slices.IndexFunc(prep, func(p prepared) bool { return p.ID == "a" })
+			if !slices.Contains(prep[i].ents, "e:القاهره") || !slices.Contains(prep[j].ents, "e:القاهره") {
+				t.Fatalf("precondition: both heads name Cairo: %v / %v", prep[i].ents, prep[j].ents)
+			}
+			if got := m.anchored(i, j); got != tt.anchored {
+				t.Errorf("anchored = %v, want %v", got, tt.anchored)
+			}
+		})
+	}
+}

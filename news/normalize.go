@@ -362,6 +362,9 @@ func mergeTopics(lists ...[]string) []string {
 	return out
 }
 
+// itemTime is the item's published time, else its updated time, in UTC;
+// the zero time when neither can be read (the store then dates the
+// article when it was first seen).
 func itemTime(it *gofeed.Item) time.Time {
 	for _, d := range []struct {
 		parsed *time.Time

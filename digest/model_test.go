@@ -178,6 +178,7 @@ func TestHintTopic(t *testing.T) {
 		"الخليج": "middle-east", "Gulf News": "middle-east", "Premier League": "sport", "World Cup": "sport",
 		"Arab League": "middle-east", "علوم وتكنولوجيا": "technology", "Science & Technology": "technology",
 		"spa-prefix:ثقافي": "culture", "Opinion": "", "منوعات": "", "Travel": "",
+		"ترفيه": "culture", "أسواق": "economy", "Latin America": "world", "الأمريكيتان": "world", "سياحة": "",
 	}
 	for hint, want := range tests {
 		if got := hintTopic(hint); got != want {

@@ -30,6 +30,8 @@ var (
 		// regions named by continent or by the Gulf
 		"africa": "world", "asia": "world", "europe": "world", "americas": "world", "دولي": "world", "عالمي": "world", "عالميه": "world", "اوروبا": "world", "افريقيا": "world", "اسيا": "world",
 		"gulf": "middle-east", "الخليج": "middle-east", "خليجي": "middle-east", "خليجيه": "middle-east", "mena": "middle-east",
+		"latin america": "world", "الامريكيتان": "world",
+		"ترفيه": "culture", "books": "culture", "كتب": "culture", "اسواق": "economy", "gaming": "technology",
 		"ثقافي": "culture", "ثقافيه": "culture", "celebrity": "culture", "مشاهير": "culture", "cinema": "culture", "movies": "culture", "سينما": "culture",
 		"league": "sport", "world cup": "sport", "arab league": "middle-east", "tennis": "sport", "cricket": "sport", "olympics": "sport", "الدوري": "sport", "دوري": "sport",
 		// "science and technology" sections file technology (one section of

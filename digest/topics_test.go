@@ -55,6 +55,30 @@ func TestArrangeTopicsRegionAndSubject(t *testing.T) {
 	}
 }
 
+// TestRegionThresholdByLanguage: an English story keeps a world region
+// beside its subject from 0.4 (English world-desk stories carried world
+// 0.352 at 0.5, 0.472 at 0.4, leave one outlet out); Arabic needs 0.5,
+// or middle-east lands on two articles in five of Egypt's papers.
+func TestRegionThresholdByLanguage(t *testing.T) {
+	tests := []struct {
+		lang  string
+		world float64
+		want  string
+	}{
+		{"en", 0.45, "economy,world"},
+		{"en", 0.35, "economy"},
+		{"ar", 0.45, "economy"},
+		{"ar", 0.55, "economy,world"},
+	}
+	for _, tt := range tests {
+		score := map[string]float64{"world": tt.world, "economy": 0.5}
+		ev := topicEvidence{score: score, model: score, hinted: map[string]bool{}, lang: tt.lang}
+		if got := ids(arrangeTopics(ev)); got != tt.want {
+			t.Errorf("%s, world %.2f: topics %s, want %s", tt.lang, tt.world, got, tt.want)
+		}
+	}
+}
+
 func TestGazetteerAdjectiveAndPluralForms(t *testing.T) {
 	tests := []struct {
 		text string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"newsdigest/digest"
@@ -130,6 +131,14 @@ func evaluateSet(ds Dataset, eng *digest.Engine, budget int, steps *stepper) Dat
 func Article(rec Record) digest.Article {
 	return digest.Article{ID: rec.ID, URL: rec.URL, Title: rec.Title, Text: rec.Text, Source: rec.Source,
 		Lang: rec.Lang, Published: rec.Published}
+}
+
+// HintedArticle is Article with the record's topic hints and its category
+// as the feed's hints, as a sectioned feed or an RSS category gives them.
+func HintedArticle(rec Record) digest.Article {
+	a := Article(rec)
+	a.Topics = append(slices.Clip(rec.Hints), rec.Category)
+	return a
 }
 
 // candidates returns the engine's summary and the lead baselines. Lead-k is

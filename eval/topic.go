@@ -35,17 +35,15 @@ type TopicReport struct {
 type LangTopics struct {
 	Lang    string
 	Outlets []OutletTopics
-	Pooled  *Confusion            // every outlet's test articles: best topic against gold
-	Folded  *Confusion            // the same with world and middle-east as one class
-	Desks   map[string]*DeskStats // the subscriber view, topics from the text alone
-	// Hinted is the same view with each article's own category (and any
-	// topic hints of its record) given as its feed's hints, as a sectioned
-	// feed or an RSS category gives them; First and HintedFirst count the
-	// articles whose first (section) topic is their desk's.
-	Hinted             map[string]*DeskStats
-	First, HintedFirst int
-	Total              int     // articles tested
-	Ceiling            Ceiling // the best any classifier could reach, given who labels what
+	Pooled  *Confusion // every outlet's test articles: best topic against gold
+	Folded  *Confusion // the same with world and middle-east as one class
+	// Plain is the subscriber view with topics from the text alone; Hinted
+	// the same with each article's own category (and any topic hints of its
+	// record) given as its feed's hints, as a sectioned feed or an RSS
+	// category gives them (HintedArticle).
+	Plain, Hinted DeskView
+	Total         int     // articles tested
+	Ceiling       Ceiling // the best any classifier could reach, given who labels what
 	// Reliability buckets the classifier's best score: articles and how
 	// many of them it got right, per bucket of reliabilityEdges.
 	Reliability [len(reliabilityEdges)][2]int
@@ -82,6 +80,15 @@ type DeskStats struct {
 	Carry     int // articles carrying it
 	CarryOwn  int // of those, from its own desk
 }
+
+// DeskView is one subscriber view: each topic's DeskStats, and how many
+// articles have their desk's topic first (the section they are filed under).
+type DeskView struct {
+	Desks map[string]*DeskStats
+	First int
+}
+
+func newDeskView() DeskView { return DeskView{Desks: map[string]*DeskStats{}} }
 
 // Recall is the share of the desk's articles a subscriber receives.
 func (d DeskStats) Recall() float64 { return ratio(d.DeskCarry, d.Desk) }
@@ -120,7 +127,7 @@ func EvaluateTopics(ctx context.Context, docs []TopicDoc, opt TopicOptions) (Top
 	}
 	trainer := newTopicTrainer(docs, opt.Params) // features interned once for every fold
 	for _, lang := range slices.Sorted(maps.Keys(byLang)) {
-		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Desks: map[string]*DeskStats{}, Hinted: map[string]*DeskStats{},
+		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Plain: newDeskView(), Hinted: newDeskView(),
 			Ceiling: topicCeiling(byLang[lang])}
 		for _, o := range outlets(byLang[lang]) {
 			if err := ctx.Err(); err != nil {
@@ -175,14 +182,10 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 	arts := make([]digest.Article, len(test))
 	hinted := make([]digest.Article, len(test))
 	for i, d := range test {
-		arts[i] = Article(d.Rec)
-		hinted[i] = arts[i]
-		hinted[i].Topics = append(slices.Clip(d.Rec.Hints), d.Rec.Category)
+		arts[i], hinted[i] = Article(d.Rec), HintedArticle(d.Rec)
 	}
 	for i, ann := range eng.Annotate(hinted) {
-		if addDesk(lt.Hinted, test[i].Topic, ann.Topics) {
-			lt.HintedFirst++
-		}
+		lt.Hinted.add(test[i].Topic, ann.Topics)
 	}
 	for i, ann := range eng.Annotate(arts) {
 		d := test[i]
@@ -195,21 +198,21 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 		lt.Pooled.Add(d.Topic, pred)
 		lt.Folded.Add(fold(d.Topic), fold(pred))
 		lt.Total++
-		if addDesk(lt.Desks, d.Topic, ann.Topics) {
-			lt.First++
-		}
+		lt.Plain.add(d.Topic, ann.Topics)
 	}
 	return ot, nil
 }
 
-// addDesk counts one article of desk gold that carries topics into the
-// subscriber view desks, and reports whether its first topic is gold.
-func addDesk(desks map[string]*DeskStats, gold string, topics []digest.TopicScore) bool {
+// add counts one article of desk gold that carries topics.
+func (v *DeskView) add(gold string, topics []digest.TopicScore) {
+	if len(topics) > 0 && topics[0].ID == gold {
+		v.First++
+	}
 	stats := func(id string) *DeskStats {
-		if desks[id] == nil {
-			desks[id] = &DeskStats{}
+		if v.Desks[id] == nil {
+			v.Desks[id] = &DeskStats{}
 		}
-		return desks[id]
+		return v.Desks[id]
 	}
 	stats(gold).Desk++
 	if digest.IsRegionTopic(gold) {
@@ -233,7 +236,6 @@ func addDesk(desks map[string]*DeskStats, gold string, topics []digest.TopicScor
 			stats(gold).DeskCarry++
 		}
 	}
-	return len(topics) > 0 && topics[0].ID == gold
 }
 
 // sample keeps every k-th document so that at most n remain (n ≤ 0: all).
@@ -281,11 +283,9 @@ func (lt LangTopics) write(w io.Writer) {
 		lt.Lang, lt.Pooled.Accuracy(), lt.Pooled.MacroF1(), lt.Folded.Accuracy(), lt.Folded.MacroF1())
 	lt.Ceiling.write(w, lt.Lang)
 	fmt.Fprintf(w, "\n  Subscriber view (%s; engine topics, no feed hints): desk = articles of that gold topic\n", lt.Lang)
-	writeDesks(w, lt.Desks, lt.Total)
-	fmt.Fprintf(w, "  first topic is the desk's: %.4f\n", ratio(lt.First, lt.Total))
+	lt.Plain.write(w, lt.Total)
 	fmt.Fprintf(w, "\n  Subscriber view (%s; engine topics, each article's category as its feed hint, as a sectioned feed or an RSS category gives it)\n", lt.Lang)
-	writeDesks(w, lt.Hinted, lt.Total)
-	fmt.Fprintf(w, "  first topic is the desk's: %.4f\n", ratio(lt.HintedFirst, lt.Total))
+	lt.Hinted.write(w, lt.Total)
 	fmt.Fprintf(w, "\n  Calibration (%s): the classifier's best score against how often it is right\n", lt.Lang)
 	for i, e := range reliabilityEdges {
 		hi := 1.0
@@ -299,13 +299,14 @@ func (lt LangTopics) write(w io.Writer) {
 	lt.Pooled.Write(w)
 }
 
-// writeDesks prints a subscriber view's table over total articles.
-func writeDesks(w io.Writer, desks map[string]*DeskStats, total int) {
+// write prints the view's table over total articles and its first-topic share.
+func (v DeskView) write(w io.Writer, total int) {
 	fmt.Fprintf(w, "  %-12s %6s %14s %14s %14s\n", "topic", "desk", "desk carrying", "carrying: own", "on all")
-	for _, id := range slices.Sorted(maps.Keys(desks)) {
-		d := desks[id]
+	for _, id := range slices.Sorted(maps.Keys(v.Desks)) {
+		d := v.Desks[id]
 		fmt.Fprintf(w, "  %-12s %6d %14.3f %14.3f %14.3f\n", id, d.Desk, d.Recall(), d.Precision(), ratio(d.Carry, total))
 	}
+	fmt.Fprintf(w, "  first topic is the desk's: %.4f\n", ratio(v.First, total))
 }
 
 // temperatures are the calibration temperatures FitTemperatures tries.

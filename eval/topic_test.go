@@ -62,13 +62,13 @@ func TestEvaluateTopicsLeavesEachOutletOut(t *testing.T) {
 			t.Errorf("outlet %s accuracy %.2f on separable topics", o.Outlet, acc)
 		}
 	}
-	if d := en.Desks["sport"]; d.Desk != 36 || d.Recall() < 0.99 || d.Precision() < 0.85 { // at most D's six culture articles on top
+	if d := en.Plain.Desks["sport"]; d.Desk != 36 || d.Recall() < 0.99 || d.Precision() < 0.85 { // at most D's six culture articles on top
 		t.Errorf("subscriber view of sport: %+v", d)
 	}
 	// D's culture is learnt by no fold that tests D; its feed's category
 	// ("Arts & Culture") still files it, in the hinted view only
-	if d, h := en.Desks["culture"], en.Hinted["culture"]; d == nil || h == nil || d.Recall() > 0.5 || h.Recall() != 1 || en.HintedFirst != en.Total || en.First >= en.Total {
-		t.Errorf("culture without hints %+v, with %+v; first topic right %d / %d of %d", d, h, en.First, en.HintedFirst, en.Total)
+	if d, h := en.Plain.Desks["culture"], en.Hinted.Desks["culture"]; d == nil || h == nil || d.Recall() > 0.5 || h.Recall() != 1 || en.Hinted.First != en.Total || en.Plain.First >= en.Total {
+		t.Errorf("culture without hints %+v, with %+v; first topic right %d / %d of %d", d, h, en.Plain.First, en.Hinted.First, en.Total)
 	}
 	var out bytes.Buffer
 	rep.Write(&out)

@@ -112,7 +112,7 @@ func (l *inputLine) parse(lineNo int, hints bool) error {
 	}
 	l.fields, l.art = fields, eval.Article(rec)
 	if hints {
-		l.art.Topics = append(append([]string(nil), rec.Hints...), rec.Category)
+		l.art = eval.HintedArticle(rec)
 	}
 	return err // nil, or ErrBadDate: the article is kept without a time
 }

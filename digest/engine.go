@@ -118,6 +118,10 @@ type prepared struct {
 	// column: the article's title was its column's name (columnTitles):
 	// commentary, which merging keeps out of reports' stories
 	column bool
+	// model is the classifier's scores of the article in this call: its
+	// form's, or those of the model adapted to its source's articles in the
+	// call (adaptTopics)
+	model []TopicScore
 }
 
 // key identifies an article for story IDs: its ID, or else its URL or
@@ -234,18 +238,21 @@ func (e *Engine) Stories(arts []Article) []Story {
 	return stories
 }
 
-// clusters prepares the articles, orders them oldest first and groups them.
+// clusters prepares the articles, orders them oldest first, adapts the
+// classifier to each source's articles (adaptTopics) and groups them.
 // Each source's repeated paragraphs (boilerplate, learned from arts and
 // from what Learn was given over the last days) are dropped first, so they reach neither summaries nor clustering nor topics.
 func (e *Engine) clusters(st *stemmer, arts []Article) [][]prepared {
 	prep := e.prepareAll(st, arts)
 	sort.SliceStable(prep, func(i, j int) bool { return articleBefore(prep[i], prep[j]) })
+	e.adaptTopics(prep)
 	return e.cluster(prep)
 }
 
 // prepareAll strips each article's boilerplate and column titles
 // (stripAll) and prepares it, taking each form from the engine's cache
-// when it holds it.
+// when it holds it. Each article's classifier scores are its form's until
+// adaptTopics adapts them to the call.
 func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 	prep, keys := e.stripAll(arts)
 	forms := e.forms.get(keys)
@@ -253,7 +260,7 @@ func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 		if forms[i] == nil {
 			forms[i] = e.prepare(st, prep[i].Article)
 		}
-		prep[i].form = forms[i]
+		prep[i].form, prep[i].model = forms[i], forms[i].topicEv.model
 	}
 	e.forms.put(keys, forms)
 	return prep

@@ -617,7 +617,7 @@ func (m *merger) homePlace(e string) bool {
 func (m *merger) subject(i int) string {
 	if m.subj[i] == "" {
 		m.subj[i] = "-"
-		if ts := m.prep[i].topicEv.model; len(ts) > 0 { // ClassifyTerms on its stems, made with its form
+		if ts := m.prep[i].model; len(ts) > 0 { // the classifier's scores in this call (adaptTopics)
 			m.subj[i] = ts[0].ID
 			if regionTopics[ts[0].ID] {
 				m.subj[i] = "region"

@@ -67,7 +67,7 @@ type LangModel struct {
 	logp []float64
 	// pairs holds the row of each pair feature "a_b" under the keys of a
 	// and b (featRow.key), for callers that know their terms' featRows
-	// already (classifyTerms): a table of two numbers instead of a string
+	// already (featureRowsOf): a table of two numbers instead of a string
 	// built and hashed per adjacent pair. It is a wordTable under
 	// mixFinal(pairKey), a bijection, so a slot's hash is the pair itself
 	// and a look-up reads one slot where a map read its control word and
@@ -275,10 +275,11 @@ func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
 	return lm.score(lm.featureRows(terms))
 }
 
-// classifyTerms is ClassifyTerms on the terms numbered tids by st
-// (stemmer.appendWordTerms): the same scores, with each distinct stem's
-// featRow looked up once per stemmer instead of once per occurrence.
-func (m *TopicModel) classifyTerms(lang string, st *stemmer, tids []int32) []TopicScore {
+// featureRowsOf is featureRows for the terms numbered tids by st
+// (stemmer.appendWordTerms): the same rows, with each distinct stem's
+// featRow looked up once per stemmer instead of once per occurrence. Nil
+// when the model has no sub-model for lang.
+func (m *TopicModel) featureRowsOf(lang string, st *stemmer, tids []int32) []int32 {
 	lm := m.Langs[lang]
 	if lm == nil || len(lm.Classes) == 0 {
 		return nil
@@ -303,27 +304,45 @@ func (m *TopicModel) classifyTerms(lang string, st *stemmer, tids []int32) []Top
 		seen[t] = 0
 	}
 	slices.Sort(rows)
-	return lm.score(slices.Compact(rows))
+	return slices.Clip(slices.Compact(rows))
+}
+
+// scoreRows is the calibrated posterior of the feature rows (featureRows)
+// in lang, or nil when the model has no sub-model for lang.
+func (m *TopicModel) scoreRows(lang string, rows []int32) []TopicScore {
+	lm := m.Langs[lang]
+	if lm == nil || len(lm.Classes) == 0 {
+		return nil
+	}
+	return lm.score(rows)
 }
 
 // score is the tempered, calibrated posterior of the features rows
 // (sorted, each once).
 func (lm *LangModel) score(rows []int32) []TopicScore {
+	return lm.posterior(rows, lm.logp, lm.Docs)
+}
+
+// posterior is score with the log-likelihoods of feature r in each class
+// at logp[r*len(Classes):] and the class sizes docs: the model's own, or
+// those of the model adapted to a source (adapt), whose rows are numbered
+// afresh.
+func (lm *LangModel) posterior(rows []int32, logp, docs []float64) []TopicScore {
 	nc := len(lm.Classes)
 	ll := make([]float64, nc)
 	n := len(rows)
 	for _, r := range rows {
-		for i, v := range lm.logp[int(r)*nc : int(r+1)*nc] {
+		for i, v := range logp[int(r)*nc : int(r+1)*nc] {
 			ll[i] += v
 		}
 	}
-	var docs float64
-	for _, d := range lm.Docs {
-		docs += d
+	var all float64
+	for _, d := range docs {
+		all += d
 	}
 	temp := math.Max(1, math.Sqrt(float64(n)))
 	for i := range ll {
-		ll[i] = ll[i]/temp + lm.Prior*math.Log(lm.Docs[i]/docs)
+		ll[i] = ll[i]/temp + lm.Prior*math.Log(docs[i]/all)
 		if lm.Temp > 0 {
 			ll[i] /= lm.Temp
 		}

@@ -380,6 +380,7 @@ type topicEvidence struct {
 // lexicon scores of its title and lead, and which admin topics' keywords it contains.
 type articleTopics struct {
 	model []TopicScore // ClassifyTerms on the stems of title and text
+	rows  []int32      // the classifier's features of those stems (featureRows), for adaptTopics
 	me    float64      // middleEastScore of the title and first three sentences
 	lex   []float64    // lexiconScores: per lexicon topic, in Engine.lex order
 	extra []bool       // per admin topic, in Engine.extra order: a keyword occurs in title or text
@@ -389,7 +390,8 @@ type articleTopics struct {
 // title's words and its sentences; admin keywords are matched on its title
 // and text with stop words kept.
 func (e *Engine) articleTopics(st *stemmer, lang string, tids, titleWids []int32, sents []sentence, title, text string) articleTopics {
-	ev := articleTopics{model: e.model.classifyTerms(lang, st, tids)}
+	rows := e.model.featureRowsOf(lang, st, tids)
+	ev := articleTopics{model: e.model.scoreRows(lang, rows), rows: rows}
 	// The gazetteer and the lexicon read the title and the first three
 	// sentences, whose words are split already: one stemmer look-up each
 	// answers both.
@@ -420,7 +422,7 @@ func (e *Engine) articleTopics(st *stemmer, lang string, tids, titleWids []int32
 func (e *Engine) topics(c []prepared) []TopicScore {
 	lead := c[0].topicEv
 	ev := topicEvidence{score: map[string]float64{}, model: map[string]float64{}, hinted: map[string]bool{}, lang: c[0].lang}
-	for _, ts := range lead.model {
+	for _, ts := range c[0].model {
 		ev.score[ts.ID], ev.model[ts.ID] = ts.Score, ts.Score
 	}
 	for _, a := range c {

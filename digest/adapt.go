@@ -101,19 +101,17 @@ func (lm *LangModel) adapt(docs [][]int32, post [][]TopicScore) [][]TopicScore {
 	}
 	// The rows the documents hold, numbered afresh: the re-estimated
 	// log-likelihoods are needed for those alone.
-	local := map[int32]int32{}
+	local := make([]int32, len(lm.feats)) // row → its number + 1; 0: not yet numbered
 	var rows []int32
 	ldocs := make([][]int32, len(docs))
 	for j, d := range docs {
 		ld := make([]int32, len(d))
 		for k, r := range d {
-			id, ok := local[r]
-			if !ok {
-				id = int32(len(rows))
-				local[r] = id
+			if local[r] == 0 {
 				rows = append(rows, r)
+				local[r] = int32(len(rows))
 			}
-			ld[k] = id
+			ld[k] = local[r] - 1
 		}
 		ldocs[j] = ld
 	}

@@ -42,6 +42,7 @@ const DefaultTopicWindow = 200
 type TopicReport struct {
 	Params TopicParams
 	Sample int
+	Window int // articles of the held-out outlet per engine call
 	Langs  []LangTopics
 }
 
@@ -133,7 +134,10 @@ func fold(topic string) string {
 
 // EvaluateTopics runs the leave-one-outlet-out evaluation over docs.
 func EvaluateTopics(ctx context.Context, docs []TopicDoc, opt TopicOptions) (TopicReport, error) {
-	rep := TopicReport{Params: opt.Params, Sample: opt.Sample}
+	if opt.Window <= 0 {
+		opt.Window = DefaultTopicWindow
+	}
+	rep := TopicReport{Params: opt.Params, Sample: opt.Sample, Window: opt.Window}
 	byLang := map[string][]TopicDoc{}
 	for _, d := range docs {
 		byLang[d.Lang] = append(byLang[d.Lang], d)
@@ -197,13 +201,9 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 	if err != nil {
 		return ot, fmt.Errorf("eval: %w", err)
 	}
-	window := opt.Window
-	if window <= 0 {
-		window = DefaultTopicWindow
-	}
 	test = shuffled(test)
-	for lo := 0; lo < len(test); lo += window {
-		evaluateWindow(eng, model, test[lo:min(lo+window, len(test))], ot, lt)
+	for lo := 0; lo < len(test); lo += opt.Window {
+		evaluateWindow(eng, model, test[lo:min(lo+opt.Window, len(test))], ot, lt)
 	}
 	return ot, nil
 }
@@ -314,6 +314,7 @@ func (rep TopicReport) Write(w io.Writer) {
 	p := rep.Params
 	fmt.Fprintf(w, "\n== Topics, leave-one-outlet-out: per language, one model per outlet trained on every other outlet (alpha %g, prior %g%s, min-docs %d, min-sources %d, source-cap %g, temperatures %v)",
 		p.Alpha, p.Prior, langPriors(p.LangPriors), p.MinDocs, p.MinSources, p.SourceCap, p.Temps)
+	fmt.Fprintf(w, "; the held-out outlet's articles in windows of %d, one engine call each", rep.Window)
 	if rep.Sample > 0 {
 		fmt.Fprintf(w, "; SAMPLE of at most %d test articles per outlet", rep.Sample)
 	}

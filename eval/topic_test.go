@@ -123,3 +123,69 @@ func TestLanguagePrior(t *testing.T) {
 		})
 	}
 }
+
+// adaptDocs: outlets A and B file "kavo lumet" stories as sport and
+// "pirax denol" ones as economy, and use "welmo" a little more in economy;
+// outlet C's sport desk writes "kavo welmo", and ten of its reports say
+// only "welmo".
+func adaptDocs() []TopicDoc {
+	var docs []TopicDoc
+	add := func(outlet, topic, text string, i int) {
+		text = fmt.Sprintf("%s q%sz%d", text, strings.ToLower(outlet), i)
+		docs = append(docs, TopicDoc{Corpus: "fixture", Outlet: outlet, Lang: "en", Topic: topic,
+			Rec: Record{ID: fmt.Sprint(outlet, topic, i), Lang: "en", Text: text}, Terms: digest.Terms(text)})
+	}
+	for _, o := range []string{"A", "B"} {
+		for i := range 10 {
+			sport, economy := "kavo lumet", "pirax denol"
+			if i < 4 {
+				sport += " welmo"
+			}
+			if i < 6 {
+				economy += " welmo"
+			}
+			add(o, "sport", sport, i)
+			add(o, "economy", economy, i)
+		}
+	}
+	for i := range 35 {
+		text := "kavo welmo"
+		if i%7 == 0 || i%7 == 3 {
+			text = "welmo"
+		}
+		add("C", "sport", text, i)
+	}
+	return docs
+}
+
+// The pooled figures score the classifier as the engine uses it: adapted to
+// the held-out outlet's articles when a window holds enough of them, as
+// the model trained without it when not; the report prints both.
+func TestEvaluateTopicsAdaptsInWindows(t *testing.T) {
+	p := TopicParams{Alpha: 0.1, Prior: 1, TrainOptions: digest.TrainOptions{MinDocs: 1}}
+	for _, tt := range []struct {
+		window       int
+		wantAccuracy float64
+	}{{35, 1}, {20, 25.0 / 35}} {
+		rep, err := EvaluateTopics(context.Background(), adaptDocs(), TopicOptions{Params: p, Window: tt.window})
+		if err != nil {
+			t.Fatal(err)
+		}
+		en := rep.Langs[0]
+		var c OutletTopics
+		for _, o := range en.Outlets {
+			if o.Outlet == "C" {
+				c = o
+			}
+		}
+		if got := c.Conf.Accuracy(); got != tt.wantAccuracy {
+			t.Errorf("window %d: outlet C accuracy %.4f, want %.4f", tt.window, got, tt.wantAccuracy)
+		}
+		var out bytes.Buffer
+		rep.Write(&out)
+		want := fmt.Sprintf("without adapting to the outlet's articles (the model trained without it alone): macro-F1 %.4f", en.Unadapted.MacroF1())
+		if !strings.Contains(out.String(), want) || en.Unadapted.Total() != en.Pooled.Total() {
+			t.Errorf("window %d: report lacks %q:\n%s", tt.window, want, out.String())
+		}
+	}
+}

@@ -22,6 +22,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	data := fs.String("data", "../shared/data", "folder of data sets (JSON lines as in ../shared/data)")
 	budget := fs.Int("budget", digest.DefaultSummaryBudget, "summary length in characters (the engine's and the lead-1-cut baseline's)")
 	topicSample := fs.Int("topic-sample", 0, "leave-one-outlet-out topics: test at most this many articles per outlet (0: all, as in docs/EVALUATION.md)")
+	topicWindow := fs.Int("topic-window", eval.DefaultTopicWindow, "leave-one-outlet-out topics: how many of the held-out outlet's articles one engine call sees (the engine adapts the classifier to each source's articles in a call)")
 	topicsOnly := fs.Bool("topics-only", false, "run only the leave-one-outlet-out topic evaluation")
 	merge := fs.Bool("merge", false, "run the merging benchmark instead: pair precision and recall on the labelled same-event/different-event pairs")
 	pairs := fs.String("merge-pairs", eval.MergePairsFile, "labelled pairs for -merge (tab-separated: id_a, id_b, same|diff|related, reason)")
@@ -58,11 +59,11 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		}
 		rep.Write(stdout)
 	}
-	return runTopicEval(ctx, sets, *topicSample, stdout, stderr)
+	return runTopicEval(ctx, sets, eval.TopicOptions{Sample: *topicSample, Window: *topicWindow}, stdout, stderr)
 }
 
 // runTopicEval prints the leave-one-outlet-out topic evaluation.
-func runTopicEval(ctx context.Context, sets []eval.Dataset, sample int, stdout, stderr io.Writer) error {
+func runTopicEval(ctx context.Context, sets []eval.Dataset, opt eval.TopicOptions, stdout, stderr io.Writer) error {
 	docs, err := eval.TopicDocs(ctx, sets, false)
 	if err != nil {
 		return err
@@ -76,8 +77,8 @@ func runTopicEval(ctx context.Context, sets []eval.Dataset, sample int, stdout, 
 	for lang, lm := range model.Langs {
 		p.Temps[lang] = lm.Temp
 	}
-	rep, err := eval.EvaluateTopics(ctx, docs, eval.TopicOptions{Params: p, Sample: sample,
-		Progress: eval.Progress(newProgress(stderr, "topics, leave-one-outlet-out"))})
+	opt.Params, opt.Progress = p, eval.Progress(newProgress(stderr, "topics, leave-one-outlet-out"))
+	rep, err := eval.EvaluateTopics(ctx, docs, opt)
 	if err != nil {
 		return err
 	}

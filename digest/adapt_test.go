@@ -127,3 +127,28 @@ func TestClassifySource(t *testing.T) {
 		t.Fatalf("a language without a model: %v, want no scores", got[:1])
 	}
 }
+
+// The adapted scores do not depend on the order the caller lists the
+// source's articles in: the sums run in the call's canonical order.
+func TestAdaptTopicsIsOrderIndependent(t *testing.T) {
+	e, err := NewEngine(Config{TopicModel: adaptModel(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := sourceCall("C", 25, 10)
+	topicsByID := func(arts []Article) map[string][]TopicScore {
+		out := map[string][]TopicScore{}
+		for i, a := range e.Annotate(arts) {
+			out[arts[i].ID] = a.Topics
+		}
+		return out
+	}
+	want := topicsByID(arts)
+	rev := slices.Clone(arts)
+	slices.Reverse(rev)
+	for id, got := range topicsByID(rev) {
+		if !slices.Equal(got, want[id]) {
+			t.Fatalf("%s: %v in reversed order, %v in the caller's", id, got, want[id])
+		}
+	}
+}

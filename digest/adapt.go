@@ -53,8 +53,8 @@ func (e *Engine) adaptTopics(prep []prepared) {
 	}
 	for _, g := range order {
 		idx := groups[g]
-		lm := e.model.Langs[g.lang]
-		if len(idx) < adaptMinArticles || lm == nil || len(lm.Classes) == 0 {
+		lm := e.model.sub(g.lang)
+		if len(idx) < adaptMinArticles || lm == nil {
 			continue
 		}
 		rows := make([][]int32, len(idx))
@@ -74,9 +74,9 @@ func (e *Engine) adaptTopics(prep []prepared) {
 // adaptTopics). Evaluation scores the classifier with it as the engine
 // uses it.
 func (m *TopicModel) ClassifySource(lang string, terms [][]string) [][]TopicScore {
-	lm := m.Langs[lang]
+	lm := m.sub(lang)
 	out := make([][]TopicScore, len(terms))
-	if lm == nil || len(lm.Classes) == 0 {
+	if lm == nil {
 		return out
 	}
 	rows := make([][]int32, len(terms))

@@ -266,8 +266,8 @@ func (m *TopicModel) Classify(lang, text string) []TopicScore {
 // leave-one-outlet-out predictions, so that a score of 0.7 is right about
 // 70% of the time on an outlet the model never saw.
 func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
-	lm := m.Langs[lang]
-	if lm == nil || len(lm.Classes) == 0 {
+	lm := m.sub(lang)
+	if lm == nil {
 		return nil
 	}
 	// Sorted and deduplicated rather than a set: adding the logs in map
@@ -275,15 +275,19 @@ func (m *TopicModel) ClassifyTerms(lang string, terms []string) []TopicScore {
 	return lm.score(lm.featureRows(terms))
 }
 
+// sub is the sub-model of lang, or nil when there is none that can
+// classify (no classes).
+func (m *TopicModel) sub(lang string) *LangModel {
+	if lm := m.Langs[lang]; lm != nil && len(lm.Classes) > 0 {
+		return lm
+	}
+	return nil
+}
+
 // featureRowsOf is featureRows for the terms numbered tids by st
 // (stemmer.appendWordTerms): the same rows, with each distinct stem's
-// featRow looked up once per stemmer instead of once per occurrence. Nil
-// when the model has no sub-model for lang.
-func (m *TopicModel) featureRowsOf(lang string, st *stemmer, tids []int32) []int32 {
-	lm := m.Langs[lang]
-	if lm == nil || len(lm.Classes) == 0 {
-		return nil
-	}
+// featRow looked up once per stemmer instead of once per occurrence.
+func (lm *LangModel) featureRowsOf(st *stemmer, tids []int32) []int32 {
 	rows := make([]int32, 0, 2*len(tids))
 	seen := st.scratch()
 	var prev featRow
@@ -305,16 +309,6 @@ func (m *TopicModel) featureRowsOf(lang string, st *stemmer, tids []int32) []int
 	}
 	slices.Sort(rows)
 	return slices.Clip(slices.Compact(rows))
-}
-
-// scoreRows is the calibrated posterior of the feature rows (featureRows)
-// in lang, or nil when the model has no sub-model for lang.
-func (m *TopicModel) scoreRows(lang string, rows []int32) []TopicScore {
-	lm := m.Langs[lang]
-	if lm == nil || len(lm.Classes) == 0 {
-		return nil
-	}
-	return lm.score(rows)
 }
 
 // score is the tempered, calibrated posterior of the features rows

@@ -390,8 +390,11 @@ type articleTopics struct {
 // title's words and its sentences; admin keywords are matched on its title
 // and text with stop words kept.
 func (e *Engine) articleTopics(st *stemmer, lang string, tids, titleWids []int32, sents []sentence, title, text string) articleTopics {
-	rows := e.model.featureRowsOf(lang, st, tids)
-	ev := articleTopics{model: e.model.scoreRows(lang, rows), rows: rows}
+	var ev articleTopics
+	if lm := e.model.sub(lang); lm != nil {
+		ev.rows = lm.featureRowsOf(st, tids)
+		ev.model = lm.score(ev.rows)
+	}
 	// The gazetteer and the lexicon read the title and the first three
 	// sentences, whose words are split already: one stemmer look-up each
 	// answers both.

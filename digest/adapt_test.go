@@ -111,19 +111,19 @@ func TestClassifySource(t *testing.T) {
 		return out
 	}
 	few := terms(sourceCall("C", 15, 10))
-	for i, ts := range m.ClassifySource("en", few) {
+	for i, ts := range m.ClassifySource("en", few, nil) {
 		if want := m.ClassifyTerms("en", few[i]); !slices.Equal(ts, want) {
 			t.Fatalf("article %d of 25: %v, want the model's own %v", i, ts, want)
 		}
 	}
 	many := terms(sourceCall("C", 25, 10))
-	got := m.ClassifySource("en", many)
+	got := m.ClassifySource("en", many, nil)
 	for i := 25; i < 35; i++ {
 		if own := m.ClassifyTerms("en", many[i]); own[0].ID != "economy" || got[i][0].ID != "sport" {
 			t.Fatalf("ambiguous article %d: model %v, adapted %v; want economy, then sport", i, own, got[i])
 		}
 	}
-	if got := m.ClassifySource("xx", many); len(got) != len(many) || got[0] != nil {
+	if got := m.ClassifySource("xx", many, nil); len(got) != len(many) || got[0] != nil {
 		t.Fatalf("a language without a model: %v, want no scores", got[:1])
 	}
 }
@@ -150,5 +150,106 @@ func TestAdaptTopicsIsOrderIndependent(t *testing.T) {
 		if !slices.Equal(got, want[id]) {
 			t.Fatalf("%s: %v in reversed order, %v in the caller's", id, got, want[id])
 		}
+	}
+}
+
+// siteCall is a site's section feed of hinted reports and its front page of
+// unhinted ones, all saying only "welmo" (the training outlets' economy
+// word), the front page's links on frontHost.
+func siteCall(hint, frontHost string) []Article {
+	var arts []Article
+	for i := range 35 {
+		a := Article{ID: fmt.Sprintf("s%d", i), Lang: "en", Title: uniqueWord("zt", i) + " " + uniqueWord("zu", i),
+			Text:   "welmo " + uniqueWord("zc", i) + " " + uniqueWord("zd", i),
+			Source: "Site Sport", URL: fmt.Sprintf("https://www.site.example/sport/%d", i)}
+		if hint != "" {
+			a.Topics = []string{hint}
+		}
+		if i >= 20 {
+			a.Source, a.Topics, a.URL = "Site", nil, fmt.Sprintf("https://%s/news/%d", frontHost, i)
+		}
+		arts = append(arts, a)
+	}
+	return arts
+}
+
+// A site's hinted articles (its sport section's feed) teach the model how
+// the site writes that desk, so its front page's unhinted reports in the
+// same words are filed under it; without the hints, or from another site,
+// the model's own reading stands.
+func TestAdaptTopicsLearnsFromASitesHints(t *testing.T) {
+	e, err := NewEngine(Config{TopicModel: adaptModel(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		call      []Article
+		wantFirst string
+	}{
+		{"section feed hinted, same site", siteCall("Sport", "site.example"), "sport"},
+		{"same site, no hints", siteCall("", "site.example"), "economy"},
+		{"hinted section feed of another site", siteCall("Sport", "other.example"), "economy"},
+		{"hint the classifier has no topic for", siteCall("Opinion", "site.example"), "economy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			anns := e.Annotate(tt.call)
+			for i, a := range tt.call {
+				if a.Source != "Site" {
+					continue
+				}
+				if got := anns[i].Topics; len(got) == 0 || got[0].ID != tt.wantFirst {
+					t.Fatalf("%s (%s): topics %v, want %s first", a.ID, a.URL, got, tt.wantFirst)
+				}
+			}
+		})
+	}
+}
+
+func TestSiteOf(t *testing.T) {
+	tests := []struct {
+		url, source, wantHost, wantSource string
+	}{
+		{"https://www.bbc.co.uk/sport/1", "BBC Sport", "bbc.co.uk", ""},
+		{"https://m.bbc.co.uk/news/2", "BBC News", "bbc.co.uk", ""},
+		{"http://AMP.Example.com:8080/x?y=1", "E", "example.com", ""},
+		{"https://www.aljazeera.net/news/2026/12/3/%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82", "الجزيرة", "aljazeera.net", ""},
+		{"https://site.example?id=3", "S", "site.example", ""},
+		{"", "Radio X", "", "Radio X"},
+		{"not a url", "Radio X", "", "Radio X"},
+	}
+	for _, tt := range tests {
+		host, source := siteOf(Article{URL: tt.url, Source: tt.source})
+		if host != tt.wantHost || source != tt.wantSource {
+			t.Errorf("siteOf(%q, %q) = %q, %q, want %q, %q", tt.url, tt.source, host, source, tt.wantHost, tt.wantSource)
+		}
+	}
+}
+
+// A hinted article is scored by what the rest of its site teaches, not by
+// its own hint, so a sport report in a feed an admin filed under economy is
+// still read as sport by its text (the text overrules a hint it clearly
+// contradicts), however the adaptation counts it.
+func TestAdaptTopicsLetsTheTextOverruleAWrongHint(t *testing.T) {
+	e, err := NewEngine(Config{TopicModel: adaptModel(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var call []Article
+	for i := range 35 {
+		text := "pirax denol " + uniqueWord("zc", i)
+		if i == 0 {
+			text = "kavo lumet kavo " + uniqueWord("zc", i)
+		}
+		call = append(call, Article{ID: fmt.Sprint("e", i), Lang: "en", Source: "Business", Topics: []string{"Economy"},
+			URL: fmt.Sprintf("https://site.example/business/%d", i), Title: uniqueWord("zt", i), Text: text})
+	}
+	anns := e.Annotate(call)
+	if got := anns[0].Topics; len(got) == 0 || got[0].ID != "sport" {
+		t.Errorf("sport report hinted economy: topics %v, want sport first", got)
+	}
+	if got := anns[1].Topics; len(got) == 0 || got[0].ID != "economy" {
+		t.Errorf("economy report hinted economy: topics %v, want economy first", got)
 	}
 }

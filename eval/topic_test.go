@@ -189,3 +189,37 @@ func TestEvaluateTopicsAdaptsInWindows(t *testing.T) {
 		}
 	}
 }
+
+// The partly hinted figure scores what a site's hinted articles teach the
+// model about its others: outlet D's sport desk writes only "welmo", the
+// training outlets' economy word, so with none hinted the adaptation
+// confirms economy; with a third hinted sport, the rest are read as sport.
+func TestEvaluateTopicsPartlyHinted(t *testing.T) {
+	docs := adaptDocs()[:40] // outlets A and B
+	for i := range 36 {
+		text := fmt.Sprintf("welmo qd%d", i)
+		docs = append(docs, TopicDoc{Corpus: "fixture", Outlet: "D", Lang: "en", Topic: "sport",
+			Rec: Record{ID: fmt.Sprint("D", i), Lang: "en", Text: text}, Terms: digest.Terms(text)})
+	}
+	p := TopicParams{Alpha: 0.1, Prior: 1, TrainOptions: digest.TrainOptions{MinDocs: 1}}
+	rep, err := EvaluateTopics(context.Background(), docs, TopicOptions{Params: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := rep.Langs[0]
+	wantUnhinted := 36 - 12 + (20 - 7) + (20 - 7) // each outlet's window: every third hinted
+	if en.PartHinted.Total() != wantUnhinted || en.PartPlain.Total() != wantUnhinted {
+		t.Fatalf("partly hinted view counts %d and %d articles, want the %d unhinted", en.PartHinted.Total(), en.PartPlain.Total(), wantUnhinted)
+	}
+	// D's 24 unhinted articles are all wrong with none hinted and all
+	// right with a third hinted; A's and B's folds move little.
+	if got, plain := en.PartHinted.Accuracy(), en.PartPlain.Accuracy(); got < plain+20.0/float64(wantUnhinted) {
+		t.Errorf("partly hinted accuracy %.4f, none hinted %.4f: want D's unhinted sport reports read as sport", got, plain)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	want := fmt.Sprintf("the other articles: accuracy %.4f, macro-F1 %.4f (none hinted: %.4f", en.PartHinted.Accuracy(), en.PartHinted.MacroF1(), en.PartPlain.Accuracy())
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("report lacks %q:\n%s", want, out.String())
+	}
+}

@@ -1,7 +1,6 @@
 package digest
 
 import (
-	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -49,7 +48,7 @@ const (
 // articles of one language in prep the scores of the model adapted to them
 // (the others keep their forms' scores). An article whose feed hint or RSS
 // category names one of the model's topics counts under that topic
-// whatever the model makes of it (hintLabel): a site's section feeds and
+// whatever the model makes of it (prepared.hints): a site's section feeds and
 // categorised items teach the model how the site writes each desk, for
 // the articles that come without a hint. prep is in the call's canonical
 // order (articleBefore), so the sums do not depend on the caller's order.
@@ -76,7 +75,7 @@ func (e *Engine) adaptTopics(prep []prepared) {
 		labels := make([]int, len(idx))
 		for j, i := range idx {
 			rows[j], post[j] = prep[i].topicEv.rows, prep[i].topicEv.model
-			labels[j] = e.hintLabel(lm, prep[i].Topics)
+			labels[j] = lm.firstClass(prep[i].hints...)
 		}
 		for j, ts := range lm.adapt(rows, post, labels) {
 			prep[idx[j]].model = ts
@@ -106,11 +105,11 @@ func siteOf(a Article) (host, source string) {
 	return "", a.Source
 }
 
-// hintLabel is the index in lm's classes of the first of hints that names
-// one of them (e.hintTopic), or -1.
-func (e *Engine) hintLabel(lm *LangModel, hints []string) int {
-	for _, h := range hints {
-		if c := slices.Index(lm.Classes, e.hintTopic(h)); c >= 0 {
+// firstClass is the index in lm's classes of the first of ids that is
+// one of them, or -1.
+func (lm *LangModel) firstClass(ids ...string) int {
+	for _, id := range ids {
+		if c := slices.Index(lm.Classes, id); c >= 0 {
 			return c
 		}
 	}
@@ -141,8 +140,8 @@ func (m *TopicModel) ClassifySource(lang string, terms [][]string, labels []stri
 	lab := make([]int, len(terms))
 	for j := range lab {
 		lab[j] = -1
-		if j < len(labels) && labels[j] != "" {
-			lab[j] = slices.Index(lm.Classes, labels[j])
+		if j < len(labels) {
+			lab[j] = lm.firstClass(labels[j])
 		}
 	}
 	return lm.adapt(rows, out, lab)
@@ -207,14 +206,13 @@ func (lm *LangModel) adapt(docs [][]int32, post [][]TopicScore, labels []int) []
 		}
 		for l, r := range rows {
 			for c := range nc {
-				logp[l*nc+c] = math.Log((lm.counts[int(r)*nc+c] + delta[l*nc+c] + lm.Alpha) /
-					(lm.total[c] + added[c] + lm.Alpha*lm.vocab))
+				logp[l*nc+c] = lm.logLik(lm.counts[int(r)*nc+c]+delta[l*nc+c], lm.total[c]+added[c])
 			}
 		}
 		next := make([][]TopicScore, len(docs))
 		for j := range ldocs {
 			if labels[j] >= 0 {
-				next[j] = lm.withoutOwnHint(rows, ldocs[j], labels[j], delta, added, sizes)
+				next[j] = lm.withoutOwnHint(rows, ldocs[j], labels[j], logp, delta, added, sizes)
 				continue
 			}
 			next[j] = lm.posterior(ldocs[j], logp, sizes)
@@ -225,25 +223,22 @@ func (lm *LangModel) adapt(docs [][]int32, post [][]TopicScore, labels []int) []
 }
 
 // withoutOwnHint is the posterior of the document whose local rows are ld,
-// counted under class c by its hint, under the re-estimated counts (delta,
-// added, sizes, as adapt keeps them) less its own count: a hinted article
-// is scored by what the rest of its site teaches, not by its hint, so that
-// its text can still overrule a wrong hint (arrangeTopics) however many
-// of the site's articles carry the same one.
-func (lm *LangModel) withoutOwnHint(rows, ld []int32, c int, delta, added, sizes []float64) []TopicScore {
+// counted under class c by its hint, under the re-estimated counts (logp,
+// delta, added, sizes, as adapt keeps them) less its own count: a hinted
+// article is scored by what the rest of its site teaches, not by its hint,
+// so that its text can still overrule a wrong hint (arrangeTopics) however
+// many of the site's articles carry the same one. Only class c's
+// likelihoods differ from logp's.
+func (lm *LangModel) withoutOwnHint(rows, ld []int32, c int, logp, delta, added, sizes []float64) []TopicScore {
 	nc := len(lm.Classes)
 	own := make([]float64, len(ld)*nc)
 	self := make([]int32, len(ld))
+	total := lm.total[c] + added[c] - adaptHintWeight*float64(len(ld))
 	for k, l := range ld {
 		self[k] = int32(k)
-		r := int(rows[l])
-		for cc := range nc {
-			n, total := lm.counts[r*nc+cc]+delta[int(l)*nc+cc], lm.total[cc]+added[cc]
-			if cc == c {
-				n, total = n-adaptHintWeight, total-adaptHintWeight*float64(len(ld))
-			}
-			own[k*nc+cc] = math.Log((max(n, 0) + lm.Alpha) / (total + lm.Alpha*lm.vocab))
-		}
+		copy(own[k*nc:(k+1)*nc], logp[int(l)*nc:int(l+1)*nc])
+		n := lm.counts[int(rows[l])*nc+c] + delta[int(l)*nc+c] - adaptHintWeight
+		own[k*nc+c] = lm.logLik(max(n, 0), total)
 	}
 	docs := slices.Clone(sizes)
 	docs[c] -= adaptHintWeight

@@ -122,6 +122,9 @@ type prepared struct {
 	// form's, or those of the model adapted to its source's articles in the
 	// call (adaptTopics)
 	model []TopicScore
+	// hints are the topic IDs its feed hints and RSS categories name
+	// (hintTopics), resolved once per call for the adaptation and topics
+	hints []string
 }
 
 // key identifies an article for story IDs: its ID, or else its URL or
@@ -261,6 +264,7 @@ func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 			forms[i] = e.prepare(st, prep[i].Article)
 		}
 		prep[i].form, prep[i].model = forms[i], forms[i].topicEv.model
+		prep[i].hints = e.hintTopics(prep[i].Topics)
 	}
 	e.forms.put(keys, forms)
 	return prep

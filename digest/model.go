@@ -187,7 +187,7 @@ func (lm *LangModel) finish() {
 	for r, f := range feats {
 		lm.rows[f] = featRow{row: int32(r), known: true}
 		for i, c := range lm.counts[r*nc : (r+1)*nc] {
-			lm.logp[r*nc+i] = math.Log((c + lm.Alpha) / (lm.total[i] + lm.Alpha*lm.vocab))
+			lm.logp[r*nc+i] = lm.logLik(c, lm.total[i])
 		}
 	}
 	var pairFeats []string
@@ -315,6 +315,13 @@ func (lm *LangModel) featureRowsOf(st *stemmer, tids []int32) []int32 {
 // (sorted, each once).
 func (lm *LangModel) score(rows []int32) []TopicScore {
 	return lm.posterior(rows, lm.logp, lm.Docs)
+}
+
+// logLik is the smoothed log-likelihood of a feature counted n times in a
+// class whose features are counted total times (additive smoothing by
+// Alpha over the vocabulary).
+func (lm *LangModel) logLik(n, total float64) float64 {
+	return math.Log((n + lm.Alpha) / (total + lm.Alpha*lm.vocab))
 }
 
 // posterior is score with the log-likelihoods of feature r in each class

@@ -167,6 +167,18 @@ func (e *Engine) lexiconScores(titleHits, leadHits []string) []float64 {
 	return out
 }
 
+// hintTopics is the topic ID each of hints names (hintTopic), in order,
+// leaving out those that name none.
+func (e *Engine) hintTopics(hints []string) []string {
+	var ids []string
+	for _, h := range hints {
+		if id := e.hintTopic(h); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
 // hintTopic is the package-level hintTopic, plus the engine's admin topic IDs.
 func (e *Engine) hintTopic(hint string) string {
 	if id := hintTopic(hint); id != "" {
@@ -429,8 +441,8 @@ func (e *Engine) topics(c []prepared) []TopicScore {
 		ev.score[ts.ID], ev.model[ts.ID] = ts.Score, ts.Score
 	}
 	for _, a := range c {
-		for _, h := range a.Topics {
-			if id := e.hintTopic(h); id != "" && !ev.hinted[id] {
+		for _, id := range a.hints {
+			if !ev.hinted[id] {
 				ev.hinted[id] = true
 				ev.score[id] = 1 - (1-ev.score[id])*(1-hintConfidence)
 			}

@@ -239,14 +239,9 @@ func evaluateWindow(eng *digest.Engine, model *digest.TopicModel, test []TopicDo
 	}
 	for i, ann := range eng.Annotate(arts) {
 		d := test[i]
-		pred := "none"
+		pred, alone := best(scores[i]), best(model.ClassifyTerms(d.Lang, d.Terms))
 		if ts := scores[i]; len(ts) > 0 {
-			pred = ts[0].ID
 			lt.addReliability(ts[0].Score, pred == d.Topic)
-		}
-		alone := "none"
-		if ts := model.ClassifyTerms(d.Lang, d.Terms); len(ts) > 0 {
-			alone = ts[0].ID
 		}
 		ot.Conf.Add(d.Topic, pred)
 		lt.Pooled.Add(d.Topic, pred)

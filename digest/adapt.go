@@ -45,42 +45,64 @@ const (
 )
 
 // adaptTopics gives the articles of each site with adaptMinArticles
-// articles of one language in prep the scores of the model adapted to them
+// articles of one language in prep, or that many with the site's
+// remembered ones (topicMemory), the scores of the model adapted to them
 // (the others keep their forms' scores). An article whose feed hint or RSS
 // category names one of the model's topics counts under that topic
 // whatever the model makes of it (prepared.hints): a site's section feeds and
 // categorised items teach the model how the site writes each desk, for
 // the articles that come without a hint. prep is in the call's canonical
-// order (articleBefore), so the sums do not depend on the caller's order.
+// order (articleBefore), and the remembered articles follow it in theirs,
+// so the sums do not depend on the caller's order.
 func (e *Engine) adaptTopics(prep []prepared) {
-	type group struct{ host, source, lang string }
-	groups := map[group][]int{}
-	var order []group
+	groups := map[siteLang][]int{}
+	var order []siteLang
 	for i := range prep {
-		host, source := siteOf(prep[i].Article)
-		g := group{host, source, prep[i].lang}
+		g := siteLangOf(prep[i].Article, prep[i].lang)
 		if groups[g] == nil {
 			order = append(order, g)
 		}
 		groups[g] = append(groups[g], i)
 	}
+	e.topicMem.mu.RLock()
+	defer e.topicMem.mu.RUnlock()
 	for _, g := range order {
 		idx := groups[g]
 		lm := e.model.sub(g.lang)
-		if len(idx) < adaptMinArticles || lm == nil {
+		if lm == nil {
 			continue
 		}
-		rows := make([][]int32, len(idx))
-		post := make([][]TopicScore, len(idx))
-		labels := make([]int, len(idx))
-		for j, i := range idx {
-			rows[j], post[j] = prep[i].topicEv.rows, prep[i].topicEv.model
-			labels[j] = lm.firstClass(prep[i].hints...)
+		mem := e.remembered(g, prep, idx)
+		if len(idx)+len(mem) < adaptMinArticles {
+			continue
 		}
-		for j, ts := range lm.adapt(rows, post, labels) {
+		n := len(idx) + len(mem)
+		rows, post, labels := make([][]int32, 0, n), make([][]TopicScore, 0, n), make([]int, 0, n)
+		for _, i := range idx {
+			rows, post = append(rows, prep[i].topicEv.rows), append(post, prep[i].topicEv.model)
+			labels = append(labels, lm.firstClass(prep[i].hints...))
+		}
+		for _, a := range mem {
+			rows, post, labels = append(rows, a.rows), append(post, a.model), append(labels, lm.firstClass(a.hints...))
+		}
+		for j, ts := range lm.adapt(rows, post, labels)[:len(idx)] {
 			prep[idx[j]].model = ts
 		}
 	}
+}
+
+// remembered is what the adaptation of site g's articles idx of prep reads
+// of the site's memory: its latest articles not in the call, up to
+// AdaptWindow with the call's. The caller holds the memory's read lock.
+func (e *Engine) remembered(g siteLang, prep []prepared, idx []int) []memArticle {
+	if len(idx) >= AdaptWindow || len(e.topicMem.sites[g]) == 0 {
+		return nil
+	}
+	in := make(map[uint64]bool, len(idx))
+	for _, i := range idx {
+		in[hashString(prep[i].key())] = true
+	}
+	return e.topicMem.recent(g, in, AdaptWindow-len(idx))
 }
 
 // siteOf is the outlet an article's adaptation groups it with: its link's

@@ -177,3 +177,68 @@ func BenchmarkStoriesScale(b *testing.B) {
 	}
 	b.ReportMetric(per[1]/per[0], "40k/2.5k")
 }
+
+// BenchmarkSmallCall measures what the engine's memory of a site's latest
+// articles (digest/topic_memory.go) costs a small call: an alert check's
+// ten new reports of one site (200 of ANT's reports, re-dated 14 minutes
+// apart: a busy site's 48 hours), their forms prepared at ingest. "alone" is an engine that remembers nothing (the
+// call is not adapted), "remembered" one that prepared the site's 190
+// reports before them (the call is adapted with them), and "window" the
+// site's 200 reports in one call (a digest of its window), all in the same
+// run. Run:
+//
+//	go test -run '^$' -bench SmallCall -benchtime 200x ./digest
+func BenchmarkSmallCall(b *testing.B) {
+	site := loadANT(b, digest.AdaptWindow)
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for i := range site {
+		site[i].Published = start.Add(time.Duration(i) * 14 * time.Minute)
+	}
+	call := site[len(site)-10:]
+	remembered, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	remembered.Prepare(site...)
+	undated := make([]digest.Article, len(site)-10)
+	for i, a := range site[:len(site)-10] {
+		a.Published = time.Time{}
+		undated[i] = a
+	}
+	alone, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	alone.Prepare(call...)
+	alone.Prepare(undated...) // the same forms; undated articles are not remembered
+	passes := []pass{
+		{"alone", func() { _ = alone.Stories(call) }},
+		{"remembered", func() { _ = remembered.Stories(call) }},
+		{"window", func() { _ = remembered.Stories(site) }},
+	}
+	elapsed := timePasses(b, passes)
+	for i, p := range passes {
+		b.ReportMetric(float64(elapsed[i].Nanoseconds())/float64(b.N), p.name+"-ns/call")
+	}
+	b.ReportMetric(float64(elapsed[1])/float64(elapsed[0]), "remembered/alone")
+	b.ReportMetric(float64(elapsed[1])/float64(elapsed[2]), "remembered/window")
+}
+
+// pass is one timed step of a benchmark's iteration.
+type pass struct {
+	name string
+	run  func()
+}
+
+// timePasses runs every pass once an iteration, one after the other, so
+// load on a shared machine hits them alike, and returns each one's total.
+func timePasses(b *testing.B, passes []pass) []time.Duration {
+	elapsed := make([]time.Duration, len(passes))
+	for b.Loop() {
+		for i, p := range passes {
+			d, _ := measure(p.run)
+			elapsed[i] += d
+		}
+	}
+	return elapsed
+}

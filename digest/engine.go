@@ -19,8 +19,9 @@ type Engine struct {
 	lex            []extraTopic     // lexicon topics the classifier has no training data for
 	lexIndex       map[string][]int // lexicon stem → indices into lex (lexiconIndex)
 	model          *TopicModel
-	bpMem          *bpMemory  // paragraphs of the articles learnt over the last days (Learn)
-	forms          *formCache // the prepared forms of the last calls' articles
+	bpMem          *bpMemory    // paragraphs of the articles learnt over the last days (Learn)
+	topicMem       *topicMemory // each site's latest prepared articles, for the adaptation (Prepare)
+	forms          *formCache   // the prepared forms of the last calls' articles
 }
 
 // extraTopic is an admin-defined topic: an ID and its keywords, pre-stemmed.
@@ -34,7 +35,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if cfg.SummaryBudget < 0 || cfg.MergeWindow < 0 || cfg.MergeThreshold < 0 {
 		return nil, fmt.Errorf("%w: negative SummaryBudget, MergeWindow or MergeThreshold", ErrBadConfig)
 	}
-	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow, bpMem: newBPMemory(), forms: newFormCache(cfg.PreparedCache)}
+	e := &Engine{budget: cfg.SummaryBudget, window: cfg.MergeWindow, bpMem: newBPMemory(), topicMem: newTopicMemory(), forms: newFormCache(cfg.PreparedCache)}
 	if e.budget == 0 {
 		e.budget = DefaultSummaryBudget
 	}
@@ -301,12 +302,15 @@ func (e *Engine) stripAll(arts []Article) ([]prepared, []formKey) {
 // critical path. A push whose window strips an article differently (its
 // other articles show other repeated paragraphs) prepares that one again:
 // forms are keyed by the stripped article, so a wrong one is never used.
-// An engine that keeps no forms (Config.PreparedCache < 0) does nothing.
+// The engine also remembers each site's latest articles for the
+// adaptation of later calls that hold few of them (topic_memory.go); an
+// engine that keeps no forms (Config.PreparedCache < 0) prepares arts for
+// that alone.
 func (e *Engine) Prepare(arts ...Article) {
-	if e.forms == nil || len(arts) == 0 {
+	if len(arts) == 0 {
 		return
 	}
-	_ = e.prepareAll(stemmerFor(len(arts)), arts)
+	e.topicMem.remember(e.prepareAll(stemmerFor(len(arts)), arts))
 }
 
 // Ready reports how many of arts a Stories call now would find prepared

@@ -59,10 +59,7 @@ func BenchmarkSelectLearned(b *testing.B) {
 		idx[i] = i
 	}
 	var buf []digest.Story
-	passes := []struct {
-		name string
-		run  func()
-	}{
+	passes := []pass{
 		{"none", func() { _ = digest.ReferenceSelect(stories, digest.Prefs{}, now) }},
 		{"topics", func() { _ = digest.ReferenceSelect(stories, digest.Prefs{Weights: topics}, now) }},
 		{"taps", func() { _ = digest.ReferenceSelect(stories, digest.Prefs{Weights: taps}, now) }},
@@ -71,13 +68,7 @@ func BenchmarkSelectLearned(b *testing.B) {
 		{"pool-none", func() { buf = pool.SelectInto(buf, idx, digest.Prefs{}).Stories[:0] }},
 		{"pool-taps", func() { buf = pool.SelectInto(buf, idx, digest.Prefs{Weights: taps}).Stories[:0] }},
 	}
-	elapsed := make([]time.Duration, len(passes))
-	for b.Loop() {
-		for i, p := range passes {
-			d, _ := measure(p.run)
-			elapsed[i] += d
-		}
-	}
+	elapsed := timePasses(b, passes)
 	for i, p := range passes {
 		b.ReportMetric(float64(elapsed[i].Microseconds())/float64(b.N), p.name+"-us/chat")
 		if i > 0 {

@@ -61,6 +61,12 @@ type LangTopics struct {
 	// counts under their topics); PartPlain the same articles with none
 	// hinted.
 	PartHinted, PartPlain *Confusion
+	// Small is Pooled when the outlet's articles arrive in calls of
+	// smallCall (an alert check's two hours, a small feed's day), each
+	// adapted with the digest.AdaptWindow-smallCall articles before it in
+	// the outlet's stream, as the engine remembers a site's latest
+	// articles; without that memory such a call is not adapted (Unadapted).
+	Small *Confusion
 	// Plain is the subscriber view with topics from the text alone; Hinted
 	// the same with each article's own category (and any topic hints of its
 	// record) given as its feed's hints, as a sectioned feed or an RSS
@@ -155,7 +161,7 @@ func EvaluateTopics(ctx context.Context, docs []TopicDoc, opt TopicOptions) (Top
 	trainer := newTopicTrainer(docs, opt.Params) // features interned once for every fold
 	for _, lang := range slices.Sorted(maps.Keys(byLang)) {
 		lt := LangTopics{Lang: lang, Pooled: NewConfusion(), Folded: NewConfusion(), Unadapted: NewConfusion(), UnadaptedFolded: NewConfusion(),
-			PartHinted: NewConfusion(), PartPlain: NewConfusion(),
+			PartHinted: NewConfusion(), PartPlain: NewConfusion(), Small: NewConfusion(),
 			Plain: newDeskView(), Hinted: newDeskView(),
 			Ceiling: topicCeiling(byLang[lang])}
 		for _, o := range outlets(byLang[lang]) {
@@ -212,7 +218,31 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 	for lo := 0; lo < len(test); lo += opt.Window {
 		evaluateWindow(eng, model, test[lo:min(lo+opt.Window, len(test))], ot, lt)
 	}
+	evaluateSmallCalls(model, test, lt)
 	return ot, nil
+}
+
+// smallCall is how many of a site's articles a small call holds in the
+// Small view: fewer than the engine adapts to alone.
+const smallCall = 10
+
+// evaluateSmallCalls scores the stream test in calls of smallCall, each
+// adapted together with the articles before it, up to digest.AdaptWindow
+// in all: what the engine's memory of the site's latest articles adds to
+// a call (digest/topic_memory.go).
+func evaluateSmallCalls(model *digest.TopicModel, test []TopicDoc, lt *LangTopics) {
+	terms := make([][]string, len(test))
+	for i, d := range test {
+		terms[i] = d.Terms
+	}
+	for lo := 0; lo < len(test); lo += smallCall {
+		hi := min(lo+smallCall, len(test))
+		from := max(0, hi-digest.AdaptWindow)
+		scores := model.ClassifySource(test[0].Lang, terms[from:hi], nil)
+		for i := lo; i < hi; i++ {
+			lt.Small.Add(test[i].Topic, best(scores[i-from]))
+		}
+	}
 }
 
 // evaluateWindow tests one engine call's worth of an outlet's articles.
@@ -370,6 +400,8 @@ func (lt LangTopics) write(w io.Writer) {
 		lt.Unadapted.MacroF1(), lt.UnadaptedFolded.MacroF1())
 	fmt.Fprintf(w, "  a third of each window hinted (its category, as a site's section feeds or RSS categories give it), the other articles: accuracy %.4f, macro-F1 %.4f (none hinted: %.4f, %.4f)\n",
 		lt.PartHinted.Accuracy(), lt.PartHinted.MacroF1(), lt.PartPlain.Accuracy(), lt.PartPlain.MacroF1())
+	fmt.Fprintf(w, "  calls of %d articles (an alert's two hours, a small feed's day), adapted with the %d before them as the engine remembers a site's latest: accuracy %.4f, macro-F1 %.4f (not remembered, unadapted: %.4f, %.4f)\n",
+		smallCall, digest.AdaptWindow-smallCall, lt.Small.Accuracy(), lt.Small.MacroF1(), lt.Unadapted.Accuracy(), lt.Unadapted.MacroF1())
 	lt.Ceiling.write(w, lt.Lang)
 	fmt.Fprintf(w, "\n  Subscriber view (%s; engine topics, no feed hints): desk = articles of that gold topic\n", lt.Lang)
 	lt.Plain.write(w, lt.Total)

@@ -223,3 +223,29 @@ func TestEvaluateTopicsPartlyHinted(t *testing.T) {
 		t.Errorf("report lacks %q:\n%s", want, out.String())
 	}
 }
+
+// The small-calls figure scores calls of smallCall articles, each adapted
+// with the outlet's articles before it as the engine remembers a site's
+// latest: outlet C's "welmo"-only reports in its later calls are read as
+// sport, which no call of 10 would teach on its own (the unadapted figure).
+func TestEvaluateTopicsSmallCallsRemembered(t *testing.T) {
+	p := TopicParams{Alpha: 0.1, Prior: 1, TrainOptions: digest.TrainOptions{MinDocs: 1}}
+	rep, err := EvaluateTopics(context.Background(), adaptDocs(), TopicOptions{Params: p, Window: smallCall})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := rep.Langs[0]
+	if en.Small.Total() != en.Pooled.Total() {
+		t.Fatalf("small calls score %d articles, the pooled figure %d", en.Small.Total(), en.Pooled.Total())
+	}
+	if got, alone := en.Small.Accuracy(), en.Unadapted.Accuracy(); got <= alone || en.Pooled.Accuracy() != alone {
+		t.Errorf("small calls with the site remembered: accuracy %.4f; windows of %d alone %.4f, unadapted %.4f: want the remembered articles to teach C's sport desk",
+			got, smallCall, en.Pooled.Accuracy(), alone)
+	}
+	var out bytes.Buffer
+	rep.Write(&out)
+	want := fmt.Sprintf("adapted with the %d before them as the engine remembers a site's latest: accuracy %.4f, macro-F1 %.4f", digest.AdaptWindow-smallCall, en.Small.Accuracy(), en.Small.MacroF1())
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("report lacks %q:\n%s", want, out.String())
+	}
+}

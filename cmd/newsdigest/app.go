@@ -159,6 +159,25 @@ func (m *Main) stores(ctx context.Context, engine *digest.Engine) error {
 		engine.Prepare(as...) // the next push finds these prepared
 	}
 	m.ingester = news.NewIngester(m.articles, o)
+	return m.refill(ctx, engine)
+}
+
+// refill gives a started engine what its memories held before the restart:
+// the stored articles of the last digest.BoilerplateMemoryDays are learnt
+// and prepared as the ingester did when it stored them, so the first push
+// and alert check after a start drop the outlets' repeated paragraphs and
+// adapt topics to each site's recent articles, as they would have without
+// the restart (and find those articles prepared).
+func (m *Main) refill(ctx context.Context, engine *digest.Engine) error {
+	start := time.Now()
+	stored, err := m.articles.SinceTime(ctx, start.Add(-digest.BoilerplateMemoryDays*24*time.Hour))
+	if err != nil {
+		return fmt.Errorf("refill the engine's memory: %w", err)
+	}
+	as := articlesOf(stored)
+	engine.Learn(as...)
+	engine.Prepare(as...)
+	m.log.Info("engine memory refilled from the store", "articles", len(as), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

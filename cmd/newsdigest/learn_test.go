@@ -60,3 +60,63 @@ func TestIngestTeachesTheEngineBoilerplate(t *testing.T) {
 		t.Errorf("summary %q: want today's news without the outlet's teaser", got.Summary)
 	}
 }
+
+// A restart empties the engine's memories; the service refills them from
+// the store's last days, so the first push after a start still drops the
+// outlet's teaser (learnt from the stored articles, not from the push's
+// window alone) and finds the stored articles prepared, which also gives
+// the engine each site's latest articles for adapting topics.
+func TestRestartRefillsTheEnginesMemory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := openDB(filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	seeds := t.TempDir()
+	const teaser = "برنامج المساء معكم كل ليلة على شاشتنا: أسعار النفط تهبط إلى أدنى مستوى منذ عام"
+	leads := []string{"افتتح وزير الثقافة معرض الكتاب الدولي بمشاركة ثلاثين دولة.", "قتل ثلاثة أشخاص في انفجار سيارة وسط المدينة.", "أعلنت وزارة الصحة عن حملة تطعيم في المدارس."}
+	now := time.Now().UTC().Truncate(time.Hour)
+	for i, lead := range leads {
+		body := fmt.Sprintf("---\ntitle: خبر %d\nsource: cnn\npublished: %s\n---\n%s\n\n%s\n", i, now.Add(-time.Duration(3-i)*12*time.Hour).Format(time.RFC3339), teaser, lead)
+		if err := os.WriteFile(filepath.Join(seeds, fmt.Sprintf("%d.md", i)), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	first := &Main{cfg: Config{SeedsDir: seeds}, log: quiet, db: db}
+	before, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.stores(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := first.ingester.Run(ctx); err != nil || rep.SeedsNew != 3 {
+		t.Fatalf("ingest: %+v, %v; want 3 seed articles", rep, err)
+	}
+
+	restarted := &Main{cfg: Config{SeedsDir: t.TempDir()}, log: quiet, db: db}
+	after, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := restarted.stores(ctx, after); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := restarted.articles.Since(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := after.Ready(articlesOf(stored)); n != len(stored) || n == 0 {
+		t.Errorf("after a restart the engine has %d of the %d stored articles prepared", n, len(stored))
+	}
+	today := digest.Article{ID: "today", Source: "cnn", Title: "اجتماع مجلس الوزراء", Published: now,
+		Text: teaser + "\nعقد مجلس الوزراء اجتماعه الأسبوعي وناقش مشروع قانون الموازنة."}
+	for name, e := range map[string]*digest.Engine{"before the restart": before, "after the restart": after} {
+		if got := e.Annotate([]digest.Article{today})[0]; strings.Contains(got.Summary, "أسعار النفط") || !strings.Contains(got.Summary, "مجلس الوزراء") {
+			t.Errorf("%s: summary %q, want today's news without the outlet's teaser", name, got.Summary)
+		}
+	}
+}

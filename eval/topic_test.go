@@ -242,6 +242,9 @@ func TestEvaluateTopicsSmallCallsRemembered(t *testing.T) {
 		t.Errorf("small calls with the site remembered: accuracy %.4f; windows of %d alone %.4f, unadapted %.4f: want the remembered articles to teach C's sport desk",
 			got, smallCall, en.Pooled.Accuracy(), alone)
 	}
+	if got, alone := en.SmallMemory.First, en.SmallAlone.First; got <= alone || en.SmallMemory.Desks["sport"].Desk != 35+20 {
+		t.Errorf("through the engine, first topic the desk's for %d articles with the memory, %d without: want the prepared articles to teach C's sport desk", got, alone)
+	}
 	var out bytes.Buffer
 	rep.Write(&out)
 	want := fmt.Sprintf("adapted with the %d before them as the engine remembers a site's latest: accuracy %.4f, macro-F1 %.4f", digest.AdaptWindow-smallCall, en.Small.Accuracy(), en.Small.MacroF1())

@@ -150,3 +150,34 @@ func TestTopicMemoryBounds(t *testing.T) {
 		t.Fatalf("%d undated articles remembered", e.topicMem.n)
 	}
 }
+
+// The ingester prepares (and so remembers) while pushes, alert checks and
+// searches read the memory: run with -race.
+func TestTopicMemoryServesConcurrentCalls(t *testing.T) {
+	e, err := NewEngine(Config{TopicModel: adaptModel(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Now().UTC().Add(-24 * time.Hour).Truncate(time.Hour)
+	want := firstTopics(e, datedSiteCall("q", "site.example", base.Add(3*time.Hour), 0, 5))
+	done := make(chan []string, 4)
+	for g := range 4 {
+		go func() {
+			var got []string
+			for k := range 10 {
+				if g == 0 {
+					e.Prepare(datedSiteCall(fmt.Sprintf("p%d-", k), "site.example", base.Add(time.Duration(k)*time.Minute), 4, 0)...)
+					continue
+				}
+				got = firstTopics(e, datedSiteCall("q", "site.example", base.Add(3*time.Hour), 0, 5))
+			}
+			done <- got
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	if got := firstTopics(e, datedSiteCall("q", "site.example", base.Add(3*time.Hour), 0, 5)); got[0] != "sport" || want[0] != "economy" {
+		t.Fatalf("after 40 confident sport reports prepared: %v (before: %v), want sport after, economy before", got, want)
+	}
+}

@@ -78,17 +78,39 @@ func (e *Engine) adaptTopics(prep []prepared) {
 		}
 		n := len(idx) + len(mem)
 		rows, post, labels := make([][]int32, 0, n), make([][]TopicScore, 0, n), make([]int, 0, n)
+		key := adaptKey{h: [2]uint64{hashString(g.lang), hashString(g.lang + "\x00")}}
 		for _, i := range idx {
 			rows, post = append(rows, prep[i].topicEv.rows), append(post, prep[i].topicEv.model)
 			labels = append(labels, lm.firstClass(prep[i].hints...))
+			key.add(prep[i].fkey, labels[len(labels)-1])
 		}
 		for _, a := range mem {
 			rows, post, labels = append(rows, a.rows), append(post, a.model), append(labels, lm.firstClass(a.hints...))
+			key.add(a.fkey, labels[len(labels)-1])
 		}
-		for j, ts := range lm.adapt(rows, post, labels)[:len(idx)] {
+		adapted, ok := e.forms.adaptedScores(key.h)
+		if !ok {
+			adapted = lm.adapt(rows, post, labels)[:len(idx)]
+			e.forms.putAdapted(key.h, adapted)
+		}
+		for j, ts := range adapted {
 			prep[idx[j]].model = ts
 		}
 	}
+}
+
+// adaptKey identifies an adaptation's input: the documents' forms (each a
+// function of its stripped article, formCache.key, and so of its feature
+// rows and scores), in order, with their labels. adapt is a pure function
+// of those, so the scores cached under one key are the scores it would
+// compute again: a push a minute after the last, whose window and site
+// memories are unchanged, reuses them instead of re-estimating the model.
+// An engine that keeps no forms has zero keys and no cache.
+type adaptKey struct{ h formKey }
+
+func (k *adaptKey) add(f formKey, label int) {
+	k.h[0] = mix(mix(k.h[0], f[0]), uint64(label+1))
+	k.h[1] = mix(mix(k.h[1], f[1]), uint64(label+1)^f[0])
 }
 
 // remembered is what the adaptation of site g's articles idx of prep reads

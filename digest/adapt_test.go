@@ -253,3 +253,40 @@ func TestAdaptTopicsLetsTheTextOverruleAWrongHint(t *testing.T) {
 		t.Errorf("economy report hinted economy: topics %v, want economy first", got)
 	}
 }
+
+// A push a minute after the last reuses the adaptation of a site whose
+// articles did not change; one whose articles or hints changed is adapted
+// afresh: the same topics as an engine that keeps nothing between calls.
+func TestAdaptedScoresCachedUntilTheSiteChanges(t *testing.T) {
+	cached, err := NewEngine(Config{TopicModel: adaptModel(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := NewEngine(Config{TopicModel: adaptModel(t), PreparedCache: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := sourceCall("C", 25, 10)
+	fewerSure := slices.Clone(call)
+	for i := range 12 {
+		fewerSure[i].Text = "welmo " + uniqueWord("zc", i) + " " + uniqueWord("zd", i) // the sport word gone
+	}
+	hinted := slices.Clone(fewerSure)
+	for i := range 12 {
+		hinted[i].Topics = []string{"sport"}
+	}
+	for _, tt := range []struct {
+		name string
+		call []Article
+	}{{"first call", call}, {"the same window again", call}, {"twelve reports edited", fewerSure}, {"the same reports hinted", hinted}} {
+		got, want := cached.Annotate(tt.call), fresh.Annotate(tt.call)
+		for i := range want {
+			if fmt.Sprint(roundTopics(got[i].Topics)) != fmt.Sprint(roundTopics(want[i].Topics)) {
+				t.Fatalf("%s: %s: %v with the cache, %v afresh", tt.name, tt.call[i].ID, got[i].Topics, want[i].Topics)
+			}
+		}
+	}
+	if n := len(cached.forms.adapted.cur) + len(cached.forms.adapted.prev); n != 3 {
+		t.Errorf("%d adaptations cached for three distinct windows of one site", n)
+	}
+}

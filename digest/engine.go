@@ -126,6 +126,10 @@ type prepared struct {
 	// hints are the topic IDs its feed hints and RSS categories name
 	// (hintTopics), resolved once per call for the adaptation and topics
 	hints []string
+	// fkey is its form's cache key (formCache.key of the stripped
+	// article): what its form, and so its classifier evidence, is a
+	// function of; zero when the engine keeps no forms
+	fkey formKey
 }
 
 // key identifies an article for story IDs: its ID, or else its URL or
@@ -264,7 +268,7 @@ func (e *Engine) prepareAll(st *stemmer, arts []Article) []prepared {
 		if forms[i] == nil {
 			forms[i] = e.prepare(st, prep[i].Article)
 		}
-		prep[i].form, prep[i].model = forms[i], forms[i].topicEv.model
+		prep[i].form, prep[i].model, prep[i].fkey = forms[i], forms[i].topicEv.model, keys[i]
 		prep[i].hints = e.hintTopics(prep[i].Topics)
 	}
 	e.forms.put(keys, forms)

@@ -25,7 +25,15 @@ type formCache struct {
 	mu    sync.Mutex
 	forms twoGen[*form]
 	paras twoGen[[]uint64]
+	// adapted holds adaptTopics's scores of a site group's call articles,
+	// keyed by adaptKey (see adaptCache)
+	adapted twoGen[[][]TopicScore]
 }
+
+// adaptedCacheGroups is how many site groups' adapted scores the cache keeps
+// per generation: a push's window and an alert check's for every site of a
+// large deployment. Each holds a few hundred bytes a call article.
+const adaptedCacheGroups = 256
 
 // formKey is a 128-bit hash of an article's fields.
 type formKey [2]uint64
@@ -44,7 +52,7 @@ func newFormCache(limit int) *formCache {
 		limit = DefaultPreparedCache
 	}
 	return &formCache{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		forms: newTwoGen[*form](limit), paras: newTwoGen[[]uint64](limit)}
+		forms: newTwoGen[*form](limit), paras: newTwoGen[[]uint64](limit), adapted: newTwoGen[[][]TopicScore](adaptedCacheGroups)}
 }
 
 // key hashes what prepare reads of a: title, text, place and language.
@@ -94,6 +102,26 @@ func (c *formCache) put(keys []formKey, forms []*form) {
 	for i, k := range keys {
 		c.forms.put(k, forms[i])
 	}
+}
+
+// adaptedScores returns the cached adapted scores under k, if any.
+func (c *formCache) adaptedScores(k formKey) ([][]TopicScore, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.adapted.get(k)
+}
+
+// putAdapted stores a site group's adapted scores under k.
+func (c *formCache) putAdapted(k formKey, scores [][]TopicScore) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.adapted.put(k, scores)
 }
 
 // paraHashes returns paraHashes of each article's text, from the cache

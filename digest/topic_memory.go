@@ -51,7 +51,8 @@ func siteLangOf(a Article, lang string) siteLang {
 // published.
 type memArticle struct {
 	key   uint64
-	at    int64 // unix seconds
+	fkey  formKey // its form's cache key (prepared.fkey)
+	at    int64   // unix seconds
 	rows  []int32
 	model []TopicScore
 	hints []string
@@ -84,7 +85,7 @@ func (m *topicMemory) remember(prep []prepared) {
 		}
 		at := min(p.Published.Unix(), now)
 		m.newest = max(m.newest, at)
-		m.add(siteLangOf(p.Article, p.lang), memArticle{key: hashString(p.key()), at: at,
+		m.add(siteLangOf(p.Article, p.lang), memArticle{key: hashString(p.key()), fkey: p.fkey, at: at,
 			rows: p.topicEv.rows, model: p.topicEv.model, hints: p.hints})
 	}
 	m.forget()

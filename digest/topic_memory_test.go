@@ -134,10 +134,22 @@ func TestTopicMemoryBounds(t *testing.T) {
 		t.Fatalf("kept keys %d…%d, want the latest: 51…%d", list[0].key, list[len(list)-1].key, AdaptWindow+50)
 	}
 
-	m.n = maxTopicMemory // as if every other site filled it
-	m.add(siteLang{"new.example", "", "en"}, memArticle{key: 1, at: base.Unix()})
-	if len(m.sites[siteLang{"new.example", "", "en"}]) != 0 || m.n != maxTopicMemory {
-		t.Fatalf("a new site remembered in a full memory (count %d)", m.n)
+	// A full memory: a new site's article takes the place of the oldest of
+	// the site holding the most; a site as large as every other one
+	// replaces its own oldest.
+	m.n = maxTopicMemory
+	newSite := siteLang{"new.example", "", "en"}
+	m.add(newSite, memArticle{key: 1, at: base.Unix()})
+	if len(m.sites[newSite]) != 1 || len(m.sites[site]) != AdaptWindow-1 || m.sites[site][0].key != 52 || m.n != maxTopicMemory {
+		t.Fatalf("full memory: new site holds %d, the large one %d from key %d (count %d); want 1 and %d from 52",
+			len(m.sites[newSite]), len(m.sites[site]), m.sites[site][0].key, m.n, AdaptWindow-1)
+	}
+	small := memorySite(t, 2)
+	small.n = maxTopicMemory
+	a, b := siteLang{"a.example", "", "en"}, siteLang{"b.example", "", "en"}
+	small.add(a, memArticle{key: 99, at: base.Add(time.Hour).Unix()})
+	if keys := memKeys(small.sites[a]); fmt.Sprint(keys) != "[2 99]" || len(small.sites[b]) != 2 || small.n != maxTopicMemory {
+		t.Fatalf("full memory, sites of two: a holds %v, b %d (count %d); want a's oldest replaced: [2 99], b 2", keys, len(small.sites[b]), small.n)
 	}
 
 	e, err := NewEngine(Config{TopicModel: adaptModel(t)})
@@ -180,4 +192,26 @@ func TestTopicMemoryServesConcurrentCalls(t *testing.T) {
 	if got := firstTopics(e, datedSiteCall("q", "site.example", base.Add(3*time.Hour), 0, 5)); got[0] != "sport" || want[0] != "economy" {
 		t.Fatalf("after 40 confident sport reports prepared: %v (before: %v), want sport after, economy before", got, want)
 	}
+}
+
+// memorySite is a memory of sites a.example and b.example, each holding
+// keys 1…n published a second apart.
+func memorySite(t *testing.T, n int) *topicMemory {
+	t.Helper()
+	m := newTopicMemory()
+	base := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
+	for _, host := range []string{"a.example", "b.example"} {
+		for i := 1; i <= n; i++ {
+			m.add(siteLang{host, "", "en"}, memArticle{key: uint64(i), at: base.Add(time.Duration(i) * time.Second).Unix()})
+		}
+	}
+	return m
+}
+
+func memKeys(list []memArticle) []uint64 {
+	var out []uint64
+	for _, a := range list {
+		out = append(out, a.key)
+	}
+	return out
 }

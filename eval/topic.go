@@ -217,45 +217,35 @@ func evaluateOutlet(trainer topicTrainer, docs []TopicDoc, o string, opt TopicOp
 	if err != nil {
 		return ot, err
 	}
-	eng, err := digest.NewEngine(digest.Config{TopicModel: model})
-	if err != nil {
-		return ot, fmt.Errorf("eval: %w", err)
+	engines := make([]*digest.Engine, 4) // plain and hinted windows, small calls remembering and alone
+	for i := range engines {
+		if engines[i], err = digest.NewEngine(digest.Config{TopicModel: model}); err != nil {
+			return ot, fmt.Errorf("eval: %w", err)
+		}
 	}
-	test = shuffled(test)
+	s := newOutletStream(shuffled(test))
 	for lo := 0; lo < len(test); lo += opt.Window {
-		evaluateWindow(eng, model, test[lo:min(lo+opt.Window, len(test))], ot, lt)
+		evaluateWindow(engines[0], engines[1], model, s, lo, min(lo+opt.Window, len(test)), ot, lt)
 	}
-	evaluateSmallCalls(model, test, lt)
-	remembering, err := digest.NewEngine(digest.Config{TopicModel: model})
-	if err != nil {
-		return ot, fmt.Errorf("eval: %w", err)
-	}
-	evaluateSmallCallsByEngine(remembering, eng, test, lt)
+	evaluateSmallCalls(model, s, lt)
+	evaluateSmallCallsByEngine(engines[2], engines[3], s, lt)
 	return ot, nil
 }
 
-// evaluateSmallCallsByEngine annotates the stream test in calls of
+// evaluateSmallCallsByEngine annotates the outlet's stream s in calls of
 // smallCall through two engines: remembering prepares each call's
 // articles first, as the ingester has the service's engine prepare what it
 // stores, and so remembers the outlet's earlier ones; alone prepares
-// nothing. The articles are dated a minute apart in the stream's order
-// (the memory keeps a site's latest) and grouped by their outlet.
-func evaluateSmallCallsByEngine(remembering, alone *digest.Engine, test []TopicDoc, lt *LangTopics) {
-	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	for lo := 0; lo < len(test); lo += smallCall {
-		call := test[lo:min(lo+smallCall, len(test))]
-		arts := make([]digest.Article, len(call))
-		for i, d := range call {
-			arts[i] = Article(d.Rec)
-			arts[i].URL, arts[i].Source = "", d.Outlet
-			arts[i].Published = start.Add(time.Duration(lo+i) * time.Minute)
+// nothing.
+func evaluateSmallCallsByEngine(remembering, alone *digest.Engine, s outletStream, lt *LangTopics) {
+	for lo := 0; lo < len(s.docs); lo += smallCall {
+		hi := min(lo+smallCall, len(s.docs))
+		remembering.Prepare(s.arts[lo:hi]...)
+		for i, ann := range remembering.Annotate(s.arts[lo:hi]) {
+			lt.SmallMemory.add(s.docs[lo+i].Topic, ann.Topics)
 		}
-		remembering.Prepare(arts...)
-		for i, ann := range remembering.Annotate(arts) {
-			lt.SmallMemory.add(call[i].Topic, ann.Topics)
-		}
-		for i, ann := range alone.Annotate(arts) {
-			lt.SmallAlone.add(call[i].Topic, ann.Topics)
+		for i, ann := range alone.Annotate(s.arts[lo:hi]) {
+			lt.SmallAlone.add(s.docs[lo+i].Topic, ann.Topics)
 		}
 	}
 }
@@ -264,48 +254,45 @@ func evaluateSmallCallsByEngine(remembering, alone *digest.Engine, test []TopicD
 // Small view: fewer than the engine adapts to alone.
 const smallCall = 10
 
-// evaluateSmallCalls scores the stream test in calls of smallCall, each
+// evaluateSmallCalls scores the outlet's stream s in calls of smallCall, each
 // adapted together with the articles before it, up to digest.AdaptWindow
 // in all: what the engine's memory of the site's latest articles adds to
 // a call (digest/topic_memory.go).
-func evaluateSmallCalls(model *digest.TopicModel, test []TopicDoc, lt *LangTopics) {
-	terms := make([][]string, len(test))
-	for i, d := range test {
-		terms[i] = d.Terms
-	}
-	for lo := 0; lo < len(test); lo += smallCall {
-		hi := min(lo+smallCall, len(test))
+func evaluateSmallCalls(model *digest.TopicModel, s outletStream, lt *LangTopics) {
+	for lo := 0; lo < len(s.docs); lo += smallCall {
+		hi := min(lo+smallCall, len(s.docs))
 		from := max(0, hi-digest.AdaptWindow)
-		scores := model.ClassifySource(test[0].Lang, terms[from:hi], nil)
+		scores := model.ClassifySource(s.docs[0].Lang, s.terms[from:hi], nil)
 		for i := lo; i < hi; i++ {
-			lt.Small.Add(test[i].Topic, best(scores[i-from]))
+			lt.Small.Add(s.docs[i].Topic, best(scores[i-from]))
 		}
 	}
 }
 
-// evaluateWindow tests one engine call's worth of an outlet's articles.
-func evaluateWindow(eng *digest.Engine, model *digest.TopicModel, test []TopicDoc, ot OutletTopics, lt *LangTopics) {
-	arts := make([]digest.Article, len(test))
-	hinted := make([]digest.Article, len(test))
-	terms := make([][]string, len(test))
-	for i, d := range test {
-		arts[i], hinted[i], terms[i] = Article(d.Rec), HintedArticle(d.Rec), d.Terms
-	}
-	for i, ann := range eng.Annotate(hinted) {
+// evaluateWindow tests one engine call's worth of an outlet's articles,
+// the stream's [lo, hi), as the service's engine sees it: the calls'
+// articles prepared first, as the ingester has the engine prepare what it
+// stores, so each call is adapted with the outlet's latest earlier articles
+// beside its own, up to digest.AdaptWindow (the site memory). plain and
+// hinted are the remembering engines of the plain and the hinted
+// subscriber views; s is the outlet's stream.
+func evaluateWindow(plain, hinted *digest.Engine, model *digest.TopicModel, s outletStream, lo, hi int, ot OutletTopics, lt *LangTopics) {
+	test := s.docs[lo:hi]
+	hinted.Prepare(s.hinted[lo:hi]...)
+	for i, ann := range hinted.Annotate(s.hinted[lo:hi]) {
 		lt.Hinted.add(test[i].Topic, ann.Topics)
 	}
-	scores := model.ClassifySource(test[0].Lang, terms, nil)
-	labels := make([]string, len(test))
-	for i := 0; i < len(test); i += hintEvery {
-		labels[i] = test[i].Topic
-	}
-	for i, ts := range model.ClassifySource(test[0].Lang, terms, labels) {
-		if labels[i] == "" {
+	from := min(lo, max(0, hi-digest.AdaptWindow)) // the remembered articles before the call
+	lang := test[0].Lang
+	scores := model.ClassifySource(lang, s.terms[from:hi], nil)[lo-from:]
+	for i, ts := range model.ClassifySource(lang, s.terms[from:hi], s.labels[from:hi])[lo-from:] {
+		if s.labels[lo+i] == "" {
 			lt.PartHinted.Add(test[i].Topic, best(ts))
 			lt.PartPlain.Add(test[i].Topic, best(scores[i]))
 		}
 	}
-	for i, ann := range eng.Annotate(arts) {
+	plain.Prepare(s.arts[lo:hi]...)
+	for i, ann := range plain.Annotate(s.arts[lo:hi]) {
 		d := test[i]
 		pred, alone := best(scores[i]), best(model.ClassifyTerms(d.Lang, d.Terms))
 		if ts := scores[i]; len(ts) > 0 {
@@ -319,6 +306,39 @@ func evaluateWindow(eng *digest.Engine, model *digest.TopicModel, test []TopicDo
 		lt.Total++
 		lt.Plain.add(d.Topic, ann.Topics)
 	}
+}
+
+// outletStream is a held-out outlet's articles in the order a site
+// publishes them (shuffled: several data sets list them by desk), as
+// the engine is given them: dated a minute apart in that order (the site
+// memory keeps a site's latest) and grouped by their outlet (their source,
+// no link), plain and with their categories as feed hints (HintedArticle);
+// with each one's stems and, for the partly hinted view, every
+// hintEvery-th one's category as its label.
+type outletStream struct {
+	docs         []TopicDoc
+	arts, hinted []digest.Article
+	terms        [][]string
+	labels       []string
+}
+
+func newOutletStream(test []TopicDoc) outletStream {
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := outletStream{docs: test, arts: make([]digest.Article, len(test)), hinted: make([]digest.Article, len(test)),
+		terms: make([][]string, len(test)), labels: make([]string, len(test))}
+	for i, d := range test {
+		plain, hinted := Article(d.Rec), HintedArticle(d.Rec)
+		for _, a := range []*digest.Article{&plain, &hinted} {
+			a.URL, a.Source = "", d.Outlet
+			a.Published = start.Add(time.Duration(i) * time.Minute)
+		}
+		s.arts[i], s.hinted[i] = plain, hinted
+		s.terms[i] = d.Terms
+		if i%hintEvery == 0 {
+			s.labels[i] = d.Topic
+		}
+	}
+	return s
 }
 
 // hintEvery: every hintEvery-th article of a window is hinted in the

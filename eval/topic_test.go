@@ -166,7 +166,7 @@ func TestEvaluateTopicsAdaptsInWindows(t *testing.T) {
 	for _, tt := range []struct {
 		window       int
 		wantAccuracy float64
-	}{{35, 1}, {20, 25.0 / 35}} {
+	}{{35, 1}, {20, 31.0 / 35}} { // windows of 20: the first window's four "welmo" reports have nothing remembered before them
 		rep, err := EvaluateTopics(context.Background(), adaptDocs(), TopicOptions{Params: p, Window: tt.window})
 		if err != nil {
 			t.Fatal(err)
@@ -230,7 +230,7 @@ func TestEvaluateTopicsPartlyHinted(t *testing.T) {
 // sport, which no call of 10 would teach on its own (the unadapted figure).
 func TestEvaluateTopicsSmallCallsRemembered(t *testing.T) {
 	p := TopicParams{Alpha: 0.1, Prior: 1, TrainOptions: digest.TrainOptions{MinDocs: 1}}
-	rep, err := EvaluateTopics(context.Background(), adaptDocs(), TopicOptions{Params: p, Window: smallCall})
+	rep, err := EvaluateTopics(context.Background(), adaptDocs(), TopicOptions{Params: p})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,9 +238,8 @@ func TestEvaluateTopicsSmallCallsRemembered(t *testing.T) {
 	if en.Small.Total() != en.Pooled.Total() {
 		t.Fatalf("small calls score %d articles, the pooled figure %d", en.Small.Total(), en.Pooled.Total())
 	}
-	if got, alone := en.Small.Accuracy(), en.Unadapted.Accuracy(); got <= alone || en.Pooled.Accuracy() != alone {
-		t.Errorf("small calls with the site remembered: accuracy %.4f; windows of %d alone %.4f, unadapted %.4f: want the remembered articles to teach C's sport desk",
-			got, smallCall, en.Pooled.Accuracy(), alone)
+	if got, alone := en.Small.Accuracy(), en.Unadapted.Accuracy(); got <= alone {
+		t.Errorf("small calls with the site remembered: accuracy %.4f, unadapted %.4f: want the remembered articles to teach C's sport desk", got, alone)
 	}
 	if got, alone := en.SmallMemory.First, en.SmallAlone.First; got <= alone || en.SmallMemory.Desks["sport"].Desk != 35+20 {
 		t.Errorf("through the engine, first topic the desk's for %d articles with the memory, %d without: want the prepared articles to teach C's sport desk", got, alone)

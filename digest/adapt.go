@@ -20,12 +20,13 @@ import (
 // 2000): each article the model is fairly sure of (best topic at least
 // adaptMinScore) is counted under each topic by its posterior, beside the
 // training counts, and every article of the source is scored again; two
-// rounds. Nothing is kept between calls, so a source's stream adapts the
-// model only for its own articles, and an article's topics depend on its
-// source's window as a reader's do on the page around it.
-// docs/EVALUATION.md, "Adapting to each outlet", measured the settings
-// across outlets (leave one outlet out, the held-out outlet's articles in
-// windows of 200).
+// rounds. A site's stream adapts the model only for its own articles, and
+// an article's topics depend on its site's recent articles as a reader's
+// do on the page around it: the call's, and up to AdaptWindow with those
+// the engine remembers of the site (topic_memory.go); the adapted scores
+// are cached between calls (adaptKey). docs/EVALUATION.md, "Adapting to
+// each outlet", measured the settings across outlets (leave one outlet
+// out, the held-out outlet's articles in windows of 200).
 const (
 	// adaptMinArticles is how many articles of one source and language a
 	// call needs before its model is adapted to them: fewer teach too

@@ -180,15 +180,15 @@ func BenchmarkStoriesScale(b *testing.B) {
 
 // BenchmarkSmallCall measures what the engine's memory of a site's latest
 // articles (digest/topic_memory.go) costs a small call: an alert check's
-// ten latest reports of one site (ANT's reports re-dated 14 minutes apart,
-// a busy site's 48 hours in 200 of them), their forms prepared at ingest.
+// ten latest reports of one site (ANT's reports re-dated 14 minutes apart),
+// their forms prepared at ingest.
 // Every iteration first ingests one more report (Prepare, not timed), as
 // every ingest changes the site's latest articles. "alone" is an engine
 // that remembers nothing (the call is not adapted); "after-ingest" one that
 // prepared every report, on the first call after the ingest (the call is
-// adapted with the site's 190 reports before it); "again" the same call
-// once more (its adaptation cached); "window" the site's latest 200
-// reports in one call after the ingest (a digest of its window), all in
+// adapted with the site's AdaptWindow-10 reports before it); "again" the
+// same call once more (its adaptation cached); "window" the site's latest
+// AdaptWindow reports in one call after the ingest, all in
 // the same run. Run:
 //
 //	go test -run '^$' -bench SmallCall -benchtime 200x ./digest

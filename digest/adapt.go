@@ -80,14 +80,16 @@ func (e *Engine) adaptTopics(prep []prepared) {
 		n := len(idx) + len(mem)
 		rows, post, labels := make([][]int32, 0, n), make([][]TopicScore, 0, n), make([]int, 0, n)
 		key := adaptKey{h: [2]uint64{hashString(g.lang), hashString(g.lang + "\x00")}}
+		add := func(fkey formKey, r []int32, model []TopicScore, hints []string) {
+			label := lm.firstClass(hints...)
+			rows, post, labels = append(rows, r), append(post, model), append(labels, label)
+			key.add(fkey, label)
+		}
 		for _, i := range idx {
-			rows, post = append(rows, prep[i].topicEv.rows), append(post, prep[i].topicEv.model)
-			labels = append(labels, lm.firstClass(prep[i].hints...))
-			key.add(prep[i].fkey, labels[len(labels)-1])
+			add(prep[i].fkey, prep[i].topicEv.rows, prep[i].topicEv.model, prep[i].hints)
 		}
 		for _, a := range mem {
-			rows, post, labels = append(rows, a.rows), append(post, a.model), append(labels, lm.firstClass(a.hints...))
-			key.add(a.fkey, labels[len(labels)-1])
+			add(a.fkey, a.rows, a.model, a.hints)
 		}
 		adapted, ok := e.forms.adaptedScores(key.h)
 		if !ok {

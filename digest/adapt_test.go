@@ -281,7 +281,7 @@ func TestAdaptedScoresCachedUntilTheSiteChanges(t *testing.T) {
 	}{{"first call", call}, {"the same window again", call}, {"twelve reports edited", fewerSure}, {"the same reports hinted", hinted}} {
 		got, want := cached.Annotate(tt.call), fresh.Annotate(tt.call)
 		for i := range want {
-			if fmt.Sprint(roundTopics(got[i].Topics)) != fmt.Sprint(roundTopics(want[i].Topics)) {
+			if !slices.Equal(roundScores(got[i].Topics), roundScores(want[i].Topics)) {
 				t.Fatalf("%s: %s: %v with the cache, %v afresh", tt.name, tt.call[i].ID, got[i].Topics, want[i].Topics)
 			}
 		}

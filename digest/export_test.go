@@ -13,3 +13,7 @@ func NearDuplicatePairs(stories []Story) [][2]int {
 	}
 	return out
 }
+
+// RoundScores is roundScores: topic scores rounded to 1e-9, for comparing
+// two engines whose sums may run in another order.
+var RoundScores = roundScores

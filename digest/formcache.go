@@ -26,7 +26,7 @@ type formCache struct {
 	forms twoGen[*form]
 	paras twoGen[[]uint64]
 	// adapted holds adaptTopics's scores of a site group's call articles,
-	// keyed by adaptKey (see adaptCache)
+	// keyed by adaptKey
 	adapted twoGen[[][]TopicScore]
 }
 

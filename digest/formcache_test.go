@@ -3,7 +3,6 @@ package digest_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"reflect"
 	"strings"
 	"sync"
@@ -47,20 +46,12 @@ func sameStories(a, b []digest.Story) bool {
 	round := func(ss []digest.Story) []digest.Story {
 		out := make([]digest.Story, len(ss))
 		for i, s := range ss {
-			s.Topics = roundScores(s.Topics)
+			s.Topics = digest.RoundScores(s.Topics)
 			out[i] = s
 		}
 		return out
 	}
 	return reflect.DeepEqual(round(a), round(b))
-}
-
-func roundScores(ts []digest.TopicScore) []digest.TopicScore {
-	out := append([]digest.TopicScore(nil), ts...)
-	for k := range out {
-		out[k].Score = math.Round(out[k].Score*1e9) / 1e9
-	}
-	return out
 }
 
 // A push a minute after the last one reads the prepared forms the engine
@@ -83,7 +74,7 @@ func TestPreparedFormsKeptBetweenCallsChangeNothing(t *testing.T) {
 			gotAnn, wantAnn := cached.Annotate(arts[:100]), ref.Annotate(arts[:100])
 			for i := range gotAnn {
 				g, w := gotAnn[i], wantAnn[i]
-				g.Topics, w.Topics = roundScores(g.Topics), roundScores(w.Topics)
+				g.Topics, w.Topics = digest.RoundScores(g.Topics), digest.RoundScores(w.Topics)
 				if !reflect.DeepEqual(g, w) {
 					t.Fatalf("Annotate of article %d with kept forms differs from afresh:\n%+v\n%+v", i, g, w)
 				}

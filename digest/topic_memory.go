@@ -81,7 +81,7 @@ func (m *topicMemory) remember(prep []prepared) {
 	now := time.Now().Add(time.Hour).Unix() // a feed's future date must not make the memory forget the present
 	for i := range prep {
 		p := &prep[i]
-		if p.Published.IsZero() || p.form == nil || len(p.topicEv.rows) == 0 {
+		if p.Published.IsZero() || len(p.topicEv.rows) == 0 {
 			continue
 		}
 		at := min(p.Published.Unix(), now)

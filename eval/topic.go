@@ -261,10 +261,8 @@ const smallCall = 10
 func evaluateSmallCalls(model *digest.TopicModel, s outletStream, lt *LangTopics) {
 	for lo := 0; lo < len(s.docs); lo += smallCall {
 		hi := min(lo+smallCall, len(s.docs))
-		from := max(0, hi-digest.AdaptWindow)
-		scores := model.ClassifySource(s.docs[0].Lang, s.terms[from:hi], nil)
-		for i := lo; i < hi; i++ {
-			lt.Small.Add(s.docs[i].Topic, best(scores[i-from]))
+		for i, ts := range s.classify(model, lo, hi, false) {
+			lt.Small.Add(s.docs[lo+i].Topic, best(ts))
 		}
 	}
 }
@@ -282,10 +280,8 @@ func evaluateWindow(plain, hinted *digest.Engine, model *digest.TopicModel, s ou
 	for i, ann := range hinted.Annotate(s.hinted[lo:hi]) {
 		lt.Hinted.add(test[i].Topic, ann.Topics)
 	}
-	from := min(lo, max(0, hi-digest.AdaptWindow)) // the remembered articles before the call
-	lang := test[0].Lang
-	scores := model.ClassifySource(lang, s.terms[from:hi], nil)[lo-from:]
-	for i, ts := range model.ClassifySource(lang, s.terms[from:hi], s.labels[from:hi])[lo-from:] {
+	scores := s.classify(model, lo, hi, false)
+	for i, ts := range s.classify(model, lo, hi, true) {
 		if s.labels[lo+i] == "" {
 			lt.PartHinted.Add(test[i].Topic, best(ts))
 			lt.PartPlain.Add(test[i].Topic, best(scores[i]))
@@ -320,6 +316,19 @@ type outletStream struct {
 	arts, hinted []digest.Article
 	terms        [][]string
 	labels       []string
+}
+
+// classify is what ClassifySource gives the stream's articles [lo, hi)
+// in one call, adapted with the articles before them the engine's memory
+// would hold (up to digest.AdaptWindow in all); labelled gives the
+// partly hinted view's labels.
+func (s outletStream) classify(model *digest.TopicModel, lo, hi int, labelled bool) [][]digest.TopicScore {
+	from := min(lo, max(0, hi-digest.AdaptWindow))
+	var labels []string
+	if labelled {
+		labels = s.labels[from:hi]
+	}
+	return model.ClassifySource(s.docs[0].Lang, s.terms[from:hi], labels)[lo-from:]
 }
 
 func newOutletStream(test []TopicDoc) outletStream {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"newsdigest/digest"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // The service's ingester feeds what it stores to the engine: a teaser that
@@ -20,29 +22,9 @@ import (
 // every stored article prepared, so the push does not prepare them itself.
 func TestIngestTeachesTheEngineBoilerplate(t *testing.T) {
 	ctx := context.Background()
-	db, err := openDB(filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	seeds := t.TempDir()
 	const teaser = "برنامج صباح الخير يأتيكم كل يوم على شاشتنا: أسعار الذهب تقفز إلى أعلى مستوى منذ عامين"
-	news := []string{"افتتح وزير الثقافة معرض الكتاب الدولي بمشاركة ثلاثين دولة.", "قتل ثلاثة أشخاص في انفجار سيارة وسط المدينة.", "أعلنت وزارة الصحة عن حملة تطعيم في المدارس."}
 	now := time.Now().UTC().Truncate(time.Hour)
-	for i, lead := range news {
-		body := fmt.Sprintf("---\ntitle: خبر %d\nsource: cnn\npublished: %s\n---\n%s\n\n%s\n", i, now.Add(-time.Duration(3-i)*24*time.Hour).Format(time.RFC3339), teaser, lead)
-		if err := os.WriteFile(filepath.Join(seeds, fmt.Sprintf("%d.md", i)), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m := &Main{cfg: Config{SeedsDir: seeds}, log: slog.New(slog.NewTextHandler(io.Discard, nil)), db: db}
-	engine, err := digest.NewEngine(digest.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.stores(ctx, engine); err != nil {
-		t.Fatal(err)
-	}
+	m, engine := startedMain(t, testDB(t), teaserSeeds(t, teaser, now, 24*time.Hour))
 	if rep, err := m.ingester.Run(ctx); err != nil || rep.SeedsNew != 3 {
 		t.Fatalf("ingest: %+v, %v; want 3 seed articles", rep, err)
 	}
@@ -68,43 +50,15 @@ func TestIngestTeachesTheEngineBoilerplate(t *testing.T) {
 // the engine each site's latest articles for adapting topics.
 func TestRestartRefillsTheEnginesMemory(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := openDB(filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	seeds := t.TempDir()
+	db := testDB(t)
 	const teaser = "برنامج المساء معكم كل ليلة على شاشتنا: أسعار النفط تهبط إلى أدنى مستوى منذ عام"
-	leads := []string{"افتتح وزير الثقافة معرض الكتاب الدولي بمشاركة ثلاثين دولة.", "قتل ثلاثة أشخاص في انفجار سيارة وسط المدينة.", "أعلنت وزارة الصحة عن حملة تطعيم في المدارس."}
 	now := time.Now().UTC().Truncate(time.Hour)
-	for i, lead := range leads {
-		body := fmt.Sprintf("---\ntitle: خبر %d\nsource: cnn\npublished: %s\n---\n%s\n\n%s\n", i, now.Add(-time.Duration(3-i)*12*time.Hour).Format(time.RFC3339), teaser, lead)
-		if err := os.WriteFile(filepath.Join(seeds, fmt.Sprintf("%d.md", i)), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	first := &Main{cfg: Config{SeedsDir: seeds}, log: quiet, db: db}
-	before, err := digest.NewEngine(digest.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.stores(ctx, before); err != nil {
-		t.Fatal(err)
-	}
+	first, before := startedMain(t, db, teaserSeeds(t, teaser, now, 12*time.Hour))
 	if rep, err := first.ingester.Run(ctx); err != nil || rep.SeedsNew != 3 {
 		t.Fatalf("ingest: %+v, %v; want 3 seed articles", rep, err)
 	}
 
-	restarted := &Main{cfg: Config{SeedsDir: t.TempDir()}, log: quiet, db: db}
-	after, err := digest.NewEngine(digest.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := restarted.stores(ctx, after); err != nil {
-		t.Fatal(err)
-	}
+	restarted, after := startedMain(t, db, t.TempDir())
 	stored, err := restarted.articles.Since(ctx, 0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -119,4 +73,45 @@ func TestRestartRefillsTheEnginesMemory(t *testing.T) {
 			t.Errorf("%s: summary %q, want today's news without the outlet's teaser", name, got.Summary)
 		}
 	}
+}
+
+// testDB is a fresh database file, closed when the test ends.
+func testDB(t *testing.T) *bolt.DB {
+	t.Helper()
+	db, err := openDB(filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// teaserSeeds is a seeds folder of three reports of one outlet ("cnn"),
+// each opening with teaser, published gap apart up to gap before now.
+func teaserSeeds(t *testing.T, teaser string, now time.Time, gap time.Duration) string {
+	t.Helper()
+	seeds := t.TempDir()
+	leads := []string{"افتتح وزير الثقافة معرض الكتاب الدولي بمشاركة ثلاثين دولة.", "قتل ثلاثة أشخاص في انفجار سيارة وسط المدينة.", "أعلنت وزارة الصحة عن حملة تطعيم في المدارس."}
+	for i, lead := range leads {
+		body := fmt.Sprintf("---\ntitle: خبر %d\nsource: cnn\npublished: %s\n---\n%s\n\n%s\n", i, now.Add(-time.Duration(3-i)*gap).Format(time.RFC3339), teaser, lead)
+		if err := os.WriteFile(filepath.Join(seeds, fmt.Sprintf("%d.md", i)), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return seeds
+}
+
+// startedMain is the service's stores and ingester on db, with the seeds
+// folder seeds, feeding a new engine, as a start of the service opens them.
+func startedMain(t *testing.T, db *bolt.DB, seeds string) (*Main, *digest.Engine) {
+	t.Helper()
+	m := &Main{cfg: Config{SeedsDir: seeds}, log: slog.New(slog.NewTextHandler(io.Discard, nil)), db: db}
+	engine, err := digest.NewEngine(digest.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.stores(context.Background(), engine); err != nil {
+		t.Fatal(err)
+	}
+	return m, engine
 }
